@@ -1,0 +1,173 @@
+# silk — one Makefile for the library, the three programs, tests, fuzzers and benchmarks.
+#
+#   make            build bin/silk-index, bin/silkd, bin/silk (installs missing packages first)
+#   make run        build, index corpus/ into var/index, serve it on the default socket
+#   make test       build and run every unit and end-to-end test
+#   make asan       the same tests built with AddressSanitizer + UBSan (in build-asan/)
+#   make valgrind   the end-to-end suite under valgrind memcheck
+#   make fuzz       build the libFuzzer targets and run each for FUZZ_SECONDS
+#   make bench      benchmarks against peers (not tests)
+#   make format     clang-format the tree; make format-check fails when it is not formatted
+
+CC ?= gcc
+ifeq ($(origin CC),default)
+CC = gcc
+endif
+CXX ?= g++
+ifeq ($(origin CXX),default)
+CXX = g++
+endif
+PKG_CONFIG ?= pkg-config
+PREFIX ?= /usr/local
+OPT ?= -O2 -g
+CLANG ?= clang
+CLANGXX ?= clang++
+CLANG_FORMAT ?= clang-format
+FUZZ_SECONDS ?= 30
+
+# Where objects and programs go. `make asan` re-invokes make with BUILD=build-asan.
+BUILD ?= build
+BIN ?= bin
+LIBSILK ?= lib/libsilk.a
+SANITIZER ?=
+
+PKGS := xapian-core libuv libutf8proc jansson
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+
+WARN = -Wall -Wextra -Werror
+CFLAGS ?= $(OPT)
+CXXFLAGS ?= $(OPT)
+SILK_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Wshadow -Wstrict-prototypes -Iinclude \
+	$(PKG_CFLAGS) -MMD -MP $(SAN_FLAGS) $(CFLAGS)
+SILK_CXXFLAGS = -std=c++17 $(WARN) -Iinclude $(PKG_CFLAGS) -MMD -MP $(SAN_FLAGS) $(CXXFLAGS)
+SILK_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
+SILK_LIBS = $(PKG_LIBS) -lpthread -lm
+
+ifeq ($(SANITIZER),address)
+SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+endif
+
+# ---- sources -------------------------------------------------------------------------------
+LIB_C_SRCS = $(wildcard lib/*.c)
+LIB_OBJS = $(LIB_C_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/lib/xapian.o
+
+INDEXER_SRCS = $(wildcard indexer/*.c)
+SERVER_SRCS = $(wildcard server/*.c)
+CLIENT_SRCS = $(wildcard client/*.c)
+# Everything but main.c of each program is also linked into the unit tests.
+INDEXER_OBJS = $(filter-out %/main.o,$(INDEXER_SRCS:%.c=$(BUILD)/%.o))
+SERVER_OBJS = $(filter-out %/main.o,$(SERVER_SRCS:%.c=$(BUILD)/%.o))
+CLIENT_OBJS = $(filter-out %/main.o,$(CLIENT_SRCS:%.c=$(BUILD)/%.o))
+
+UNIT_SRCS = $(wildcard tests/unit/test_*.c)
+UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+TEST_SUPPORT_OBJS = $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/support/*.c))
+
+PROGRAMS = $(BIN)/silk-index $(BIN)/silkd $(BIN)/silk
+
+.PHONY: all build run test unit e2e asan valgrind fuzz fuzz-build bench clean deps format \
+	format-check check-deps
+
+all: deps
+	@$(MAKE) --no-print-directory build
+
+build: $(PROGRAMS) $(UNIT_BINS) $(EXTRA_BUILD)
+
+deps:
+	@./scripts/install-deps.sh
+
+$(LIBSILK): $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BIN)/silk-index: $(INDEXER_OBJS) $(BUILD)/indexer/main.o $(LIBSILK)
+	@mkdir -p $(dir $@)
+	$(CXX) $(SILK_LDFLAGS) -o $@ $^ $(SILK_LIBS)
+
+$(BIN)/silkd: $(SERVER_OBJS) $(BUILD)/server/main.o $(LIBSILK)
+	@mkdir -p $(dir $@)
+	$(CXX) $(SILK_LDFLAGS) -o $@ $^ $(SILK_LIBS)
+
+$(BIN)/silk: $(CLIENT_OBJS) $(BUILD)/client/main.o $(LIBSILK)
+	@mkdir -p $(dir $@)
+	$(CXX) $(SILK_LDFLAGS) -o $@ $^ $(SILK_LIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(TEST_SUPPORT_OBJS) $(INDEXER_OBJS) $(SERVER_OBJS) \
+		$(CLIENT_OBJS) $(LIBSILK)
+	@mkdir -p $(dir $@)
+	$(CXX) $(SILK_LDFLAGS) -o $@ $^ $(SILK_LIBS) -lcmocka
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(SILK_CFLAGS) -c -o $@ $<
+
+$(BUILD)/lib/xapian.o: lib/xapian.cc
+	@mkdir -p $(dir $@)
+	$(CXX) $(SILK_CXXFLAGS) -c -o $@ $<
+
+# ---- tests ---------------------------------------------------------------------------------
+# The runner executes every unit test binary, then every tests/e2e/*.sh with SILK_BIN
+# pointing at the programs under test. TESTS=name limits it to matching tests.
+test: deps
+	@$(MAKE) --no-print-directory build
+	@SILK_BIN=$(BIN) SILK_BUILD=$(BUILD) ./tests/run.sh
+
+asan: deps
+	@$(MAKE) --no-print-directory build BUILD=build-asan BIN=build-asan/bin \
+		LIBSILK=build-asan/lib/libsilk.a SANITIZER=address OPT="-O1 -g"
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		SILK_BIN=build-asan/bin SILK_BUILD=build-asan SILK_SANITIZED=1 ./tests/run.sh
+
+valgrind: deps
+	@$(MAKE) --no-print-directory build BUILD=build-valgrind BIN=build-valgrind/bin \
+		LIBSILK=build-valgrind/lib/libsilk.a OPT="-O1 -g"
+	@SILK_BIN=build-valgrind/bin SILK_BUILD=build-valgrind SILK_VALGRIND=1 ./tests/run.sh
+
+# ---- fuzzing -------------------------------------------------------------------------------
+FUZZ_SRCS = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS = $(FUZZ_SRCS:tests/fuzz/%.c=build-fuzz/%)
+FUZZ_LIB_OBJS = $(LIB_C_SRCS:%.c=build-fuzz/%.o) build-fuzz/lib/xapian.o \
+	$(INDEXER_OBJS:$(BUILD)/%=build-fuzz/%) $(SERVER_OBJS:$(BUILD)/%=build-fuzz/%)
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+
+build-fuzz/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CLANG) -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude $(PKG_CFLAGS) -MMD -MP $(FUZZ_FLAGS) \
+		-c -o $@ $<
+
+build-fuzz/lib/xapian.o: lib/xapian.cc
+	@mkdir -p $(dir $@)
+	$(CLANGXX) -std=c++17 $(WARN) -Iinclude $(PKG_CFLAGS) -MMD -MP $(FUZZ_FLAGS) -c -o $@ $<
+
+build-fuzz/fuzz_%: build-fuzz/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJS)
+	$(CLANGXX) -fsanitize=fuzzer,address,undefined -o $@ $^ $(SILK_LIBS)
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: deps
+	@$(MAKE) --no-print-directory fuzz-build
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) ./tests/fuzz/run.sh $(FUZZ_BINS)
+
+# ---- benchmarks ----------------------------------------------------------------------------
+-include bench/bench.mk
+
+# ---- housekeeping --------------------------------------------------------------------------
+run: deps
+	@$(MAKE) --no-print-directory build
+	@./scripts/run.sh
+
+FORMAT_FILES = $(shell git ls-files '*.c' '*.h' '*.cc' 2>/dev/null)
+
+format:
+	$(CLANG_FORMAT) -i $(FORMAT_FILES)
+
+format-check:
+	$(CLANG_FORMAT) --dry-run --Werror $(FORMAT_FILES)
+
+clean:
+	rm -rf build build-asan build-fuzz build-valgrind bin lib/libsilk.a
+
+-include $(shell find $(BUILD) build-fuzz -name '*.d' 2>/dev/null)

@@ -1,0 +1,248 @@
+/* silk — the C face over Xapian.
+ *
+ * lib/xapian.cc is the only file that includes <xapian.h>; it implements this header and
+ * lets no exception cross into C. Handles are opaque. Functions that can fail return a
+ * silk_status_t; the message of the last failure is kept on the handle that failed
+ * (silk_db_error(), silk_wdb_error()). Constructors that have no handle yet hand the
+ * message back through a `char **msg` argument (malloc'd, the caller frees it; may be NULL
+ * to ignore). Every _destroy accepts NULL.
+ *
+ * Term conventions (shared by the indexer and the query builder):
+ *   plain terms   normalized words with positions ("iran", "조선", "ایران")
+ *   Z<stem>       English stems, no positions ("Zweapon")
+ *   Q<id>         the unique id term of a document ("Qiran-north-korea-relations#p1")
+ *   other capital prefixes are fields and filters (see indexer/corpus.h and lib/query.c)
+ */
+#ifndef SILK_DB_H
+#define SILK_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "silk/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct silk_db silk_db_t;           /* a read-only database (local, stub or remote) */
+typedef struct silk_wdb silk_wdb_t;         /* a writable local database */
+typedef struct silk_doc silk_doc_t;         /* a document being built */
+typedef struct silk_query silk_query_t;     /* an immutable query tree */
+typedef struct silk_mset silk_mset_t;       /* the result of one search */
+typedef struct silk_stemmer silk_stemmer_t; /* a Snowball stemmer */
+
+/* Called once per item by the iteration functions; return nonzero to stop early.
+ * The string is valid only during the call. */
+typedef int (*silk_str_cb)(const char *str, size_t len, void *ud);
+
+/* ---- read-only databases ------------------------------------------------------------------- */
+
+typedef struct {
+    unsigned remote_timeout_ms; /* per-operation timeout of remote shards (0: 10000) */
+    unsigned connect_timeout_ms; /* connect timeout of remote shards (0: 2000) */
+} silk_db_opts_t;
+
+/* Opens `path` read-only. `path` is a database directory or a stub file whose lines are
+ * `auto PATH`, `glass PATH` (relative to the stub's folder) or `remote HOST:PORT`
+ * (a xapian-tcpsrv shard, opened with the timeouts of `opts`; `opts` may be NULL).
+ * On success *out owns the database: free it with silk_db_destroy(). On failure *out is
+ * NULL, the status says why (SILK_ERR_NOT_FOUND when there is no database there) and,
+ * when msg is not NULL, *msg receives a malloc'd message to free. */
+silk_status_t silk_db_open(const char *path, const silk_db_opts_t *opts, silk_db_t **out,
+                           char **msg);
+
+/* Reopens the database at its latest revision. *changed (may be NULL) is set to 1 when
+ * the revision changed. A directory replaced underneath (silk-index --full) is picked up
+ * because the reopen re-resolves `path`. */
+silk_status_t silk_db_reopen(silk_db_t *db, int *changed);
+
+/* The message of the last failure on db ("" when none). Valid until the next call on db. */
+const char *silk_db_error(const silk_db_t *db);
+
+/* Revision of a single local database; for a sharded database, the sum of the shards'
+ * revisions (it changes whenever any shard changes). */
+silk_status_t silk_db_revision(silk_db_t *db, uint64_t *rev);
+silk_status_t silk_db_doc_count(silk_db_t *db, uint64_t *count);
+silk_status_t silk_db_avg_length(silk_db_t *db, double *avg);
+/* Number of documents indexed by `term` (0 when absent). */
+silk_status_t silk_db_term_freq(silk_db_t *db, const char *term, uint64_t *freq);
+/* Calls cb for each term starting with `prefix` ("" for all) in sorted order. */
+silk_status_t silk_db_allterms(silk_db_t *db, const char *prefix, silk_str_cb cb, void *ud);
+/* Metadata value of `key`; *value is malloc'd (free it), "" when unset. */
+silk_status_t silk_db_metadata(silk_db_t *db, const char *key, char **value);
+/* Best spelling correction of `word` within `max_edit` edits; *out is malloc'd (free it),
+ * or NULL when there is no suggestion. */
+silk_status_t silk_db_spelling(silk_db_t *db, const char *word, unsigned max_edit, char **out);
+/* Calls cb for each synonym of `term` (a word, or words joined by one space). */
+silk_status_t silk_db_synonyms(silk_db_t *db, const char *term, silk_str_cb cb, void *ud);
+/* Calls cb for each key that has synonyms. */
+silk_status_t silk_db_synonym_keys(silk_db_t *db, silk_str_cb cb, void *ud);
+/* Stored data of the document whose unique term is `uniq` (e.g. "Q...#p1"); *data is
+ * malloc'd (free it). SILK_ERR_NOT_FOUND when no document has that term. */
+silk_status_t silk_db_document_data(silk_db_t *db, const char *uniq, char **data, size_t *len);
+/* Calls cb with every term of the document whose unique term is `uniq`. */
+silk_status_t silk_db_document_terms(silk_db_t *db, const char *uniq, silk_str_cb cb, void *ud);
+
+void silk_db_destroy(silk_db_t *db);
+
+/* ---- writable databases -------------------------------------------------------------------- */
+
+enum {
+    SILK_WDB_CREATE_OR_OPEN = 0,  /* open, creating the database when absent (default) */
+    SILK_WDB_OVERWRITE = 1 << 0,  /* start from an empty database */
+    SILK_WDB_RETRY_LOCK = 1 << 1, /* wait for the writer lock instead of failing */
+};
+
+/* Opens `path` for writing with SILK_WDB_* `flags`. SILK_ERR_LOCKED when another writer
+ * holds the lock (and SILK_WDB_RETRY_LOCK is not set). Ownership as silk_db_open(). */
+silk_status_t silk_wdb_open(const char *path, int flags, silk_wdb_t **out, char **msg);
+const char *silk_wdb_error(const silk_wdb_t *wdb);
+
+/* A transaction groups changes: a reader sees all of them after commit, or none. */
+silk_status_t silk_wdb_begin(silk_wdb_t *wdb);
+silk_status_t silk_wdb_commit_transaction(silk_wdb_t *wdb);
+silk_status_t silk_wdb_cancel(silk_wdb_t *wdb);
+/* Commits pending changes made outside a transaction. */
+silk_status_t silk_wdb_commit(silk_wdb_t *wdb);
+
+/* Adds doc, replacing every document indexed by the unique term `uniq` (doc should carry
+ * that term too). The document is copied: the caller still owns and destroys doc. */
+silk_status_t silk_wdb_replace(silk_wdb_t *wdb, const char *uniq, const silk_doc_t *doc);
+/* Deletes every document indexed by `uniq` (no error when there is none). */
+silk_status_t silk_wdb_delete(silk_wdb_t *wdb, const char *uniq);
+silk_status_t silk_wdb_doc_count(silk_wdb_t *wdb, uint64_t *count);
+silk_status_t silk_wdb_revision(silk_wdb_t *wdb, uint64_t *rev);
+silk_status_t silk_wdb_term_freq(silk_wdb_t *wdb, const char *term, uint64_t *freq);
+
+/* Metadata: *value is malloc'd (free it), "" when unset; setting "" removes the key. */
+silk_status_t silk_wdb_get_metadata(silk_wdb_t *wdb, const char *key, char **value);
+silk_status_t silk_wdb_set_metadata(silk_wdb_t *wdb, const char *key, const char *value);
+/* Calls cb with each metadata key starting with `prefix`. */
+silk_status_t silk_wdb_metadata_keys(silk_wdb_t *wdb, const char *prefix, silk_str_cb cb,
+                                     void *ud);
+
+/* Spelling data: adds `inc` to the frequency of `word` (or removes `dec` from it). */
+silk_status_t silk_wdb_add_spelling(silk_wdb_t *wdb, const char *word, unsigned inc);
+silk_status_t silk_wdb_remove_spelling(silk_wdb_t *wdb, const char *word, unsigned dec);
+/* Synonyms: `term` (one word, or words joined by one space) gets `synonym`. */
+silk_status_t silk_wdb_add_synonym(silk_wdb_t *wdb, const char *term, const char *synonym);
+silk_status_t silk_wdb_clear_synonyms(silk_wdb_t *wdb, const char *term);
+/* Removes every synonym of every term. */
+silk_status_t silk_wdb_clear_all_synonyms(silk_wdb_t *wdb);
+
+/* Closes the database (committing nothing that was not committed; an open transaction is
+ * cancelled) and frees it. Accepts NULL. */
+void silk_wdb_destroy(silk_wdb_t *wdb);
+
+/* ---- documents ----------------------------------------------------------------------------- */
+
+/* A new empty document; free it with silk_doc_destroy(). Returns NULL when out of memory. */
+silk_doc_t *silk_doc_new(void);
+/* A term at position `pos` (from 1), adding `wdf_inc` to its within-document frequency. */
+silk_status_t silk_doc_add_posting(silk_doc_t *doc, const char *term, size_t len, uint32_t pos,
+                                   unsigned wdf_inc);
+/* A term without position, adding `wdf_inc` to its wdf. */
+silk_status_t silk_doc_add_term(silk_doc_t *doc, const char *term, size_t len, unsigned wdf_inc);
+/* A boolean (filter) term: no position, wdf 0, so it does not change the document length. */
+silk_status_t silk_doc_add_boolean_term(silk_doc_t *doc, const char *term, size_t len);
+/* The stored data blob (the document's JSON); copied. */
+silk_status_t silk_doc_set_data(silk_doc_t *doc, const char *data, size_t len);
+/* A sortable numeric value in `slot` (Xapian::sortable_serialise). */
+silk_status_t silk_doc_add_value(silk_doc_t *doc, unsigned slot, double value);
+void silk_doc_destroy(silk_doc_t *doc);
+
+/* ---- queries ------------------------------------------------------------------------------- */
+
+typedef enum {
+    SILK_OP_AND,
+    SILK_OP_OR,
+    SILK_OP_AND_NOT,   /* first subquery minus the union of the others */
+    SILK_OP_FILTER,    /* first subquery, restricted by the others without weighting */
+    SILK_OP_AND_MAYBE, /* first subquery, weight boosted by the others */
+    SILK_OP_SYNONYM,   /* the subqueries as one term for weighting */
+    SILK_OP_PHRASE,    /* terms in order within `window` positions (0: number of terms) */
+    SILK_OP_NEAR,      /* terms in any order within `window` positions */
+    SILK_OP_ELITE_SET, /* the `window` best-weighted subqueries */
+    SILK_OP_MAX,       /* weight is the maximum of the subqueries */
+} silk_op_t;
+
+/* Every query constructor stores a new query in *out (free with silk_query_destroy()).
+ * Combinators copy what they need from their subqueries: the caller still owns and
+ * destroys them. They fail with SILK_ERR_INVALID (and never abort) on bad arguments. */
+silk_status_t silk_query_term(const char *term, size_t len, unsigned wqf, uint32_t pos,
+                              silk_query_t **out);
+silk_status_t silk_query_combine(silk_op_t op, silk_query_t *const *subs, size_t n,
+                                 unsigned window, silk_query_t **out);
+/* Multiplies the weight of q by factor (>= 0). */
+silk_status_t silk_query_scale(const silk_query_t *q, double factor, silk_query_t **out);
+/* Every term starting with `prefix`, as OP_SYNONYM. When it would expand to more than
+ * `max_expansion` terms the search fails with SILK_ERR_TOO_BROAD. */
+silk_status_t silk_query_wildcard(const char *prefix, unsigned max_expansion, silk_query_t **out);
+/* Documents whose value in `slot` lies in [lo, hi]; has_lo / has_hi 0 leaves an end open. */
+silk_status_t silk_query_value_range(unsigned slot, int has_lo, double lo, int has_hi, double hi,
+                                     silk_query_t **out);
+silk_status_t silk_query_match_all(silk_query_t **out);
+silk_status_t silk_query_match_nothing(silk_query_t **out);
+/* Xapian's description of q; malloc'd (free it), NULL when out of memory. */
+char *silk_query_describe(const silk_query_t *q);
+/* Number of leaf terms in q. */
+size_t silk_query_length(const silk_query_t *q);
+void silk_query_destroy(silk_query_t *q);
+
+/* ---- searching ----------------------------------------------------------------------------- */
+
+typedef struct {
+    double k1, k2, k3, b, min_normlen; /* BM25Weight parameters (use silk_search_opts_init) */
+    uint32_t offset;                    /* first hit to return (0-based) */
+    uint32_t limit;                     /* number of hits to return */
+    uint32_t check_at_least;            /* count at least this many matches exactly */
+    int sort_slot;                      /* -1: by relevance; else by this value slot */
+    int sort_reverse;                   /* with sort_slot: 1 for descending */
+} silk_search_opts_t;
+
+/* Fills opts with Xapian's BM25 defaults (k1 1.2, k2 0, k3 1, b 0.5, min_normlen 0.5),
+ * offset 0, limit 10, check_at_least 0, sort by relevance. */
+void silk_search_opts_init(silk_search_opts_t *opts);
+
+/* Runs q against db. On success *out owns the result (silk_mset_destroy()). A wildcard
+ * over its cap gives SILK_ERR_TOO_BROAD; a database modified under the reader gives
+ * SILK_ERR_MODIFIED (reopen and retry); an unreachable remote shard SILK_ERR_NETWORK. The
+ * message is kept on db. The mset keeps what it needs of db and q alive, but must be
+ * destroyed before db is reopened or destroyed. */
+silk_status_t silk_db_search(silk_db_t *db, const silk_query_t *q, const silk_search_opts_t *opts,
+                             silk_mset_t **out);
+
+size_t silk_mset_size(const silk_mset_t *m);          /* hits held */
+uint64_t silk_mset_estimated(const silk_mset_t *m);   /* estimated total matches */
+uint64_t silk_mset_lower_bound(const silk_mset_t *m); /* total matches is at least this */
+uint64_t silk_mset_upper_bound(const silk_mset_t *m); /* total matches is at most this */
+unsigned silk_mset_docid(const silk_mset_t *m, size_t i);
+uint32_t silk_mset_rank(const silk_mset_t *m, size_t i); /* 0-based, counting the offset */
+double silk_mset_weight(const silk_mset_t *m, size_t i);
+/* The stored data of hit i; *data points into m and stays valid until m is destroyed. */
+silk_status_t silk_mset_data(silk_mset_t *m, size_t i, const char **data, size_t *len);
+/* The unique term (starting with 'Q') of hit i, into m, valid until m is destroyed. */
+silk_status_t silk_mset_unique_term(silk_mset_t *m, size_t i, const char **term);
+/* Calls cb for each query term that hit i matched. */
+silk_status_t silk_mset_matching_terms(silk_mset_t *m, size_t i, silk_str_cb cb, void *ud);
+/* The message of the last failure on m. */
+const char *silk_mset_error(const silk_mset_t *m);
+void silk_mset_destroy(silk_mset_t *m);
+
+/* ---- stemming ------------------------------------------------------------------------------ */
+
+/* A Snowball stemmer for `language` ("english", "en", "german", ...). SILK_ERR_INVALID for
+ * an unknown language. Free with silk_stemmer_destroy(). */
+silk_status_t silk_stemmer_new(const char *language, silk_stemmer_t **out);
+/* Stems `word` (len bytes, normalized lower case) into buf (cap bytes, NUL-terminated);
+ * *out_len gets the stem's length. SILK_ERR_TOO_LARGE when buf is too small. */
+silk_status_t silk_stemmer_stem(silk_stemmer_t *st, const char *word, size_t len, char *buf,
+                                size_t cap, size_t *out_len);
+void silk_stemmer_destroy(silk_stemmer_t *st);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,124 @@
+/* silk — the engine's answer to a query: parse, run, rank, snippets and highlights,
+ * did-you-mean, relaxation. The daemon calls this on each worker thread; tests call it
+ * directly.
+ *
+ * A searcher owns one read-only database handle, one tokenizer and one stemmer, and is
+ * used by one thread at a time. It opens its index lazily, so a searcher can exist before
+ * the index does (searches then fail with SILK_ERR_NOT_FOUND, "no index yet").
+ *
+ * Stored document data (JSON written by the indexer, read here):
+ *   {"id":"<article>#<anchor>","kind":"lead|paragraph|infobox|reference|reading",
+ *    "article":"<title>","section":"<path, parts joined by ' › '>","text":"...",
+ *    "cites":[1,2],"cited_by":["p1","p7"],"year":2007,"authors":["Con Coughlin"]}
+ * (cites, cited_by, year and authors only where the document has them).
+ */
+#ifndef SILK_SEARCH_H
+#define SILK_SEARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "silk/db.h"
+#include "silk/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bounds of one search (DESIGN.md: every cost is bounded). */
+#define SILK_QUERY_MAX_BYTES 4096
+#define SILK_QUERY_MAX_DEPTH 32
+#define SILK_QUERY_MAX_TERMS 64
+#define SILK_WILDCARD_MAX 1000
+#define SILK_LIMIT_MAX 1000
+#define SILK_OFFSET_MAX 100000
+#define SILK_SNIPPET_CHARS 200
+
+typedef struct silk_searcher silk_searcher_t;
+
+typedef enum {
+    SILK_MODE_ALL = 0, /* every word (AND); retried as OR when nothing matches (relaxed) */
+    SILK_MODE_ANY,     /* any word (OR), ranked by BM25 */
+} silk_mode_t;
+
+typedef struct {
+    double k1, b;           /* BM25 parameters (0 for both: silk's tuned defaults) */
+    double title_weight;    /* multiplier of title-field matches (0: default) */
+    double section_weight;  /* multiplier of section-field matches (0: default) */
+    double phrase_boost;    /* weight of the phrase bonus for multi-word queries (0: def.) */
+    silk_db_opts_t db_opts; /* remote shard timeouts */
+} silk_searcher_opts_t;
+
+typedef struct {
+    const char *q;      /* query text, UTF-8 (invalid bytes are decoded as U+FFFD) */
+    size_t q_len;       /* its length in bytes */
+    silk_mode_t mode;   /* all or any */
+    uint32_t limit;     /* hits wanted (<= SILK_LIMIT_MAX) */
+    uint32_t offset;    /* hits skipped (<= SILK_OFFSET_MAX) */
+    int snippets;       /* nonzero: compute snippet and highlights */
+    int explain;        /* nonzero: fill silk_result_t.explain with the parsed AST */
+} silk_search_req_t;
+
+typedef struct {
+    uint32_t rank;          /* 1-based, counting the offset */
+    double score;           /* BM25 weight */
+    const char *id;         /* "<article>#<anchor>" */
+    const char *kind;       /* lead, paragraph, infobox, reference, reading */
+    const char *article;    /* article title */
+    const char *section;    /* section path, "" for the lead */
+    const char *snippet;    /* about SILK_SNIPPET_CHARS characters of the text, with "…" */
+    const uint32_t *highlights; /* nhighlights pairs [start, end): byte ranges in snippet */
+    size_t nhighlights;     /* number of pairs */
+    const char *data;       /* the whole stored JSON data of the document */
+    size_t data_len;        /* its length */
+} silk_hit_t;
+
+typedef struct {
+    uint64_t total;          /* estimated number of matches (exact when exact is 1) */
+    int exact;               /* 1 when total is exact */
+    int relaxed;             /* 1 when an all-words query found nothing and was run as OR */
+    const char *did_you_mean; /* the corrected query text, or NULL */
+    const char *explain;     /* the printed AST when asked for, else NULL */
+    size_t nhits;            /* hits in this page */
+    const silk_hit_t *hits;  /* nhits hits */
+    uint64_t took_us;        /* microseconds spent in silk_search */
+} silk_result_t;
+
+/* A searcher over the index at `path` (a directory or stub file; opened at first use).
+ * `opts` may be NULL for defaults. Free with silk_searcher_destroy(). */
+silk_status_t silk_searcher_new(const char *path, const silk_searcher_opts_t *opts,
+                                silk_searcher_t **out);
+void silk_searcher_destroy(silk_searcher_t *s);
+
+/* Reopens the index when its revision changed (call when the daemon's generation moved,
+ * or on SIGHUP). *changed (may be NULL) is set to 1 when it did. */
+silk_status_t silk_searcher_reopen(silk_searcher_t *s, int *changed);
+
+/* Runs one search. On success *out holds the result; it points into the searcher and
+ * stays valid until the next silk_search() or silk_searcher_destroy() on s (no free).
+ * On failure: SILK_ERR_BAD_QUERY / SILK_ERR_TOO_LARGE / SILK_ERR_TOO_BROAD with
+ * silk_searcher_error() the message and silk_searcher_error_pos() the byte offset in the
+ * query (or -1); SILK_ERR_NOT_FOUND when there is no index yet; SILK_ERR_NETWORK when a
+ * remote shard is down (the message names it); others are internal. The searcher reopens
+ * and retries once by itself on SILK_ERR_MODIFIED. */
+silk_status_t silk_search(silk_searcher_t *s, const silk_search_req_t *req,
+                          const silk_result_t **out);
+
+const char *silk_searcher_error(const silk_searcher_t *s);
+long silk_searcher_error_pos(const silk_searcher_t *s);
+
+typedef struct {
+    uint64_t docs;     /* documents */
+    uint64_t terms;    /* distinct terms (counted once per revision) */
+    uint64_t revision; /* index revision */
+    double avg_length; /* average document length */
+} silk_index_stats_t;
+
+/* Statistics of the open index (opening it if needed). */
+silk_status_t silk_searcher_stats(silk_searcher_t *s, silk_index_stats_t *st);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

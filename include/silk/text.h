@@ -1,0 +1,73 @@
+/* silk — text normalization and tokenization (DESIGN.md § Text).
+ *
+ * Documents, queries and snippets all pass through this one module, so a word matches
+ * exactly when a person would expect it to. A tokenizer is created once and reused; it
+ * owns one growable buffer and holds no global state, so each thread keeps its own.
+ */
+#ifndef SILK_TEXT_H
+#define SILK_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "silk/db.h"
+#include "silk/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SILK_TERM_MAX 64 /* bytes: longer words are cut at a character boundary */
+
+typedef struct silk_tokenizer silk_tokenizer_t;
+
+typedef enum {
+    SILK_TOK_WORD = 0, /* Latin, Greek or Cyrillic letters: stemmable */
+    SILK_TOK_NUMBER,   /* digits only (with inner , and .): not stemmed */
+    SILK_TOK_OTHER,    /* other scripts (Arabic, Indic, ...), or mixed: not stemmed */
+    SILK_TOK_CJK,      /* a Hangul/Han/Kana bigram, or a lone CJK character */
+} silk_tok_kind_t;
+
+typedef struct {
+    const char *term;     /* normalized term, NUL-terminated; valid during the callback */
+    size_t len;           /* its length in bytes (<= SILK_TERM_MAX) */
+    const char *stem;     /* English stem (no prefix) for SILK_TOK_WORD when a stemmer is
+                             set, else NULL; valid during the callback */
+    size_t stem_len;      /* its length in bytes */
+    uint32_t pos;         /* position: consecutive tokens get consecutive positions */
+    size_t start;         /* byte offset of the token's first byte in the input */
+    size_t end;           /* byte offset one past its last byte; [start,end) never splits a
+                             UTF-8 sequence */
+    silk_tok_kind_t kind; /* what kind of token this is */
+} silk_token_t;
+
+/* Called for each token in order; return nonzero to stop the run early. */
+typedef int (*silk_token_cb)(const silk_token_t *tok, void *ud);
+
+/* A new tokenizer; free it with silk_tokenizer_destroy(). */
+silk_status_t silk_tokenizer_new(silk_tokenizer_t **out);
+void silk_tokenizer_destroy(silk_tokenizer_t *tok);
+
+/* Makes the tokenizer report English stems of SILK_TOK_WORD tokens. The tokenizer does not
+ * own st; st must outlive it (or be unset with NULL). */
+void silk_tokenizer_set_stemmer(silk_tokenizer_t *tok, silk_stemmer_t *st);
+
+/* Tokenizes `len` bytes of UTF-8 text (NUL bytes included; invalid sequences decode as
+ * U+FFFD and never stop the run). The first token gets position `first_pos`; *next_pos
+ * (may be NULL) receives the position after the last token. Returns SILK_OK also when the
+ * callback stopped the run; SILK_ERR_NOMEM when the buffer cannot grow. */
+silk_status_t silk_tokenize(silk_tokenizer_t *tok, const char *text, size_t len,
+                            uint32_t first_pos, silk_token_cb cb, void *ud, uint32_t *next_pos);
+
+/* Normalizes a whole string the way words are normalized (NFKC, case fold, mark and
+ * Arabic folds), without splitting it into words: for field values such as an author name
+ * or a section title. *out points into the tokenizer's buffer, NUL-terminated, valid until
+ * the next call on tok. */
+silk_status_t silk_normalize(silk_tokenizer_t *tok, const char *text, size_t len,
+                             const char **out, size_t *out_len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,32 @@
+#!/bin/sh
+# Installs the Debian packages silk needs, only when something is missing.
+# Called by `make deps` (and so by `make run`, `make test`, `make bench`).
+set -eu
+
+PKGS="gcc g++ make pkg-config libxapian-dev libuv1-dev libutf8proc-dev libjansson-dev \
+libcmocka-dev xapian-tools socat clang libclang-rt-14-dev clang-format valgrind \
+libsqlite3-dev sqlite3 python3 procps ripgrep util-linux"
+
+missing=""
+for p in $PKGS; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing="$missing $p"
+    fi
+done
+[ -z "$missing" ] && exit 0
+
+echo "silk: installing missing packages:$missing"
+if [ "$(id -u)" -eq 0 ]; then
+    SUDO=""
+elif command -v sudo >/dev/null 2>&1; then
+    SUDO="sudo"
+else
+    echo "silk: these Debian packages are missing and I am not root (and there is no sudo):" >&2
+    echo "  $missing" >&2
+    echo "silk: install them with: apt-get install -y$missing" >&2
+    exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -q --no-install-recommends $missing
