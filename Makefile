@@ -94,8 +94,24 @@ $(BIN)/silk: $(CLIENT_OBJS) $(BUILD)/client/main.o $(LIBSILK)
 	@mkdir -p $(dir $@)
 	$(CXX) $(SILK_LDFLAGS) -o $@ $^ $(SILK_LIBS)
 
-$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(TEST_SUPPORT_OBJS) $(INDEXER_OBJS) $(SERVER_OBJS) \
+# A unit test links the library; test_indexer_* also the indexer's objects, test_server_*
+# the daemon's, test_client_* the client's.
+$(BUILD)/tests/test_indexer_%: $(BUILD)/tests/unit/test_indexer_%.o $(TEST_SUPPORT_OBJS) \
+		$(INDEXER_OBJS) $(LIBSILK)
+	@mkdir -p $(dir $@)
+	$(CXX) $(SILK_LDFLAGS) -o $@ $^ $(SILK_LIBS) -lcmocka
+
+$(BUILD)/tests/test_server_%: $(BUILD)/tests/unit/test_server_%.o $(TEST_SUPPORT_OBJS) \
+		$(SERVER_OBJS) $(LIBSILK)
+	@mkdir -p $(dir $@)
+	$(CXX) $(SILK_LDFLAGS) -o $@ $^ $(SILK_LIBS) -lcmocka
+
+$(BUILD)/tests/test_client_%: $(BUILD)/tests/unit/test_client_%.o $(TEST_SUPPORT_OBJS) \
 		$(CLIENT_OBJS) $(LIBSILK)
+	@mkdir -p $(dir $@)
+	$(CXX) $(SILK_LDFLAGS) -o $@ $^ $(SILK_LIBS) -lcmocka
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(TEST_SUPPORT_OBJS) $(LIBSILK)
 	@mkdir -p $(dir $@)
 	$(CXX) $(SILK_LDFLAGS) -o $@ $^ $(SILK_LIBS) -lcmocka
 
