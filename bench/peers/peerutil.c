@@ -1,0 +1,181 @@
+/* silk bench — helpers shared by the peer programs (see peerutil.h). */
+#include "peerutil.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+int peer_queries_load(const char *path, peer_query_t **out, size_t *n)
+{
+    FILE *f = fopen(path, "r");
+    char *line = NULL;
+    size_t cap = 0, len = 0, alloc = 0;
+    peer_query_t *q = NULL;
+    if (!f) {
+        perror(path);
+        return -1;
+    }
+    ssize_t got;
+    while ((got = getline(&line, &cap, f)) >= 0) {
+        while (got > 0 && (line[got - 1] == '\n' || line[got - 1] == '\r'))
+            line[--got] = 0;
+        char *tab = strchr(line, '\t');
+        if (!tab)
+            continue;
+        *tab = 0;
+        if (len == alloc) {
+            alloc = alloc ? alloc * 2 : 256;
+            peer_query_t *nq = realloc(q, alloc * sizeof *q);
+            if (!nq)
+                goto fail;
+            q = nq;
+        }
+        q[len].qid = strdup(line);
+        q[len].text = strdup(tab + 1);
+        if (!q[len].qid || !q[len].text)
+            goto fail;
+        len++;
+    }
+    free(line);
+    fclose(f);
+    *out = q;
+    *n = len;
+    return 0;
+fail:
+    fprintf(stderr, "%s: out of memory\n", path);
+    peer_queries_free(q, len);
+    free(line);
+    fclose(f);
+    return -1;
+}
+
+void peer_queries_free(peer_query_t *q, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(q[i].qid);
+        free(q[i].text);
+    }
+    free(q);
+}
+
+long peer_docs_each(const char *path, peer_doc_fn fn, void *ctx, uint64_t *bytes)
+{
+    FILE *f = fopen(path, "r");
+    char *line = NULL;
+    size_t cap = 0;
+    long count = 0, lineno = 0;
+    if (!f) {
+        perror(path);
+        return -1;
+    }
+    *bytes = 0;
+    while (getline(&line, &cap, f) >= 0) {
+        json_error_t err;
+        lineno++;
+        if (line[0] == '\n' || line[0] == 0)
+            continue;
+        json_t *doc = json_loads(line, 0, &err);
+        if (!doc) {
+            fprintf(stderr, "%s:%ld: %s\n", path, lineno, err.text);
+            count = -1;
+            break;
+        }
+        const char *id = json_string_value(json_object_get(doc, "id"));
+        const char *title = json_string_value(json_object_get(doc, "title"));
+        const char *text = json_string_value(json_object_get(doc, "text"));
+        if (!id) {
+            fprintf(stderr, "%s:%ld: no id\n", path, lineno);
+            json_decref(doc);
+            count = -1;
+            break;
+        }
+        title = title ? title : "";
+        text = text ? text : "";
+        *bytes += strlen(title) + strlen(text);
+        int rc = fn(ctx, id, title, text);
+        json_decref(doc);
+        if (rc) {
+            count = -1;
+            break;
+        }
+        count++;
+    }
+    free(line);
+    fclose(f);
+    return count;
+}
+
+static int is_word_byte(unsigned char c)
+{
+    if (c >= 0x80)
+        return 1;
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+char *peer_or_query(const char *text)
+{
+    size_t n = strlen(text);
+    /* Worst case: every byte a one-byte word: `"x" OR ` per byte. */
+    char *out = malloc(n * 7 + 1), *p = out;
+    if (!out)
+        return NULL;
+    const unsigned char *s = (const unsigned char *)text;
+    size_t i = 0;
+    while (i < n) {
+        while (i < n && !is_word_byte(s[i]))
+            i++;
+        size_t start = i;
+        while (i < n && is_word_byte(s[i]))
+            i++;
+        if (i == start)
+            break;
+        if (p != out)
+            p += sprintf(p, " OR ");
+        *p++ = '"';
+        memcpy(p, s + start, i - start);
+        p += i - start;
+        *p++ = '"';
+    }
+    *p = 0;
+    if (p == out) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+uint64_t peer_now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+double peer_percentile(double *lat, size_t n, double q)
+{
+    if (n == 0)
+        return 0.0;
+    qsort(lat, n, sizeof *lat, cmp_double);
+    size_t k = (size_t)(q * (double)n + 0.999999);
+    if (k < 1)
+        k = 1;
+    if (k > n)
+        k = n;
+    return lat[k - 1];
+}
+
+long peer_peak_rss_kib(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_maxrss;
+}
