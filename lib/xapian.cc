@@ -1,0 +1,1500 @@
+/* silk — the C face over Xapian (see include/silk/db.h).
+ *
+ * This is the only file that includes <xapian.h>. Every extern "C" function runs its body
+ * through guard(), which turns any exception into a silk_status_t and keeps the message on
+ * the handle, so no C++ exception ever unwinds into C code. */
+#include "silk/db.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <new>
+#include <string>
+#include <vector>
+
+#include <xapian.h>
+
+/* ---- handles ------------------------------------------------------------------------------- */
+
+namespace
+{
+
+/* What identifies one file or folder on disk. A database folder renamed into place by
+ * `silk-index --full` has a new inode; an edited stub file a new size or mtime. */
+struct file_ident {
+    dev_t dev;          /* device */
+    ino_t ino;          /* inode */
+    long long mtime_ns; /* modification time (stub files only; 0 for folders) */
+    long long size;     /* size (stub files only; 0 for folders) */
+    bool operator==(const file_ident &o) const
+    {
+        return dev == o.dev && ino == o.ino && mtime_ns == o.mtime_ns && size == o.size;
+    }
+    bool operator!=(const file_ident &o) const
+    {
+        return !(*this == o);
+    }
+};
+
+/* One line of a stub file. */
+struct stub_entry {
+    enum kind_t { LOCAL, GLASS, TCP, PROG } kind; /* auto, glass, remote HOST:PORT, remote :PROG */
+    std::string where;                            /* path, host or program */
+    std::string args;                             /* program arguments (PROG) */
+    unsigned port;                                /* port (TCP) */
+};
+
+/* A database as opened from a path: the combined database, the same shards one by one
+ * (for per-shard revisions), and the identities that tell whether a reopen must start
+ * over from the path. */
+struct opened_db {
+    Xapian::Database db;                  /* every shard */
+    std::vector<Xapian::Database> shards; /* the shards one by one (sharing db's internals) */
+    std::vector<file_ident> ident;        /* identities of the path, stub and local shards */
+};
+
+} // namespace
+
+struct silk_db {
+    std::string path;    /* as given to silk_db_open(), re-resolved on reopen */
+    silk_db_opts_t opts; /* remote timeouts */
+    opened_db cur;       /* the open database */
+    std::string err;     /* message of the last failure */
+};
+
+struct silk_wdb {
+    Xapian::WritableDatabase db; /* the writable database */
+    bool explicit_txn;           /* inside silk_wdb_begin() .. commit/cancel */
+    bool implicit_txn;           /* changes outside a transaction, held until commit */
+    std::string err;             /* message of the last failure */
+};
+
+struct silk_doc {
+    Xapian::Document doc; /* the document being built */
+};
+
+struct silk_query {
+    Xapian::Query q; /* the (immutable, reference-counted) query tree */
+};
+
+struct silk_mset {
+    Xapian::Database db;           /* keeps the shards alive while hits are read */
+    Xapian::Enquire enq;           /* needed for the matching terms of a hit */
+    Xapian::MSet mset;             /* the hits */
+    std::vector<std::string> data; /* cached document data, by hit index */
+    std::vector<char> have_data;   /* whether data[i] was fetched */
+    std::vector<std::string> uniq; /* cached unique terms, by hit index */
+    std::vector<char> have_uniq;   /* whether uniq[i] was fetched */
+    std::string err;               /* message of the last failure */
+    explicit silk_mset(const Xapian::Database &d) : db(d), enq(d) {}
+};
+
+struct silk_stemmer {
+    Xapian::Stem stem; /* the Snowball stemmer */
+};
+
+/* ---- exceptions to statuses ---------------------------------------------------------------- */
+
+namespace
+{
+
+void keep_message(std::string *dst, const char *what) noexcept
+{
+    if (dst == nullptr)
+        return;
+    try {
+        *dst = what;
+    } catch (...) {
+        /* Out of memory while storing the message: an empty message is all we can do. */
+        dst->clear();
+    }
+}
+
+void keep_message(std::string *dst, const Xapian::Error &e) noexcept
+{
+    if (dst == nullptr)
+        return;
+    try {
+        *dst = e.get_description();
+    } catch (...) {
+        dst->clear();
+    }
+}
+
+/* Maps the exception being handled to a status. Must be called from inside a catch block.
+ * The most derived classes come first because a catch clause also takes subclasses. */
+silk_status_t status_of_exception(std::string *err) noexcept
+{
+    try {
+        throw;
+    } catch (const Xapian::DatabaseModifiedError &e) {
+        keep_message(err, e);
+        return SILK_ERR_MODIFIED;
+    } catch (const Xapian::DatabaseLockError &e) {
+        keep_message(err, e);
+        return SILK_ERR_LOCKED;
+    } catch (const Xapian::DatabaseCorruptError &e) {
+        keep_message(err, e);
+        return SILK_ERR_CORRUPT;
+    } catch (const Xapian::DatabaseOpeningError &e) {
+        /* Also DatabaseNotFoundError and DatabaseVersionError: nothing usable is there. */
+        keep_message(err, e);
+        return SILK_ERR_NOT_FOUND;
+    } catch (const Xapian::DatabaseClosedError &e) {
+        keep_message(err, e);
+        return SILK_ERR_INVALID;
+    } catch (const Xapian::DatabaseCreateError &e) {
+        keep_message(err, e);
+        return SILK_ERR_IO;
+    } catch (const Xapian::DatabaseError &e) {
+        /* A DatabaseError that carries an errno is a failed read or write. */
+        keep_message(err, e);
+        return e.get_error_string() != nullptr ? SILK_ERR_IO : SILK_ERR_INTERNAL;
+    } catch (const Xapian::InvalidArgumentError &e) {
+        keep_message(err, e);
+        return SILK_ERR_INVALID;
+    } catch (const Xapian::InvalidOperationError &e) {
+        keep_message(err, e);
+        return SILK_ERR_INVALID;
+    } catch (const Xapian::UnimplementedError &e) {
+        /* E.g. a phrase over subqueries that are not terms. */
+        keep_message(err, e);
+        return SILK_ERR_INVALID;
+    } catch (const Xapian::DocNotFoundError &e) {
+        keep_message(err, e);
+        return SILK_ERR_NOT_FOUND;
+    } catch (const Xapian::WildcardError &e) {
+        keep_message(err, e);
+        return SILK_ERR_TOO_BROAD;
+    } catch (const Xapian::NetworkError &e) {
+        /* Also NetworkTimeoutError. */
+        keep_message(err, e);
+        return SILK_ERR_NETWORK;
+    } catch (const Xapian::Error &e) {
+        keep_message(err, e);
+        return SILK_ERR_INTERNAL;
+    } catch (const std::bad_alloc &) {
+        keep_message(err, "out of memory");
+        return SILK_ERR_NOMEM;
+    } catch (const std::exception &e) {
+        keep_message(err, e.what());
+        return SILK_ERR_INTERNAL;
+    } catch (...) {
+        keep_message(err, "unknown exception");
+        return SILK_ERR_INTERNAL;
+    }
+}
+
+/* Runs body, a callable returning silk_status_t, turning any exception into a status with
+ * the message in *err (err may be NULL). */
+template <typename F> silk_status_t guard(std::string *err, F &&body) noexcept
+{
+    try {
+        return body();
+    } catch (...) {
+        return status_of_exception(err);
+    }
+}
+
+/* A status with a message of our own (not from an exception). */
+silk_status_t fail_with(std::string *err, silk_status_t st, const char *msg) noexcept
+{
+    keep_message(err, msg);
+    return st;
+}
+
+/* A malloc'd NUL-terminated copy of s (which may hold NULs), or NULL when out of memory. */
+char *dup_bytes(const std::string &s) noexcept
+{
+    char *p = static_cast<char *>(std::malloc(s.size() + 1));
+    if (p == nullptr)
+        return nullptr;
+    std::memcpy(p, s.data(), s.size());
+    p[s.size()] = '\0';
+    return p;
+}
+
+/* Hands a constructor's failure message to the caller's `char **msg`. */
+void give_message(char **msg, const std::string &text) noexcept
+{
+    if (msg == nullptr)
+        return;
+    try {
+        *msg = dup_bytes(text);
+    } catch (...) {
+        *msg = nullptr;
+    }
+}
+
+/* ---- opening read-only databases ----------------------------------------------------------- */
+
+/* stat() (following symlinks, so a symlink switched to a new folder counts as a change). */
+bool ident_of(const std::string &path, bool with_contents, file_ident *out, int *err_no)
+{
+    struct stat sb;
+    if (stat(path.c_str(), &sb) != 0) {
+        *err_no = errno;
+        return false;
+    }
+    out->dev = sb.st_dev;
+    out->ino = sb.st_ino;
+    out->mtime_ns =
+        with_contents ? (long long)sb.st_mtim.tv_sec * 1000000000LL + sb.st_mtim.tv_nsec : 0;
+    out->size = with_contents ? (long long)sb.st_size : 0;
+    return true;
+}
+
+bool file_exists(const std::string &path)
+{
+    struct stat sb;
+    return stat(path.c_str(), &sb) == 0;
+}
+
+/* Whether a regular file is a text stub rather than a single-file glass database (which is
+ * binary: its header holds NUL bytes). */
+bool looks_like_stub(const std::string &path)
+{
+    std::ifstream in(path, std::ios::binary);
+    char buf[512];
+    in.read(buf, sizeof buf);
+    std::streamsize n = in.gcount();
+    return std::memchr(buf, '\0', (size_t)n) == nullptr;
+}
+
+/* Parses a stub file in Xapian 1.4's format: `auto PATH`, `glass PATH` (relative to the
+ * stub's folder), `remote HOST:PORT` (also `[IPv6]:PORT`), `remote :PROGRAM ARGS`; blank
+ * lines and lines starting with `#` are ignored. We read it ourselves, rather than letting
+ * Xapian open it, so that remote shards get our timeouts. */
+std::vector<stub_entry> parse_stub(const std::string &file)
+{
+    std::ifstream in(file);
+    if (!in)
+        throw Xapian::DatabaseNotFoundError("Couldn't open stub database file: " + file, errno);
+    std::string dir;
+    std::string::size_type slash = file.rfind('/');
+    if (slash != std::string::npos)
+        dir.assign(file, 0, slash + 1);
+    std::vector<stub_entry> out;
+    std::string line;
+    unsigned line_no = 0;
+    while (std::getline(in, line)) {
+        ++line_no;
+        if (!line.empty() && line.back() == '\r')
+            line.pop_back();
+        std::string::size_type start = line.find_first_not_of(" \t");
+        if (start == std::string::npos || line[start] == '#')
+            continue;
+        std::string::size_type space = line.find(' ', start);
+        std::string type(line, start,
+                         space == std::string::npos ? std::string::npos : space - start);
+        std::string rest;
+        if (space != std::string::npos) {
+            std::string::size_type a = line.find_first_not_of(" \t", space);
+            if (a != std::string::npos)
+                rest.assign(line, a, std::string::npos);
+        }
+        while (!rest.empty() && (rest.back() == ' ' || rest.back() == '\t'))
+            rest.pop_back();
+        stub_entry e{stub_entry::LOCAL, std::string(), std::string(), 0};
+        bool ok = false;
+        if ((type == "auto" || type == "glass") && !rest.empty()) {
+            e.kind = type == "auto" ? stub_entry::LOCAL : stub_entry::GLASS;
+            e.where = rest[0] == '/' ? rest : dir + rest;
+            ok = true;
+        } else if (type == "remote" && !rest.empty()) {
+            if (rest[0] == ':') {
+                std::string::size_type sp = rest.find(' ');
+                e.kind = stub_entry::PROG;
+                if (sp == std::string::npos) {
+                    e.where.assign(rest, 1, std::string::npos);
+                } else {
+                    e.where.assign(rest, 1, sp - 1);
+                    e.args.assign(rest, sp + 1, std::string::npos);
+                }
+                ok = !e.where.empty();
+            } else {
+                std::string::size_type colon = rest.rfind(':');
+                if (colon != std::string::npos && colon + 1 < rest.size() &&
+                    !(rest[0] == '[' && rest.back() == ']')) {
+                    char *end = nullptr;
+                    unsigned long port = std::strtoul(rest.c_str() + colon + 1, &end, 10);
+                    std::string host(rest, 0, colon);
+                    if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+                        host = host.substr(1, host.size() - 2);
+                    if (*end == '\0' && port > 0 && port < 65536 && !host.empty()) {
+                        e.kind = stub_entry::TCP;
+                        e.where = host;
+                        e.port = (unsigned)port;
+                        ok = true;
+                    }
+                }
+            }
+        }
+        if (!ok)
+            throw Xapian::DatabaseOpeningError(file + ":" + std::to_string(line_no) + ": Bad line");
+        out.push_back(std::move(e));
+    }
+    return out;
+}
+
+/* The identities a reopen compares: the path itself and, for a stub, each local shard. */
+bool collect_idents(const std::string &path, std::vector<file_ident> *out, int *err_no,
+                    std::string *stub_file)
+{
+    struct stat sb;
+    if (stat(path.c_str(), &sb) != 0) {
+        *err_no = errno;
+        return false;
+    }
+    out->clear();
+    stub_file->clear();
+    if (S_ISDIR(sb.st_mode)) {
+        /* A stub folder (XAPIANDB inside, no database of its own) is read as a stub file. */
+        if (!file_exists(path + "/iamglass") && !file_exists(path + "/iamchert") &&
+            file_exists(path + "/XAPIANDB"))
+            *stub_file = path + "/XAPIANDB";
+    } else if (S_ISREG(sb.st_mode) && looks_like_stub(path)) {
+        *stub_file = path;
+    }
+    file_ident id;
+    if (!ident_of(path, false, &id, err_no))
+        return false;
+    out->push_back(id);
+    if (stub_file->empty())
+        return true;
+    if (!ident_of(*stub_file, true, &id, err_no))
+        return false;
+    out->push_back(id);
+    for (const stub_entry &e : parse_stub(*stub_file)) {
+        if (e.kind != stub_entry::LOCAL && e.kind != stub_entry::GLASS)
+            continue;
+        /* A shard that vanished shows up as an identity that differs from any real one. */
+        if (!ident_of(e.where, false, &id, err_no))
+            id = file_ident{0, 0, 0, 0};
+        out->push_back(id);
+    }
+    return true;
+}
+
+opened_db open_path(const std::string &path, const silk_db_opts_t &opts)
+{
+    opened_db o;
+    std::string stub;
+    int err_no = 0;
+    if (!collect_idents(path, &o.ident, &err_no, &stub)) {
+        throw Xapian::DatabaseNotFoundError("Couldn't open database '" + path + "'", err_no);
+    }
+    if (stub.empty()) {
+        o.shards.push_back(Xapian::Database(path));
+    } else {
+        unsigned timeout = opts.remote_timeout_ms ? opts.remote_timeout_ms : 10000;
+        unsigned connect = opts.connect_timeout_ms ? opts.connect_timeout_ms : 2000;
+        for (const stub_entry &e : parse_stub(stub)) {
+            switch (e.kind) {
+            case stub_entry::LOCAL:
+                o.shards.push_back(Xapian::Database(e.where));
+                break;
+            case stub_entry::GLASS:
+                o.shards.push_back(Xapian::Database(e.where, Xapian::DB_BACKEND_GLASS));
+                break;
+            case stub_entry::TCP:
+                o.shards.push_back(Xapian::Remote::open(e.where, e.port, timeout, connect));
+                break;
+            case stub_entry::PROG:
+                o.shards.push_back(Xapian::Remote::open(e.where, e.args, timeout));
+                break;
+            }
+        }
+        if (o.shards.empty())
+            throw Xapian::DatabaseOpeningError(stub + ": No databases listed");
+    }
+    for (const Xapian::Database &s : o.shards)
+        o.db.add_database(s);
+    return o;
+}
+
+/* Sum of the shards' revisions; *known is false when a shard (a remote one) cannot tell. */
+uint64_t revision_sum(const opened_db &o, bool *known)
+{
+    uint64_t sum = 0;
+    *known = true;
+    for (const Xapian::Database &s : o.shards) {
+        try {
+            sum += s.get_revision();
+        } catch (const Xapian::Error &) {
+            *known = false;
+        }
+    }
+    return sum;
+}
+
+} // namespace
+
+/* ---- read-only databases ------------------------------------------------------------------- */
+
+extern "C" silk_status_t silk_db_open(const char *path, const silk_db_opts_t *opts, silk_db_t **out,
+                                      char **msg)
+{
+    if (msg != nullptr)
+        *msg = nullptr;
+    if (out == nullptr) {
+        give_message(msg, "silk_db_open: out is NULL");
+        return SILK_ERR_INVALID;
+    }
+    *out = nullptr;
+    if (path == nullptr || *path == '\0') {
+        give_message(msg, "silk_db_open: empty path");
+        return SILK_ERR_INVALID;
+    }
+    silk_db *db = nullptr;
+    std::string err;
+    silk_status_t st = guard(&err, [&] {
+        db = new silk_db();
+        db->path = path;
+        db->opts = opts != nullptr ? *opts : silk_db_opts_t{0, 0};
+        db->cur = open_path(db->path, db->opts);
+        return SILK_OK;
+    });
+    if (st != SILK_OK) {
+        delete db;
+        give_message(msg, err);
+        return st;
+    }
+    *out = db;
+    return SILK_OK;
+}
+
+extern "C" silk_status_t silk_db_reopen(silk_db_t *db, int *changed)
+{
+    if (changed != nullptr)
+        *changed = 0;
+    if (db == nullptr)
+        return SILK_ERR_INVALID;
+    return guard(&db->err, [&] {
+        std::vector<file_ident> now;
+        std::string stub;
+        int err_no = 0;
+        if (!collect_idents(db->path, &now, &err_no, &stub))
+            throw Xapian::DatabaseNotFoundError("Couldn't reopen database '" + db->path + "'",
+                                                err_no);
+        bool fresh = now != db->cur.ident;
+        bool known_before = false, known_after = false, maybe = false;
+        uint64_t before = 0, after = 0;
+        if (!fresh) {
+            before = revision_sum(db->cur, &known_before);
+            try {
+                maybe = db->cur.db.reopen();
+            } catch (const Xapian::Error &) {
+                /* The files changed in a way reopen() cannot follow: start over below. */
+                fresh = true;
+            }
+            /* The folder may have been replaced while reopen() was reading it. */
+            std::vector<file_ident> again;
+            if (!fresh &&
+                (!collect_idents(db->path, &again, &err_no, &stub) || again != db->cur.ident))
+                fresh = true;
+        }
+        if (fresh) {
+            /* Open the new database before dropping the old one, so that a failure leaves
+             * the reader serving what it had. */
+            opened_db o = open_path(db->path, db->opts);
+            db->cur = std::move(o);
+            if (changed != nullptr)
+                *changed = 1;
+            return SILK_OK;
+        }
+        after = revision_sum(db->cur, &known_after);
+        if (changed != nullptr)
+            *changed = (known_before && known_after) ? before != after : maybe;
+        return SILK_OK;
+    });
+}
+
+extern "C" const char *silk_db_error(const silk_db_t *db)
+{
+    return db != nullptr ? db->err.c_str() : "";
+}
+
+extern "C" silk_status_t silk_db_revision(silk_db_t *db, uint64_t *rev)
+{
+    if (db == nullptr || rev == nullptr)
+        return SILK_ERR_INVALID;
+    return guard(&db->err, [&] {
+        bool known;
+        *rev = revision_sum(db->cur, &known);
+        return SILK_OK;
+    });
+}
+
+extern "C" silk_status_t silk_db_doc_count(silk_db_t *db, uint64_t *count)
+{
+    if (db == nullptr || count == nullptr)
+        return SILK_ERR_INVALID;
+    return guard(&db->err, [&] {
+        *count = db->cur.db.get_doccount();
+        return SILK_OK;
+    });
+}
+
+extern "C" silk_status_t silk_db_avg_length(silk_db_t *db, double *avg)
+{
+    if (db == nullptr || avg == nullptr)
+        return SILK_ERR_INVALID;
+    return guard(&db->err, [&] {
+        *avg = db->cur.db.get_avlength();
+        return SILK_OK;
+    });
+}
+
+extern "C" silk_status_t silk_db_term_freq(silk_db_t *db, const char *term, uint64_t *freq)
+{
+    if (db == nullptr || freq == nullptr)
+        return SILK_ERR_INVALID;
+    if (term == nullptr)
+        return fail_with(&db->err, SILK_ERR_INVALID, "silk_db_term_freq: term is NULL");
+    return guard(&db->err, [&] {
+        *freq = db->cur.db.get_termfreq(term);
+        return SILK_OK;
+    });
+}
+
+extern "C" silk_status_t silk_db_allterms(silk_db_t *db, const char *prefix, silk_str_cb cb,
+                                          void *ud)
+{
+    if (db == nullptr)
+        return SILK_ERR_INVALID;
+    if (cb == nullptr)
+        return fail_with(&db->err, SILK_ERR_INVALID, "silk_db_allterms: callback is NULL");
+    std::string pfx = prefix != nullptr ? prefix : "";
+    return guard(&db->err, [&] {
+        for (auto it = db->cur.db.allterms_begin(pfx); it != db->cur.db.allterms_end(pfx); ++it) {
+            const std::string t = *it;
+            if (cb(t.data(), t.size(), ud) != 0)
+                break;
+        }
+        return SILK_OK;
+    });
+}
+
+extern "C" silk_status_t silk_db_metadata(silk_db_t *db, const char *key, char **value)
+{
+    if (db == nullptr || value == nullptr)
+        return SILK_ERR_INVALID;
+    *value = nullptr;
+    if (key == nullptr || *key == '\0')
+        return fail_with(&db->err, SILK_ERR_INVALID, "silk_db_metadata: empty key");
+    return guard(&db->err, [&] {
+        *value = dup_bytes(db->cur.db.get_metadata(key));
+        return *value != nullptr ? SILK_OK : SILK_ERR_NOMEM;
+    });
+}
+
+extern "C" silk_status_t silk_db_spelling(silk_db_t *db, const char *word, unsigned max_edit,
+                                          char **out)
+{
+    if (db == nullptr || out == nullptr)
+        return SILK_ERR_INVALID;
+    *out = nullptr;
+    if (word == nullptr)
+        return fail_with(&db->err, SILK_ERR_INVALID, "silk_db_spelling: word is NULL");
+    return guard(&db->err, [&] {
+        std::string s = db->cur.db.get_spelling_suggestion(word, max_edit);
+        if (s.empty())
+            return SILK_OK;
+        *out = dup_bytes(s);
+        return *out != nullptr ? SILK_OK : SILK_ERR_NOMEM;
+    });
+}
+
+extern "C" silk_status_t silk_db_synonyms(silk_db_t *db, const char *term, silk_str_cb cb, void *ud)
+{
+    if (db == nullptr)
+        return SILK_ERR_INVALID;
+    if (term == nullptr || cb == nullptr)
+        return fail_with(&db->err, SILK_ERR_INVALID, "silk_db_synonyms: NULL argument");
+    return guard(&db->err, [&] {
+        std::string t = term;
+        for (auto it = db->cur.db.synonyms_begin(t); it != db->cur.db.synonyms_end(t); ++it) {
+            const std::string s = *it;
+            if (cb(s.data(), s.size(), ud) != 0)
+                break;
+        }
+        return SILK_OK;
+    });
+}
+
+extern "C" silk_status_t silk_db_synonym_keys(silk_db_t *db, silk_str_cb cb, void *ud)
+{
+    if (db == nullptr)
+        return SILK_ERR_INVALID;
+    if (cb == nullptr)
+        return fail_with(&db->err, SILK_ERR_INVALID, "silk_db_synonym_keys: callback is NULL");
+    return guard(&db->err, [&] {
+        for (auto it = db->cur.db.synonym_keys_begin(); it != db->cur.db.synonym_keys_end(); ++it) {
+            const std::string s = *it;
+            if (cb(s.data(), s.size(), ud) != 0)
+                break;
+        }
+        return SILK_OK;
+    });
+}
+
+extern "C" silk_status_t silk_db_document_data(silk_db_t *db, const char *uniq, char **data,
+                                               size_t *len)
+{
+    if (db == nullptr || data == nullptr)
+        return SILK_ERR_INVALID;
+    *data = nullptr;
+    if (len != nullptr)
+        *len = 0;
+    if (uniq == nullptr || *uniq == '\0')
+        return fail_with(&db->err, SILK_ERR_INVALID, "silk_db_document_data: empty term");
+    return guard(&db->err, [&] {
+        std::string t = uniq;
+        Xapian::PostingIterator p = db->cur.db.postlist_begin(t);
+        if (p == db->cur.db.postlist_end(t))
+            return fail_with(&db->err, SILK_ERR_NOT_FOUND, "no document has that unique term");
+        std::string d = db->cur.db.get_document(*p).get_data();
+        *data = dup_bytes(d);
+        if (*data == nullptr)
+            return SILK_ERR_NOMEM;
+        if (len != nullptr)
+            *len = d.size();
+        return SILK_OK;
+    });
+}
+
+extern "C" silk_status_t silk_db_document_terms(silk_db_t *db, const char *uniq, silk_str_cb cb,
+                                                void *ud)
+{
+    if (db == nullptr)
+        return SILK_ERR_INVALID;
+    if (uniq == nullptr || *uniq == '\0' || cb == nullptr)
+        return fail_with(&db->err, SILK_ERR_INVALID, "silk_db_document_terms: bad argument");
+    return guard(&db->err, [&] {
+        std::string t = uniq;
+        Xapian::PostingIterator p = db->cur.db.postlist_begin(t);
+        if (p == db->cur.db.postlist_end(t))
+            return fail_with(&db->err, SILK_ERR_NOT_FOUND, "no document has that unique term");
+        Xapian::docid did = *p;
+        for (auto it = db->cur.db.termlist_begin(did); it != db->cur.db.termlist_end(did); ++it) {
+            const std::string s = *it;
+            if (cb(s.data(), s.size(), ud) != 0)
+                break;
+        }
+        return SILK_OK;
+    });
+}
+
+extern "C" void silk_db_destroy(silk_db_t *db)
+{
+    if (db == nullptr)
+        return;
+    try {
+        delete db;
+    } catch (...) {
+        /* Destructors of Xapian handles do not throw; nothing more to do. */
+    }
+}
+
+/* ---- writable databases -------------------------------------------------------------------- */
+
+namespace
+{
+
+/* Changes outside an explicit transaction are held in a transaction of our own, so that
+ * silk_wdb_destroy() can drop them (Xapian would commit them on close) and so that a
+ * reader never sees a half-done batch that Xapian auto-flushed. */
+void ensure_txn(silk_wdb *w)
+{
+    if (!w->explicit_txn && !w->implicit_txn) {
+        w->db.begin_transaction(true);
+        w->implicit_txn = true;
+    }
+}
+
+void commit_implicit(silk_wdb *w)
+{
+    if (w->implicit_txn) {
+        /* Xapian ends the transaction even when the commit fails. */
+        w->implicit_txn = false;
+        w->db.commit_transaction();
+    }
+}
+
+} // namespace
+
+extern "C" silk_status_t silk_wdb_open(const char *path, int flags, silk_wdb_t **out, char **msg)
+{
+    if (msg != nullptr)
+        *msg = nullptr;
+    if (out == nullptr) {
+        give_message(msg, "silk_wdb_open: out is NULL");
+        return SILK_ERR_INVALID;
+    }
+    *out = nullptr;
+    if (path == nullptr || *path == '\0') {
+        give_message(msg, "silk_wdb_open: empty path");
+        return SILK_ERR_INVALID;
+    }
+    if ((flags & ~(SILK_WDB_OVERWRITE | SILK_WDB_RETRY_LOCK)) != 0) {
+        give_message(msg, "silk_wdb_open: unknown flags");
+        return SILK_ERR_INVALID;
+    }
+    silk_wdb *w = nullptr;
+    std::string err;
+    silk_status_t st = guard(&err, [&] {
+        int xf = (flags & SILK_WDB_OVERWRITE) ? Xapian::DB_CREATE_OR_OVERWRITE
+                                              : Xapian::DB_CREATE_OR_OPEN;
+        if (flags & SILK_WDB_RETRY_LOCK)
+            xf |= Xapian::DB_RETRY_LOCK;
+        struct stat sb;
+        /* New databases are glass; an existing path (a database or a stub) is left to
+         * Xapian to recognise. */
+        if (stat(path, &sb) != 0)
+            xf |= Xapian::DB_BACKEND_GLASS;
+        w = new silk_wdb{Xapian::WritableDatabase(path, xf), false, false, std::string()};
+        return SILK_OK;
+    });
+    if (st != SILK_OK) {
+        delete w;
+        give_message(msg, err);
+        return st;
+    }
+    *out = w;
+    return SILK_OK;
+}
+
+extern "C" const char *silk_wdb_error(const silk_wdb_t *wdb)
+{
+    return wdb != nullptr ? wdb->err.c_str() : "";
+}
+
+extern "C" silk_status_t silk_wdb_begin(silk_wdb_t *wdb)
+{
+    if (wdb == nullptr)
+        return SILK_ERR_INVALID;
+    if (wdb->explicit_txn)
+        return fail_with(&wdb->err, SILK_ERR_INVALID, "a transaction is already open");
+    return guard(&wdb->err, [&] {
+        /* As Xapian does, changes made before the transaction are committed first. */
+        commit_implicit(wdb);
+        wdb->db.begin_transaction(true);
+        wdb->explicit_txn = true;
+        return SILK_OK;
+    });
+}
+
+extern "C" silk_status_t silk_wdb_commit_transaction(silk_wdb_t *wdb)
+{
+    if (wdb == nullptr)
+        return SILK_ERR_INVALID;
+    if (!wdb->explicit_txn)
+        return fail_with(&wdb->err, SILK_ERR_INVALID, "no transaction is open");
+    return guard(&wdb->err, [&] {
+        wdb->explicit_txn = false;
+        wdb->db.commit_transaction();
+        return SILK_OK;
+    });
+}
+
+extern "C" silk_status_t silk_wdb_cancel(silk_wdb_t *wdb)
+{
+    if (wdb == nullptr)
+        return SILK_ERR_INVALID;
+    if (!wdb->explicit_txn)
+        return fail_with(&wdb->err, SILK_ERR_INVALID, "no transaction is open");
+    return guard(&wdb->err, [&] {
+        wdb->explicit_txn = false;
+        wdb->db.cancel_transaction();
+        return SILK_OK;
+    });
+}
+
+extern "C" silk_status_t silk_wdb_commit(silk_wdb_t *wdb)
+{
+    if (wdb == nullptr)
+        return SILK_ERR_INVALID;
+    if (wdb->explicit_txn)
+        return fail_with(&wdb->err, SILK_ERR_INVALID,
+                         "inside a transaction: use silk_wdb_commit_transaction()");
+    return guard(&wdb->err, [&] {
+        commit_implicit(wdb);
+        return SILK_OK;
+    });
+}
+
+extern "C" silk_status_t silk_wdb_replace(silk_wdb_t *wdb, const char *uniq, const silk_doc_t *doc)
+{
+    if (wdb == nullptr)
+        return SILK_ERR_INVALID;
+    if (uniq == nullptr || *uniq == '\0' || doc == nullptr)
+        return fail_with(&wdb->err, SILK_ERR_INVALID, "silk_wdb_replace: bad argument");
+    return guard(&wdb->err, [&] {
+        ensure_txn(wdb);
+        wdb->db.replace_document(std::string(uniq), doc->doc);
+        return SILK_OK;
+    });
+}
+
+extern "C" silk_status_t silk_wdb_delete(silk_wdb_t *wdb, const char *uniq)
+{
+    if (wdb == nullptr)
+        return SILK_ERR_INVALID;
+    if (uniq == nullptr || *uniq == '\0')
+        return fail_with(&wdb->err, SILK_ERR_INVALID, "silk_wdb_delete: empty term");
+    return guard(&wdb->err, [&] {
+        ensure_txn(wdb);
+        wdb->db.delete_document(std::string(uniq));
+        return SILK_OK;
+    });
+}
+
+extern "C" silk_status_t silk_wdb_doc_count(silk_wdb_t *wdb, uint64_t *count)
+{
+    if (wdb == nullptr || count == nullptr)
+        return SILK_ERR_INVALID;
+    return guard(&wdb->err, [&] {
+        *count = wdb->db.get_doccount();
+        return SILK_OK;
+    });
+}
+
+extern "C" silk_status_t silk_wdb_revision(silk_wdb_t *wdb, uint64_t *rev)
+{
+    if (wdb == nullptr || rev == nullptr)
+        return SILK_ERR_INVALID;
+    return guard(&wdb->err, [&] {
+        *rev = wdb->db.get_revision();
+        return SILK_OK;
+    });
+}
+
+extern "C" silk_status_t silk_wdb_term_freq(silk_wdb_t *wdb, const char *term, uint64_t *freq)
+{
+    if (wdb == nullptr || freq == nullptr)
+        return SILK_ERR_INVALID;
+    if (term == nullptr)
+        return fail_with(&wdb->err, SILK_ERR_INVALID, "silk_wdb_term_freq: term is NULL");
+    return guard(&wdb->err, [&] {
+        *freq = wdb->db.get_termfreq(term);
+        return SILK_OK;
+    });
+}
+
+extern "C" silk_status_t silk_wdb_get_metadata(silk_wdb_t *wdb, const char *key, char **value)
+{
+    if (wdb == nullptr || value == nullptr)
+        return SILK_ERR_INVALID;
+    *value = nullptr;
+    if (key == nullptr || *key == '\0')
+        return fail_with(&wdb->err, SILK_ERR_INVALID, "silk_wdb_get_metadata: empty key");
+    return guard(&wdb->err, [&] {
+        *value = dup_bytes(wdb->db.get_metadata(key));
+        return *value != nullptr ? SILK_OK : SILK_ERR_NOMEM;
+    });
+}
+
+extern "C" silk_status_t silk_wdb_set_metadata(silk_wdb_t *wdb, const char *key, const char *value)
+{
+    if (wdb == nullptr)
+        return SILK_ERR_INVALID;
+    if (key == nullptr || *key == '\0' || value == nullptr)
+        return fail_with(&wdb->err, SILK_ERR_INVALID, "silk_wdb_set_metadata: bad argument");
+    return guard(&wdb->err, [&] {
+        ensure_txn(wdb);
+        wdb->db.set_metadata(key, value);
+        return SILK_OK;
+    });
+}
+
+extern "C" silk_status_t silk_wdb_metadata_keys(silk_wdb_t *wdb, const char *prefix, silk_str_cb cb,
+                                                void *ud)
+{
+    if (wdb == nullptr)
+        return SILK_ERR_INVALID;
+    if (cb == nullptr)
+        return fail_with(&wdb->err, SILK_ERR_INVALID, "silk_wdb_metadata_keys: callback is NULL");
+    std::string pfx = prefix != nullptr ? prefix : "";
+    return guard(&wdb->err, [&] {
+        for (auto it = wdb->db.metadata_keys_begin(pfx); it != wdb->db.metadata_keys_end(pfx);
+             ++it) {
+            const std::string k = *it;
+            if (cb(k.data(), k.size(), ud) != 0)
+                break;
+        }
+        return SILK_OK;
+    });
+}
+
+extern "C" silk_status_t silk_wdb_add_spelling(silk_wdb_t *wdb, const char *word, unsigned inc)
+{
+    if (wdb == nullptr)
+        return SILK_ERR_INVALID;
+    if (word == nullptr || *word == '\0')
+        return fail_with(&wdb->err, SILK_ERR_INVALID, "silk_wdb_add_spelling: empty word");
+    return guard(&wdb->err, [&] {
+        ensure_txn(wdb);
+        wdb->db.add_spelling(word, inc);
+        return SILK_OK;
+    });
+}
+
+extern "C" silk_status_t silk_wdb_remove_spelling(silk_wdb_t *wdb, const char *word, unsigned dec)
+{
+    if (wdb == nullptr)
+        return SILK_ERR_INVALID;
+    if (word == nullptr || *word == '\0')
+        return fail_with(&wdb->err, SILK_ERR_INVALID, "silk_wdb_remove_spelling: empty word");
+    return guard(&wdb->err, [&] {
+        ensure_txn(wdb);
+        wdb->db.remove_spelling(word, dec);
+        return SILK_OK;
+    });
+}
+
+extern "C" silk_status_t silk_wdb_add_synonym(silk_wdb_t *wdb, const char *term,
+                                              const char *synonym)
+{
+    if (wdb == nullptr)
+        return SILK_ERR_INVALID;
+    if (term == nullptr || *term == '\0' || synonym == nullptr || *synonym == '\0')
+        return fail_with(&wdb->err, SILK_ERR_INVALID, "silk_wdb_add_synonym: empty argument");
+    return guard(&wdb->err, [&] {
+        ensure_txn(wdb);
+        wdb->db.add_synonym(term, synonym);
+        return SILK_OK;
+    });
+}
+
+extern "C" silk_status_t silk_wdb_clear_synonyms(silk_wdb_t *wdb, const char *term)
+{
+    if (wdb == nullptr)
+        return SILK_ERR_INVALID;
+    if (term == nullptr || *term == '\0')
+        return fail_with(&wdb->err, SILK_ERR_INVALID, "silk_wdb_clear_synonyms: empty term");
+    return guard(&wdb->err, [&] {
+        ensure_txn(wdb);
+        wdb->db.clear_synonyms(term);
+        return SILK_OK;
+    });
+}
+
+extern "C" silk_status_t silk_wdb_clear_all_synonyms(silk_wdb_t *wdb)
+{
+    if (wdb == nullptr)
+        return SILK_ERR_INVALID;
+    return guard(&wdb->err, [&] {
+        /* Collect the keys first: clearing while iterating would invalidate the iterator. */
+        std::vector<std::string> keys;
+        for (auto it = wdb->db.synonym_keys_begin(); it != wdb->db.synonym_keys_end(); ++it)
+            keys.push_back(*it);
+        ensure_txn(wdb);
+        for (const std::string &k : keys)
+            wdb->db.clear_synonyms(k);
+        return SILK_OK;
+    });
+}
+
+extern "C" void silk_wdb_destroy(silk_wdb_t *wdb)
+{
+    if (wdb == nullptr)
+        return;
+    try {
+        /* Xapian would commit changes outside a transaction on close; ours live in a
+         * transaction, and cancelling it drops them as the header promises. */
+        if (wdb->explicit_txn || wdb->implicit_txn)
+            wdb->db.cancel_transaction();
+    } catch (...) {
+        /* The database is being closed anyway; there is nobody to tell. */
+    }
+    try {
+        wdb->db.close();
+    } catch (...) {
+    }
+    delete wdb;
+}
+
+/* ---- documents ----------------------------------------------------------------------------- */
+
+extern "C" silk_doc_t *silk_doc_new(void)
+{
+    try {
+        return new silk_doc();
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+extern "C" silk_status_t silk_doc_add_posting(silk_doc_t *doc, const char *term, size_t len,
+                                              uint32_t pos, unsigned wdf_inc)
+{
+    if (doc == nullptr || term == nullptr || len == 0)
+        return SILK_ERR_INVALID;
+    return guard(nullptr, [&] {
+        doc->doc.add_posting(std::string(term, len), pos, wdf_inc);
+        return SILK_OK;
+    });
+}
+
+extern "C" silk_status_t silk_doc_add_term(silk_doc_t *doc, const char *term, size_t len,
+                                           unsigned wdf_inc)
+{
+    if (doc == nullptr || term == nullptr || len == 0)
+        return SILK_ERR_INVALID;
+    return guard(nullptr, [&] {
+        doc->doc.add_term(std::string(term, len), wdf_inc);
+        return SILK_OK;
+    });
+}
+
+extern "C" silk_status_t silk_doc_add_boolean_term(silk_doc_t *doc, const char *term, size_t len)
+{
+    if (doc == nullptr || term == nullptr || len == 0)
+        return SILK_ERR_INVALID;
+    return guard(nullptr, [&] {
+        doc->doc.add_boolean_term(std::string(term, len));
+        return SILK_OK;
+    });
+}
+
+extern "C" silk_status_t silk_doc_set_data(silk_doc_t *doc, const char *data, size_t len)
+{
+    if (doc == nullptr || (data == nullptr && len != 0))
+        return SILK_ERR_INVALID;
+    return guard(nullptr, [&] {
+        doc->doc.set_data(len != 0 ? std::string(data, len) : std::string());
+        return SILK_OK;
+    });
+}
+
+extern "C" silk_status_t silk_doc_add_value(silk_doc_t *doc, unsigned slot, double value)
+{
+    if (doc == nullptr || slot == Xapian::BAD_VALUENO || std::isnan(value))
+        return SILK_ERR_INVALID;
+    return guard(nullptr, [&] {
+        doc->doc.add_value(slot, Xapian::sortable_serialise(value));
+        return SILK_OK;
+    });
+}
+
+extern "C" void silk_doc_destroy(silk_doc_t *doc)
+{
+    delete doc;
+}
+
+/* ---- queries ------------------------------------------------------------------------------- */
+
+namespace
+{
+
+silk_status_t new_query(Xapian::Query q, silk_query_t **out)
+{
+    *out = new silk_query{std::move(q)};
+    return SILK_OK;
+}
+
+} // namespace
+
+extern "C" silk_status_t silk_query_term(const char *term, size_t len, unsigned wqf, uint32_t pos,
+                                         silk_query_t **out)
+{
+    if (out == nullptr)
+        return SILK_ERR_INVALID;
+    *out = nullptr;
+    /* Xapian reads an empty term as "match everything"; say so with match_all instead. */
+    if (term == nullptr || len == 0)
+        return SILK_ERR_INVALID;
+    return guard(nullptr,
+                 [&] { return new_query(Xapian::Query(std::string(term, len), wqf, pos), out); });
+}
+
+extern "C" silk_status_t silk_query_combine(silk_op_t op, silk_query_t *const *subs, size_t n,
+                                            unsigned window, silk_query_t **out)
+{
+    if (out == nullptr)
+        return SILK_ERR_INVALID;
+    *out = nullptr;
+    if (subs == nullptr && n != 0)
+        return SILK_ERR_INVALID;
+    for (size_t i = 0; i < n; i++)
+        if (subs[i] == nullptr)
+            return SILK_ERR_INVALID;
+    Xapian::Query::op xop;
+    switch (op) {
+    case SILK_OP_AND:
+        xop = Xapian::Query::OP_AND;
+        break;
+    case SILK_OP_OR:
+        xop = Xapian::Query::OP_OR;
+        break;
+    case SILK_OP_AND_NOT:
+        xop = Xapian::Query::OP_AND_NOT;
+        break;
+    case SILK_OP_FILTER:
+        xop = Xapian::Query::OP_FILTER;
+        break;
+    case SILK_OP_AND_MAYBE:
+        xop = Xapian::Query::OP_AND_MAYBE;
+        break;
+    case SILK_OP_SYNONYM:
+        xop = Xapian::Query::OP_SYNONYM;
+        break;
+    case SILK_OP_PHRASE:
+        xop = Xapian::Query::OP_PHRASE;
+        break;
+    case SILK_OP_NEAR:
+        xop = Xapian::Query::OP_NEAR;
+        break;
+    case SILK_OP_ELITE_SET:
+        xop = Xapian::Query::OP_ELITE_SET;
+        break;
+    case SILK_OP_MAX:
+        xop = Xapian::Query::OP_MAX;
+        break;
+    default:
+        return SILK_ERR_INVALID;
+    }
+    return guard(nullptr, [&] {
+        std::vector<Xapian::Query> v;
+        v.reserve(n);
+        for (size_t i = 0; i < n; i++)
+            v.push_back(subs[i]->q);
+        /* Xapian treats an empty list as MatchNothing, whatever the operator. */
+        return new_query(Xapian::Query(xop, v.begin(), v.end(), window), out);
+    });
+}
+
+extern "C" silk_status_t silk_query_scale(const silk_query_t *q, double factor, silk_query_t **out)
+{
+    if (out == nullptr)
+        return SILK_ERR_INVALID;
+    *out = nullptr;
+    if (q == nullptr || !(factor >= 0) || std::isinf(factor))
+        return SILK_ERR_INVALID;
+    return guard(nullptr, [&] {
+        return new_query(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->q, factor), out);
+    });
+}
+
+extern "C" silk_status_t silk_query_wildcard(const char *prefix, unsigned max_expansion,
+                                             silk_query_t **out)
+{
+    if (out == nullptr)
+        return SILK_ERR_INVALID;
+    *out = nullptr;
+    if (prefix == nullptr)
+        return SILK_ERR_INVALID;
+    return guard(nullptr, [&] {
+        return new_query(Xapian::Query(Xapian::Query::OP_WILDCARD, std::string(prefix),
+                                       max_expansion, Xapian::Query::WILDCARD_LIMIT_ERROR,
+                                       Xapian::Query::OP_SYNONYM),
+                         out);
+    });
+}
+
+extern "C" silk_status_t silk_query_value_range(unsigned slot, int has_lo, double lo, int has_hi,
+                                                double hi, silk_query_t **out)
+{
+    if (out == nullptr)
+        return SILK_ERR_INVALID;
+    *out = nullptr;
+    if (slot == Xapian::BAD_VALUENO || (has_lo && std::isnan(lo)) || (has_hi && std::isnan(hi)))
+        return SILK_ERR_INVALID;
+    return guard(nullptr, [&] {
+        if (has_lo && has_hi)
+            return new_query(Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot,
+                                           Xapian::sortable_serialise(lo),
+                                           Xapian::sortable_serialise(hi)),
+                             out);
+        if (has_lo)
+            return new_query(
+                Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, Xapian::sortable_serialise(lo)),
+                out);
+        if (has_hi)
+            return new_query(
+                Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, Xapian::sortable_serialise(hi)),
+                out);
+        /* Both ends open: every document that has a value in the slot. */
+        return new_query(Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, std::string()), out);
+    });
+}
+
+extern "C" silk_status_t silk_query_match_all(silk_query_t **out)
+{
+    if (out == nullptr)
+        return SILK_ERR_INVALID;
+    *out = nullptr;
+    return guard(nullptr, [&] { return new_query(Xapian::Query::MatchAll, out); });
+}
+
+extern "C" silk_status_t silk_query_match_nothing(silk_query_t **out)
+{
+    if (out == nullptr)
+        return SILK_ERR_INVALID;
+    *out = nullptr;
+    return guard(nullptr, [&] { return new_query(Xapian::Query::MatchNothing, out); });
+}
+
+extern "C" char *silk_query_describe(const silk_query_t *q)
+{
+    if (q == nullptr)
+        return nullptr;
+    try {
+        return dup_bytes(q->q.get_description());
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+extern "C" size_t silk_query_length(const silk_query_t *q)
+{
+    if (q == nullptr)
+        return 0;
+    try {
+        return q->q.get_length();
+    } catch (...) {
+        return 0;
+    }
+}
+
+extern "C" void silk_query_destroy(silk_query_t *q)
+{
+    delete q;
+}
+
+/* ---- searching ----------------------------------------------------------------------------- */
+
+extern "C" void silk_search_opts_init(silk_search_opts_t *opts)
+{
+    if (opts == nullptr)
+        return;
+    opts->k1 = 1.2;
+    opts->k2 = 0;
+    opts->k3 = 1;
+    opts->b = 0.5;
+    opts->min_normlen = 0.5;
+    opts->offset = 0;
+    opts->limit = 10;
+    opts->check_at_least = 0;
+    opts->sort_slot = -1;
+    opts->sort_reverse = 0;
+}
+
+extern "C" silk_status_t silk_db_search(silk_db_t *db, const silk_query_t *q,
+                                        const silk_search_opts_t *opts, silk_mset_t **out)
+{
+    if (out != nullptr)
+        *out = nullptr;
+    if (db == nullptr)
+        return SILK_ERR_INVALID;
+    if (q == nullptr || out == nullptr)
+        return fail_with(&db->err, SILK_ERR_INVALID, "silk_db_search: NULL argument");
+    silk_search_opts_t o;
+    if (opts != nullptr)
+        o = *opts;
+    else
+        silk_search_opts_init(&o);
+    if (std::isnan(o.k1) || std::isnan(o.k2) || std::isnan(o.k3) || std::isnan(o.b) ||
+        std::isnan(o.min_normlen) || o.k1 < 0 || o.k2 < 0 || o.k3 < 0 || o.b < 0 || o.b > 1 ||
+        o.min_normlen < 0)
+        return fail_with(&db->err, SILK_ERR_INVALID, "silk_db_search: bad BM25 parameter");
+    silk_mset *m = nullptr;
+    silk_status_t st = guard(&db->err, [&] {
+        m = new silk_mset(db->cur.db);
+        m->enq.set_query(q->q);
+        m->enq.set_weighting_scheme(Xapian::BM25Weight(o.k1, o.k2, o.k3, o.b, o.min_normlen));
+        /* Equal weights keep index order, so results are stable between runs. */
+        m->enq.set_docid_order(Xapian::Enquire::ASCENDING);
+        if (o.sort_slot >= 0)
+            m->enq.set_sort_by_value_then_relevance((Xapian::valueno)o.sort_slot,
+                                                    o.sort_reverse != 0);
+        m->mset = m->enq.get_mset(o.offset, o.limit, o.check_at_least);
+        size_t n = m->mset.size();
+        m->data.resize(n);
+        m->have_data.assign(n, 0);
+        m->uniq.resize(n);
+        m->have_uniq.assign(n, 0);
+        return SILK_OK;
+    });
+    if (st != SILK_OK) {
+        delete m;
+        return st;
+    }
+    *out = m;
+    return SILK_OK;
+}
+
+extern "C" size_t silk_mset_size(const silk_mset_t *m)
+{
+    return m != nullptr ? m->mset.size() : 0;
+}
+
+extern "C" uint64_t silk_mset_estimated(const silk_mset_t *m)
+{
+    return m != nullptr ? m->mset.get_matches_estimated() : 0;
+}
+
+extern "C" uint64_t silk_mset_lower_bound(const silk_mset_t *m)
+{
+    return m != nullptr ? m->mset.get_matches_lower_bound() : 0;
+}
+
+extern "C" uint64_t silk_mset_upper_bound(const silk_mset_t *m)
+{
+    return m != nullptr ? m->mset.get_matches_upper_bound() : 0;
+}
+
+extern "C" unsigned silk_mset_docid(const silk_mset_t *m, size_t i)
+{
+    if (m == nullptr || i >= m->mset.size())
+        return 0;
+    try {
+        return *(m->mset[(Xapian::doccount)i]);
+    } catch (...) {
+        return 0;
+    }
+}
+
+extern "C" uint32_t silk_mset_rank(const silk_mset_t *m, size_t i)
+{
+    if (m == nullptr || i >= m->mset.size())
+        return 0;
+    try {
+        return m->mset[(Xapian::doccount)i].get_rank();
+    } catch (...) {
+        return 0;
+    }
+}
+
+extern "C" double silk_mset_weight(const silk_mset_t *m, size_t i)
+{
+    if (m == nullptr || i >= m->mset.size())
+        return 0;
+    try {
+        return m->mset[(Xapian::doccount)i].get_weight();
+    } catch (...) {
+        return 0;
+    }
+}
+
+extern "C" silk_status_t silk_mset_data(silk_mset_t *m, size_t i, const char **data, size_t *len)
+{
+    if (m == nullptr || data == nullptr)
+        return SILK_ERR_INVALID;
+    *data = nullptr;
+    if (len != nullptr)
+        *len = 0;
+    if (i >= m->mset.size())
+        return fail_with(&m->err, SILK_ERR_INVALID, "silk_mset_data: index out of range");
+    return guard(&m->err, [&] {
+        if (!m->have_data[i]) {
+            m->data[i] = m->mset[(Xapian::doccount)i].get_document().get_data();
+            m->have_data[i] = 1;
+        }
+        *data = m->data[i].c_str();
+        if (len != nullptr)
+            *len = m->data[i].size();
+        return SILK_OK;
+    });
+}
+
+extern "C" silk_status_t silk_mset_unique_term(silk_mset_t *m, size_t i, const char **term)
+{
+    if (m == nullptr || term == nullptr)
+        return SILK_ERR_INVALID;
+    *term = nullptr;
+    if (i >= m->mset.size())
+        return fail_with(&m->err, SILK_ERR_INVALID, "silk_mset_unique_term: index out of range");
+    return guard(&m->err, [&] {
+        if (!m->have_uniq[i]) {
+            Xapian::Document d = m->mset[(Xapian::doccount)i].get_document();
+            Xapian::TermIterator it = d.termlist_begin();
+            /* Terms are sorted, so the unique term is the first one from "Q" on. */
+            it.skip_to("Q");
+            if (it == d.termlist_end() || (*it).empty() || (*it)[0] != 'Q')
+                return fail_with(&m->err, SILK_ERR_NOT_FOUND, "the document has no Q term");
+            m->uniq[i] = *it;
+            m->have_uniq[i] = 1;
+        }
+        *term = m->uniq[i].c_str();
+        return SILK_OK;
+    });
+}
+
+extern "C" silk_status_t silk_mset_matching_terms(silk_mset_t *m, size_t i, silk_str_cb cb,
+                                                  void *ud)
+{
+    if (m == nullptr)
+        return SILK_ERR_INVALID;
+    if (cb == nullptr || i >= m->mset.size())
+        return fail_with(&m->err, SILK_ERR_INVALID, "silk_mset_matching_terms: bad argument");
+    return guard(&m->err, [&] {
+        Xapian::MSetIterator hit = m->mset[(Xapian::doccount)i];
+        for (auto it = m->enq.get_matching_terms_begin(hit);
+             it != m->enq.get_matching_terms_end(hit); ++it) {
+            const std::string t = *it;
+            if (cb(t.data(), t.size(), ud) != 0)
+                break;
+        }
+        return SILK_OK;
+    });
+}
+
+extern "C" const char *silk_mset_error(const silk_mset_t *m)
+{
+    return m != nullptr ? m->err.c_str() : "";
+}
+
+extern "C" void silk_mset_destroy(silk_mset_t *m)
+{
+    delete m;
+}
+
+/* ---- stemming ------------------------------------------------------------------------------ */
+
+extern "C" silk_status_t silk_stemmer_new(const char *language, silk_stemmer_t **out)
+{
+    if (out == nullptr)
+        return SILK_ERR_INVALID;
+    *out = nullptr;
+    if (language == nullptr || *language == '\0')
+        return SILK_ERR_INVALID;
+    return guard(nullptr, [&] {
+        std::string lang = language;
+        if (lang == "en")
+            lang = "english";
+        *out = new silk_stemmer{Xapian::Stem(lang)};
+        return SILK_OK;
+    });
+}
+
+extern "C" silk_status_t silk_stemmer_stem(silk_stemmer_t *st, const char *word, size_t len,
+                                           char *buf, size_t cap, size_t *out_len)
+{
+    if (out_len != nullptr)
+        *out_len = 0;
+    if (st == nullptr || (word == nullptr && len != 0) || buf == nullptr || cap == 0)
+        return SILK_ERR_INVALID;
+    return guard(nullptr, [&] {
+        std::string s = st->stem(len != 0 ? std::string(word, len) : std::string());
+        if (out_len != nullptr)
+            *out_len = s.size();
+        if (s.size() + 1 > cap) {
+            buf[0] = '\0';
+            return SILK_ERR_TOO_LARGE;
+        }
+        std::memcpy(buf, s.data(), s.size());
+        buf[s.size()] = '\0';
+        return SILK_OK;
+    });
+}
+
+extern "C" void silk_stemmer_destroy(silk_stemmer_t *st)
+{
+    delete st;
+}
