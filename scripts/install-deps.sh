@@ -7,6 +7,14 @@ PKGS="gcc g++ make pkg-config libxapian-dev libuv1-dev libutf8proc-dev libjansso
 libcmocka-dev xapian-tools socat clang libclang-rt-14-dev clang-format valgrind \
 libsqlite3-dev sqlite3 python3 procps ripgrep util-linux"
 
+# `install-deps.sh --bench` (called by `make bench`) installs what only the benchmarks
+# need instead: the peer daemons and GNU time for peak RSS. Kept out of the main list so
+# `make test` on a fresh machine does not pull them in.
+BENCH_PKGS="sphinxsearch groonga-bin groonga-httpd time"
+if [ "${1:-}" = "--bench" ]; then
+    PKGS="$BENCH_PKGS"
+fi
+
 missing=""
 for p in $PKGS; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
