@@ -315,6 +315,9 @@ static int start_daemon(const char *sock)
             dup2(lf, 1);
             dup2(lf, 2);
         }
+        /* Nothing else of ours (or of the shell that ran us, such as the pipe of a
+         * `$(silk --start ...)`) may stay open in a process that runs for months. */
+        close_range(3, ~0U, 0);
         if (silkd)
             execl(silkd, "silkd", "--socket", sock, (char *)NULL);
         else
@@ -737,6 +740,16 @@ static int next_batch_line(run_t *r)
     for (;;) {
         char *nl = r->in.len ? memchr(r->in.data, '\n', r->in.len) : NULL;
         size_t n;
+        if (r->in_discard) {
+            /* The rest of an overlong line, already reported: dropped as it arrives. */
+            if (!nl) {
+                r->in.len = 0;
+                return 0;
+            }
+            buf_consume(&r->in, (size_t)(nl - r->in.data) + 1);
+            r->in_discard = false;
+            continue;
+        }
         if (nl) {
             n = (size_t)(nl - r->in.data);
         } else if (r->in_eof && r->in.len > 0) {
@@ -755,10 +768,13 @@ static int next_batch_line(run_t *r)
             return 0;
         }
         size_t consumed = nl ? n + 1 : n;
-        if (r->in_discard) {
-            r->in_discard = false;
+        if (n > MAX_QUERY_BYTES) {
+            r->in_line++;
             buf_consume(&r->in, consumed);
-            continue;
+            char *msg = NULL;
+            if (asprintf(&msg, "query longer than %d bytes", MAX_QUERY_BYTES) < 0)
+                msg = NULL;
+            return submit(r, "", 0, r->in_line, msg ? msg : strdup("query too long")) ? 1 : -1;
         }
         r->in_line++;
         size_t qlen = n;
