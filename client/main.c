@@ -614,6 +614,9 @@ static int print_search(run_t *r, const pending_t *p, json_t *resp)
         snprintf(count, sizeof count, "No hits");
     else if (r->opt->offset == 0 && (long long)nhits == total && exact)
         snprintf(count, sizeof count, "%lld hit%s", (long long)total, total == 1 ? "" : "s");
+    else if (nhits == 0 && r->opt->limit == 0)
+        snprintf(count, sizeof count, "%s%lld hit%s", exact ? "" : "about ", (long long)total,
+                 total == 1 ? "" : "s");
     else if (nhits == 0)
         snprintf(count, sizeof count, "No hits past %lld of %s%lld", (long long)r->opt->offset,
                  exact ? "" : "about ", (long long)total);
