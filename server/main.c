@@ -1,0 +1,723 @@
+/* silkd — the query daemon: arguments, the socket, the main loop (accept, signals, the
+ * index watcher) and the worker threads it hands connections to (DESIGN.md § Daemon).
+ *
+ * The listening sockets are plain non-blocking file descriptors watched with uv_poll: the
+ * main loop accepts with accept4() and passes the raw descriptor to a worker (round-robin,
+ * through the worker's inbox), because a libuv handle cannot move between loops.
+ */
+#include "conn.h"
+#include "server.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "silk/db.h"
+
+#define MAX_THREADS 64
+
+typedef struct {
+    uv_poll_t poll; /* readable: connections to accept */
+    int fd;         /* the listening socket */
+    int is_tcp;     /* TCP (else Unix) */
+    int active;     /* poll is initialized and not closed */
+} listener_t;
+
+static silkd_config_t cfg;
+static silkd_server_t srv;
+static uv_loop_t *loop;
+static listener_t listeners[2];
+static unsigned nlisteners;
+static uv_signal_t sig_int, sig_term, sig_hup;
+static uv_timer_t revision_timer; /* polls the index revision (hand-run silk-index) */
+static uv_timer_t accept_timer;   /* resumes accepting after running out of descriptors */
+static uv_async_t main_wake;      /* a worker finished, or the reindex child ended */
+static silk_db_t *watch_db;       /* main loop's own handle, only to read the revision */
+static unsigned next_worker;      /* round-robin */
+static int lock_fd = -1;          /* flock()ed "<socket>.lock" */
+static char lock_path[PATH_MAX];
+static int socket_created; /* we own cfg.socket_path and unlink it at exit */
+static int shutting_down;
+static int exit_code_ok; /* start-up succeeded */
+static char socket_buf[sizeof(((struct sockaddr_un *)0)->sun_path) + 64];
+static char indexer_buf[PATH_MAX];
+
+/* ---- usage --------------------------------------------------------------------------------- */
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: silkd [options]\n"
+            "Serves a silk index over a local socket: newline-delimited JSON, one request per\n"
+            "line, answers in order (docs/protocol.md). Runs in the foreground; logs to stderr.\n"
+            "\n"
+            "  --index DIR          index to serve ($SILK_INDEX, else ./var/index); silkd starts\n"
+            "                       without one and answers \"unavailable\" until it appears\n"
+            "  --corpus DIR         corpus that reindex and --watch index ($SILK_CORPUS, else\n"
+            "                       ./corpus)\n"
+            "  --socket PATH        Unix socket ($SILK_SOCKET, else $XDG_RUNTIME_DIR/silk.sock,\n"
+            "                       else /tmp/silk-$UID/silk.sock in a 0700 folder); mode 0600\n"
+            "  --listen HOST:PORT   also serve TCP; HOST defaults to 127.0.0.1 (\":7700\")\n"
+            "  --threads N          worker threads, 1..%d (default: the number of cores)\n"
+            "  --watch              reindex when a file in the corpus changes\n"
+            "  --watch-delay MS     quiet time after a change before reindexing (default 500)\n"
+            "  --idle-timeout SEC   close connections idle this long, 0 never (default 300)\n"
+            "  --max-connections N  connections at once; more get \"overloaded\" (default 1024)\n"
+            "  --max-line BYTES     longest request line (default 65536)\n"
+            "  --max-inflight N     unsent answers per connection before reading pauses\n"
+            "                       (default 64)\n"
+            "  --max-output BYTES   unsent bytes per connection before it is dropped\n"
+            "                       (default 4194304)\n"
+            "  --log-level L        error, warn, info (default) or debug\n"
+            "  --print-socket       print the socket path silkd would use, and exit\n"
+            "  --help               this text\n"
+            "\n"
+            "Reindex runs $SILK_INDEXER, else the silk-index next to silkd, as a child process.\n"
+            "Signals: SIGINT/SIGTERM finish the requests in flight and exit 0; SIGHUP reopens\n"
+            "the index.\n",
+            MAX_THREADS);
+}
+
+static void die_usage(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "silkd: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'silkd --help'.\n");
+    exit(2);
+}
+
+static uint64_t parse_num(const char *opt, const char *s, uint64_t min, uint64_t max)
+{
+    char *end;
+    errno = 0;
+    if (!s || !*s || *s == '-')
+        die_usage("%s needs a non-negative number", opt);
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end || v < min || v > max) {
+        fprintf(stderr, "silkd: %s must be a number from %llu to %llu, not '%s'\n", opt,
+                (unsigned long long)min, (unsigned long long)max, s);
+        exit(2);
+    }
+    return v;
+}
+
+/* ---- socket path --------------------------------------------------------------------------- */
+
+/* Sets cfg.socket_path from --socket, $SILK_SOCKET, $XDG_RUNTIME_DIR or /tmp/silk-$UID.
+ * Returns 1 when it is the /tmp default (whose folder silkd creates and checks). */
+static int resolve_socket(const char *arg)
+{
+    const char *env;
+    int tmp_default = 0;
+    if (arg)
+        snprintf(socket_buf, sizeof socket_buf, "%s", arg);
+    else if ((env = getenv("SILK_SOCKET")) && *env)
+        snprintf(socket_buf, sizeof socket_buf, "%s", env);
+    else if ((env = getenv("XDG_RUNTIME_DIR")) && *env)
+        snprintf(socket_buf, sizeof socket_buf, "%s/silk.sock", env);
+    else {
+        snprintf(socket_buf, sizeof socket_buf, "/tmp/silk-%u/silk.sock", (unsigned)getuid());
+        tmp_default = 1;
+    }
+    cfg.socket_path = socket_buf;
+    return tmp_default;
+}
+
+/* The socket's folder must not let another user replace the socket: created 0700 for the
+ * /tmp default; otherwise not writable by others unless sticky (like /tmp itself). */
+static int check_socket_dir(int tmp_default)
+{
+    char copy[sizeof socket_buf];
+    snprintf(copy, sizeof copy, "%s", cfg.socket_path);
+    const char *dir = dirname(copy);
+    struct stat st;
+    if (tmp_default && mkdir(dir, 0700) != 0 && errno != EEXIST) {
+        silkd_log(SILKD_LOG_ERROR, "cannot create %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    if (lstat(dir, &st) != 0) {
+        silkd_log(SILKD_LOG_ERROR, "socket folder %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        silkd_log(SILKD_LOG_ERROR, "socket folder %s is not a folder", dir);
+        return -1;
+    }
+    if (tmp_default && (st.st_uid != getuid() || (st.st_mode & 077))) {
+        silkd_log(SILKD_LOG_ERROR,
+                  "refusing socket folder %s: it must belong to you with mode 0700", dir);
+        return -1;
+    }
+    if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX)) {
+        silkd_log(SILKD_LOG_ERROR,
+                  "refusing socket folder %s: others can write to it (and it is not sticky)", dir);
+        return -1;
+    }
+    return 0;
+}
+
+static int is_live_socket(const char *path)
+{
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    if (strlen(path) >= sizeof sa.sun_path)
+        return 0;
+    memcpy(sa.sun_path, path, strlen(path) + 1);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return 0;
+    int live = connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+    close(fd);
+    return live;
+}
+
+/* Takes the socket path: a lock file keeps two daemons from racing for it, and a socket
+ * file left there is replaced only when nobody answers on it. */
+static int claim_socket_path(void)
+{
+    const char *path = cfg.socket_path;
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    if (strlen(path) >= sizeof sa.sun_path) {
+        silkd_log(SILKD_LOG_ERROR, "socket path is longer than %zu bytes: %s",
+                  sizeof sa.sun_path - 1, path);
+        return -1;
+    }
+    snprintf(lock_path, sizeof lock_path, "%s.lock", path);
+    lock_fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (lock_fd < 0) {
+        silkd_log(SILKD_LOG_ERROR, "cannot open %s: %s", lock_path, strerror(errno));
+        return -1;
+    }
+    if (flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+        silkd_log(SILKD_LOG_ERROR, "already running at %s", path);
+        close(lock_fd);
+        lock_fd = -1;
+        return -1;
+    }
+    struct stat st;
+    if (lstat(path, &st) == 0) {
+        if (!S_ISSOCK(st.st_mode)) {
+            silkd_log(SILKD_LOG_ERROR, "%s exists and is not a socket", path);
+            return -1;
+        }
+        if (is_live_socket(path)) {
+            silkd_log(SILKD_LOG_ERROR, "already running at %s", path);
+            return -1;
+        }
+        silkd_log(SILKD_LOG_INFO, "replacing stale socket %s", path);
+    }
+    return 0;
+}
+
+/* Creates the Unix listener. The socket is bound under a temporary name, made 0600 and
+ * listening, then renamed into place, so the path appears only once it can be served. */
+static int open_unix_listener(void)
+{
+    const char *path = cfg.socket_path;
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    char tmp[sizeof socket_buf + 32];
+    snprintf(tmp, sizeof tmp, "%s.%d.tmp", path, (int)getpid());
+    /* When the temporary name does not fit in sun_path, bind the final name directly. */
+    const char *bind_path = strlen(tmp) < sizeof sa.sun_path ? tmp : path;
+    memcpy(sa.sun_path, bind_path, strlen(bind_path) + 1); /* fits: checked above */
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        silkd_log(SILKD_LOG_ERROR, "socket: %s", strerror(errno));
+        return -1;
+    }
+    unlink(bind_path);
+    mode_t old = umask(0177);
+    int rc = bind(fd, (struct sockaddr *)&sa, sizeof sa);
+    umask(old);
+    if (rc != 0 || chmod(bind_path, 0600) != 0 || listen(fd, SOMAXCONN) != 0) {
+        silkd_log(SILKD_LOG_ERROR, "cannot listen on %s: %s", bind_path, strerror(errno));
+        unlink(bind_path);
+        close(fd);
+        return -1;
+    }
+    if (bind_path != path && rename(bind_path, path) != 0) {
+        silkd_log(SILKD_LOG_ERROR, "cannot move the socket to %s: %s", path, strerror(errno));
+        unlink(bind_path);
+        close(fd);
+        return -1;
+    }
+    socket_created = 1;
+    return fd;
+}
+
+static int open_tcp_listener(const char *spec)
+{
+    char host[256], port[16];
+    const char *colon = strrchr(spec, ':');
+    if (!colon) {
+        snprintf(host, sizeof host, "127.0.0.1");
+        snprintf(port, sizeof port, "%s", spec);
+    } else {
+        size_t hl = (size_t)(colon - spec);
+        if (hl >= sizeof host || strlen(colon + 1) >= sizeof port) {
+            silkd_log(SILKD_LOG_ERROR, "bad --listen address: %s", spec);
+            return -1;
+        }
+        memcpy(host, spec, hl);
+        host[hl] = '\0';
+        snprintf(port, sizeof port, "%s", colon + 1);
+        if (hl >= 2 && host[0] == '[' && host[hl - 1] == ']') {
+            memmove(host, host + 1, hl - 2);
+            host[hl - 2] = '\0';
+        }
+        if (!host[0])
+            snprintf(host, sizeof host, "127.0.0.1");
+    }
+    struct addrinfo hints = {.ai_family = AF_UNSPEC,
+                             .ai_socktype = SOCK_STREAM,
+                             .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
+    struct addrinfo *ai = NULL;
+    int g = getaddrinfo(host, port, &hints, &ai);
+    if (g != 0 || !ai) {
+        silkd_log(SILKD_LOG_ERROR, "bad --listen address %s: %s", spec, gai_strerror(g));
+        return -1;
+    }
+    int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int one = 1;
+    if (fd >= 0)
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (fd < 0 || bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, SOMAXCONN) != 0) {
+        silkd_log(SILKD_LOG_ERROR, "cannot listen on %s: %s", spec, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        freeaddrinfo(ai);
+        return -1;
+    }
+    freeaddrinfo(ai);
+    silkd_log(SILKD_LOG_INFO, "listening on tcp %s:%s", host, port);
+    return fd;
+}
+
+/* ---- accepting ----------------------------------------------------------------------------- */
+
+static void on_poll(uv_poll_t *p, int status, int events);
+
+static void on_accept_timer(uv_timer_t *t)
+{
+    (void)t;
+    for (unsigned i = 0; i < nlisteners; i++)
+        if (listeners[i].active && !shutting_down)
+            uv_poll_start(&listeners[i].poll, UV_READABLE, on_poll);
+}
+
+static void reject_overloaded(int fd)
+{
+    static char line[256];
+    static size_t len;
+    if (!len) {
+        silk_proto_buf_t b = {0};
+        char msg[128];
+        snprintf(msg, sizeof msg, "too many connections (the bound is %u); try again later",
+                 cfg.max_connections);
+        if (silk_proto_encode_error(&b, NULL, 0, SILK_PROTO_OVERLOADED, msg, -1) == SILK_OK &&
+            b.len < sizeof line) {
+            memcpy(line, b.data, b.len);
+            len = b.len;
+        }
+        silk_proto_buf_free(&b);
+    }
+    /* The answer is small enough for any socket buffer, so one non-blocking send does. */
+    ssize_t n = send(fd, line, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+    (void)n;
+    close(fd);
+    atomic_fetch_add(&srv.rejected, 1);
+}
+
+static void on_poll(uv_poll_t *p, int status, int events)
+{
+    listener_t *l = p->data;
+    (void)events;
+    if (status < 0 || shutting_down)
+        return;
+    /* Bounded per wake-up, so a connection storm cannot starve signals and timers. */
+    for (int i = 0; i < 64; i++) {
+        int fd = accept4(l->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0) {
+            if (errno == EINTR || errno == ECONNABORTED)
+                continue;
+            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+                silkd_log(SILKD_LOG_WARN, "accept: %s; pausing for 100 ms", strerror(errno));
+                uv_poll_stop(p);
+                uv_timer_start(&accept_timer, on_accept_timer, 100, 0);
+            } else if (errno != EAGAIN && errno != EWOULDBLOCK) {
+                silkd_log(SILKD_LOG_WARN, "accept: %s", strerror(errno));
+            }
+            return;
+        }
+        if (atomic_load(&srv.connections) >= cfg.max_connections) {
+            silkd_log(SILKD_LOG_DEBUG, "refusing a connection: %u open",
+                      atomic_load(&srv.connections));
+            reject_overloaded(fd);
+            continue;
+        }
+        atomic_fetch_add(&srv.connections, 1);
+        atomic_fetch_add(&srv.connections_total, 1);
+        silkd_worker_add_fd(srv.workers[next_worker++ % cfg.threads], fd, l->is_tcp);
+    }
+}
+
+static int add_listener(int fd, int is_tcp)
+{
+    listener_t *l = &listeners[nlisteners];
+    l->fd = fd;
+    l->is_tcp = is_tcp;
+    if (uv_poll_init(loop, &l->poll, fd) != 0)
+        return -1;
+    l->poll.data = l;
+    l->active = 1;
+    nlisteners++;
+    return uv_poll_start(&l->poll, UV_READABLE, on_poll);
+}
+
+static void on_listener_closed(uv_handle_t *h)
+{
+    listener_t *l = h->data;
+    close(l->fd);
+}
+
+/* ---- index revision, signals, shutdown ----------------------------------------------------- */
+
+void silkd_server_bump(silkd_server_t *s, const char *why)
+{
+    uint64_t g = atomic_fetch_add_explicit(&s->generation, 1, memory_order_release) + 1;
+    silkd_log(SILKD_LOG_INFO, "%s: index generation %llu", why, (unsigned long long)g);
+}
+
+/* Picks up an index changed by a silk-index run started by hand (or one that appeared):
+ * a reopen only reads the revision file, so once a second is cheap. */
+static void on_revision_timer(uv_timer_t *t)
+{
+    (void)t;
+    if (!watch_db) {
+        if (silk_db_open(cfg.index_path, NULL, &watch_db, NULL) == SILK_OK)
+            silkd_server_bump(&srv, "index appeared");
+        return;
+    }
+    int changed = 0;
+    silk_status_t rc = silk_db_reopen(watch_db, &changed);
+    if (rc == SILK_OK && changed)
+        silkd_server_bump(&srv, "index revision changed");
+    else if (rc != SILK_OK && rc != SILK_ERR_MODIFIED) {
+        silk_db_destroy(watch_db);
+        watch_db = NULL;
+    }
+}
+
+static void close_if_open(uv_handle_t *h)
+{
+    if (!uv_is_closing(h))
+        uv_close(h, NULL);
+}
+
+static void maybe_finish(void)
+{
+    if (!shutting_down || atomic_load(&srv.workers_done) < cfg.threads ||
+        silkd_reindex_busy(srv.reindex))
+        return;
+    /* Every worker is gone and no child runs: close the main loop's handles. */
+    close_if_open((uv_handle_t *)&sig_int);
+    close_if_open((uv_handle_t *)&sig_term);
+    close_if_open((uv_handle_t *)&sig_hup);
+    close_if_open((uv_handle_t *)&revision_timer);
+    close_if_open((uv_handle_t *)&accept_timer);
+    close_if_open((uv_handle_t *)&main_wake);
+    silkd_reindex_close(srv.reindex);
+}
+
+static void on_main_wake(uv_async_t *a)
+{
+    (void)a;
+    maybe_finish();
+}
+
+static void begin_shutdown(const char *why)
+{
+    if (shutting_down)
+        return;
+    shutting_down = 1;
+    atomic_store(&srv.stopping, 1);
+    if (exit_code_ok)
+        silkd_log(SILKD_LOG_INFO, "%s: finishing the requests in flight", why);
+    else
+        silkd_log(SILKD_LOG_DEBUG, "%s: cleaning up", why);
+    for (unsigned i = 0; i < nlisteners; i++) {
+        if (listeners[i].active) {
+            listeners[i].active = 0;
+            uv_poll_stop(&listeners[i].poll);
+            uv_close((uv_handle_t *)&listeners[i].poll, on_listener_closed);
+        }
+    }
+    if (socket_created) {
+        unlink(cfg.socket_path);
+        socket_created = 0;
+    }
+    uv_timer_stop(&revision_timer);
+    uv_timer_stop(&accept_timer);
+    silkd_reindex_stop(srv.reindex);
+    for (unsigned i = 0; srv.workers && i < cfg.threads; i++)
+        if (srv.workers[i])
+            silkd_worker_stop(srv.workers[i]);
+    maybe_finish();
+}
+
+static void on_signal(uv_signal_t *h, int signum)
+{
+    (void)h;
+    if (signum == SIGHUP) {
+        silkd_server_bump(&srv, "SIGHUP");
+        return;
+    }
+    begin_shutdown(signum == SIGINT ? "SIGINT" : "SIGTERM");
+}
+
+/* ---- main ---------------------------------------------------------------------------------- */
+
+static void find_indexer(void)
+{
+    const char *env = getenv("SILK_INDEXER");
+    if (env && *env) {
+        cfg.indexer = env;
+        return;
+    }
+    char self[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n > 0) {
+        self[n] = '\0';
+        snprintf(indexer_buf, sizeof indexer_buf, "%s/silk-index", dirname(self));
+    } else {
+        snprintf(indexer_buf, sizeof indexer_buf, "silk-index");
+    }
+    cfg.indexer = indexer_buf;
+}
+
+int main(int argc, char **argv)
+{
+    enum {
+        O_INDEX = 256,
+        O_CORPUS,
+        O_SOCKET,
+        O_LISTEN,
+        O_THREADS,
+        O_WATCH,
+        O_WATCH_DELAY,
+        O_IDLE,
+        O_MAXCONN,
+        O_MAXLINE,
+        O_INFLIGHT,
+        O_MAXOUT,
+        O_LOGLEVEL,
+        O_PRINT,
+        O_HELP,
+    };
+    static const struct option opts[] = {
+        {"index", required_argument, NULL, O_INDEX},
+        {"corpus", required_argument, NULL, O_CORPUS},
+        {"socket", required_argument, NULL, O_SOCKET},
+        {"listen", required_argument, NULL, O_LISTEN},
+        {"threads", required_argument, NULL, O_THREADS},
+        {"watch", no_argument, NULL, O_WATCH},
+        {"watch-delay", required_argument, NULL, O_WATCH_DELAY},
+        {"idle-timeout", required_argument, NULL, O_IDLE},
+        {"max-connections", required_argument, NULL, O_MAXCONN},
+        {"max-line", required_argument, NULL, O_MAXLINE},
+        {"max-inflight", required_argument, NULL, O_INFLIGHT},
+        {"max-output", required_argument, NULL, O_MAXOUT},
+        {"log-level", required_argument, NULL, O_LOGLEVEL},
+        {"print-socket", no_argument, NULL, O_PRINT},
+        {"help", no_argument, NULL, O_HELP},
+        {NULL, 0, NULL, 0},
+    };
+    const char *env, *socket_arg = NULL;
+    int print_socket = 0;
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+    cfg.index_path = (env = getenv("SILK_INDEX")) && *env ? env : "./var/index";
+    cfg.corpus_path = (env = getenv("SILK_CORPUS")) && *env ? env : "./corpus";
+    cfg.threads = ncpu < 1 ? 1 : ncpu > MAX_THREADS ? MAX_THREADS : (unsigned)ncpu;
+    cfg.watch_delay_ms = 500;
+    cfg.max_connections = 1024;
+    cfg.max_line = SILK_PROTO_LINE_MAX;
+    cfg.max_inflight = 64;
+    cfg.max_output = 4u << 20;
+    cfg.idle_ms = 300 * 1000;
+    cfg.drain_ms = 100;
+    cfg.drain_max_ms = 5000;
+
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+        switch (c) {
+        case O_INDEX:
+            cfg.index_path = optarg;
+            break;
+        case O_CORPUS:
+            cfg.corpus_path = optarg;
+            break;
+        case O_SOCKET:
+            socket_arg = optarg;
+            break;
+        case O_LISTEN:
+            cfg.listen = optarg;
+            break;
+        case O_THREADS:
+            cfg.threads = (unsigned)parse_num("--threads", optarg, 1, MAX_THREADS);
+            break;
+        case O_WATCH:
+            cfg.watch = 1;
+            break;
+        case O_WATCH_DELAY:
+            cfg.watch_delay_ms = (unsigned)parse_num("--watch-delay", optarg, 0, 600000);
+            break;
+        case O_IDLE:
+            cfg.idle_ms = parse_num("--idle-timeout", optarg, 0, 86400 * 365) * 1000;
+            break;
+        case O_MAXCONN:
+            cfg.max_connections = (unsigned)parse_num("--max-connections", optarg, 1, 1000000);
+            break;
+        case O_MAXLINE:
+            cfg.max_line = parse_num("--max-line", optarg, 64, 64u << 20);
+            break;
+        case O_INFLIGHT:
+            cfg.max_inflight = (unsigned)parse_num("--max-inflight", optarg, 1, 1000000);
+            break;
+        case O_MAXOUT:
+            cfg.max_output = parse_num("--max-output", optarg, 1024, 1ull << 34);
+            break;
+        case O_LOGLEVEL:
+            silkd_log_level = silkd_log_parse_level(optarg);
+            if (silkd_log_level < 0)
+                die_usage("--log-level must be error, warn, info or debug, not '%s'", optarg);
+            break;
+        case O_PRINT:
+            print_socket = 1;
+            break;
+        case O_HELP:
+            usage(stdout);
+            return 0;
+        case ':':
+            die_usage("%s needs a value", argv[optind - 1]);
+            break;
+        default:
+            die_usage("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        die_usage("unexpected argument '%s'", argv[optind]);
+
+    int tmp_default = resolve_socket(socket_arg);
+    if (print_socket) {
+        printf("%s\n", cfg.socket_path);
+        return 0;
+    }
+    find_indexer();
+
+    signal(SIGPIPE, SIG_IGN);
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+
+    int exit_code = 1;
+    loop = uv_default_loop();
+    srv.cfg = &cfg;
+    srv.start_ns = uv_hrtime();
+    srv.main_wake = &main_wake;
+    uv_mutex_init(&srv.lock);
+    uv_async_init(loop, &main_wake, on_main_wake);
+    uv_timer_init(loop, &revision_timer);
+    uv_timer_init(loop, &accept_timer);
+    uv_signal_init(loop, &sig_int);
+    uv_signal_init(loop, &sig_term);
+    uv_signal_init(loop, &sig_hup);
+
+    if (check_socket_dir(tmp_default) != 0 || claim_socket_path() != 0)
+        goto out;
+    if (silk_db_open(cfg.index_path, NULL, &watch_db, NULL) != SILK_OK) {
+        watch_db = NULL;
+        silkd_log(SILKD_LOG_WARN,
+                  "no index at %s yet: searches answer \"unavailable\" until one appears "
+                  "(run silk-index, or send {\"op\":\"reindex\"})",
+                  cfg.index_path);
+    }
+    if (silkd_reindex_new(&srv, loop, &srv.reindex) != SILK_OK)
+        goto out;
+    srv.workers = calloc(cfg.threads, sizeof *srv.workers);
+    if (!srv.workers)
+        goto out;
+    for (unsigned i = 0; i < cfg.threads; i++) {
+        silk_status_t rc = silkd_worker_start(&srv, i, &srv.workers[i]);
+        if (rc != SILK_OK) {
+            silkd_log(SILKD_LOG_ERROR, "cannot start worker %u: %s", i, silk_status_to_string(rc));
+            goto out;
+        }
+    }
+    int ufd = open_unix_listener();
+    if (ufd < 0 || add_listener(ufd, 0) != 0)
+        goto out;
+    if (cfg.listen) {
+        int tfd = open_tcp_listener(cfg.listen);
+        if (tfd < 0 || add_listener(tfd, 1) != 0)
+            goto out;
+    }
+    uv_signal_start(&sig_int, on_signal, SIGINT);
+    uv_signal_start(&sig_term, on_signal, SIGTERM);
+    uv_signal_start(&sig_hup, on_signal, SIGHUP);
+    uv_timer_start(&revision_timer, on_revision_timer, 1000, 1000);
+    silkd_log(SILKD_LOG_INFO, "serving %s on %s with %u threads", cfg.index_path, cfg.socket_path,
+              cfg.threads);
+    exit_code = 0;
+    exit_code_ok = 1;
+
+out:
+    if (exit_code != 0) {
+        /* Start-up failed: unwind through the same shutdown path so threads end cleanly. */
+        if (!srv.reindex && silkd_reindex_new(&srv, loop, &srv.reindex) != SILK_OK) {
+            return 1;
+        }
+        begin_shutdown("cannot start");
+        /* Workers that never started count as finished. */
+        for (unsigned i = 0; srv.workers && i < cfg.threads; i++)
+            if (!srv.workers[i])
+                atomic_fetch_add(&srv.workers_done, 1);
+        if (!srv.workers)
+            atomic_store(&srv.workers_done, cfg.threads);
+        maybe_finish();
+    }
+    uv_run(loop, UV_RUN_DEFAULT);
+    for (unsigned i = 0; srv.workers && i < cfg.threads; i++)
+        silkd_worker_join(srv.workers[i]);
+    free(srv.workers);
+    silkd_reindex_destroy(srv.reindex);
+    silk_db_destroy(watch_db);
+    uv_loop_close(loop);
+    free(srv.last_reindex);
+    uv_mutex_destroy(&srv.lock);
+    if (socket_created)
+        unlink(cfg.socket_path);
+    if (lock_fd >= 0) {
+        unlink(lock_path);
+        close(lock_fd);
+    }
+    if (exit_code == 0)
+        silkd_log(SILKD_LOG_INFO, "stopped");
+    return exit_code;
+}

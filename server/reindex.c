@@ -1,0 +1,500 @@
+/* silkd — live reindex: runs silk-index as a child process on the main loop.
+ *
+ * The indexer runs in its own process (uv_spawn) so that a crash or a bad file there never
+ * takes the daemon down; workers keep answering from the revision they have open until the
+ * child commits, and the generation bump afterwards moves each of them to the new one.
+ *
+ * Requests come from worker threads through a mutex-guarded list and uv_async_send. A run
+ * answers every request that was waiting when it started; requests that arrive while a run
+ * is in progress share the next run, which starts as soon as the current one ends (the
+ * corpus may have changed after the current run read it). --watch starts runs the same way
+ * after the corpus has been quiet for watch_delay_ms.
+ */
+#include "server.h"
+
+#include <jansson.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+
+/* Requests that may wait at once; more are answered overloaded. */
+#define MAX_WAITING 1024
+/* Bytes of the child's stdout kept (its --json summary is one line), and of stderr. */
+#define MAX_STDOUT (1024 * 1024)
+#define ERR_TAIL   2048
+
+typedef struct waiter {
+    struct waiter *next;        /* list link */
+    silkd_worker_t *worker;     /* where the answer goes */
+    silkd_conn_t *conn;         /* whose answer it is (only the worker dereferences it) */
+    size_t id_len;              /* length of id */
+    char id[SILK_PROTO_ID_MAX]; /* the request's id */
+} waiter_t;
+
+struct silkd_reindex {
+    silkd_server_t *srv;  /* shared state */
+    uv_loop_t *loop;      /* the main loop */
+    uv_async_t async;     /* wakes the main loop when a request arrives */
+    uv_mutex_t lock;      /* guards incoming, nwaiting, refusing */
+    waiter_t *incoming;   /* requests not yet seen by the main loop */
+    unsigned nwaiting;    /* requests not yet answered */
+    int refusing;         /* shutting down: refuse new requests */
+    waiter_t *next_run;   /* main loop: requests for the next run */
+    waiter_t *current;    /* main loop: requests the running child will answer */
+    int running;          /* a child is running (or its handles are closing) */
+    int want_run;         /* a watch event asked for a run */
+    int stopping;         /* silkd_reindex_stop was called */
+    uv_process_t proc;    /* the child */
+    uv_pipe_t out_pipe;   /* its stdout */
+    uv_pipe_t err_pipe;   /* its stderr */
+    int open_handles;     /* of proc, out_pipe, err_pipe */
+    int exited;           /* exit_cb ran */
+    int64_t exit_status;  /* the child's exit status */
+    int term_signal;      /* the signal that killed it, or 0 */
+    int spawn_failed;     /* uv_spawn failed: err holds the message */
+    silk_proto_buf_t out; /* its stdout */
+    char err[ERR_TAIL];   /* the tail of its stderr */
+    size_t err_len;       /* bytes in err */
+    uint64_t started_ns;  /* uv_hrtime() at spawn */
+    uv_fs_event_t fsev;   /* --watch: the corpus folder */
+    uv_timer_t debounce;  /* --watch: quiet time before a run */
+    int watching;         /* fsev is initialized */
+    uint64_t runs;        /* runs that succeeded */
+    uint64_t failures;    /* runs that failed */
+    json_t *last;         /* the last run's result, or NULL */
+};
+
+static void start_run(silkd_reindex_t *rx);
+
+static void iso_now(char *buf, size_t n)
+{
+    struct timeval tv;
+    struct tm tm;
+    gettimeofday(&tv, NULL);
+    gmtime_r(&tv.tv_sec, &tm);
+    strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Publishes the runner's state for stats requests on worker threads. */
+static void publish(silkd_reindex_t *rx)
+{
+    json_t *o = json_object();
+    if (!o)
+        return;
+    json_object_set_new(o, "running", json_boolean(rx->running));
+    json_object_set_new(o, "runs", json_integer((json_int_t)rx->runs));
+    json_object_set_new(o, "failures", json_integer((json_int_t)rx->failures));
+    json_object_set_new(o, "watching", json_boolean(rx->watching));
+    json_object_set(o, "last", rx->last ? rx->last : json_null());
+    char *text = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    if (!text)
+        return;
+    uv_mutex_lock(&rx->srv->lock);
+    char *old = rx->srv->last_reindex;
+    rx->srv->last_reindex = text;
+    uv_mutex_unlock(&rx->srv->lock);
+    free(old);
+}
+
+static void answer_all(silkd_reindex_t *rx, waiter_t *list, int ok, silk_proto_code_t code,
+                       const char *text)
+{
+    unsigned n = 0;
+    while (list) {
+        waiter_t *next = list->next;
+        silkd_worker_reply(list->worker, list->conn, list->id, list->id_len, ok, code, text);
+        free(list);
+        list = next;
+        n++;
+    }
+    uv_mutex_lock(&rx->lock);
+    rx->nwaiting -= n;
+    uv_mutex_unlock(&rx->lock);
+}
+
+/* The summary is the last line of the child's stdout that is a JSON object. */
+static json_t *find_summary(silkd_reindex_t *rx)
+{
+    char *s = rx->out.data;
+    size_t n = rx->out.len;
+    while (s && n > 0) {
+        size_t end = n;
+        while (end > 0 && (s[end - 1] == '\n' || s[end - 1] == '\r' || s[end - 1] == ' '))
+            end--;
+        if (end == 0)
+            break;
+        size_t start = end;
+        while (start > 0 && s[start - 1] != '\n')
+            start--;
+        json_t *j = json_loadb(s + start, end - start, 0, NULL);
+        if (j && json_is_object(j))
+            return j;
+        json_decref(j);
+        n = start;
+    }
+    return NULL;
+}
+
+/* The last non-empty line of the child's stderr, for error messages. */
+static void last_err_line(silkd_reindex_t *rx, char *buf, size_t n)
+{
+    size_t end = rx->err_len;
+    while (end > 0 && (rx->err[end - 1] == '\n' || rx->err[end - 1] == '\r'))
+        end--;
+    size_t start = end;
+    while (start > 0 && rx->err[start - 1] != '\n')
+        start--;
+    size_t len = end - start < n - 1 ? end - start : n - 1;
+    memcpy(buf, rx->err + start, len);
+    buf[len] = '\0';
+}
+
+/* The child is gone and its pipes are closed (or it never started: spawn_err). */
+static void complete(silkd_reindex_t *rx, const char *spawn_err)
+{
+    uint64_t took_ms = (uv_hrtime() - rx->started_ns) / 1000000;
+    int ok = !spawn_err && rx->term_signal == 0 && (rx->exit_status == 0 || rx->exit_status == 3);
+    json_t *summary = spawn_err ? NULL : find_summary(rx);
+    char when[32], msg[SILK_PROTO_MSG_MAX + ERR_TAIL], tail[200];
+    iso_now(when, sizeof when);
+    last_err_line(rx, tail, sizeof tail);
+
+    json_t *last = json_object();
+    json_object_set_new(last, "ok", json_boolean(ok));
+    json_object_set_new(last, "finished_at", json_string(when));
+    json_object_set_new(last, "took_ms", json_integer((json_int_t)took_ms));
+    if (!spawn_err) {
+        if (rx->term_signal)
+            json_object_set_new(last, "signal", json_integer(rx->term_signal));
+        else
+            json_object_set_new(last, "exit_status", json_integer((json_int_t)rx->exit_status));
+    }
+    json_object_set(last, "summary", summary ? summary : json_null());
+
+    if (ok) {
+        rx->runs++;
+        silkd_server_bump(rx->srv, "reindex committed");
+        uint64_t gen = atomic_load(&rx->srv->generation);
+        char *sj = summary ? json_dumps(summary, JSON_COMPACT) : NULL;
+        snprintf(msg, sizeof msg, ",\"took_ms\":%llu,\"exit_status\":%d,\"generation\":%llu",
+                 (unsigned long long)took_ms, (int)rx->exit_status, (unsigned long long)gen);
+        silk_proto_buf_t b = {0};
+        size_t ml = strlen(msg), sl = sj ? strlen(sj) : 4;
+        if (silk_proto_buf_reserve(&b, ml + sl + 16) == SILK_OK) {
+            memcpy(b.data, msg, ml);
+            b.len = ml;
+            memcpy(b.data + b.len, ",\"summary\":", 11);
+            b.len += 11;
+            memcpy(b.data + b.len, sj ? sj : "null", sl);
+            b.len += sl;
+            b.data[b.len] = '\0';
+        }
+        silkd_log(SILKD_LOG_INFO, "reindex done in %llu ms (exit status %d)",
+                  (unsigned long long)took_ms, (int)rx->exit_status);
+        answer_all(rx, rx->current, 1, SILK_PROTO_OK, b.data ? b.data : "");
+        silk_proto_buf_free(&b);
+        free(sj);
+    } else {
+        rx->failures++;
+        if (spawn_err)
+            snprintf(msg, sizeof msg, "%s", spawn_err);
+        else if (rx->term_signal)
+            snprintf(msg, sizeof msg, "silk-index was killed by signal %d%s%s", rx->term_signal,
+                     *tail ? ": " : "", tail);
+        else
+            snprintf(msg, sizeof msg, "silk-index failed with exit status %d%s%s",
+                     (int)rx->exit_status, *tail ? ": " : "", tail);
+        json_object_set_new(last, "error", json_string(msg));
+        silkd_log(SILKD_LOG_WARN, "reindex failed: %s (still serving the previous index)", msg);
+        answer_all(rx, rx->current, 0, SILK_PROTO_INTERNAL, msg);
+    }
+    json_decref(summary);
+    json_decref(rx->last);
+    rx->last = last;
+    rx->current = NULL;
+    rx->running = 0;
+    publish(rx);
+    if (rx->stopping) {
+        answer_all(rx, rx->next_run, 0, SILK_PROTO_UNAVAILABLE, "the daemon is shutting down");
+        rx->next_run = NULL;
+        uv_async_send(rx->srv->main_wake);
+    } else if (rx->next_run || rx->want_run) {
+        start_run(rx);
+    }
+}
+
+static void on_child_handle_closed(uv_handle_t *h)
+{
+    silkd_reindex_t *rx = h->data;
+    if (--rx->open_handles == 0)
+        complete(rx, rx->spawn_failed ? rx->err : NULL);
+}
+
+static void on_exit_cb(uv_process_t *proc, int64_t status, int sig)
+{
+    silkd_reindex_t *rx = proc->data;
+    rx->exited = 1;
+    rx->exit_status = status;
+    rx->term_signal = sig;
+    uv_close((uv_handle_t *)proc, on_child_handle_closed);
+}
+
+static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+    static char scratch[65536]; /* main loop only */
+    (void)h;
+    (void)suggested;
+    *buf = uv_buf_init(scratch, sizeof scratch);
+}
+
+static void on_child_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
+{
+    silkd_reindex_t *rx = s->data;
+    if (n < 0) {
+        uv_close((uv_handle_t *)s, on_child_handle_closed);
+        return;
+    }
+    if (s == (uv_stream_t *)&rx->out_pipe) {
+        if (rx->out.len + (size_t)n <= MAX_STDOUT &&
+            silk_proto_buf_reserve(&rx->out, (size_t)n + 1) == SILK_OK) {
+            memcpy(rx->out.data + rx->out.len, buf->base, (size_t)n);
+            rx->out.len += (size_t)n;
+        }
+    } else {
+        /* Keep the last ERR_TAIL bytes of stderr. */
+        size_t k = (size_t)n;
+        const char *p = buf->base;
+        if (k >= ERR_TAIL) {
+            p += k - ERR_TAIL;
+            k = ERR_TAIL;
+            rx->err_len = 0;
+        } else if (rx->err_len + k > ERR_TAIL) {
+            size_t drop = rx->err_len + k - ERR_TAIL;
+            memmove(rx->err, rx->err + drop, rx->err_len - drop);
+            rx->err_len -= drop;
+        }
+        memcpy(rx->err + rx->err_len, p, k);
+        rx->err_len += k;
+    }
+}
+
+static void start_run(silkd_reindex_t *rx)
+{
+    if (rx->running || rx->stopping)
+        return;
+    const silkd_config_t *cfg = rx->srv->cfg;
+    rx->current = rx->next_run;
+    rx->next_run = NULL;
+    rx->want_run = 0;
+    rx->running = 1;
+    rx->exited = 0;
+    rx->exit_status = 0;
+    rx->term_signal = 0;
+    rx->spawn_failed = 0;
+    rx->out.len = 0;
+    rx->err_len = 0;
+    rx->started_ns = uv_hrtime();
+
+    char *args[] = {(char *)cfg->indexer,
+                    "--corpus",
+                    (char *)cfg->corpus_path,
+                    "--index",
+                    (char *)cfg->index_path,
+                    "--json",
+                    "--quiet",
+                    NULL};
+    uv_pipe_init(rx->loop, &rx->out_pipe, 0);
+    uv_pipe_init(rx->loop, &rx->err_pipe, 0);
+    rx->out_pipe.data = rx->err_pipe.data = rx->proc.data = rx;
+    uv_stdio_container_t stdio[3];
+    stdio[0].flags = UV_IGNORE;
+    stdio[1].flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE;
+    stdio[1].data.stream = (uv_stream_t *)&rx->out_pipe;
+    stdio[2].flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE;
+    stdio[2].data.stream = (uv_stream_t *)&rx->err_pipe;
+    uv_process_options_t opts = {0};
+    opts.exit_cb = on_exit_cb;
+    opts.file = cfg->indexer;
+    opts.args = args;
+    opts.stdio_count = 3;
+    opts.stdio = stdio;
+    rx->open_handles = 3;
+    int rc = uv_spawn(rx->loop, &rx->proc, &opts);
+    if (rc != 0) {
+        char msg[SILK_PROTO_MSG_MAX];
+        snprintf(msg, sizeof msg, "cannot run %s: %s", cfg->indexer, uv_strerror(rc));
+        /* complete() runs once the three handles are closed; the message rides along in
+         * err, which is otherwise empty at this point. */
+        silkd_log(SILKD_LOG_WARN, "%s", msg);
+        rx->spawn_failed = 1;
+        snprintf(rx->err, sizeof rx->err, "%s", msg);
+        rx->err_len = strlen(rx->err);
+        uv_close((uv_handle_t *)&rx->proc, on_child_handle_closed);
+        uv_close((uv_handle_t *)&rx->out_pipe, on_child_handle_closed);
+        uv_close((uv_handle_t *)&rx->err_pipe, on_child_handle_closed);
+        publish(rx);
+        return;
+    }
+    silkd_log(SILKD_LOG_INFO, "reindex: started %s (pid %d) on %s", cfg->indexer, rx->proc.pid,
+              cfg->corpus_path);
+    uv_read_start((uv_stream_t *)&rx->out_pipe, on_alloc, on_child_read);
+    uv_read_start((uv_stream_t *)&rx->err_pipe, on_alloc, on_child_read);
+    publish(rx);
+}
+
+static void on_async(uv_async_t *a)
+{
+    silkd_reindex_t *rx = a->data;
+    uv_mutex_lock(&rx->lock);
+    waiter_t *in = rx->incoming;
+    rx->incoming = NULL;
+    uv_mutex_unlock(&rx->lock);
+    if (!in)
+        return;
+    waiter_t *tail = in;
+    while (tail->next)
+        tail = tail->next;
+    tail->next = rx->next_run;
+    rx->next_run = in;
+    if (rx->stopping) {
+        answer_all(rx, rx->next_run, 0, SILK_PROTO_UNAVAILABLE, "the daemon is shutting down");
+        rx->next_run = NULL;
+        return;
+    }
+    start_run(rx);
+}
+
+silk_status_t silkd_reindex_request(silkd_reindex_t *rx, silkd_worker_t *w, silkd_conn_t *c,
+                                    const char *id, size_t id_len)
+{
+    waiter_t *wt = calloc(1, sizeof *wt);
+    if (!wt)
+        return SILK_ERR_TOO_LARGE;
+    wt->worker = w;
+    wt->conn = c;
+    if (id_len < sizeof wt->id) {
+        memcpy(wt->id, id, id_len);
+        wt->id_len = id_len;
+    }
+    uv_mutex_lock(&rx->lock);
+    silk_status_t rc = SILK_OK;
+    if (rx->refusing)
+        rc = SILK_ERR_INVALID;
+    else if (rx->nwaiting >= MAX_WAITING)
+        rc = SILK_ERR_TOO_LARGE;
+    if (rc == SILK_OK) {
+        wt->next = rx->incoming;
+        rx->incoming = wt;
+        rx->nwaiting++;
+    }
+    uv_mutex_unlock(&rx->lock);
+    if (rc != SILK_OK) {
+        free(wt);
+        return rc;
+    }
+    uv_async_send(&rx->async);
+    return SILK_OK;
+}
+
+/* ---- --watch ------------------------------------------------------------------------------- */
+
+static void on_debounce(uv_timer_t *t)
+{
+    silkd_reindex_t *rx = t->data;
+    silkd_log(SILKD_LOG_INFO, "corpus changed: reindexing");
+    rx->want_run = 1;
+    start_run(rx); /* a no-op while a run is in progress: want_run starts the next one */
+}
+
+static void on_fs_event(uv_fs_event_t *h, const char *filename, int events, int status)
+{
+    silkd_reindex_t *rx = h->data;
+    (void)events;
+    if (status < 0) {
+        silkd_log(SILKD_LOG_WARN, "watching %s: %s", rx->srv->cfg->corpus_path,
+                  uv_strerror(status));
+        return;
+    }
+    silkd_log(SILKD_LOG_DEBUG, "corpus event: %s", filename ? filename : "?");
+    uv_timer_start(&rx->debounce, on_debounce, rx->srv->cfg->watch_delay_ms, 0);
+}
+
+/* ---- lifetime ------------------------------------------------------------------------------ */
+
+silk_status_t silkd_reindex_new(silkd_server_t *srv, uv_loop_t *loop, silkd_reindex_t **out)
+{
+    silkd_reindex_t *rx = calloc(1, sizeof *rx);
+    *out = NULL;
+    if (!rx)
+        return SILK_ERR_NOMEM;
+    rx->srv = srv;
+    rx->loop = loop;
+    uv_mutex_init(&rx->lock);
+    uv_async_init(loop, &rx->async, on_async);
+    rx->async.data = rx;
+    uv_timer_init(loop, &rx->debounce);
+    rx->debounce.data = rx;
+    if (srv->cfg->watch) {
+        uv_fs_event_init(loop, &rx->fsev);
+        rx->fsev.data = rx;
+        int rc = uv_fs_event_start(&rx->fsev, on_fs_event, srv->cfg->corpus_path, 0);
+        if (rc != 0) {
+            silkd_log(SILKD_LOG_WARN, "cannot watch %s: %s", srv->cfg->corpus_path,
+                      uv_strerror(rc));
+            uv_close((uv_handle_t *)&rx->fsev, NULL);
+        } else {
+            rx->watching = 1;
+            silkd_log(SILKD_LOG_INFO, "watching %s for changes", srv->cfg->corpus_path);
+        }
+    }
+    publish(rx);
+    *out = rx;
+    return SILK_OK;
+}
+
+void silkd_reindex_stop(silkd_reindex_t *rx)
+{
+    if (rx->stopping)
+        return;
+    rx->stopping = 1;
+    uv_mutex_lock(&rx->lock);
+    rx->refusing = 1;
+    uv_mutex_unlock(&rx->lock);
+    on_async(&rx->async); /* answers whatever is queued */
+    answer_all(rx, rx->next_run, 0, SILK_PROTO_UNAVAILABLE, "the daemon is shutting down");
+    rx->next_run = NULL;
+    uv_timer_stop(&rx->debounce);
+    if (rx->watching) {
+        uv_fs_event_stop(&rx->fsev);
+        uv_close((uv_handle_t *)&rx->fsev, NULL);
+        rx->watching = 0;
+    }
+    if (rx->running && !rx->exited && rx->open_handles == 3) {
+        silkd_log(SILKD_LOG_INFO, "stopping the running silk-index (pid %d)", rx->proc.pid);
+        uv_process_kill(&rx->proc, SIGTERM);
+    }
+}
+
+int silkd_reindex_busy(const silkd_reindex_t *rx)
+{
+    return rx->running;
+}
+
+void silkd_reindex_close(silkd_reindex_t *rx)
+{
+    uv_close((uv_handle_t *)&rx->async, NULL);
+    uv_close((uv_handle_t *)&rx->debounce, NULL);
+}
+
+void silkd_reindex_destroy(silkd_reindex_t *rx)
+{
+    if (!rx)
+        return;
+    uv_mutex_destroy(&rx->lock);
+    silk_proto_buf_free(&rx->out);
+    json_decref(rx->last);
+    free(rx);
+}
