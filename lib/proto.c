@@ -340,9 +340,8 @@ typedef struct {
 } data_field_t;
 
 static const data_field_t data_fields[] = {
-    {"cites", SILK_FIELD_CITES},   {"cited_by", SILK_FIELD_CITED_BY},
-    {"year", SILK_FIELD_YEAR},     {"authors", SILK_FIELD_AUTHORS},
-    {"text", SILK_FIELD_TEXT},
+    {"cites", SILK_FIELD_CITES},     {"cited_by", SILK_FIELD_CITED_BY}, {"year", SILK_FIELD_YEAR},
+    {"authors", SILK_FIELD_AUTHORS}, {"text", SILK_FIELD_TEXT},
 };
 #define N_DATA_FIELDS (sizeof data_fields / sizeof data_fields[0])
 
@@ -525,11 +524,11 @@ silk_status_t silk_proto_encode_ok(silk_proto_buf_t *b, const char *id, size_t i
 
 /* ---- decoder ------------------------------------------------------------------------------- */
 
-static silk_status_t reject(silk_request_t *req, silk_proto_code_t code, long pos,
-                            const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static silk_status_t reject(silk_request_t *req, silk_proto_code_t code, long pos, const char *fmt,
+                            ...) __attribute__((format(printf, 4, 5)));
 
-static silk_status_t reject(silk_request_t *req, silk_proto_code_t code, long pos,
-                            const char *fmt, ...)
+static silk_status_t reject(silk_request_t *req, silk_proto_code_t code, long pos, const char *fmt,
+                            ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -549,12 +548,12 @@ static const struct {
     const char *name;
     uint32_t bit;
 } field_names[] = {
-    {"rank", SILK_FIELD_RANK},         {"id", SILK_FIELD_ID},
-    {"kind", SILK_FIELD_KIND},         {"score", SILK_FIELD_SCORE},
-    {"article", SILK_FIELD_ARTICLE},   {"section", SILK_FIELD_SECTION},
-    {"snippet", SILK_FIELD_SNIPPET},   {"highlights", SILK_FIELD_HIGHLIGHTS},
-    {"cites", SILK_FIELD_CITES},       {"cited_by", SILK_FIELD_CITED_BY},
-    {"year", SILK_FIELD_YEAR},         {"authors", SILK_FIELD_AUTHORS},
+    {"rank", SILK_FIELD_RANK},       {"id", SILK_FIELD_ID},
+    {"kind", SILK_FIELD_KIND},       {"score", SILK_FIELD_SCORE},
+    {"article", SILK_FIELD_ARTICLE}, {"section", SILK_FIELD_SECTION},
+    {"snippet", SILK_FIELD_SNIPPET}, {"highlights", SILK_FIELD_HIGHLIGHTS},
+    {"cites", SILK_FIELD_CITES},     {"cited_by", SILK_FIELD_CITED_BY},
+    {"year", SILK_FIELD_YEAR},       {"authors", SILK_FIELD_AUTHORS},
     {"text", SILK_FIELD_TEXT},
 };
 
@@ -577,8 +576,8 @@ static silk_status_t get_uint(silk_request_t *req, json_t *obj, const char *key,
     if (!v)
         return SILK_OK;
     if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > max)
-        return reject(req, SILK_PROTO_BAD_REQUEST, -1,
-                      "\"%s\" must be an integer from 0 to %u", key, (unsigned)max);
+        return reject(req, SILK_PROTO_BAD_REQUEST, -1, "\"%s\" must be an integer from 0 to %u",
+                      key, (unsigned)max);
     *out = (uint32_t)json_integer_value(v);
     return SILK_OK;
 }

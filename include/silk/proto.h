@@ -24,8 +24,8 @@ extern "C" {
 #endif
 
 #define SILK_PROTO_LINE_MAX 65536 /* default bound of one request line, '\n' excluded */
-#define SILK_PROTO_ID_MAX 256     /* bytes of a request id once encoded as JSON */
-#define SILK_PROTO_MSG_MAX 256    /* bytes of an error message */
+#define SILK_PROTO_ID_MAX   256   /* bytes of a request id once encoded as JSON */
+#define SILK_PROTO_MSG_MAX  256   /* bytes of an error message */
 
 typedef enum {
     SILK_REQ_NONE = 0, /* an empty (or all-blank) line: nothing to answer */
@@ -37,14 +37,14 @@ typedef enum {
 
 /* Error codes of the protocol, in the order stats lists them. */
 typedef enum {
-    SILK_PROTO_OK = 0,          /* no error */
-    SILK_PROTO_BAD_REQUEST,     /* not JSON, wrong types, unknown op */
-    SILK_PROTO_BAD_QUERY,       /* the query does not parse or exceeds a search bound */
-    SILK_PROTO_TOO_LARGE,       /* the line is over the limit; the connection closes */
-    SILK_PROTO_OVERLOADED,      /* too many connections or waiting requests */
-    SILK_PROTO_UNAVAILABLE,     /* no index yet (or a remote shard is down) */
-    SILK_PROTO_INTERNAL,        /* anything else */
-    SILK_PROTO_NCODES           /* sentinel, not a code */
+    SILK_PROTO_OK = 0,      /* no error */
+    SILK_PROTO_BAD_REQUEST, /* not JSON, wrong types, unknown op */
+    SILK_PROTO_BAD_QUERY,   /* the query does not parse or exceeds a search bound */
+    SILK_PROTO_TOO_LARGE,   /* the line is over the limit; the connection closes */
+    SILK_PROTO_OVERLOADED,  /* too many connections or waiting requests */
+    SILK_PROTO_UNAVAILABLE, /* no index yet (or a remote shard is down) */
+    SILK_PROTO_INTERNAL,    /* anything else */
+    SILK_PROTO_NCODES       /* sentinel, not a code */
 } silk_proto_code_t;
 
 /* The wire name of a code ("bad_request"); "ok" for SILK_PROTO_OK. Never NULL. */
@@ -70,20 +70,20 @@ enum {
 
 /* One decoded request line. Everything is inline; no field needs freeing. */
 typedef struct {
-    silk_req_op_t op;                          /* what to do */
-    char id[SILK_PROTO_ID_MAX];            /* the request's id as JSON text, "null" if none */
-    size_t id_len;                         /* its length */
-    char q[SILK_QUERY_MAX_BYTES + 1];      /* search: the query text, NUL-terminated */
-    size_t q_len;                          /* its length in bytes */
-    silk_mode_t mode;                      /* search: "all" (default) or "any" */
-    uint32_t limit;                        /* search: hits wanted (default 10) */
-    uint32_t offset;                       /* search: hits skipped (default 0) */
-    int snippets;                          /* search: compute snippets (default 1) */
-    int explain;                           /* search: return the parsed query (default 0) */
-    uint32_t fields;                       /* search: SILK_FIELD_* bits of hit fields */
-    silk_proto_code_t code;                /* SILK_PROTO_OK, or why the line is rejected */
-    char message[SILK_PROTO_MSG_MAX];      /* the error's message ("" when none) */
-    long position;                         /* byte offset of the error in the line, or -1 */
+    silk_req_op_t op;                 /* what to do */
+    char id[SILK_PROTO_ID_MAX];       /* the request's id as JSON text, "null" if none */
+    size_t id_len;                    /* its length */
+    char q[SILK_QUERY_MAX_BYTES + 1]; /* search: the query text, NUL-terminated */
+    size_t q_len;                     /* its length in bytes */
+    silk_mode_t mode;                 /* search: "all" (default) or "any" */
+    uint32_t limit;                   /* search: hits wanted (default 10) */
+    uint32_t offset;                  /* search: hits skipped (default 0) */
+    int snippets;                     /* search: compute snippets (default 1) */
+    int explain;                      /* search: return the parsed query (default 0) */
+    uint32_t fields;                  /* search: SILK_FIELD_* bits of hit fields */
+    silk_proto_code_t code;           /* SILK_PROTO_OK, or why the line is rejected */
+    char message[SILK_PROTO_MSG_MAX]; /* the error's message ("" when none) */
+    long position;                    /* byte offset of the error in the line, or -1 */
 } silk_request_t;
 
 /* Decodes one request line of `len` bytes (without its '\n'; a trailing '\r' is allowed).
