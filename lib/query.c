@@ -6,7 +6,6 @@
  */
 #include "silk/query.h"
 
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -606,8 +605,7 @@ static silk_status_t parse_field(parser_t *p, fname_t f, size_t s, size_t vs, si
             if (silk_normalize(p->tok, v, vn, &norm, &nn) != SILK_OK)
                 return oom(p);
         } else {
-            /* Article names are file names: matched as typed, ASCII letters lower-cased
-             * by the indexer too. */
+            /* Article names are file names, indexed verbatim: matched as typed. */
             norm = v;
             nn = vn;
         }
@@ -618,9 +616,6 @@ static silk_status_t parse_field(parser_t *p, fname_t f, size_t s, size_t vs, si
             return st;
         *out =
             filter_node(p, f == F_KIND ? SILK_QFILTER_KIND : SILK_QFILTER_ARTICLE, norm, nn, s, e);
-        if (*out != NULL && f == F_ARTICLE)
-            for (char *c = (*out)->value; *c; c++)
-                *c = (char)tolower((unsigned char)*c);
         return *out ? SILK_OK : p->err->status;
     }
     case F_AUTHOR: {

@@ -33,6 +33,13 @@ extern "C" {
 #define SILK_LIMIT_MAX 1000
 #define SILK_OFFSET_MAX 100000
 #define SILK_SNIPPET_CHARS 200
+#define SILK_SNIPPET_SCAN_MAX 65536 /* bytes of a document's text searched for a snippet */
+
+/* Ranking defaults (silk_searcher_opts_t fields left 0 get these). BM25 as in Robertson &
+ * Zaragoza; the benchmark issue tunes them on ../shared/data/cranfield. */
+#define SILK_BM25_K1_DEFAULT 1.2
+#define SILK_BM25_B_DEFAULT 0.75
+#define SILK_DOC_CACHE_BYTES_DEFAULT (16L << 20) /* parsed, tokenized documents per searcher */
 
 typedef struct silk_searcher silk_searcher_t;
 
@@ -47,6 +54,7 @@ typedef struct {
     double section_weight;  /* multiplier of section-field matches (0: default) */
     double phrase_boost;    /* weight of the phrase bonus for multi-word queries (0: def.) */
     silk_db_opts_t db_opts; /* remote shard timeouts */
+    long doc_cache_bytes;   /* bound of the document cache (0: default; < 0: no cache) */
 } silk_searcher_opts_t;
 
 typedef struct {
