@@ -53,3 +53,9 @@ bench-build: $(PROGRAMS) $(BENCH_TOOLS)
 bench: deps bench-deps
 	@$(MAKE) --no-print-directory bench-build
 	@BUILD=$(BUILD) BIN=$(BIN) MAKE="$(MAKE)" ./bench/run.sh
+
+# The tuning sweep runs queries through the real search library, in process.
+$(BUILD)/bench/tune: $(BUILD)/bench/eval/tune.o $(BENCH_SCORE_OBJ) $(BUILD)/bench/peers/peerutil.o \
+		$(LIBSILK)
+	@mkdir -p $(dir $@)
+	$(CXX) $(SILK_LDFLAGS) -o $@ $^ $(SILK_LIBS)

@@ -10,6 +10,12 @@ PersianQA. The same seed and size always give byte-identical files.
   gencorpus.py mutate OUT_DIR [--fraction 0.01] [--seed 7]
       changes --fraction of the articles (one more sentence in the lead), for the
       incremental re-index benchmark; prints the number of files changed.
+  gencorpus.py queries SHARED_DATA OUT.tsv [--n 1000] [--seed 3]
+      a query mix for the generated corpus: 1 to 3 consecutive words of a random real
+      sentence, in the corpus' language mix, as `qid<TAB>text` lines.
+  gencorpus.py txt2jsonl ARTICLE.txt... OUT.jsonl
+      the documents of .txt articles as JSONL for the peers (one per paragraph, infobox
+      and reference line; headings dropped), roughly as silk-index cuts them.
 
 Each article: a title line, a lead paragraph, 2-7 sections (a short heading line, then
 paragraphs one per line) with [n] citation markers, and a References list whose `- `
@@ -179,6 +185,60 @@ def mutate(args):
     print(json.dumps({"files": len(names), "changed": k}))
 
 
+WORD = re.compile(r"[^\W_]+(?:['-][^\W_]+)*")
+
+
+def queries(args):
+    rng = random.Random(args.seed)
+    pools, _titles, _refs = load_pools(args.shared)
+    with open(args.out, "w", encoding="utf-8") as f:
+        n = 0
+        while n < args.n:
+            r = rng.random()
+            lang = "en" if r < 0.60 else ("ko" if r < 0.85 else "fa")
+            words = [w for w in WORD.findall(rng.choice(pools[lang]))
+                     if len(w) >= (3 if lang == "en" else 2) and not w.isdigit()]
+            if not words:
+                continue
+            k = min(len(words), rng.randint(1, 3))
+            start = rng.randint(0, len(words) - k)
+            n += 1
+            f.write("g%d\t%s\n" % (n, " ".join(words[start:start + k])))
+
+
+FINAL = tuple(".!?:;,\"\u201d)]\u2026")
+REF_HEADINGS = {"References", "Further reading", "Notes", "Bibliography", "Citations"}
+
+
+def txt2jsonl(args):
+    with open(args.files[-1], "w", encoding="utf-8") as out:
+        for path in args.files[:-1]:
+            name = os.path.splitext(os.path.basename(path))[0]
+            with open(path, encoding="utf-8", errors="replace") as f:
+                lines = [l.strip() for l in f.read().split("\n") if l.strip()]
+            if not lines:
+                continue
+            title, docs, section, infobox, p, r = lines[0], [], "", [], 0, 0
+            for i, line in enumerate(lines[1:], 1):
+                if "|" in line and (infobox or i == 2) and not line.startswith("- "):
+                    infobox.append(line)
+                    continue
+                if infobox and not any(d[0] == "infobox" for d in docs):
+                    docs.append(("infobox", " ; ".join(infobox)))
+                if len(line) <= 80 and not line.endswith(FINAL) and not line.startswith("- "):
+                    section = line
+                    continue
+                if line.startswith("- ") and section in REF_HEADINGS:
+                    r += 1
+                    docs.append(("ref-%d" % r, line[2:]))
+                else:
+                    p += 1
+                    docs.append(("p%d" % p, line[2:] if line.startswith("- ") else line))
+            for anchor, text in docs:
+                out.write(json.dumps({"id": "%s#%s" % (name, anchor), "title": title,
+                                      "text": text}, ensure_ascii=False) + "\n")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -193,8 +253,16 @@ def main():
     m.add_argument("out")
     m.add_argument("--fraction", type=float, default=0.01)
     m.add_argument("--seed", type=int, default=7)
+    q = sub.add_parser("queries")
+    q.add_argument("shared")
+    q.add_argument("out")
+    q.add_argument("--n", type=int, default=1000)
+    q.add_argument("--seed", type=int, default=3)
+    t = sub.add_parser("txt2jsonl")
+    t.add_argument("files", nargs="+")
     args = ap.parse_args()
-    generate(args) if args.cmd == "generate" else mutate(args)
+    {"generate": generate, "mutate": mutate, "queries": queries,
+     "txt2jsonl": txt2jsonl}[args.cmd](args)
 
 
 if __name__ == "__main__":

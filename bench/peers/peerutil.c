@@ -22,10 +22,18 @@ int peer_queries_load(const char *path, peer_query_t **out, size_t *n)
     while ((got = getline(&line, &cap, f)) >= 0) {
         while (got > 0 && (line[got - 1] == '\n' || line[got - 1] == '\r'))
             line[--got] = 0;
-        char *tab = strchr(line, '\t');
-        if (!tab)
+        /* A line without a tab is a query whose id is its line number. */
+        char num[32], *tab = strchr(line, '\t'), *qid = line, *text;
+        if (tab) {
+            *tab = 0;
+            text = tab + 1;
+        } else {
+            snprintf(num, sizeof num, "%zu", len + 1);
+            qid = num;
+            text = line;
+        }
+        if (!*text)
             continue;
-        *tab = 0;
         if (len == alloc) {
             alloc = alloc ? alloc * 2 : 256;
             peer_query_t *nq = realloc(q, alloc * sizeof *q);
@@ -33,8 +41,8 @@ int peer_queries_load(const char *path, peer_query_t **out, size_t *n)
                 goto fail;
             q = nq;
         }
-        q[len].qid = strdup(line);
-        q[len].text = strdup(tab + 1);
+        q[len].qid = strdup(qid);
+        q[len].text = strdup(text);
         if (!q[len].qid || !q[len].text)
             goto fail;
         len++;

@@ -16,8 +16,9 @@ typedef struct {
     char *text; /* query text */
 } peer_query_t;
 
-/* Reads `qid<TAB>text` lines. *out (free with peer_queries_free) holds *n queries.
- * Returns 0, or -1 with a message on stderr. */
+/* Reads `qid<TAB>text` lines (a line without a tab: the whole line is the text and its
+ * line number the id; empty texts are skipped). *out (free with peer_queries_free) holds *n
+ * queries. Returns 0, or -1 with a message on stderr. */
 int peer_queries_load(const char *path, peer_query_t **out, size_t *n);
 void peer_queries_free(peer_query_t *q, size_t n);
 

@@ -46,7 +46,7 @@ int add_doc(void *ctx, const char *id, const char *title, const char *text)
         doc.set_data(id);
         std::string q = std::string("Q") + id;
         doc.add_boolean_term(q);
-        c->db->replace_document(q, doc);
+        c->db->add_document(doc);
     } catch (const Xapian::Error &e) {
         std::fprintf(stderr, "xapianpeer: %s\n", e.get_description().c_str());
         return -1;

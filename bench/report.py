@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+"""Prints the benchmark tables and writes bench/results/latest.json.
+
+usage: report.py RECORDS.jsonl OUT.json [EXTRA_LOG...]
+
+RECORDS.jsonl holds one JSON object per measurement, written by bench/run.sh:
+  {"section":"relevance","dataset":...,"engine":...,"map":...,"ndcg10":...}
+  {"section":"indexing","engine":...,"run":"full|incremental","mb":...,"seconds":...}
+  {"section":"latency","dataset":...,"engine":...,"conns":N,"qps":...,"p50_us":...}
+  {"section":"note","text":...}
+Each EXTRA_LOG is the output of another part's benchmark target (bench-tokenizer, ...),
+kept verbatim in the JSON and printed at the end.
+"""
+import datetime
+import json
+import os
+import subprocess
+import sys
+
+TARGETS = {
+    ("cranfield", "ndcg10"): (">=", 0.40), ("cranfield", "map"): (">=", 0.33),
+    ("korquad", "ndcg10"): (">=", 0.88),
+}
+
+
+def fmt(v, nd=3):
+    if v is None:
+        return "-"
+    if isinstance(v, float):
+        return ("%." + str(nd) + "f") % v
+    return str(v)
+
+
+def table(title, header, rows):
+    print("\n" + title)
+    widths = [max(len(str(h)), *(len(str(r[i])) for r in rows)) if rows else len(str(h))
+              for i, h in enumerate(header)]
+    line = "  ".join(str(h).ljust(w) for h, w in zip(header, widths))
+    print(line)
+    print("-" * len(line))
+    for r in rows:
+        print("  ".join(str(c).ljust(w) for c, w in zip(r, widths)))
+
+
+def relevance(recs):
+    rows = []
+    order = {"silk": 0, "fts5": 1, "xapian": 2}
+    for r in sorted(recs, key=lambda r: (r["dataset"], order.get(r["engine"], 9))):
+        rows.append([r["dataset"], r["engine"], fmt(r.get("map")), fmt(r.get("ndcg10")),
+                     fmt(r.get("recall100")), fmt(r.get("mrr10")),
+                     "%s/%s" % (r.get("answered", "-"), r.get("queries", "-")),
+                     r.get("errors", "")])
+    table("Relevance (mode any, top 100; MAP over the whole run)",
+          ["collection", "engine", "MAP", "nDCG@10", "R@100", "MRR@10", "answered", "errors"],
+          rows)
+    by = {(r["dataset"], r["engine"]): r for r in recs}
+    checks = []
+    for (ds, metric), (op, want) in TARGETS.items():
+        got = by.get((ds, "silk"), {}).get(metric)
+        checks.append([ds, metric, fmt(got), op + " " + fmt(want),
+                       "-" if got is None else ("met" if got >= want else "MISSED")])
+    for ds in ("persianqa",):
+        got = by.get((ds, "silk"), {}).get("ndcg10")
+        peer = by.get((ds, "fts5"), {}).get("ndcg10")
+        checks.append([ds, "ndcg10", fmt(got), ">= FTS5 " + fmt(peer),
+                       "-" if got is None or peer is None else
+                       ("met" if got >= peer else "MISSED")])
+    table("Relevance targets (silk)", ["collection", "measure", "silk", "target", ""], checks)
+
+
+def indexing(recs):
+    rows = []
+    for r in recs:
+        rows.append([r["engine"], r["run"], fmt(r.get("mb"), 1), fmt(r.get("seconds"), 2),
+                     fmt(r.get("mb_s"), 2), fmt(r.get("peak_rss_mib"), 1),
+                     fmt(r.get("index_mib"), 1), r.get("files", "")])
+    table("Indexing the generated corpus (MB of article text per second)",
+          ["engine", "run", "corpus MB", "seconds", "MB/s", "peak RSS MiB", "index MiB",
+           "files"], rows)
+
+
+def latency(recs):
+    datasets = []
+    for r in recs:
+        if r["dataset"] not in datasets:
+            datasets.append(r["dataset"])
+    for ds in datasets:
+        rows = []
+        mine = [r for r in recs if r["dataset"] == ds]
+        for r in mine:
+            rows.append([r["engine"], r.get("conns", "-"), fmt(r.get("qps"), 0),
+                         fmt(r.get("p50_us"), 0), fmt(r.get("p90_us"), 0),
+                         fmt(r.get("p99_us"), 0), fmt(r.get("p999_us"), 0),
+                         fmt(r.get("cpu_server"), 2), fmt(r.get("cpu_client"), 2),
+                         r.get("errors", "")])
+        table("Query latency and throughput: %s (µs; CPU in cores)" % ds,
+              ["engine", "conns", "QPS", "p50", "p90", "p99", "p99.9", "CPU srv", "CPU gen",
+               "errors"], rows)
+        silk = {r.get("conns"): r for r in mine if r["engine"] == "silkd"}
+        ratios = []
+        for peer in ("sphinx", "groonga-httpd"):
+            for c in sorted(k for k in silk if isinstance(k, int)):
+                p = next((r for r in mine if r["engine"] == peer and r.get("conns") == c), None)
+                if p and p.get("qps") and silk[c].get("qps"):
+                    ratios.append(["silkd / " + peer, c, "%.2fx" % (silk[c]["qps"] / p["qps"])])
+        for floor in ("fts5-inproc", "xapian-inproc"):
+            f = next((r for r in mine if r["engine"] == floor), None)
+            s1 = silk.get(1)
+            if f and s1 and f.get("p50_us") and s1.get("p50_us"):
+                ratios.append(["silkd p50 - %s p50" % floor, 1,
+                               "%+.0f µs" % (s1["p50_us"] - f["p50_us"])])
+        if ratios:
+            table("Ratios: %s" % ds, ["comparison", "conns", "value"], ratios)
+
+
+def main(argv):
+    if len(argv) < 3:
+        sys.stderr.write(__doc__)
+        return 2
+    recs = []
+    with open(argv[1], encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if line:
+                recs.append(json.loads(line))
+    extras = {}
+    for path in argv[3:]:
+        if os.path.exists(path):
+            with open(path, encoding="utf-8", errors="replace") as f:
+                extras[os.path.splitext(os.path.basename(path))[0]] = f.read()[-20000:]
+    sec = lambda s: [r for r in recs if r.get("section") == s]
+    if sec("relevance"):
+        relevance(sec("relevance"))
+    if sec("indexing"):
+        indexing(sec("indexing"))
+    if sec("latency"):
+        latency(sec("latency"))
+    for name, text in extras.items():
+        print("\n%s (its own output)" % name)
+        print(text.rstrip())
+    notes = [r["text"] for r in sec("note")]
+    if notes:
+        print("\nNotes")
+        for n in notes:
+            print("  - " + n)
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                                text=True).stdout.strip()
+    except OSError:
+        commit = ""
+    out = {
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "cores": os.cpu_count(),
+        "quick": os.environ.get("BENCH_QUICK", "") not in ("", "0"),
+        "commit": commit,
+        "relevance": sec("relevance"),
+        "indexing": sec("indexing"),
+        "latency": sec("latency"),
+        "notes": notes,
+        "other": extras,
+    }
+    os.makedirs(os.path.dirname(argv[2]) or ".", exist_ok=True)
+    with open(argv[2] + ".tmp", "w", encoding="utf-8") as f:
+        json.dump(out, f, indent=1, ensure_ascii=False)
+        f.write("\n")
+    os.replace(argv[2] + ".tmp", argv[2])
+    print("\nwrote %s" % argv[2])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,327 @@
+#!/usr/bin/env bash
+# silk benchmarks against peers (issue 8): relevance, indexing throughput, query latency
+# and throughput, plus the other parts' benchmark targets. Run by `make bench`, which
+# builds everything first; BENCH_QUICK=1 is a smoke run of the same steps (< 2 minutes).
+#
+#   BUILD, BIN       where make put the objects / programs (default build, bin)
+#   BENCH_QUICK=1    small generated corpus (10 MB), 1 s load runs, fewer queries
+#   BENCH_MB         size of the generated corpus in MB (default 200)
+#   BENCH_SECONDS    length of each load run (default 10)
+#   BENCH_ONLY       space-separated sections to run: relevance indexing latency extra
+#
+# Prints one table per section with silk and every peer side by side and writes the same
+# figures to bench/results/latest.json. Generated data lives under bench/data/ (ignored by
+# git). A peer that is not installed is reported as missing, never skipped silently.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$PWD"
+BUILD="${BUILD:-build}"
+BIN="${BIN:-bin}"
+MAKE="${MAKE:-make}"
+QUICK="${BENCH_QUICK:-0}"
+[ "$QUICK" = "0" ] && QUICK=""
+SHARED="$ROOT/../shared/data"
+DATA="$ROOT/bench/data"
+W="$DATA/work"
+REC="$W/records.jsonl"
+CORES="$(nproc)"
+if [ -n "$QUICK" ]; then
+    GEN_MB="${BENCH_MB:-10}" DUR="${BENCH_SECONDS:-1}" KQ_LIMIT=1000 GEN_Q=200
+else
+    GEN_MB="${BENCH_MB:-200}" DUR="${BENCH_SECONDS:-10}" KQ_LIMIT=0 GEN_Q=1000
+fi
+ONLY="${BENCH_ONLY:-relevance indexing latency extra}"
+SPHINX_PORT=19306
+GROONGA_PORT=19307
+export LC_ALL=C.UTF-8
+
+T0=$SECONDS
+log() { printf '[bench %4ss] %s\n' $((SECONDS - T0)) "$*" >&2; }
+want() { [[ " $ONLY " == *" $1 "* ]]; }
+
+# rec BASE_JSON [MEASURE_JSON]: appends one record (the two objects merged).
+rec() {
+    python3 -c 'import json,sys
+a = json.loads(sys.argv[1])
+if len(sys.argv) > 2 and sys.argv[2].strip():
+    a.update(json.loads(sys.argv[2].strip().splitlines()[-1]))
+print(json.dumps(a, ensure_ascii=False))' "$@" >>"$REC"
+}
+note() { rec "$(python3 -c 'import json,sys; print(json.dumps({"section":"note","text":sys.argv[1]}))' "$1")"; }
+
+# ---- daemons we start, stopped at exit ------------------------------------------------
+SILKD_PID=""
+cleanup() {
+    stop_silkd
+    ./bench/peers/sphinx.sh stop "$W/sphinx" >/dev/null 2>&1 || true
+    ./bench/peers/groonga.sh stop "$W/groonga" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# start_silkd INDEX: serves INDEX on $W/silk.sock.
+start_silkd() {
+    stop_silkd
+    rm -f "$W/silk.sock"
+    "$BIN/silkd" --index "$1" --socket "$W/silk.sock" --threads "$CORES" \
+        >"$W/silkd.log" 2>&1 &
+    SILKD_PID=$!
+    for _ in $(seq 300); do
+        [ -S "$W/silk.sock" ] && return 0
+        kill -0 "$SILKD_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    log "silkd did not start: $(tail -3 "$W/silkd.log")"
+    SILKD_PID=""
+    return 1
+}
+stop_silkd() {
+    if [ -n "$SILKD_PID" ]; then
+        kill "$SILKD_PID" 2>/dev/null
+        wait "$SILKD_PID" 2>/dev/null
+        SILKD_PID=""
+    fi
+}
+
+# timed OUTFILE CMD...: runs CMD under GNU time; OUTFILE gets "seconds max_rss_kib".
+timed() {
+    local out="$1"
+    shift
+    /usr/bin/time -f '%e %M' -o "$out" "$@"
+}
+
+have_silk() { [ -x "$BIN/silk-index" ] && [ -x "$BIN/silkd" ]; }
+
+# silk_index CORPUS_DIR INDEX_DIR: a silk-index run (full when INDEX_DIR is new).
+silk_index() {
+    "$BIN/silk-index" --corpus "$1" --index "$2"
+}
+
+rm -rf "$W"
+mkdir -p "$W" "$ROOT/bench/results"
+: >"$REC"
+log "cores: $CORES, quick: ${QUICK:-no}, generated corpus: $GEN_MB MB, load runs: $DUR s"
+[ -d "$SHARED" ] || { echo "bench: ../shared/data not found" >&2; exit 1; }
+have_silk || note "silk-index/silkd not built: silk rows are missing"
+
+# ---- 1. relevance ----------------------------------------------------------------------
+EVAL="$DATA/eval"
+python3 bench/eval/convert.py "$SHARED" "$EVAL" >"$W/convert.log" || { cat "$W/convert.log"; exit 1; }
+relevance_one() {
+    local c="$1" d="$EVAL/$1" q="$EVAL/$1/queries.tsv" r
+    if [ -n "$QUICK" ] && [ "$KQ_LIMIT" -gt 0 ]; then
+        head -n "$KQ_LIMIT" "$EVAL/$c/queries.tsv" >"$W/$c.queries.tsv"
+        q="$W/$c.queries.tsv"
+    fi
+    # The judgments of the queries run (all of them but in a quick run).
+    local qrels="$W/$c.qrels"
+    awk 'NR == FNR { want[$1] = 1; next } ($1 in want)' FS='\t' "$q" FS=' ' "$d/qrels.txt" >"$qrels"
+    log "relevance: $c"
+    "$BUILD/bench/fts5peer" index "$W/$c.fts5" "$d/docs.jsonl" >/dev/null &&
+        "$BUILD/bench/fts5peer" run "$W/$c.fts5" "$q" >"$W/$c.fts5.run" 2>"$W/$c.fts5.err" &&
+        rec "{\"section\":\"relevance\",\"dataset\":\"$c\",\"engine\":\"fts5\"}" \
+            "$("$BUILD/bench/score" "$qrels" "$W/$c.fts5.run")"
+    "$BUILD/bench/xapianpeer" index "$W/$c.xapian" "$d/docs.jsonl" >/dev/null &&
+        "$BUILD/bench/xapianpeer" run "$W/$c.xapian" "$q" >"$W/$c.xapian.run" 2>"$W/$c.xapian.err" &&
+        rec "{\"section\":\"relevance\",\"dataset\":\"$c\",\"engine\":\"xapian\"}" \
+            "$("$BUILD/bench/score" "$qrels" "$W/$c.xapian.run")"
+    have_silk || return 0
+    # silk indexes the collection as a JSONL corpus (one document per line).
+    mkdir -p "$W/$c.corpus"
+    ln -sf "$d/docs.jsonl" "$W/$c.corpus/docs.jsonl"
+    if ! silk_index "$W/$c.corpus" "$W/$c.silk" >"$W/$c.silk-index.log" 2>&1; then
+        note "silk-index failed on $c: $(tail -2 "$W/$c.silk-index.log" | tr '\n' ' ')"
+        return 0
+    fi
+    start_silkd "$W/$c.silk" || return 0
+    if python3 bench/eval/silk_run.py "$W/silk.sock" "$q" "$W/$c.silk.run" 2>"$W/$c.silk.err"; then
+        local errs
+        errs="$(sed -n 's/.*errors: //p' "$W/$c.silk.err")"
+        rec "{\"section\":\"relevance\",\"dataset\":\"$c\",\"engine\":\"silk\",\"errors\":\"$errs\"}" \
+            "$("$BUILD/bench/score" "$qrels" "$W/$c.silk.run")"
+    else
+        note "silk relevance run on $c failed: $(tail -2 "$W/$c.silk.err" | tr '\n' ' ')"
+    fi
+    stop_silkd
+}
+if want relevance; then
+    for c in cranfield korquad persianqa; do relevance_one "$c"; done
+    [ -n "$QUICK" ] && note "quick run: KorQuAD relevance uses its first $KQ_LIMIT questions only"
+fi
+
+# ---- 2. indexing throughput -------------------------------------------------------------
+GEN="$W/gen"
+index_row() { # ENGINE RUN TIMEFILE INDEXPATH [FILES]
+    local secs rss size
+    read -r secs rss <"$3"
+    size=$(du -sb "$4" 2>/dev/null | cut -f1)
+    rec "$(python3 -c 'import json,sys
+e, run, secs, rss, size, mb, files = sys.argv[1:8]
+secs = float(secs)
+print(json.dumps({"section": "indexing", "engine": e, "run": run, "mb": float(mb),
+    "seconds": secs, "mb_s": float(mb) / secs if secs > 0 else None,
+    "peak_rss_mib": int(rss) / 1024, "index_mib": int(size or 0) / 1048576,
+    "files": files}))' "$1" "$2" "$secs" "$rss" "${size:-0}" "$GEN_BYTES_MB" "${5:-}")"
+}
+if want indexing || want latency; then
+    log "generating the corpus ($GEN_MB MB, seed 42)"
+    rm -rf "$GEN" && mkdir -p "$GEN"
+    python3 bench/gen/gencorpus.py generate "$SHARED" "$GEN/corpus" --mb "$GEN_MB" \
+        --jsonl "$GEN/docs.jsonl" >"$GEN/gen.json" || exit 1
+    python3 bench/gen/gencorpus.py queries "$SHARED" "$GEN/queries.tsv" --n "$GEN_Q"
+    GEN_BYTES_MB=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["bytes"]/1e6)' "$GEN/gen.json")
+    GEN_FILES=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["files"])' "$GEN/gen.json")
+fi
+if want indexing; then
+    if have_silk; then
+        log "indexing: silk-index full build"
+        if timed "$GEN/t.silk" "$BIN/silk-index" --corpus "$GEN/corpus" --index "$GEN/silk.idx" >"$GEN/silk-full.log" 2>&1; then
+            index_row silk-index full "$GEN/t.silk" "$GEN/silk.idx" "$GEN_FILES"
+            mutated=$(python3 bench/gen/gencorpus.py mutate "$GEN/corpus" --fraction 0.01 |
+                python3 -c 'import json,sys; print(json.load(sys.stdin)["changed"])')
+            log "indexing: silk-index incremental ($mutated files changed)"
+            if timed "$GEN/t.silk-inc" "$BIN/silk-index" --corpus "$GEN/corpus" --index "$GEN/silk.idx" >"$GEN/silk-inc.log" 2>&1; then
+                index_row silk-index "incremental (1%)" "$GEN/t.silk-inc" "$GEN/silk.idx" "$mutated"
+            else
+                note "silk-index incremental run failed: $(tail -2 "$GEN/silk-inc.log" | tr '\n' ' ')"
+            fi
+        else
+            note "silk-index full build failed: $(tail -2 "$GEN/silk-full.log" | tr '\n' ' ')"
+        fi
+    fi
+    log "indexing: FTS5"
+    timed "$GEN/t.fts5" "$BUILD/bench/fts5peer" index "$GEN/fts5.db" "$GEN/docs.jsonl" >/dev/null &&
+        index_row fts5 full "$GEN/t.fts5" "$GEN/fts5.db"
+    log "indexing: Xapian TermGenerator"
+    timed "$GEN/t.xapian" "$BUILD/bench/xapianpeer" index "$GEN/xapian.db" "$GEN/docs.jsonl" >/dev/null &&
+        index_row xapian-termgenerator full "$GEN/t.xapian" "$GEN/xapian.db"
+    note "indexing MB/s = bytes of the generated .txt articles / wall seconds; FTS5 and Xapian index the same paragraphs and references (as JSONL), silk-index reads the .txt files"
+fi
+
+# ---- 3. query latency and throughput ----------------------------------------------------
+# lat_silk DATASET QUERIES MODE: loadgen against the running silkd at 1/8/64 connections,
+# then ping (the protocol floor).
+lat_silk() {
+    local ds="$1" q="$2" mode="$3" c
+    [ -x "$BUILD/bench/loadgen" ] || { note "bench/loadgen not built: no silkd load figures"; return 0; }
+    for c in 1 8 64; do
+        rec "{\"section\":\"latency\",\"dataset\":\"$ds\",\"engine\":\"silkd\",\"conns\":$c}" \
+            "$(loadgen_run "$q" "$mode" "$c" search)"
+    done
+    rec "{\"section\":\"latency\",\"dataset\":\"$ds\",\"engine\":\"silkd-ping\",\"conns\":8}" \
+        "$(loadgen_run "$q" "$mode" 8 ping)"
+}
+# loadgen_run QUERIES MODE CONNS search|ping: one loadgen run, JSON on stdout.
+loadgen_run() {
+    local extra=()
+    [ "$4" = ping ] && extra+=(--ping)
+    "$BUILD/bench/loadgen" --socket "$W/silk.sock" --queries "$1" --mode "$2" --conns "$3" \
+        --seconds "$DUR" --server-pid "$SILKD_PID" --json "${extra[@]}" 2>>"$W/loadgen.err" |
+        tail -n 1
+}
+# lat_peers DATASET DOCS QUERIES OR(0/1)
+lat_peers() {
+    local ds="$1" docs="$2" q="$3" or="$4" c pid pids orflag=()
+    [ "$or" = 1 ] && orflag=(--or)
+    log "latency $ds: in-process floors"
+    "$BUILD/bench/fts5peer" index "$W/lat-$ds.fts5" "$docs" >/dev/null &&
+        rec "{\"section\":\"latency\",\"dataset\":\"$ds\",\"engine\":\"fts5-inproc\",\"conns\":1}" \
+            "$("$BUILD/bench/fts5peer" lat "$W/lat-$ds.fts5" "$q" "$DUR" 10)"
+    "$BUILD/bench/xapianpeer" index "$W/lat-$ds.xapian" "$docs" >/dev/null &&
+        rec "{\"section\":\"latency\",\"dataset\":\"$ds\",\"engine\":\"xapian-inproc\",\"conns\":1}" \
+            "$("$BUILD/bench/xapianpeer" lat "$W/lat-$ds.xapian" "$q" "$DUR" 10)"
+    rm -rf "$W/lat-$ds.fts5" "$W/lat-$ds.xapian"
+    if command -v searchd >/dev/null; then
+        log "latency $ds: Sphinx searchd"
+        if pid=$(./bench/peers/sphinx.sh start "$W/sphinx" "$docs" "$SPHINX_PORT" 2>"$W/sphinx.err") && [ -n "$pid" ]; then
+            for c in 1 8 64; do
+                rec "{\"section\":\"latency\",\"dataset\":\"$ds\",\"engine\":\"sphinx\"}" \
+                    "$("$BUILD/bench/peerload" --proto sphinxql --port "$SPHINX_PORT" --queries "$q" \
+                        --conns "$c" --seconds "$DUR" "${orflag[@]}" --server-pid "$pid")"
+            done
+        else
+            note "Sphinx searchd failed to start on $ds: $(tail -2 "$W/sphinx.err" | tr '\n' ' ')"
+        fi
+        ./bench/peers/sphinx.sh stop "$W/sphinx" >/dev/null 2>&1
+    else
+        note "Sphinx searchd is not installed (sphinxsearch): no Sphinx figures"
+    fi
+    if command -v groonga-httpd >/dev/null; then
+        log "latency $ds: groonga-httpd"
+        if pid=$(./bench/peers/groonga.sh start "$W/groonga" "$docs" "$GROONGA_PORT" 2>"$W/groonga.err") && [ -n "$pid" ]; then
+            pids=(--server-pid "$pid")
+            for p in $(pgrep -P "$pid"); do pids+=(--server-pid "$p"); done
+            for c in 1 8 64; do
+                rec "{\"section\":\"latency\",\"dataset\":\"$ds\",\"engine\":\"groonga-httpd\"}" \
+                    "$("$BUILD/bench/peerload" --proto http --port "$GROONGA_PORT" --queries "$q" \
+                        --conns "$c" --seconds "$DUR" "${orflag[@]}" "${pids[@]}")"
+            done
+        else
+            note "groonga-httpd failed to start on $ds: $(tail -2 "$W/groonga.err" | tr '\n' ' ')"
+        fi
+        ./bench/peers/groonga.sh stop "$W/groonga" >/dev/null 2>&1
+    else
+        note "groonga-httpd is not installed (groonga-httpd): no groonga figures"
+    fi
+}
+if want latency; then
+    # The corpus article with its query mix; Cranfield with its (long, OR) queries; the
+    # generated corpus with short queries drawn from its own sentences.
+    ART_Q="bench/queries/article.txt"
+    mkdir -p "$W/article"
+    python3 bench/gen/gencorpus.py txt2jsonl corpus/*.txt "$W/article/docs.jsonl"
+    if [ -f "$ART_Q" ]; then
+        grep -v '^#' "$ART_Q" | grep -v '^$' >"$W/article/queries.txt"
+    else
+        note "no article query mix at $ART_Q: the article latency rows use titles of its sections"
+        python3 -c 'import json,sys
+for l in open(sys.argv[1]):
+    t = json.loads(l)["text"].split()
+    print(" ".join(t[:2]))' "$W/article/docs.jsonl" >"$W/article/queries.txt"
+    fi
+    for ds in article cranfield generated; do
+        case "$ds" in
+        article) docs="$W/article/docs.jsonl" q="$W/article/queries.txt" mode=all or=0 corpus="$ROOT/corpus" ;;
+        cranfield) docs="$EVAL/cranfield/docs.jsonl" q="$EVAL/cranfield/queries.tsv" mode=any or=1 corpus="$W/cranfield.corpus" ;;
+        generated) docs="$GEN/docs.jsonl" q="$GEN/queries.tsv" mode=all or=0 corpus="$GEN/corpus" ;;
+        esac
+        if have_silk; then
+            idx="$W/lat-$ds.silk"
+            [ "$ds" = generated ] && [ -d "$GEN/silk.idx" ] && idx="$GEN/silk.idx"
+            [ "$ds" = cranfield ] && [ -d "$W/cranfield.silk" ] && idx="$W/cranfield.silk"
+            if [ ! -e "$idx" ]; then
+                mkdir -p "$W/cranfield.corpus" && ln -sf "$EVAL/cranfield/docs.jsonl" "$W/cranfield.corpus/docs.jsonl"
+                silk_index "$corpus" "$idx" >"$W/lat-$ds.index.log" 2>&1 ||
+                    note "silk-index failed on $ds: $(tail -2 "$W/lat-$ds.index.log" | tr '\n' ' ')"
+            fi
+            if start_silkd "$idx"; then
+                log "latency $ds: silkd"
+                lat_silk "$ds" "$q" "$mode"
+                rss=$(awk '/VmHWM/ {print $2}' "/proc/$SILKD_PID/status" 2>/dev/null)
+                rec "{\"section\":\"latency\",\"dataset\":\"$ds\",\"engine\":\"silkd-rss\",\"peak_rss_mib\":$(( ${rss:-0} / 1024 ))}"
+                stop_silkd
+            fi
+        fi
+        lat_peers "$ds" "$docs" "$q" "$or"
+    done
+fi
+
+# ---- 4. the other parts' benchmarks ------------------------------------------------------
+EXTRA_LOGS=()
+if want extra; then
+    for t in bench-tokenizer bench-search bench-cli bench-shards; do
+        if "$MAKE" -n "$t" BUILD="$BUILD" BIN="$BIN" >/dev/null 2>&1; then
+            log "$t"
+            args=()
+            [ -n "$QUICK" ] && [ "$t" = bench-cli ] && args+=(CLI_RUNS=30)
+            BENCH_QUICK="${QUICK:+1}" "$MAKE" --no-print-directory "$t" BUILD="$BUILD" BIN="$BIN" \
+                "${args[@]}" >"$W/$t.log" 2>&1 || echo "($t exited with an error)" >>"$W/$t.log"
+            EXTRA_LOGS+=("$W/$t.log")
+        else
+            note "make $t does not exist yet: not run"
+        fi
+    done
+fi
+
+python3 bench/report.py "$REC" bench/results/latest.json "${EXTRA_LOGS[@]}"
+log "done in $((SECONDS - T0)) s"
