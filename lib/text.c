@@ -27,12 +27,23 @@
  * of any script (with marks and format characters to drop), short enough that cutting a
  * 1 MB word costs nothing. */
 #define WORD_RAW_MAX (4 * SILK_TERM_MAX)
+/* Entries in the stem cache (a power of two). Words follow Zipf's law, so a small
+ * direct-mapped cache answers most lookups without a call into the Snowball stemmer. */
+#define STEM_CACHE 2048
 /* A CJK unit (base character plus attached jamo and marks) spans at most this many bytes;
  * further marks are separators, so a flood of marks cannot make bigrams expensive. */
 #define CJK_UNIT_MAX 32
 
+typedef struct {
+    uint8_t term_len;             /* 0: empty slot */
+    uint8_t stem_len;             /* length of stem */
+    char term[SILK_TERM_MAX];     /* the normalized word */
+    char stem[SILK_TERM_MAX + 1]; /* its stem, NUL-terminated */
+} stem_entry_t;
+
 struct silk_tokenizer {
     silk_stemmer_t *stemmer;          /* not owned; NULL: no stems */
+    stem_entry_t *stem_cache;         /* STEM_CACHE recent stems; NULL: none (no memory) */
     int32_t *cps;                     /* code points being normalized */
     size_t cps_cap;                   /* capacity of cps, in code points */
     char *out;                        /* normalized text, NUL-terminated */
@@ -582,12 +593,32 @@ static silk_status_t emit(run_t *r, size_t len, size_t start, size_t end, silk_t
     t.end = end;
     t.kind = kind;
     if (kind == SILK_TOK_WORD && !has_digit && tok->stemmer) {
+        stem_entry_t *e = NULL;
+        if (tok->stem_cache) {
+            uint32_t h = 2166136261u; /* FNV-1a */
+            for (size_t i = 0; i < len; i++)
+                h = (h ^ (uint8_t)t.term[i]) * 16777619u;
+            e = &tok->stem_cache[h & (STEM_CACHE - 1)];
+            if (e->term_len == len && memcmp(e->term, t.term, len) == 0) {
+                t.stem = e->stem;
+                t.stem_len = e->stem_len;
+                goto call;
+            }
+        }
         silk_status_t rc =
             silk_stemmer_stem(tok->stemmer, t.term, len, tok->stem, sizeof tok->stem, &t.stem_len);
         if (rc != SILK_OK)
             return rc;
         t.stem = tok->stem;
+        if (e && t.stem_len <= SILK_TERM_MAX) {
+            e->term_len = (uint8_t)len;
+            e->stem_len = (uint8_t)t.stem_len;
+            memcpy(e->term, t.term, len);
+            memcpy(e->stem, t.stem, t.stem_len);
+            e->stem[t.stem_len] = 0;
+        }
     }
+call:
     if (r->cb(&t, r->ud))
         r->stopped = true;
     return SILK_OK;
@@ -879,11 +910,18 @@ void silk_tokenizer_destroy(silk_tokenizer_t *tok)
         return;
     free(tok->cps);
     free(tok->out);
+    free(tok->stem_cache);
     free(tok);
 }
 
 void silk_tokenizer_set_stemmer(silk_tokenizer_t *tok, silk_stemmer_t *st)
 {
-    if (tok)
-        tok->stemmer = st;
+    if (!tok)
+        return;
+    if (st != tok->stemmer && tok->stem_cache)
+        memset(tok->stem_cache, 0, STEM_CACHE * sizeof *tok->stem_cache);
+    /* Without memory for the cache every word goes to the stemmer: slower, same stems. */
+    if (st && !tok->stem_cache)
+        tok->stem_cache = calloc(STEM_CACHE, sizeof *tok->stem_cache);
+    tok->stemmer = st;
 }

@@ -550,6 +550,8 @@ static void test_normalize(void **state)
     silk_tokenizer_destroy(tok);
 }
 
+static char *read_corpus(size_t *len);
+
 static void test_stems(void **state)
 {
     (void)state;
@@ -585,6 +587,30 @@ static void test_stems(void **state)
     assert_true(ts.v[10].has_stem); /* Cyrillic is a word; the English stemmer leaves it */
     assert_string_equal(ts.v[11].stem, "nuclear");
     free(ts.v);
+
+    /* Over the whole article (twice, so the stem cache answers the second time), every
+     * stem is what the stemmer itself says. */
+    size_t clen = 0;
+    char *corpus = read_corpus(&clen);
+    for (int round = 0; round < 2; round++) {
+        ts = tokenize(tok, corpus, clen);
+        size_t stems = 0;
+        for (size_t i = 0; i < ts.n; i++) {
+            char want[4 * SILK_TERM_MAX + 1];
+            size_t wlen = 0;
+            if (!ts.v[i].has_stem)
+                continue;
+            assert_int_equal(ts.v[i].kind, SILK_TOK_WORD);
+            assert_int_equal(
+                silk_stemmer_stem(st, ts.v[i].term, strlen(ts.v[i].term), want, sizeof want, &wlen),
+                SILK_OK);
+            assert_string_equal(ts.v[i].stem, want);
+            stems++;
+        }
+        assert_true(stems > 1500);
+        free(ts.v);
+    }
+    free(corpus);
 
     silk_tokenizer_set_stemmer(tok, NULL);
     ts = tokenize(tok, "weapons", 7);
