@@ -395,12 +395,6 @@ static void on_listener_closed(uv_handle_t *h)
 
 /* ---- index revision, signals, shutdown ----------------------------------------------------- */
 
-void silkd_server_bump(silkd_server_t *s, const char *why)
-{
-    uint64_t g = atomic_fetch_add_explicit(&s->generation, 1, memory_order_release) + 1;
-    silkd_log(SILKD_LOG_INFO, "%s: index generation %llu", why, (unsigned long long)g);
-}
-
 /* Picks up an index changed by a silk-index run started by hand (or one that appeared):
  * a reopen only reads the revision file, so once a second is cheap. */
 static void on_revision_timer(uv_timer_t *t)

@@ -87,6 +87,12 @@ silkd_counters_t *silkd_worker_counters(silkd_worker_t *w)
     return &w->counters;
 }
 
+void silkd_server_bump(silkd_server_t *s, const char *why)
+{
+    uint64_t g = atomic_fetch_add_explicit(&s->generation, 1, memory_order_release) + 1;
+    silkd_log(SILKD_LOG_INFO, "%s: index generation %llu", why, (unsigned long long)g);
+}
+
 /* ---- requests ------------------------------------------------------------------------------ */
 
 /* Reopens the searcher when the main loop moved the generation. */
