@@ -1,0 +1,273 @@
+/* silk-index — the command line: options, progress line, summary, exit status. */
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "index.h"
+
+#define EXIT_DONE    0
+#define EXIT_FATAL   1
+#define EXIT_USAGE   2
+#define EXIT_SKIPPED 3
+
+static const char usage[] =
+    "usage: silk-index [--corpus DIR] [--index DIR] [--full] [--quiet] [--json] [--no-wait]\n"
+    "                  [--max-size BYTES] [--help]\n"
+    "\n"
+    "Indexes the articles of a corpus folder into a Xapian index, incrementally: only files\n"
+    "whose content changed are read again, and all changes of a run are one transaction\n"
+    "(a reader sees the old index or the new one, never a mix).\n"
+    "\n"
+    "  --corpus DIR     the corpus (default: $SILK_CORPUS, else ./corpus)\n"
+    "  --index DIR      the index (default: $SILK_INDEX, else ./var/index)\n"
+    "  --full           rebuild from scratch into DIR.new-PID beside the index, then switch\n"
+    "                   to it atomically (the old index serves until the switch)\n"
+    "  --quiet          no progress, notes or summary (skipped files are still reported)\n"
+    "  --json           print the summary as one JSON object on stdout\n"
+    "  --no-wait        fail at once when another silk-index is writing the index\n"
+    "  --max-size N     skip files larger than N bytes (suffix K, M, G; default 256M)\n"
+    "  --help           this text\n"
+    "\n"
+    "Corpus files (subfolders included; hidden files ignored):\n"
+    "  *.txt     an article: line 1 the title, then one paragraph a line; short lines\n"
+    "            without final punctuation are headings; `- ` lines under References /\n"
+    "            Further reading are references / readings; `[n]` markers are citations\n"
+    "  *.md      a Markdown article (# headings nest, - lists)\n"
+    "  *.jsonl   one document a line: {\"id\",\"text\"} and optional \"title\", \"section\",\n"
+    "            \"kind\", \"year\", \"author\"; the document id is \"id\" when it contains\n"
+    "            '#', else <article>#<id>; an invalid line is reported as FILE:LINE and\n"
+    "            skipped\n"
+    "  synonyms.txt (top level)  synonym groups, one a line: `dprk = north korea`\n"
+    "  The article name is the path without extension (\"asia/korea\" for asia/korea.md);\n"
+    "  documents are <article>#p<N>, #infobox, #ref-<N>, #read-<N>. Other files are ignored\n"
+    "  with a note; binary files, files over the size cap, unreadable files and symlinks\n"
+    "  leading outside the corpus are skipped (a skipped file keeps what was indexed).\n"
+    "\n"
+    "Exit status: 0 done (also: up to date), 1 fatal error (nothing committed: missing\n"
+    "corpus, index not writable, locked with --no-wait, ...), 2 bad command line,\n"
+    "3 done but some files or lines were skipped (each named on stderr with the reason).\n";
+
+/* What the callbacks need. */
+typedef struct {
+    int quiet;          /* no progress or notes */
+    int json;           /* summary as JSON */
+    int tty;            /* stderr is a terminal: progress line allowed */
+    int progress_shown; /* a progress line is on screen */
+    json_t *problems;   /* problem messages for the JSON summary */
+} ui_t;
+
+static void clear_progress(ui_t *ui)
+{
+    if (ui->progress_shown) {
+        fputs("\r\033[K", stderr);
+        ui->progress_shown = 0;
+    }
+}
+
+static void on_progress(uint64_t done, uint64_t total, uint64_t bytes, double t, void *ud)
+{
+    ui_t *ui = ud;
+    if (ui->quiet || !ui->tty || t < 1.0)
+        return;
+    double mb = (double)bytes / 1e6;
+    fprintf(stderr, "\r\033[Ksilk-index: %llu/%llu files, %.1f MB, %.1f MB/s",
+            (unsigned long long)done, (unsigned long long)total, mb, t > 0 ? mb / t : 0.0);
+    fflush(stderr);
+    ui->progress_shown = 1;
+}
+
+static void on_note(const char *msg, int skip, void *ud)
+{
+    ui_t *ui = ud;
+    if (skip && ui->problems)
+        json_array_append_new(ui->problems, json_string(msg));
+    if (!skip && ui->quiet)
+        return;
+    clear_progress(ui);
+    fprintf(stderr, "silk-index: %s\n", msg);
+}
+
+/* Parses "123", "64K", "256M", "1G". */
+static int parse_size(const char *s, uint64_t *out)
+{
+    char *end = NULL;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s || v == 0)
+        return -1;
+    uint64_t mul = 1;
+    if (*end == 'K' || *end == 'k')
+        mul = 1024, end++;
+    else if (*end == 'M' || *end == 'm')
+        mul = 1024 * 1024, end++;
+    else if (*end == 'G' || *end == 'g')
+        mul = 1024ULL * 1024 * 1024, end++;
+    if (*end || v > UINT64_MAX / mul)
+        return -1;
+    *out = v * mul;
+    return 0;
+}
+
+static const char *plural(uint64_t n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
+}
+
+static void print_summary(const silk_index_opts_t *o, const silk_index_summary_t *s)
+{
+    double mb = (double)s->bytes / 1e6;
+    double rate = s->elapsed > 0 ? mb / s->elapsed : 0;
+    if (s->up_to_date) {
+        printf("silk-index: up to date: %llu %s scanned (%llu skipped, %llu ignored), %llu "
+               "documents, revision %llu; %.2f s\n",
+               (unsigned long long)s->files_scanned, plural(s->files_scanned, "file", "files"),
+               (unsigned long long)s->files_skipped, (unsigned long long)s->files_ignored,
+               (unsigned long long)s->docs_total, (unsigned long long)s->revision, s->elapsed);
+        return;
+    }
+    printf("silk-index: %s %s into %s: %llu %s scanned (%llu added, %llu changed, %llu "
+           "unchanged, %llu removed, %llu skipped, %llu ignored); documents: %llu added, %llu "
+           "replaced, %llu deleted, %llu in the index; %srevision %llu; %.2f s, %.1f MB at "
+           "%.1f MB/s\n",
+           o->full ? "rebuilt" : "indexed", o->corpus, o->index,
+           (unsigned long long)s->files_scanned, plural(s->files_scanned, "file", "files"),
+           (unsigned long long)s->files_added, (unsigned long long)s->files_changed,
+           (unsigned long long)s->files_unchanged, (unsigned long long)s->files_removed,
+           (unsigned long long)s->files_skipped, (unsigned long long)s->files_ignored,
+           (unsigned long long)s->docs_added, (unsigned long long)s->docs_replaced,
+           (unsigned long long)s->docs_deleted, (unsigned long long)s->docs_total,
+           s->synonyms_loaded ? "synonyms loaded; " : "", (unsigned long long)s->revision,
+           s->elapsed, mb, rate);
+}
+
+static void print_json(const silk_index_opts_t *o, const silk_index_summary_t *s, json_t *problems)
+{
+    double mb = (double)s->bytes / 1e6;
+    json_t *j = json_pack(
+        "{s:b, s:b, s:b, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
+        "s:I, s:b, s:f, s:I, s:f, s:O}",
+        "ok", 1, "up_to_date", s->up_to_date, "full", o->full, "corpus", o->corpus, "index",
+        o->index, "files_scanned", (json_int_t)s->files_scanned, "files_unchanged",
+        (json_int_t)s->files_unchanged, "files_changed", (json_int_t)s->files_changed,
+        "files_added", (json_int_t)s->files_added, "files_removed", (json_int_t)s->files_removed,
+        "files_skipped", (json_int_t)s->files_skipped, "files_ignored",
+        (json_int_t)s->files_ignored, "docs_added", (json_int_t)s->docs_added, "docs_replaced",
+        (json_int_t)s->docs_replaced, "docs_deleted", (json_int_t)s->docs_deleted, "docs_total",
+        (json_int_t)s->docs_total, "revision", (json_int_t)s->revision, "problems_count",
+        (json_int_t)s->problems, "synonyms_loaded", s->synonyms_loaded, "elapsed_s", s->elapsed,
+        "bytes", (json_int_t)s->bytes, "mb_per_s", s->elapsed > 0 ? mb / s->elapsed : 0.0,
+        "problems", problems);
+    if (j) {
+        char *out = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        if (out)
+            puts(out);
+        free(out);
+        json_decref(j);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"corpus", required_argument, NULL, 'c'},
+        {"index", required_argument, NULL, 'i'},
+        {"full", no_argument, NULL, 'f'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"json", no_argument, NULL, 'j'},
+        {"no-wait", no_argument, NULL, 'n'},
+        {"max-size", required_argument, NULL, 'm'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    silk_index_opts_t o = {0};
+    ui_t ui = {0};
+    const char *env;
+    o.corpus = (env = getenv("SILK_CORPUS")) && *env ? env : "corpus";
+    o.index = (env = getenv("SILK_INDEX")) && *env ? env : "var/index";
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":c:i:fqjnm:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'c':
+            o.corpus = optarg;
+            break;
+        case 'i':
+            o.index = optarg;
+            break;
+        case 'f':
+            o.full = 1;
+            break;
+        case 'q':
+            ui.quiet = 1;
+            break;
+        case 'j':
+            ui.json = 1;
+            break;
+        case 'n':
+            o.no_wait = 1;
+            break;
+        case 'm':
+            if (parse_size(optarg, &o.max_size) < 0) {
+                fprintf(stderr, "silk-index: --max-size: not a size: '%s'\n", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'h':
+            fputs(usage, stdout);
+            return EXIT_DONE;
+        case ':':
+            fprintf(stderr, "silk-index: option '%s' needs a value (see --help)\n",
+                    argv[optind - 1]);
+            return EXIT_USAGE;
+        default:
+            fprintf(stderr, "silk-index: unknown option '%s' (see --help)\n", argv[optind - 1]);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "silk-index: unexpected argument '%s' (see --help)\n", argv[optind]);
+        return EXIT_USAGE;
+    }
+    if (!*o.corpus || !*o.index) {
+        fprintf(stderr, "silk-index: empty --corpus or --index\n");
+        return EXIT_USAGE;
+    }
+    ui.tty = isatty(STDERR_FILENO);
+    ui.problems = json_array();
+    o.progress = on_progress;
+    o.note = on_note;
+    o.ud = &ui;
+
+    silk_index_summary_t sum;
+    char *msg = NULL;
+    silk_status_t st = silk_index_run(&o, &sum, &msg);
+    clear_progress(&ui);
+    int rc;
+    if (st != SILK_OK) {
+        fprintf(stderr, "silk-index: %s\n", msg ? msg : silk_status_to_string(st));
+        if (ui.json) {
+            json_t *j = json_pack("{s:b, s:s, s:s}", "ok", 0, "error",
+                                  msg ? msg : silk_status_to_string(st), "status",
+                                  silk_status_to_string(st));
+            char *out = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+            if (out)
+                puts(out);
+            free(out);
+            json_decref(j);
+        }
+        rc = EXIT_FATAL;
+    } else {
+        if (ui.json)
+            print_json(&o, &sum, ui.problems);
+        else if (!ui.quiet)
+            print_summary(&o, &sum);
+        rc = sum.problems ? EXIT_SKIPPED : EXIT_DONE;
+    }
+    free(msg);
+    json_decref(ui.problems);
+    return rc;
+}
