@@ -48,7 +48,7 @@ static int check(const silk_token_t *t, void *ud)
     if (!valid_utf8((const uint8_t *)t->term, t->len) ||
         !valid_utf8(c->s + t->start, t->end - t->start))
         abort();
-    if (t->stem && t->kind != SILK_TOK_WORD)
+    if (t->stem && (t->kind != SILK_TOK_WORD || strlen(t->stem) != t->stem_len))
         abort();
     const char *out = NULL;
     size_t olen = 0;
@@ -74,8 +74,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static silk_tokenizer_t *tok, *norm;
-    if (!tok && (silk_tokenizer_new(&tok) != SILK_OK || silk_tokenizer_new(&norm) != SILK_OK))
-        abort();
+    static silk_stemmer_t *st;
+    if (!tok) {
+        if (silk_tokenizer_new(&tok) != SILK_OK || silk_tokenizer_new(&norm) != SILK_OK ||
+            silk_stemmer_new("english", &st) != SILK_OK)
+            abort();
+    }
+    /* Half the inputs go through the stemmer (and its cache) too. */
+    silk_tokenizer_set_stemmer(tok, size % 2 ? st : NULL);
     bool *inside = calloc(size + 1, 1);
     if (!inside)
         abort();
