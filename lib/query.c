@@ -609,7 +609,10 @@ static silk_status_t parse_field(parser_t *p, fname_t f, size_t s, size_t vs, si
             norm = v;
             nn = vn;
         }
-        if (nn == 0 || nn > SILK_TERM_MAX * 4)
+        int ctl = 0;
+        for (size_t i = 0; i < nn; i++)
+            ctl |= (unsigned char)norm[i] < 0x20;
+        if (nn == 0 || nn > SILK_TERM_MAX * 4 || ctl)
             return perr(p, SILK_ERR_BAD_QUERY, vs, "malformed %s value at %zu",
                         f == F_KIND ? "kind" : "article", vs);
         if ((st = count_terms(p, 1, s)) != SILK_OK)
@@ -904,7 +907,7 @@ static silk_status_t parse_or(parser_t *p, silk_qnode_t **out)
             goto fail;
         if (n == NULL)
             continue;
-        if (first == NULL) {
+        if (first == NULL && or == NULL) {
             first = n;
             continue;
         }

@@ -76,6 +76,7 @@ static const struct {
     {"not iran", "(AND (WORD not) (WORD iran))"},
     {"(iran OR syria) arms", "(AND (OR (WORD iran) (WORD syria)) (WORD arms))"},
     {"a b OR c d", "(OR (AND (WORD a) (WORD b)) (AND (WORD c) (WORD d)))"},
+    {"a OR b OR c", "(OR (WORD a) (WORD b) (WORD c))"},
     {"a -b OR c", "(OR (AND (WORD a) (NOT (WORD b))) (WORD c))"},
     {"-(iran OR syria) arms", "(AND (NOT (OR (WORD iran) (WORD syria))) (WORD arms))"},
     {"arms -\"north korea\"", "(AND (WORD arms) (NOT (PHRASE \"north korea\")))"},
@@ -163,6 +164,8 @@ static const struct {
     {"year:20a0..2016", SILK_ERR_BAD_QUERY, 5, "malformed year range at 5"},
     {"year:2010...2016", SILK_ERR_BAD_QUERY, 5, "malformed year range at 5"},
     {"cites:x", SILK_ERR_BAD_QUERY, 6, "malformed cites value at 6"},
+    {"kind:\"\" x", SILK_ERR_BAD_QUERY, 6, "malformed kind value at 6"},
+    {"article:\"a\tb\"", SILK_ERR_BAD_QUERY, 9, "malformed article value at 9"},
     {"author:&", SILK_ERR_BAD_QUERY, 7, "malformed author value at 7"},
 };
 
