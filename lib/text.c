@@ -130,6 +130,10 @@ static int classify(int32_t cp)
         return ascii_class[cp];
     if (cp == 0x2019)
         return C_APOS;
+    if (cp == 0x066B) /* Arabic decimal separator: 3٫5 */
+        return C_DOT;
+    if (cp == 0x066C) /* Arabic thousands separator: 1٬600 */
+        return C_COMMA;
     int cat = utf8proc_get_property(cp)->category;
     if (is_letter_cat(cat))
         return is_cjk(cp) ? C_CJK : C_LET;
@@ -385,6 +389,10 @@ static inline int32_t arabic_fold(int32_t cp)
     }
     if (cp >= 0x0660 && cp <= 0x0669)
         return '0' + (cp - 0x0660);
+    if (cp == 0x066B)
+        return '.';
+    if (cp == 0x066C)
+        return ',';
     if (cp >= 0x06F0 && cp <= 0x06F9)
         return '0' + (cp - 0x06F0);
     return cp;

@@ -189,6 +189,8 @@ static const tcase_t cases[] = {
     {"harakat", "كَتَبَ", 0, "کتب@0-12"},
     {"Persian digits", "۱۳۵۷", 0, "1357@0-8#N"},
     {"Arabic-Indic digits", "١٣٥٧", 0, "1357@0-8#N"},
+    {"Persian thousands separator", "۱٬۶۰۰", 0, "1,600@0-10#N"},
+    {"Persian decimal separator", "۳٫۵", 0, "3.5@0-6#N"},
     {"ZWNJ joins", "می\u200cخواهم", 0, "میخواهم@0-17#O"},
     {"without ZWNJ", "میخواهم", 0, "میخواهم@0-14#O"},
     {"RLM around", "\u200fایران\u200f", 0, "ایران@3-13"},
