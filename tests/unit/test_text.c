@@ -824,6 +824,9 @@ static void test_random_invariants(void **state)
         "\n",
         "Ⅻ",
         "²",
+        "٬",
+        "٫",
+        "۱",
     };
     silk_tokenizer_t *tok = NULL, *norm = NULL;
     assert_int_equal(silk_tokenizer_new(&tok), SILK_OK);
