@@ -104,10 +104,8 @@ static uint64_t parse_num(const char *opt, const char *s, uint64_t min, uint64_t
 {
     char *end;
     errno = 0;
-    if (!s || !*s || *s == '-')
-        die_usage("%s needs a non-negative number", opt);
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || *end || v < min || v > max) {
+    unsigned long long v = s && *s >= '0' && *s <= '9' ? strtoull(s, &end, 10) : 0;
+    if (!s || *s < '0' || *s > '9' || errno || *end || v < min || v > max) {
         fprintf(stderr, "silkd: %s must be a number from %llu to %llu, not '%s'\n", opt,
                 (unsigned long long)min, (unsigned long long)max, s);
         exit(2);
