@@ -55,7 +55,9 @@ void silk_tokenizer_set_stemmer(silk_tokenizer_t *tok, silk_stemmer_t *st);
 /* Tokenizes `len` bytes of UTF-8 text (NUL bytes included; invalid sequences decode as
  * U+FFFD and never stop the run). The first token gets position `first_pos`; *next_pos
  * (may be NULL) receives the position after the last token. Returns SILK_OK also when the
- * callback stopped the run; SILK_ERR_NOMEM when the buffer cannot grow. */
+ * callback stopped the run; SILK_ERR_NOMEM when the buffer cannot grow. The callback must
+ * not call silk_normalize() or silk_tokenize() on the same tokenizer (the term lives in its
+ * buffer); use a second tokenizer for that. */
 silk_status_t silk_tokenize(silk_tokenizer_t *tok, const char *text, size_t len,
                             uint32_t first_pos, silk_token_cb cb, void *ud, uint32_t *next_pos);
 
