@@ -1710,8 +1710,9 @@ static int is_syn_word(const silk_qnode_t *n)
     return n->type == SILK_QN_WORD && !n->quoted && n->field == SILK_QF_BODY;
 }
 
-/* Builds the positive kids of an AND (or the operands of an implicit-AND in `any` mode)
- * into l, grouping runs of plain words that form a synonym key (3, 2 then 1 words). */
+/* Builds the positive kids of an AND (or the operands of an OR) into l; under an AND,
+ * groups runs of plain words that form a synonym key (longest first, up to
+ * SILK_SYNONYM_MAX_WORDS words). */
 static silk_status_t build_positives(builder_t *b, silk_qnode_t *const *kids, size_t nkids,
                                      int multi, qlist_t *l)
 {
@@ -1726,10 +1727,10 @@ static silk_status_t build_positives(builder_t *b, silk_qnode_t *const *kids, si
         size_t used = 1;
         int grouped = 0;
         if (is_syn_word(n) && b->db != NULL) {
-            for (size_t k = multi ? 3 : 1; k >= 1 && !grouped; k--) {
+            for (size_t k = multi ? SILK_SYNONYM_MAX_WORDS : 1; k >= 1 && !grouped; k--) {
                 if (i + k > nkids)
                     continue;
-                char key[3 * (SILK_TERM_MAX + 1)];
+                char key[SILK_SYNONYM_MAX_WORDS * (SILK_TERM_MAX + 1)];
                 size_t kl = 0, j;
                 for (j = 0; j < k && is_syn_word(kids[i + j]); j++) {
                     size_t tl = strlen(kids[i + j]->term);

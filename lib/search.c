@@ -228,6 +228,18 @@ static size_t count_chars(const char *p, size_t n)
     return c;
 }
 
+/* The character offset of byte offset `at`, moving the run's cursor there (CJK bigrams
+ * overlap, so the cursor may move back by a character). */
+static size_t chars_at(tokrun_t *r, size_t at)
+{
+    if (at >= r->last)
+        r->chars += count_chars(r->text + r->last, at - r->last);
+    else
+        r->chars -= count_chars(r->text + at, r->last - at);
+    r->last = at;
+    return r->chars;
+}
+
 static int grow(void **p, size_t *cap, size_t need, size_t elem)
 {
     if (need <= *cap)
@@ -287,13 +299,10 @@ static int tok_cb(const silk_token_t *t, void *ud)
     q->h_term = silk_qhash(t->term, t->len);
     q->h_stem = t->stem != NULL && t->stem_len > 0 ? silk_qhash_stem(t->stem, t->stem_len) : 0;
     q->pos = t->pos;
-    r->chars += count_chars(r->text + r->last, t->start - r->last);
     e->tstart[n] = (uint32_t)t->start;
-    e->cstart[n] = (uint32_t)r->chars;
-    r->chars += count_chars(r->text + t->start, t->end - t->start);
+    e->cstart[n] = (uint32_t)chars_at(r, t->start);
     e->tend[n] = (uint32_t)t->end;
-    e->cend[n] = (uint32_t)r->chars;
-    r->last = t->end;
+    e->cend[n] = (uint32_t)chars_at(r, t->end);
     e->ntoks = n + 1;
     return 0;
 }

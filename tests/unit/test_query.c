@@ -353,6 +353,58 @@ static void test_match(void **state)
     silk_qast_destroy(ast);
 }
 
+/* The next `code` span of line starting at *p: copies it into out (cap bytes). */
+static int next_code(const char **p, char *out, size_t cap)
+{
+    const char *a = strchr(*p, '`');
+    if (a == NULL)
+        return 0;
+    const char *b = strchr(a + 1, '`');
+    if (b == NULL || (size_t)(b - a - 1) >= cap)
+        return 0;
+    memcpy(out, a + 1, (size_t)(b - a - 1));
+    out[b - a - 1] = '\0';
+    *p = b + 1;
+    return 1;
+}
+
+/* Every example of the "parses as" tables of docs/query-syntax.md (tests run from the
+ * repository root) parses as documented. */
+static void test_doc_examples(void **state)
+{
+    fixture_t *f = *state;
+    FILE *fp = fopen("docs/query-syntax.md", "r");
+    assert_non_null(fp);
+    char line[1024];
+    int in = 0, checked = 0;
+    while (fgets(line, sizeof line, fp) != NULL) {
+        if (strncmp(line, "<!-- examples:ast -->", 21) == 0) {
+            in = 1;
+            continue;
+        }
+        if (strncmp(line, "<!-- /examples -->", 18) == 0) {
+            in = 0;
+            continue;
+        }
+        if (!in || line[0] != '|' || strstr(line, "`") == NULL)
+            continue;
+        const char *p = line;
+        char q[256], want[512];
+        assert_true(next_code(&p, q, sizeof q));
+        int is_err = strstr(p, "error:") != NULL;
+        assert_true(next_code(&p, want, sizeof want));
+        char *got = print_of(f, q);
+        char expect[600];
+        snprintf(expect, sizeof expect, "%s%s", is_err ? "ERROR " : "", want);
+        if (strcmp(got, expect) != 0)
+            fail_msg("docs/query-syntax.md: [%s] documented as %s, parses as %s", q, expect, got);
+        free(got);
+        checked++;
+    }
+    fclose(fp);
+    assert_true(checked >= 25);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -362,6 +414,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_spans_and_plain, setup, teardown),
         cmocka_unit_test_setup_teardown(test_build_without_db, setup, teardown),
         cmocka_unit_test_setup_teardown(test_match, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_doc_examples, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
