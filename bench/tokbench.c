@@ -18,18 +18,20 @@
 
 #include "silk/text.h"
 
-/* Extra non-Latin text for the mixed flavour (written for this benchmark). */
+/* Extra non-Latin text for the mixed flavour (written for this benchmark). clang-format
+ * counts the width of Persian text with ZWNJs differently on each pass, so it is kept out. */
+/* clang-format off */
 static const char korean[] =
     "이란과 조선민주주의인민공화국의 관계는 양국의 공식 통신사에 의해 긍정적인 것으로 "
     "묘사된다. 두 나라는 1979년 이란 혁명 이후 외교 관계를 개선하였고, 교육, 과학, 문화 "
     "분야에서 협력을 약속하였다. 미국은 북한이 이란에 미사일과 무기를 판매하는 것에 대해 "
     "크게 우려하고 있다.\n";
-static const char persian[] = "روابط ایران و کره شمالی از سوی خبرگزاری‌های رسمی دو کشور مثبت "
-                              "توصیف می‌شود. روابط "
-                              "دیپلماتیک پس از انقلاب ۱۳۵۷ ایران بهبود یافت و دو کشور در "
-                              "زمینه‌های آموزشی، علمی و "
-                              "فرهنگی همکاری می‌کنند. ایالات متحده از فروش موشک کره شمالی به "
-                              "ایران نگران است.\n";
+static const char persian[] =
+    "روابط ایران و کره شمالی از سوی خبرگزاری\u200cهای رسمی دو کشور مثبت توصیف "
+    "می\u200cشود. روابط دیپلماتیک پس از انقلاب ۱۳۵۷ ایران بهبود یافت و دو کشور در "
+    "زمینه\u200cهای آموزشی، علمی و فرهنگی همکاری می\u200cکنند. ایالات متحده از فروش "
+    "موشک کره شمالی به ایران نگران است.\n";
+/* clang-format on */
 
 typedef struct {
     size_t tokens; /* tokens seen */
