@@ -926,7 +926,8 @@ void silk_tokenizer_set_stemmer(silk_tokenizer_t *tok, silk_stemmer_t *st)
 {
     if (!tok)
         return;
-    if (st != tok->stemmer && tok->stem_cache)
+    /* Always forget cached stems: a new stemmer may sit at the address of a freed one. */
+    if (tok->stem_cache)
         memset(tok->stem_cache, 0, STEM_CACHE * sizeof *tok->stem_cache);
     /* Without memory for the cache every word goes to the stemmer: slower, same stems. */
     if (st && !tok->stem_cache)
