@@ -614,7 +614,19 @@ static void test_stems(void **state)
     }
     free(corpus);
 
+    /* Another stemmer: no stem cached for the first one is reused. */
+    silk_stemmer_t *de = NULL;
+    assert_int_equal(silk_stemmer_new("german", &de), SILK_OK);
+    ts = tokenize(tok, "katzen", 6);
+    assert_string_equal(ts.v[0].stem, "katzen");
+    free(ts.v);
+    silk_tokenizer_set_stemmer(tok, de);
+    ts = tokenize(tok, "katzen", 6);
+    assert_string_equal(ts.v[0].stem, "katz");
+    free(ts.v);
+
     silk_tokenizer_set_stemmer(tok, NULL);
+    silk_stemmer_destroy(de);
     ts = tokenize(tok, "weapons", 7);
     assert_false(ts.v[0].has_stem);
     free(ts.v);
