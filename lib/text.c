@@ -398,6 +398,54 @@ static inline int32_t arabic_fold(int32_t cp)
     return cp;
 }
 
+static inline int ccc(int32_t cp)
+{
+    return cp < 0x300 ? 0 : utf8proc_get_property(cp)->combining_class;
+}
+
+/* Puts each run of combining marks in tok->cps[0..cnt) in canonical order: a stable sort by
+ * combining class. Short runs (the normal case) are insertion-sorted in place; long ones,
+ * which only hostile input has, get a counting sort so the work stays linear. */
+static silk_status_t canonical_order(silk_tokenizer_t *tok, size_t cnt)
+{
+    size_t k = 0;
+    while (k < cnt) {
+        if (ccc(tok->cps[k]) == 0) {
+            k++;
+            continue;
+        }
+        size_t a = k;
+        while (k < cnt && ccc(tok->cps[k]) != 0)
+            k++;
+        size_t len = k - a;
+        if (len <= 32) {
+            int32_t *run = tok->cps + a;
+            for (size_t i = 1; i < len; i++) {
+                int32_t cp = run[i];
+                int c = ccc(cp);
+                size_t j = i;
+                for (; j > 0 && ccc(run[j - 1]) > c; j--)
+                    run[j] = run[j - 1];
+                run[j] = cp;
+            }
+            continue;
+        }
+        silk_status_t rc = grow_cps(tok, cnt + len);
+        if (rc != SILK_OK)
+            return rc;
+        int32_t *run = tok->cps + a, *tmp = tok->cps + cnt;
+        size_t at[257] = {0};
+        for (size_t i = 0; i < len; i++)
+            at[ccc(run[i]) + 1]++;
+        for (int c = 1; c < 257; c++)
+            at[c] += at[c - 1];
+        for (size_t i = 0; i < len; i++)
+            tmp[at[ccc(run[i])]++] = run[i];
+        memcpy(run, tmp, len * sizeof *run);
+    }
+    return SILK_OK;
+}
+
 /* Normalizes s[0..n) into tok->out (NUL-terminated), *out_len its length. `one_word`
  * says the span is exactly one word found by scan_word, which spares scanning it again;
  * otherwise words are found inside the span the same way the tokenizer finds them, so that
@@ -465,20 +513,9 @@ static silk_status_t norm_span(silk_tokenizer_t *tok, const uint8_t *s, size_t n
         int32_t *cps = tok->cps;
         /* Phase 2: canonical ordering of combining marks (utf8proc_decompose_char leaves
          * it to the caller). */
-        if (reorder) {
-            for (size_t k = 1; k < cnt; k++) {
-                int cc = utf8proc_get_property(cps[k])->combining_class;
-                if (cc == 0)
-                    continue;
-                size_t j = k;
-                while (j > 0 && utf8proc_get_property(cps[j - 1])->combining_class > cc) {
-                    int32_t t = cps[j - 1];
-                    cps[j - 1] = cps[j];
-                    cps[j] = t;
-                    j--;
-                }
-            }
-        }
+        if (reorder && (rc = canonical_order(tok, cnt)) != SILK_OK)
+            return rc;
+        cps = tok->cps;
         /* Phase 3: strip nonspacing marks after Latin, Greek and Cyrillic letters, where
          * they are accents (Balázs = Balazs); elsewhere they are spelling (Indic vowels). */
         bool compose = false, base_lgc = false;

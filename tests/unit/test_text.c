@@ -205,6 +205,7 @@ static const tcase_t cases[] = {
     {"Devanagari keeps vowel signs", "हिन्दी", 0, "हिन्दी@0-18#O"},
     {"Tamil composes", "\u0b95\u0bc6\u0bbe", 0, "\u0b95\u0bca@0-9#O"},
     {"Hebrew", "שלום", 0, "שלום@0-8#O"},
+    {"Hebrew marks reordered", "\u05e9\u05c1\u05bc", 0, "\u05e9\u05bc\u05c1@0-6#O"},
     {"Devanagari digits", "१२", 0, "१२@0-6#N"},
     /* invalid UTF-8, NUL, emoji */
     {"lone continuation",
@@ -540,6 +541,27 @@ static void test_normalize(void **state)
         assert_string_equal(out, pairs[i][1]);
         assert_int_equal(len, strlen(pairs[i][1]));
     }
+    /* Marks are put in canonical order (dagesh, class 21, before shin dot, class 24), also
+     * in a run long enough for the counting sort. */
+    char in[256], want[256];
+    size_t il = 0, wl = 0;
+    memcpy(in, "\u05e9", 2);
+    memcpy(want, "\u05e9", 2);
+    il = wl = 2;
+    for (int i = 0; i < 20; i++, il += 4) {
+        memcpy(in + il, "\u05c1\u05bc", 4);
+        memcpy(want + wl + 2 * i, "\u05bc", 2);
+        memcpy(want + wl + 40 + 2 * i, "\u05c1", 2);
+    }
+    wl += 80;
+    const char *got = NULL;
+    size_t glen = 0;
+    assert_int_equal(silk_normalize(tok, in, il, &got, &glen), SILK_OK);
+    assert_int_equal(glen, wl);
+    assert_memory_equal(got, want, wl);
+    assert_int_equal(silk_normalize(tok, in, 6, &got, &glen), SILK_OK);
+    assert_string_equal(got, "\u05e9\u05bc\u05c1");
+
     /* Invalid bytes become U+FFFD; a NUL is kept. */
     const char *out = NULL;
     size_t len = 0;
