@@ -118,8 +118,9 @@ static void usage(FILE *out)
           "\n"
           "Searches the corpus served by silkd and prints the hits: rank, id, article and\n"
           "section, and a snippet with the matching words in bold. The words of QUERY are\n"
-          "joined into one query (see docs/query-syntax.md). Options come before the query;\n"
-          "use `silk -- -word ...` for a query that starts with a minus.\n"
+          "joined into one query (see docs/query-syntax.md). After the first word of the\n"
+          "query only long options and -n N are options, so `silk missile -nuclear` keeps\n"
+          "-nuclear (NOT nuclear) in the query; `--` ends the options.\n"
           "\n"
           "  -n, --limit N        hits to show (default 10)\n"
           "      --offset N       hits to skip first (default 0), for paging\n"
@@ -523,6 +524,16 @@ static void print_error(run_t *r, const pending_t *p, json_t *resp)
     }
 }
 
+/* Writes a line of the footer wrapped at the width, bold from byte `bold_from` on (when
+ * non-zero and colour is on). */
+static void print_line(run_t *r, const char *text, size_t bold_from)
+{
+    silk_render_opts_t ro = {.width = r->opt->width, .color = r->opt->color};
+    size_t len = strlen(text);
+    silk_hl_t hl = {bold_from, len};
+    silk_render_wrap(stdout, text, len, &hl, bold_from ? 1 : 0, &ro);
+}
+
 /* Writes a one-line header: rank, id, article › section, cut to the terminal width. */
 static void print_hit_header(run_t *r, json_t *hit, int rank_cols)
 {
@@ -623,14 +634,17 @@ static int print_search(run_t *r, const pending_t *p, json_t *resp)
     else
         snprintf(count, sizeof count, "Hits %lld–%lld of %s%lld", first, last,
                  exact ? "" : "about ", (long long)total);
-    printf("%s%s · silkd took %.2f ms%s\n", color(r, SILK_ANSI_DIM), count, (double)took / 1000.0,
-           color(r, SILK_ANSI_RESET));
+    char *line = NULL;
+    if (asprintf(&line, "%s · silkd took %.2f ms", count, (double)took / 1000.0) >= 0)
+        print_line(r, line, 0);
+    free(line);
     if (relaxed)
-        printf("No document has every word; showing documents with any of them.\n");
+        print_line(r, "No document has every word; showing documents with any of them.", 0);
     if (dym && *dym) {
-        printf("Did you mean: %s", color(r, SILK_ANSI_BOLD));
-        silk_render_cut(stdout, dym, strlen(dym), 0);
-        printf("%s\n", color(r, SILK_ANSI_RESET));
+        line = NULL;
+        if (asprintf(&line, "Did you mean: %s", dym) >= 0)
+            print_line(r, line, strlen("Did you mean: "));
+        free(line);
     }
     return (total > 0 || nhits > 0) ? EXIT_HITS : EXIT_NO_HITS;
 }
@@ -653,6 +667,8 @@ static void print_fields(const char *prefix, json_t *obj)
             printf("%s: ", name);
             silk_render_cut(stdout, json_string_value(v), json_string_length(v), 0);
             fputc('\n', stdout);
+        } else if (json_is_real(v)) {
+            printf("%s: %.6g\n", name, json_real_value(v)); /* not 221.19999999999999 */
         } else {
             char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
             printf("%s: %s\n", name, s ? s : "?");
@@ -660,6 +676,35 @@ static void print_fields(const char *prefix, json_t *obj)
         }
         free(name);
     }
+}
+
+/* Prints the answer to --reindex as a sentence when it carries the indexer's summary, and
+ * field by field otherwise. */
+static void print_reindex(json_t *resp)
+{
+    json_t *sum = json_object_get(resp, "summary");
+    if (!json_is_object(sum)) {
+        print_fields("", resp);
+        return;
+    }
+#define NUM(obj, key) ((long long)json_integer_value(json_object_get((obj), (key))))
+    long long problems = NUM(sum, "problems_count");
+    if (json_is_true(json_object_get(sum, "up_to_date")))
+        printf("Index up to date: %lld documents, revision %lld", NUM(sum, "docs_total"),
+               NUM(sum, "revision"));
+    else
+        printf("Re-indexed %lld changed, %lld new and %lld removed files: %lld documents added, "
+               "%lld replaced, %lld deleted; %lld in all, revision %lld",
+               NUM(sum, "files_changed"), NUM(sum, "files_added"), NUM(sum, "files_removed"),
+               NUM(sum, "docs_added"), NUM(sum, "docs_replaced"), NUM(sum, "docs_deleted"),
+               NUM(sum, "docs_total"), NUM(sum, "revision"));
+    if (json_is_integer(json_object_get(resp, "took_ms")))
+        printf(" (%lld ms)", NUM(resp, "took_ms"));
+    printf(".\n");
+    if (problems > 0)
+        printf("The indexer reported %lld problem%s; `silk --reindex --json` lists them.\n",
+               problems, problems == 1 ? "" : "s");
+#undef NUM
 }
 
 /* Handles one answer line for the oldest request; returns false on a protocol error. */
@@ -705,6 +750,8 @@ static bool handle_answer(run_t *r, const char *line, size_t len)
             double ms = (double)(t.tv_sec - p->sent.tv_sec) * 1e3 +
                         (double)(t.tv_nsec - p->sent.tv_nsec) / 1e6;
             printf("silkd is up at %s (answered in %.2f ms)\n", r->sock_path, ms);
+        } else if (!r->opt->json && r->opt->op == OP_REINDEX) {
+            print_reindex(resp);
         } else if (!r->opt->json) {
             print_fields("", resp);
         }
@@ -926,7 +973,87 @@ static bool run_loop(run_t *r)
 
 /* ---- options ------------------------------------------------------------------------- */
 
-static void parse_options(int argc, char **argv, options_t *opt)
+/* The long option that `arg` (after its "--", up to any "=") names: an exact name, or, when
+ * `prefix_ok`, an unambiguous abbreviation as getopt_long accepts it. NULL if none. */
+static const struct option *find_long(const struct option *longs, const char *arg, bool prefix_ok)
+{
+    size_t len = strcspn(arg, "=");
+    const struct option *found = NULL;
+    for (const struct option *o = longs; o->name; o++) {
+        if (strlen(o->name) == len && !strncmp(o->name, arg, len))
+            return o;
+        if (prefix_ok && !strncmp(o->name, arg, len)) {
+            if (found && found->val != o->val)
+                return NULL; /* ambiguous: getopt_long will say so */
+            found = o;
+        }
+    }
+    return found;
+}
+
+/* Puts the options of argv first, then "--", then the words of the query, and returns the
+ * new vector (the caller frees the array, not the strings). Before the first word anything
+ * starting with "-" is an option; after it only a known long option is (so `silk missile
+ * --json` works), while a word such as `-nuclear` stays in the query, where `-` means NOT.
+ * An explicit "--" ends the options. */
+static char **reorder_args(int argc, char **argv, const struct option *longs, int *new_argc)
+{
+    char **out = calloc((size_t)argc + 2, sizeof *out);
+    char **words = calloc((size_t)argc + 1, sizeof *words);
+    int n = 0, nw = 0;
+    bool in_query = false;
+    if (!out || !words) {
+        errorf("out of memory");
+        exit(EXIT_ERROR);
+    }
+    out[n++] = argv[0];
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--")) {
+            while (++i < argc)
+                words[nw++] = argv[i];
+            break;
+        }
+        bool is_long = !strncmp(a, "--", 2);
+        /* After the query, `-n 5` and `-n5` are still the limit: as query words they would
+         * mean "not n" and "not n5", which nobody means. */
+        bool short_n = !strncmp(a, "-n", 2) &&
+                       (a[2] ? strspn(a + 2, "0123456789") == strlen(a + 2)
+                             : i + 1 < argc && argv[i + 1][0] &&
+                                   strspn(argv[i + 1], "0123456789") == strlen(argv[i + 1]));
+        bool option = in_query ? (is_long && find_long(longs, a + 2, false)) || short_n
+                               : a[0] == '-' && a[1] != '\0';
+        if (!option) {
+            words[nw++] = argv[i];
+            in_query = true;
+            continue;
+        }
+        out[n++] = argv[i];
+        /* An option whose value is the next argument takes it along. */
+        bool takes_next = false;
+        if (is_long) {
+            const struct option *o = find_long(longs, a + 2, true);
+            takes_next = o && o->has_arg == required_argument && !strchr(a, '=');
+        } else {
+            const char *eq = strchr(a + 1, 'n'); /* -n N, also in a cluster such as -hn */
+            takes_next = eq && eq[1] == '\0' && strspn(a + 1, "hn") == strlen(a + 1);
+        }
+        if (takes_next && i + 1 >= argc) {
+            errorf("option '%s' wants a value (see silk --help)", a);
+            exit(EXIT_ERROR);
+        }
+        if (takes_next)
+            out[n++] = argv[++i];
+    }
+    out[n++] = "--";
+    for (int k = 0; k < nw; k++)
+        out[n++] = words[k];
+    free(words);
+    *new_argc = n;
+    return out;
+}
+
+static void parse_options(int orig_argc, char **orig_argv, options_t *opt)
 {
     enum {
         O_OFFSET = 256,
@@ -959,9 +1086,11 @@ static void parse_options(int argc, char **argv, options_t *opt)
     const char *color_when = "auto";
     int ops = 0, c;
 
+    int argc;
+    char **argv = reorder_args(orig_argc, orig_argv, longs, &argc);
+
     opterr = 0; /* our own messages, with a pointer to --help */
-    /* "+": stop at the first word, so that `silk missile -nuclear` keeps -nuclear in the
-     * query (it is the exclusion operator) instead of reading it as -n uclear. */
+    /* "+": options end at "--", which reorder_args put before the query's words. */
     while ((c = getopt_long(argc, argv, "+:n:h", longs, NULL)) != -1) {
         switch (c) {
         case 'n':
@@ -1054,6 +1183,8 @@ static void parse_options(int argc, char **argv, options_t *opt)
             exit(EXIT_ERROR);
         }
     }
+
+    free(argv); /* the vector only; its strings are the process's arguments */
 
     const char *no_color = getenv("NO_COLOR");
     const char *term = getenv("TERM");
