@@ -720,8 +720,10 @@ static int spell_sub(const silk_token_t *t, void *ud)
     return 0;
 }
 
-/* Takes the spelling counts of an indexed document away (read from the last revision). */
-static void spell_forget(run_t *r, const char *id)
+/* The stored data of an indexed document as of the last commit (read through a reader
+ * opened once per run); NULL when it has none. The writer's transaction is invisible to
+ * the reader, and nothing is committed before the run ends, so what it reads stays valid. */
+static char *old_data(run_t *r, const char *id, size_t *len)
 {
     if (!r->old_tried) {
         r->old_tried = 1;
@@ -729,19 +731,32 @@ static void spell_forget(run_t *r, const char *id)
             r->old = NULL;
     }
     if (!r->old)
-        return;
+        return NULL;
     char term[SILK_ID_MAX + 16];
     snprintf(term, sizeof term, "%s%s", SILK_PREFIX_UNIQUE, id);
     char *data = NULL;
-    size_t len = 0;
-    if (silk_db_document_data(r->old, term, &data, &len) != SILK_OK)
-        return;
+    if (silk_db_document_data(r->old, term, &data, len) != SILK_OK)
+        return NULL;
+    return data;
+}
+
+/* Takes the spelling counts of an indexed document's stored text away. */
+static void spell_forget_data(run_t *r, const char *data, size_t len)
+{
     json_t *o = json_loadb(data, len, JSON_ALLOW_NUL, NULL);
     json_t *text = json_object_get(o, "text");
     if (json_is_string(text))
         silk_tokenize(r->tok, json_string_value(text), json_string_length(text), 1, spell_sub, r,
                       NULL);
     json_decref(o);
+}
+
+static void spell_forget(run_t *r, const char *id)
+{
+    size_t len = 0;
+    char *data = old_data(r, id, &len);
+    if (data)
+        spell_forget_data(r, data, len);
     free(data);
 }
 
@@ -927,10 +942,6 @@ static silk_status_t index_file(run_t *r, entry_t *e)
             goto out;
         }
     }
-    /* The previous documents' spelling counts go first; the new ones come back below. */
-    if (m && !r->o->full)
-        for (size_t i = 0; i < m->ids.n; i++)
-            spell_forget(r, m->ids.v[i]);
     for (size_t i = 0; i < silk_article_count(a); i++) {
         const silk_corpus_doc_t *d = silk_article_doc(a, i);
         if (strlen(d->id) > SILK_ID_MAX) {
@@ -954,6 +965,28 @@ static silk_status_t index_file(run_t *r, entry_t *e)
             }
             continue;
         }
+        slot_t *s2 = map_put(&newids, d->id);
+        if (!s2 || strs_push(&nm.ids, d->id) < 0) {
+            st = SILK_ERR_NOMEM;
+            goto out;
+        }
+        s2->val = (void *)1;
+        if (owner && !r->o->full) {
+            /* A document that comes out exactly as it is stored is not written again, so
+             * that editing one paragraph changes one document. */
+            size_t olen = 0, nlen = 0;
+            char *od = old_data(r, d->id, &olen);
+            char *nd = od ? silk_corpus_doc_json(d, &nlen) : NULL;
+            int same = od && nd && olen == nlen && memcmp(od, nd, olen) == 0;
+            if (od && !same)
+                spell_forget_data(r, od, olen);
+            free(od);
+            free(nd);
+            if (same) {
+                r->sum->docs_unchanged++;
+                continue;
+            }
+        }
         silk_doc_t *doc = NULL;
         if ((st = silk_index_build_doc(r->tok, d, spell_add, r, &doc)) != SILK_OK) {
             fatal(r, st, "%s: cannot build document %s: %s", e->rel, d->id,
@@ -973,19 +1006,21 @@ static silk_status_t index_file(run_t *r, entry_t *e)
         else
             r->sum->docs_added++;
         slot_t *s = map_put(&r->owner, d->id);
-        slot_t *s2 = map_put(&newids, d->id);
-        if (!s || !s2 || strs_push(&nm.ids, d->id) < 0) {
+        if (!s) {
             st = SILK_ERR_NOMEM;
             goto out;
         }
         s->val = m ? m->rel : NULL;
-        s2->val = (void *)1;
     }
     /* Documents of the previous version that are gone now. */
     if (m)
-        for (size_t i = 0; i < m->ids.n; i++)
-            if (!map_get(&newids, m->ids.v[i]) && (st = delete_doc(r, m->ids.v[i])) != SILK_OK)
+        for (size_t i = 0; i < m->ids.n; i++) {
+            if (map_get(&newids, m->ids.v[i]))
+                continue;
+            spell_forget(r, m->ids.v[i]);
+            if ((st = delete_doc(r, m->ids.v[i])) != SILK_OK)
                 goto out;
+        }
     if ((st = spell_flush(r)) != SILK_OK)
         goto out;
     memcpy(nm.hash, hash, sizeof hash);
@@ -1339,9 +1374,7 @@ static silk_status_t run(run_t *r)
             continue;
         if ((st = begin(r)) != SILK_OK)
             return st;
-        if (m->ids.n)
-            spell_forget(r, m->ids.v[0]); /* opens the reader once */
-        for (size_t k = 1; k < m->ids.n; k++)
+        for (size_t k = 0; k < m->ids.n; k++)
             spell_forget(r, m->ids.v[k]);
         for (size_t k = 0; k < m->ids.n; k++)
             if ((st = delete_doc(r, m->ids.v[k])) != SILK_OK)

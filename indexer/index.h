@@ -31,7 +31,8 @@
  *
  * Runs:
  *   Incremental (default): one Xapian transaction holds every change of the run; when
- *   nothing changed nothing is committed and the revision stays. A file that cannot be
+ *   nothing changed nothing is committed and the revision stays. In a changed file, a
+ *   document whose stored data comes out identical is not written again. A file that cannot be
  *   read (or became binary or too large) keeps its previously indexed documents.
  *   --full: a fresh database is built in `<index>.new-<pid>` and then atomically exchanged
  *   with `<index>` (renameat2 RENAME_EXCHANGE; a plain rename when there was none), and the
@@ -89,7 +90,8 @@ typedef struct {
     uint64_t files_ignored;   /* other files (not an article format) */
     uint64_t problems;        /* skipped files + invalid lines + duplicate ids: status 3 */
     uint64_t docs_added;      /* documents new to the index */
-    uint64_t docs_replaced;   /* documents written again */
+    uint64_t docs_replaced;   /* documents written again because they changed */
+    uint64_t docs_unchanged;  /* documents of changed files that came out the same */
     uint64_t docs_deleted;    /* documents removed */
     uint64_t docs_total;      /* documents in the index after the run */
     uint64_t bytes;           /* bytes of the files read and parsed */

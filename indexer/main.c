@@ -131,7 +131,8 @@ static void print_summary(const silk_index_opts_t *o, const silk_index_summary_t
     }
     printf("silk-index: %s %s into %s: %llu %s scanned (%llu added, %llu changed, %llu "
            "unchanged, %llu removed, %llu skipped, %llu ignored); documents: %llu added, %llu "
-           "replaced, %llu deleted, %llu in the index; %srevision %llu; %.2f s, %.1f MB at "
+           "replaced, %llu deleted, %llu unchanged, %llu in the index; %srevision %llu; %.2f s, "
+           "%.1f MB at "
            "%.1f MB/s\n",
            o->full ? "rebuilt" : "indexed", o->corpus, o->index,
            (unsigned long long)s->files_scanned, plural(s->files_scanned, "file", "files"),
@@ -139,9 +140,9 @@ static void print_summary(const silk_index_opts_t *o, const silk_index_summary_t
            (unsigned long long)s->files_unchanged, (unsigned long long)s->files_removed,
            (unsigned long long)s->files_skipped, (unsigned long long)s->files_ignored,
            (unsigned long long)s->docs_added, (unsigned long long)s->docs_replaced,
-           (unsigned long long)s->docs_deleted, (unsigned long long)s->docs_total,
-           s->synonyms_loaded ? "synonyms loaded; " : "", (unsigned long long)s->revision,
-           s->elapsed, mb, rate);
+           (unsigned long long)s->docs_deleted, (unsigned long long)s->docs_unchanged,
+           (unsigned long long)s->docs_total, s->synonyms_loaded ? "synonyms loaded; " : "",
+           (unsigned long long)s->revision, s->elapsed, mb, rate);
 }
 
 static void print_json(const silk_index_opts_t *o, const silk_index_summary_t *s, json_t *problems)
@@ -149,18 +150,18 @@ static void print_json(const silk_index_opts_t *o, const silk_index_summary_t *s
     double mb = (double)s->bytes / 1e6;
     json_t *j = json_pack(
         "{s:b, s:b, s:b, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
-        "s:I, s:b, s:f, s:I, s:f, s:O}",
+        "s:I, s:I, s:b, s:f, s:I, s:f, s:O}",
         "ok", 1, "up_to_date", s->up_to_date, "full", o->full, "corpus", o->corpus, "index",
         o->index, "files_scanned", (json_int_t)s->files_scanned, "files_unchanged",
         (json_int_t)s->files_unchanged, "files_changed", (json_int_t)s->files_changed,
         "files_added", (json_int_t)s->files_added, "files_removed", (json_int_t)s->files_removed,
         "files_skipped", (json_int_t)s->files_skipped, "files_ignored",
         (json_int_t)s->files_ignored, "docs_added", (json_int_t)s->docs_added, "docs_replaced",
-        (json_int_t)s->docs_replaced, "docs_deleted", (json_int_t)s->docs_deleted, "docs_total",
-        (json_int_t)s->docs_total, "revision", (json_int_t)s->revision, "problems_count",
-        (json_int_t)s->problems, "synonyms_loaded", s->synonyms_loaded, "elapsed_s", s->elapsed,
-        "bytes", (json_int_t)s->bytes, "mb_per_s", s->elapsed > 0 ? mb / s->elapsed : 0.0,
-        "problems", problems);
+        (json_int_t)s->docs_replaced, "docs_deleted", (json_int_t)s->docs_deleted, "docs_unchanged",
+        (json_int_t)s->docs_unchanged, "docs_total", (json_int_t)s->docs_total, "revision",
+        (json_int_t)s->revision, "problems_count", (json_int_t)s->problems, "synonyms_loaded",
+        s->synonyms_loaded, "elapsed_s", s->elapsed, "bytes", (json_int_t)s->bytes, "mb_per_s",
+        s->elapsed > 0 ? mb / s->elapsed : 0.0, "problems", problems);
     if (j) {
         char *out = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
         if (out)

@@ -249,6 +249,21 @@ static void test_incremental(void **state)
     assert_null(sugg);
     silk_db_destroy(db);
 
+    /* One paragraph of a edited: exactly that document is written again. */
+    char *edited = strdup(article);
+    memcpy(strstr(edited, "missile deliveries"), "rocket  deliveries", 18);
+    write_file(f, "a.txt", edited);
+    free(edited);
+    s = run(f, 0);
+    assert_int_equal(s.files_changed, 1);
+    assert_int_equal(s.docs_replaced, 1);
+    assert_int_equal(s.docs_unchanged, 3);
+    assert_int_equal(s.docs_added + s.docs_deleted, 0);
+    db = open_db(f);
+    assert_int_equal(freq(db, "rocket"), 1);
+    assert_int_equal(freq(db, "missile"), 0);
+    silk_db_destroy(db);
+
     /* A file removed, one added; a duplicate id across files is refused. */
     remove_file(f, "a.txt");
     write_file(
