@@ -88,7 +88,7 @@ static void publish(silkd_reindex_t *rx)
     json_object_set_new(o, "failures", json_integer((json_int_t)rx->failures));
     json_object_set_new(o, "watching", json_boolean(rx->watching));
     json_object_set(o, "last", rx->last ? rx->last : json_null());
-    char *text = json_dumps(o, JSON_COMPACT);
+    char *text = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(10));
     json_decref(o);
     if (!text)
         return;
@@ -178,7 +178,7 @@ static void complete(silkd_reindex_t *rx, const char *spawn_err)
         rx->runs++;
         silkd_server_bump(rx->srv, "reindex committed");
         uint64_t gen = atomic_load(&rx->srv->generation);
-        char *sj = summary ? json_dumps(summary, JSON_COMPACT) : NULL;
+        char *sj = summary ? json_dumps(summary, JSON_COMPACT | JSON_REAL_PRECISION(10)) : NULL;
         snprintf(msg, sizeof msg, ",\"took_ms\":%llu,\"exit_status\":%d,\"generation\":%llu",
                  (unsigned long long)took_ms, (int)rx->exit_status, (unsigned long long)gen);
         silk_proto_buf_t b = {0};
