@@ -1672,11 +1672,20 @@ static silk_status_t build_synonym_group(builder_t *b, silk_qnode_t *const *kids
 {
     qlist_t l = {0}, words = {0};
     silk_status_t st = SILK_OK;
-    int id0 = b->negated ? -1 : b->out->m.nids;
+    int id0 = new_id(b);
     silk_query_t *q = NULL;
+    /* One word highlights like any word; several are highlighted where they stand
+     * together (a name such as "north korea"), not each "of" of the text. */
     for (size_t i = 0; i < k && st == SILK_OK; i++) {
-        if ((st = word_body(b, kids[i], new_id(b), &q)) == SILK_OK)
+        if ((st = word_body(b, kids[i], k == 1 ? id0 : -1, &q)) == SILK_OK)
             st = ql_push(&words, q);
+    }
+    if (st == SILK_OK && k > 1 && id0 >= 0) {
+        char *terms[SILK_SYNONYM_MAX_WORDS];
+        for (size_t i = 0; i < k; i++)
+            terms[i] = kids[i]->term;
+        if (qmatch_phrase(&b->out->m, id0, terms, k) != 0)
+            st = SILK_ERR_NOMEM;
     }
     if (st == SILK_OK && (st = combine(&words, SILK_OP_AND, 0, &q)) == SILK_OK)
         st = ql_push(&l, q);

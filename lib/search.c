@@ -838,6 +838,9 @@ static silk_status_t collect_fixes(silk_searcher_t *s, const silk_qnode_t *n, fi
     if (n->type != SILK_QN_WORD || n->field != SILK_QF_BODY || n->quoted ||
         fx->n >= SILK_QUERY_MAX_TERMS)
         return SILK_OK;
+    /* A word of the synonym table (kcna) is known even when no text has it. */
+    if (!s->syn.oom && has_synonyms(s, n->term, strlen(n->term)))
+        return SILK_OK;
     char key[SILK_TERM_MAX + 2];
     snprintf(key, sizeof key, "%s%s", n->stem ? SILK_PREFIX_STEM : "", n->stem ? n->stem : n->term);
     uint64_t freq = 0;
