@@ -8,9 +8,9 @@ libcmocka-dev xapian-tools socat clang libclang-rt-14-dev clang-format valgrind 
 libsqlite3-dev sqlite3 python3 procps ripgrep util-linux"
 
 # `install-deps.sh --bench` (called by `make bench`) installs what only the benchmarks
-# need instead: the peer daemons and GNU time for peak RSS. Kept out of the main list so
-# `make test` on a fresh machine does not pull them in.
-BENCH_PKGS="sphinxsearch groonga-bin groonga-httpd time"
+# need instead: the peer daemons, GNU time for peak RSS and hyperfine (bench-cli). Kept
+# out of the main list so `make test` on a fresh machine does not pull them in.
+BENCH_PKGS="sphinxsearch groonga-bin groonga-httpd time hyperfine"
 if [ "${1:-}" = "--bench" ]; then
     PKGS="$BENCH_PKGS"
 fi
