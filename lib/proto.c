@@ -78,9 +78,14 @@ static void puts_(writer_t *w, const char *s)
 
 static void put_u64(writer_t *w, uint64_t v)
 {
+    /* By hand: snprintf costs more than the rest of a small response's encoding. */
     char tmp[24];
-    int n = snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)v);
-    put(w, tmp, (size_t)n);
+    char *p = tmp + sizeof tmp;
+    do {
+        *--p = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    put(w, p, (size_t)(tmp + sizeof tmp - p));
 }
 
 static void put_double(writer_t *w, double v)
@@ -89,6 +94,33 @@ static void put_double(writer_t *w, double v)
     /* JSON has no NaN or infinity; a score can only be one through a bug, say 0. */
     if (!isfinite(v))
         v = 0;
+    double a = fabs(v);
+    if (a >= 1e-3 && a < 1e9) {
+        /* Six significant digits, trailing zeros dropped, like "%.6g" in this range. */
+        int e = (int)floor(log10(a));
+        int dec = 5 - e;
+        if (dec < 0)
+            dec = 0;
+        static const double pow10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+        uint64_t scaled = (uint64_t)llround(a * pow10[dec]);
+        uint64_t ip = scaled / (uint64_t)pow10[dec], fp = scaled % (uint64_t)pow10[dec];
+        if (v < 0 && scaled)
+            put(w, "-", 1);
+        put_u64(w, ip);
+        if (fp) {
+            char frac[16];
+            int n = dec;
+            for (int i = dec - 1; i >= 0; i--) {
+                frac[i] = (char)('0' + fp % 10);
+                fp /= 10;
+            }
+            while (n > 0 && frac[n - 1] == '0')
+                n--;
+            put(w, ".", 1);
+            put(w, frac, (size_t)n);
+        }
+        return;
+    }
     int n = snprintf(tmp, sizeof tmp, "%.6g", v);
     put(w, tmp, (size_t)n);
 }

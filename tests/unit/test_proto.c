@@ -377,6 +377,49 @@ static void test_encode_result(void **state)
     free(req);
 }
 
+/* Scores print with six significant digits and no trailing zeros; ranks as integers. */
+static void test_numbers(void **state)
+{
+    (void)state;
+    static const struct {
+        double v;
+        const char *want;
+    } cases[] = {
+        {8.41, "8.41"},
+        {0.0196266, "0.0196266"},
+        {11.05364, "11.0536"},
+        {9.9999996, "10"},
+        {1, "1"},
+        {0, "0"},
+        {123456789, "123456789"},
+        {-2.5, "-2.5"},
+        {0.00012345, "0.00012345"},
+        {1e12, "1e+12"},
+        {0.0010004, "0.0010004"},
+        {4.012684, "4.01268"},
+    };
+    silk_request_t *req = malloc(sizeof *req);
+    const char *line = "{\"q\":\"x\",\"fields\":[\"rank\",\"score\"]}";
+    assert_int_equal(silk_proto_decode(line, strlen(line), req), SILK_OK);
+    silk_proto_buf_t b = {0};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        silk_hit_t hit = {.rank = 4294967295u, .score = cases[i].v};
+        silk_result_t res = {.total = UINT64_MAX, .nhits = 1, .hits = &hit};
+        b.len = 0;
+        assert_int_equal(silk_proto_encode_result(&b, req, &res), SILK_OK);
+        char want[200];
+        snprintf(want, sizeof want,
+                 "{\"id\":null,\"ok\":true,\"took_us\":0,\"total\":18446744073709551615,"
+                 "\"exact\":false,\"relaxed\":false,\"hits\":[{\"rank\":4294967295,"
+                 "\"score\":%s}]}\n",
+                 cases[i].want);
+        if (b.len != strlen(want) || memcmp(b.data, want, b.len))
+            fail_msg("score %g: got %.*s", cases[i].v, (int)b.len, b.data);
+    }
+    silk_proto_buf_free(&b);
+    free(req);
+}
+
 /* Random bytes through decode, and random stored data and strings through the encoder:
  * never a crash, and every response line is valid JSON. */
 static void test_random_bytes(void **state)
@@ -424,8 +467,11 @@ static void test_random_bytes(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_decode_table),        cmocka_unit_test(test_decode_positions_and_ids),
-        cmocka_unit_test(test_encode_error_and_ok), cmocka_unit_test(test_encode_result),
+        cmocka_unit_test(test_decode_table),
+        cmocka_unit_test(test_decode_positions_and_ids),
+        cmocka_unit_test(test_encode_error_and_ok),
+        cmocka_unit_test(test_encode_result),
+        cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_random_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
