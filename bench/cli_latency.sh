@@ -5,27 +5,35 @@
 # person runs the command, so process start-up is part of the figure; `/bin/true` is
 # measured too, as the floor that no command can beat on this machine.
 #
-#   bench/cli_latency.sh [--corpus DIR] [--runs N] [--out FILE]
+#   bench/cli_latency.sh [--corpus DIR] [--runs N] [--out FILE] [--query Q]...
 #
+# --query (repeatable) replaces the default queries, which suit the corpus article.
 # BIN (default bin) holds the silk programs. Uses hyperfine (-N, no shell in between) when
 # it is installed, else a bash loop timed with $EPOCHREALTIME. Prints a Markdown table of
 # medians (and p90) in milliseconds, and writes it to --out (default
 # bench/results/cli_latency.md).
 set -euo pipefail
-cd "$(dirname "$0")/.."
-BIN="${BIN:-bin}"
-corpus=corpus
+root="$(cd "$(dirname "$0")/.." && pwd)"
+corpus="$root/corpus"
 runs=200
-out=bench/results/cli_latency.md
+out="$root/bench/results/cli_latency.md"
+queries=()
 while [ $# -gt 0 ]; do
     case "$1" in
     --corpus) corpus="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
+    --query) queries+=("$2"); shift 2 ;;
     -h | --help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "cli_latency.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
+# Paths given by the caller are relative to where they ran us from.
+corpus="$(cd "$corpus" && pwd)"
+mkdir -p "$(dirname "$out")"
+out="$(cd "$(dirname "$out")" && pwd)/$(basename "$out")"
+cd "$root"
+BIN="${BIN:-bin}"
 for p in "$BIN/silk" "$BIN/silkd" "$BIN/silk-index"; do
     [ -x "$p" ] || { echo "cli_latency.sh: $p is missing; run make first" >&2; exit 2; }
 done
@@ -63,7 +71,7 @@ if ! quest -d "$quest_db" -m 1 iran >/dev/null 2>&1; then
     exit 1
 fi
 
-queries=("missile" "nuclear weapons" "axis of evil" "조선" "ایران")
+[ "${#queries[@]}" -gt 0 ] || queries=("missile" "nuclear weapons" "axis of evil" "조선" "ایران")
 # Commands are strings that hyperfine -N splits like a shell would (quotes only), so the
 # queries are single-quoted and may not contain a single quote.
 sq() { printf "'%s'" "$1"; }
@@ -112,7 +120,7 @@ floor="$(measure floor /bin/true)"
 {
     echo "End-to-end latency of one query from a shell (fresh process per query), in ms:"
     echo "median (p90) of $runs runs each, measured with $method on $(nproc) cores."
-    echo "Corpus: \`$corpus\` ($(du -sh "$corpus" | cut -f1)); \`/bin/true\` takes $(cut -d' ' -f1 <<<"$floor") ms here."
+    echo "Corpus: \`${corpus#"$root"/}\` ($(du -sh "$corpus" | cut -f1)); \`/bin/true\` takes $(cut -d' ' -f1 <<<"$floor") ms here."
     echo
     echo "| query | silk hits | silk | quest | sqlite3 FTS5 | rg |"
     echo "|---|---:|---:|---:|---:|---:|"

@@ -10,7 +10,6 @@
 #include <jansson.h>
 #include <limits.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -81,7 +80,7 @@ typedef struct buf {
 
 /* The state of one run: the connection, what is in flight, what was found. */
 typedef struct run {
-    const options_t *opt;
+    const options_t *opt;         /* what the user asked for */
     const char *sock_path;        /* the socket we talk to */
     int fd;                       /* connected socket */
     pending_t q[WINDOW_REQUESTS]; /* ring of requests in flight, oldest first */
@@ -132,7 +131,8 @@ static void usage(FILE *out)
           "      --socket PATH    silkd's socket; default $SILK_SOCKET, else\n"
           "                       $XDG_RUNTIME_DIR/silk.sock, else /tmp/silk-$UID/silk.sock\n"
           "      --start          if no silkd answers, start one in the background (the\n"
-          "                       silkd beside this program, default index) and retry once\n"
+          "                       silkd beside this program, on its default index, logging\n"
+          "                       to the socket's path + .log) and retry once\n"
           "      --ping           check that silkd answers\n"
           "      --stats          print silkd's statistics\n"
           "      --reindex        have silkd re-index its corpus now; waits until committed\n"
@@ -638,7 +638,7 @@ static int print_search(run_t *r, const pending_t *p, json_t *resp)
     if (asprintf(&line, "%s · silkd took %.2f ms", count, (double)took / 1000.0) >= 0)
         print_line(r, line, 0);
     free(line);
-    if (relaxed)
+    if (relaxed && (total > 0 || nhits > 0))
         print_line(r, "No document has every word; showing documents with any of them.", 0);
     if (dym && *dym) {
         line = NULL;
