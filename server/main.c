@@ -662,14 +662,15 @@ int main(int argc, char **argv)
             goto out;
         }
     }
-    int ufd = open_unix_listener();
-    if (ufd < 0 || add_listener(ufd, 0) != 0)
-        goto out;
+    /* The Unix socket comes last: its appearance tells scripts that silkd is ready. */
     if (cfg.listen) {
         int tfd = open_tcp_listener(cfg.listen);
         if (tfd < 0 || add_listener(tfd, 1) != 0)
             goto out;
     }
+    int ufd = open_unix_listener();
+    if (ufd < 0 || add_listener(ufd, 0) != 0)
+        goto out;
     uv_signal_start(&sig_int, on_signal, SIGINT);
     uv_signal_start(&sig_term, on_signal, SIGTERM);
     uv_signal_start(&sig_hup, on_signal, SIGHUP);
