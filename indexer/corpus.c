@@ -76,6 +76,8 @@ static char *buf_take(buf_t *b, size_t *len)
         memset(b, 0, sizeof *b);
         return NULL;
     }
+    /* A buffer nothing was ever added to has fresh, unterminated memory here. */
+    b->s[b->len] = '\0';
     char *s = b->s;
     if (len)
         *len = b->len;
@@ -245,7 +247,13 @@ static int article_problem(silk_article_t *a, const char *fmt, ...)
     va_end(ap);
     if (n < 0)
         return -1;
-    return strvec_push_owned(&a->problems, s);
+    /* Messages quote input (jansson's "near '...'" may cut a character in two): keep them
+     * valid UTF-8 like everything else the parser hands out. */
+    char *clean = silk_corpus_clean_utf8(s, (size_t)n, NULL);
+    free(s);
+    if (!clean)
+        return -1;
+    return strvec_push_owned(&a->problems, clean);
 }
 
 /* ---- files --------------------------------------------------------------------------------- */

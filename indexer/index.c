@@ -297,13 +297,15 @@ fail:
 
 /* What the index knows about one corpus file. */
 typedef struct {
-    char *rel;     /* corpus-relative path */
-    char hash[17]; /* content hash */
-    uint64_t size; /* bytes */
-    int64_t mtime; /* modification time, ns */
-    strs_t ids;    /* its document ids */
-    strs_t probs;  /* its problems (reported again while the file is unchanged) */
-    int seen;      /* found in this run's scan (or kept: unreadable folder, skipped) */
+    char *rel;         /* corpus-relative path */
+    char hash[17];     /* content hash */
+    uint64_t size;     /* bytes */
+    int64_t mtime;     /* modification time, ns */
+    strs_t ids;        /* its document ids */
+    strs_t probs;      /* its problems (reported again while the file is unchanged) */
+    int seen;          /* found in this run's scan (or kept: unreadable folder) */
+    int touched;       /* same content under a new mtime: refresh it if we commit anyway */
+    int64_t new_mtime; /* that new mtime */
 } fmeta_t;
 
 /* A corpus file found by the scan. */
@@ -876,8 +878,6 @@ fail:
 static silk_status_t index_file(run_t *r, entry_t *e)
 {
     fmeta_t *m = meta_of(r, e->rel);
-    if (m)
-        m->seen = 1;
     if (!r->o->full && m && m->size == e->size && m->mtime == e->mtime) {
         r->sum->files_unchanged++;
         for (size_t i = 0; i < m->probs.n; i++)
@@ -910,6 +910,8 @@ static silk_status_t index_file(run_t *r, entry_t *e)
     r->sum->bytes += len;
     if (!r->o->full && m && m->size == len && strcmp(m->hash, hash) == 0) {
         /* Touched but not changed: nothing to write for it. */
+        m->touched = 1;
+        m->new_mtime = e->mtime;
         free(data);
         r->sum->files_unchanged++;
         for (size_t i = 0; i < m->probs.n; i++)
@@ -1354,13 +1356,14 @@ static silk_status_t run(run_t *r)
     if (o->full && (st = begin(r)) != SILK_OK)
         return st;
 
+    /* Files the index knows that the corpus no longer has go first, so that their
+     * document ids are free for the files that take them over (a document moved to
+     * another JSONL file). */
     for (size_t i = 0; i < r->nents; i++) {
-        if ((st = index_file(r, &r->ents[i])) != SILK_OK)
-            return r->msg ? st : fatal(r, st, "%s: %s", r->ents[i].rel, silk_status_to_string(st));
-        r->files_done++;
-        progress(r, 0);
+        fmeta_t *m = meta_of(r, r->ents[i].rel);
+        if (m)
+            m->seen = 1;
     }
-    /* Files the index knows that the corpus no longer has. */
     for (size_t i = 0; i < r->nmetas; i++) {
         fmeta_t *m = &r->metas[i];
         if (m->seen)
@@ -1383,8 +1386,25 @@ static silk_status_t run(run_t *r)
             return st;
         r->sum->files_removed++;
     }
+    for (size_t i = 0; i < r->nents; i++) {
+        if ((st = index_file(r, &r->ents[i])) != SILK_OK)
+            return r->msg ? st : fatal(r, st, "%s: %s", r->ents[i].rel, silk_status_to_string(st));
+        r->files_done++;
+        progress(r, 0);
+    }
     if ((st = load_synonyms(r)) != SILK_OK)
         return st;
+    /* Files that were only touched: their new mtime saves reading them next time, but is
+     * not worth a commit of its own. */
+    if (r->in_txn)
+        for (size_t i = 0; i < r->nmetas; i++) {
+            fmeta_t *m = &r->metas[i];
+            if (!m->touched)
+                continue;
+            m->mtime = m->new_mtime;
+            if ((st = set_meta(r, m->rel, m)) != SILK_OK)
+                return st;
+        }
     progress(r, 1);
 
     /* A corpus that vanished (or was replaced) under the run must not empty the index. */

@@ -292,6 +292,18 @@ static void test_incremental(void **state)
     assert_int_equal(problems, 2);
     assert_int_equal(s.problems, 2);
 
+    /* A document moved from one JSONL file to another keeps its id. */
+    remove_file(f, "c.jsonl");
+    write_file(f, "d.jsonl", "{\"id\":\"c#c1\",\"text\":\"moved text\"}\n");
+    s = run(f, 0);
+    assert_int_equal(problems, 0);
+    assert_int_equal(s.files_removed, 1);
+    assert_int_equal(s.docs_total, 2);
+    db = open_db(f);
+    assert_int_equal(freq(db, "moved"), 1);
+    assert_int_equal(freq(db, "Qc#c1"), 1);
+    silk_db_destroy(db);
+
     /* --full: a fresh database with the same documents, switched into place. */
     s = run(f, 1);
     assert_int_equal(s.docs_added, 2);
