@@ -12,10 +12,13 @@
  */
 #include "server.h"
 
+#include <dirent.h>
 #include <jansson.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
 
@@ -24,6 +27,15 @@
 /* Bytes of the child's stdout kept (its --json summary is one line), and of stderr. */
 #define MAX_STDOUT (1024 * 1024)
 #define ERR_TAIL   2048
+/* Folders watched at most (inotify watches are a per-user resource), and nesting depth. */
+#define MAX_WATCHES     512
+#define MAX_WATCH_DEPTH 16
+
+typedef struct watch {
+    uv_fs_event_t h;          /* the inotify watch of one folder */
+    struct watch *next;       /* list link */
+    struct silkd_reindex *rx; /* owner */
+} watch_t;
 
 typedef struct waiter {
     struct waiter *next;        /* list link */
@@ -34,39 +46,41 @@ typedef struct waiter {
 } waiter_t;
 
 struct silkd_reindex {
-    silkd_server_t *srv;  /* shared state */
-    uv_loop_t *loop;      /* the main loop */
-    uv_async_t async;     /* wakes the main loop when a request arrives */
-    uv_mutex_t lock;      /* guards incoming, nwaiting, refusing */
-    waiter_t *incoming;   /* requests not yet seen by the main loop */
-    unsigned nwaiting;    /* requests not yet answered */
-    int refusing;         /* shutting down: refuse new requests */
-    waiter_t *next_run;   /* main loop: requests for the next run */
-    waiter_t *current;    /* main loop: requests the running child will answer */
-    int running;          /* a child is running (or its handles are closing) */
-    int want_run;         /* a watch event asked for a run */
-    int stopping;         /* silkd_reindex_stop was called */
-    uv_process_t proc;    /* the child */
-    uv_pipe_t out_pipe;   /* its stdout */
-    uv_pipe_t err_pipe;   /* its stderr */
-    int open_handles;     /* of proc, out_pipe, err_pipe */
-    int exited;           /* exit_cb ran */
-    int64_t exit_status;  /* the child's exit status */
-    int term_signal;      /* the signal that killed it, or 0 */
-    int spawn_failed;     /* uv_spawn failed: err holds the message */
-    silk_proto_buf_t out; /* its stdout */
-    char err[ERR_TAIL];   /* the tail of its stderr */
-    size_t err_len;       /* bytes in err */
-    uint64_t started_ns;  /* uv_hrtime() at spawn */
-    uv_fs_event_t fsev;   /* --watch: the corpus folder */
-    uv_timer_t debounce;  /* --watch: quiet time before a run */
-    int watching;         /* fsev is initialized */
-    uint64_t runs;        /* runs that succeeded */
-    uint64_t failures;    /* runs that failed */
-    json_t *last;         /* the last run's result, or NULL */
+    silkd_server_t *srv;   /* shared state */
+    uv_loop_t *loop;       /* the main loop */
+    uv_async_t async;      /* wakes the main loop when a request arrives */
+    uv_mutex_t lock;       /* guards incoming, nwaiting, refusing */
+    waiter_t *incoming;    /* requests not yet seen by the main loop */
+    unsigned nwaiting;     /* requests not yet answered */
+    int refusing;          /* shutting down: refuse new requests */
+    waiter_t *next_run;    /* main loop: requests for the next run */
+    waiter_t *current;     /* main loop: requests the running child will answer */
+    int running;           /* a child is running (or its handles are closing) */
+    int want_run;          /* a watch event asked for a run */
+    int stopping;          /* silkd_reindex_stop was called */
+    uv_process_t proc;     /* the child */
+    uv_pipe_t out_pipe;    /* its stdout */
+    uv_pipe_t err_pipe;    /* its stderr */
+    int open_handles;      /* of proc, out_pipe, err_pipe */
+    int exited;            /* exit_cb ran */
+    int64_t exit_status;   /* the child's exit status */
+    int term_signal;       /* the signal that killed it, or 0 */
+    int spawn_failed;      /* uv_spawn failed: err holds the message */
+    silk_proto_buf_t out;  /* its stdout */
+    char err[ERR_TAIL];    /* the tail of its stderr */
+    size_t err_len;        /* bytes in err */
+    uint64_t started_ns;   /* uv_hrtime() at spawn */
+    struct watch *watches; /* --watch: one inotify watch per corpus folder */
+    unsigned nwatches;     /* how many */
+    uv_timer_t debounce;   /* --watch: quiet time before a run */
+    int watching;          /* --watch is on and the corpus could be watched */
+    uint64_t runs;         /* runs that succeeded */
+    uint64_t failures;     /* runs that failed */
+    json_t *last;          /* the last run's result, or NULL */
 };
 
 static void start_run(silkd_reindex_t *rx);
+static void rewatch(silkd_reindex_t *rx);
 
 static void iso_now(char *buf, size_t n)
 {
@@ -216,6 +230,8 @@ static void complete(silkd_reindex_t *rx, const char *spawn_err)
     rx->last = last;
     rx->current = NULL;
     rx->running = 0;
+    if (rx->watching && !rx->stopping)
+        rewatch(rx); /* folders may have come or gone */
     publish(rx);
     if (rx->stopping) {
         answer_all(rx, rx->next_run, 0, SILK_PROTO_UNAVAILABLE, "the daemon is shutting down");
@@ -411,15 +427,89 @@ static void on_debounce(uv_timer_t *t)
 
 static void on_fs_event(uv_fs_event_t *h, const char *filename, int events, int status)
 {
-    silkd_reindex_t *rx = h->data;
+    watch_t *w = h->data;
+    silkd_reindex_t *rx = w->rx;
     (void)events;
     if (status < 0) {
         silkd_log(SILKD_LOG_WARN, "watching %s: %s", rx->srv->cfg->corpus_path,
                   uv_strerror(status));
         return;
     }
+    /* The indexer ignores hidden files, so editors' swap and backup files change nothing. */
+    if (filename && filename[0] == '.')
+        return;
     silkd_log(SILKD_LOG_DEBUG, "corpus event: %s", filename ? filename : "?");
     uv_timer_start(&rx->debounce, on_debounce, rx->srv->cfg->watch_delay_ms, 0);
+}
+
+static void on_watch_closed(uv_handle_t *h)
+{
+    free(h->data);
+}
+
+static void unwatch_all(silkd_reindex_t *rx)
+{
+    for (watch_t *w = rx->watches, *next; w; w = next) {
+        next = w->next;
+        uv_fs_event_stop(&w->h);
+        uv_close((uv_handle_t *)&w->h, on_watch_closed);
+    }
+    rx->watches = NULL;
+    rx->nwatches = 0;
+}
+
+/* inotify is not recursive: watch the corpus folder and each (non-hidden) subfolder. */
+static void watch_tree(silkd_reindex_t *rx, const char *dir, int depth)
+{
+    if (rx->nwatches >= MAX_WATCHES) {
+        if (rx->nwatches == MAX_WATCHES)
+            silkd_log(SILKD_LOG_WARN, "watching only the first %d folders of the corpus",
+                      MAX_WATCHES);
+        rx->nwatches++;
+        return;
+    }
+    watch_t *w = calloc(1, sizeof *w);
+    if (!w)
+        return;
+    w->rx = rx;
+    uv_fs_event_init(rx->loop, &w->h);
+    w->h.data = w;
+    int rc = uv_fs_event_start(&w->h, on_fs_event, dir, 0);
+    if (rc != 0) {
+        silkd_log(SILKD_LOG_WARN, "cannot watch %s: %s", dir, uv_strerror(rc));
+        uv_close((uv_handle_t *)&w->h, on_watch_closed);
+        return;
+    }
+    w->next = rx->watches;
+    rx->watches = w;
+    rx->nwatches++;
+    if (depth >= MAX_WATCH_DEPTH)
+        return;
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        char sub[PATH_MAX];
+        if (snprintf(sub, sizeof sub, "%s/%s", dir, e->d_name) >= (int)sizeof sub)
+            continue;
+        int is_dir = e->d_type == DT_DIR;
+        if (e->d_type == DT_UNKNOWN) {
+            struct stat st;
+            is_dir = lstat(sub, &st) == 0 && S_ISDIR(st.st_mode);
+        }
+        if (is_dir)
+            watch_tree(rx, sub, depth + 1);
+    }
+    closedir(d);
+}
+
+static void rewatch(silkd_reindex_t *rx)
+{
+    unwatch_all(rx);
+    watch_tree(rx, rx->srv->cfg->corpus_path, 0);
 }
 
 /* ---- lifetime ------------------------------------------------------------------------------ */
@@ -438,17 +528,13 @@ silk_status_t silkd_reindex_new(silkd_server_t *srv, uv_loop_t *loop, silkd_rein
     uv_timer_init(loop, &rx->debounce);
     rx->debounce.data = rx;
     if (srv->cfg->watch) {
-        uv_fs_event_init(loop, &rx->fsev);
-        rx->fsev.data = rx;
-        int rc = uv_fs_event_start(&rx->fsev, on_fs_event, srv->cfg->corpus_path, 0);
-        if (rc != 0) {
-            silkd_log(SILKD_LOG_WARN, "cannot watch %s: %s", srv->cfg->corpus_path,
-                      uv_strerror(rc));
-            uv_close((uv_handle_t *)&rx->fsev, NULL);
-        } else {
-            rx->watching = 1;
-            silkd_log(SILKD_LOG_INFO, "watching %s for changes", srv->cfg->corpus_path);
-        }
+        rx->watching = 1;
+        rewatch(rx);
+        if (rx->watches)
+            silkd_log(SILKD_LOG_INFO, "watching %s (%u folders) for changes", srv->cfg->corpus_path,
+                      rx->nwatches);
+        else
+            rx->watching = 0;
     }
     publish(rx);
     *out = rx;
@@ -467,11 +553,8 @@ void silkd_reindex_stop(silkd_reindex_t *rx)
     answer_all(rx, rx->next_run, 0, SILK_PROTO_UNAVAILABLE, "the daemon is shutting down");
     rx->next_run = NULL;
     uv_timer_stop(&rx->debounce);
-    if (rx->watching) {
-        uv_fs_event_stop(&rx->fsev);
-        uv_close((uv_handle_t *)&rx->fsev, NULL);
-        rx->watching = 0;
-    }
+    unwatch_all(rx);
+    rx->watching = 0;
     if (rx->running && !rx->exited && rx->open_handles == 3) {
         silkd_log(SILKD_LOG_INFO, "stopping the running silk-index (pid %d)", rx->proc.pid);
         uv_process_kill(&rx->proc, SIGTERM);

@@ -174,6 +174,22 @@ wait_until(lambda: c.call({"q": "quuxfrobnicate"})["total"] >= 1, 20,
            "--watch to reindex the edit")
 check(True, "--watch picked up the edited file")
 check(c.call({"op": "stats"})["reindex"]["watching"] is True, "stats: watching")
+# A new subfolder is watched too (after the run its creation starts).
+runs = c.call({"op": "stats"})["reindex"]["runs"]
+os.mkdir(os.path.join(corpus, "asia"))
+wait_until(lambda: c.call({"op": "stats"})["reindex"]["runs"] > runs, 20,
+           "the new folder to trigger a run")
+with open(os.path.join(corpus, "asia", "korea.txt"), "w", encoding="utf-8") as f:
+    f.write("Korea notes\nThe zorblaxian archive holds Korean documents.\n")
+wait_until(lambda: c.call({"q": "zorblaxian"})["total"] >= 1, 20,
+           "--watch to index a file in a new subfolder")
+check(True, "--watch picked up a file in a new subfolder")
+# Hidden files (editor swap files) do not trigger runs.
+runs = c.call({"op": "stats"})["reindex"]["runs"]
+open(os.path.join(corpus, ".second-article.txt.swp"), "w").write("x")
+import time
+time.sleep(1)
+check(c.call({"op": "stats"})["reindex"]["runs"] == runs, "hidden files ignored")
 EOF
 grep -q "corpus changed: reindexing" "$T/watch.log" || fail "watch run not logged"
 kill -TERM $pid
