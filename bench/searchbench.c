@@ -4,8 +4,9 @@
  *
  * Runs a fixed query mix (the built-in mix of the corpus article, or one query a line of
  * FILE; a line "qid<TAB>text" uses the text) and reports p50/p99 latency of:
- *   floor      Xapian alone: silk_db_search of the same prebuilt query, no document data,
- *              no snippets (Enquire + get_mset)
+ *   xapian     Xapian alone on a plain query (the words' stems AND'ed, or OR'ed in `any`
+ *              mode; no field boosts, adjacency bonus or synonyms), Enquire + get_mset
+ *   floor      Xapian alone on silk's own query (prebuilt: boosts, bonus, synonyms)
  *   search     silk_search without snippets (parse, build, run, stored data, did-you-mean)
  *   snippets   silk_search with snippets and highlights (the daemon's default)
  *   cold       the same with the document cache off: every hit's JSON parsed and its
@@ -102,11 +103,16 @@ static char **read_queries(const char *path, size_t *n)
     return qs;
 }
 
+static double g_tw, g_sw, g_pb;
+
 static silk_searcher_t *searcher(const char *index, long cache)
 {
     silk_searcher_opts_t o;
     memset(&o, 0, sizeof o);
     o.doc_cache_bytes = cache;
+    o.title_weight = g_tw;
+    o.section_weight = g_sw;
+    o.phrase_boost = g_pb;
     silk_searcher_t *s = NULL;
     if (silk_searcher_new(index, &o, &s) != SILK_OK) {
         fprintf(stderr, "searchbench: cannot create a searcher\n");
@@ -136,6 +142,7 @@ int main(int argc, char **argv)
     const char *index = NULL, *qfile = NULL;
     silk_mode_t mode = SILK_MODE_ALL;
     int rounds = 200, verbose = 0;
+    double tw = 0, sw = 0, pb = 0;
     uint32_t limit = 10;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--index") == 0 && i + 1 < argc)
@@ -146,13 +153,21 @@ int main(int argc, char **argv)
             mode = strcmp(argv[++i], "any") == 0 ? SILK_MODE_ANY : SILK_MODE_ALL;
         else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc)
             rounds = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--title-weight") == 0 && i + 1 < argc)
+            tw = atof(argv[++i]);
+        else if (strcmp(argv[i], "--section-weight") == 0 && i + 1 < argc)
+            sw = atof(argv[++i]);
+        else if (strcmp(argv[i], "--phrase-boost") == 0 && i + 1 < argc)
+            pb = atof(argv[++i]);
         else if (strcmp(argv[i], "--verbose") == 0)
             verbose = 1;
         else if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc)
             limit = (uint32_t)atoi(argv[++i]);
         else {
             fprintf(stderr, "usage: searchbench --index DIR [--queries FILE] [--mode all|any] "
-                            "[--rounds N] [--limit N] [--verbose]\n");
+                            "[--rounds N] [--limit N] [--verbose]\n"
+                            "       [--title-weight W] [--section-weight W] [--phrase-boost W] "
+                            "(< 0: off)\n");
             return 2;
         }
     }
@@ -160,6 +175,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "searchbench: --index DIR is required\n");
         return 2;
     }
+    g_tw = tw;
+    g_sw = sw;
+    g_pb = pb;
     size_t nq;
     char **qs;
     if (qfile != NULL) {
@@ -191,14 +209,25 @@ int main(int argc, char **argv)
     silk_tokenizer_new(&tok);
     silk_stemmer_new("english", &stem);
     silk_tokenizer_set_stemmer(tok, stem);
-    silk_qbuilt_t **built = calloc(nq, sizeof *built);
+    silk_qbuilt_t **built = calloc(nq, sizeof *built), **plain = calloc(nq, sizeof *plain);
     for (size_t i = 0; i < nq; i++) {
         silk_qast_t *ast = NULL;
         silk_qbuild_opts_t bo;
         silk_qbuild_opts_init(&bo);
         bo.mode = mode;
-        if (silk_qparse(tok, qs[i], strlen(qs[i]), &ast, NULL) == SILK_OK)
+        if (tw != 0)
+            bo.title_weight = tw;
+        if (sw != 0)
+            bo.section_weight = sw;
+        if (pb != 0)
+            bo.phrase_boost = pb;
+        if (silk_qparse(tok, qs[i], strlen(qs[i]), &ast, NULL) == SILK_OK) {
             silk_qbuild(ast, db, tok, &bo, &built[i], NULL);
+            /* What Xapian's QueryParser would run: the stems, AND or OR, no field
+             * boosts, no adjacency bonus, no synonyms. */
+            bo.title_weight = bo.section_weight = bo.phrase_boost = -1;
+            silk_qbuild(ast, NULL, tok, &bo, &plain[i], NULL);
+        }
         silk_qast_destroy(ast);
     }
     silk_search_opts_t so;
@@ -209,6 +238,8 @@ int main(int argc, char **argv)
 
     silk_searcher_t *warm = searcher(index, 0), *cold = searcher(index, -1);
     size_t cap = nq * per;
+    uint64_t *t_plain = malloc(cap * sizeof *t_plain);
+    size_t np = 0;
     uint64_t *t_floor = malloc(cap * sizeof *t_floor), *t_search = malloc(cap * sizeof(uint64_t)),
              *t_snip = malloc(cap * sizeof(uint64_t)), *t_cold = malloc(cap * sizeof(uint64_t));
     size_t nf = 0, n = 0;
@@ -219,6 +250,13 @@ int main(int argc, char **argv)
     }
     for (size_t r = 0; r < per; r++) {
         for (size_t i = 0; i < nq; i++) {
+            if (plain[i] != NULL) {
+                silk_mset_t *m = NULL;
+                uint64_t t0 = now_ns();
+                silk_db_search(db, silk_qbuilt_query(plain[i]), &so, &m);
+                t_plain[np++] = now_ns() - t0;
+                silk_mset_destroy(m);
+            }
             if (built[i] != NULL) {
                 silk_mset_t *m = NULL;
                 uint64_t t0 = now_ns();
@@ -243,21 +281,23 @@ int main(int argc, char **argv)
     if (verbose) {
         /* Per query: the median of each configuration (samples are stored round-major). */
         uint64_t *tmp = malloc(per * sizeof *tmp);
-        printf("  %-40s %9s %9s %9s %9s\n", "query (p50 us)", "floor", "search", "snippets",
-               "cold");
+        printf("  %-40s %9s %9s %9s %9s %9s\n", "query (p50 us)", "xapian", "floor", "search",
+               "snippets", "cold");
         for (size_t i = 0; i < nq; i++) {
-            uint64_t *arrs[4] = {t_floor, t_search, t_snip, t_cold};
-            double med[4];
-            for (int k = 0; k < 4; k++) {
+            uint64_t *arrs[5] = {t_plain, t_floor, t_search, t_snip, t_cold};
+            double med[5];
+            for (int k = 0; k < 5; k++) {
                 for (size_t r = 0; r < per; r++)
                     tmp[r] = arrs[k][r * nq + i];
                 qsort(tmp, per, sizeof *tmp, cmp_u64);
                 med[k] = (double)tmp[per / 2] / 1000.0;
             }
-            printf("  %-40.40s %9.1f %9.1f %9.1f %9.1f\n", qs[i], med[0], med[1], med[2], med[3]);
+            printf("  %-40.40s %9.1f %9.1f %9.1f %9.1f %9.1f\n", qs[i], med[0], med[1], med[2],
+                   med[3], med[4]);
         }
         free(tmp);
     }
+    report("xapian", t_plain, np);
     report("floor", t_floor, nf);
     report("search", t_search, n);
     report("snippets", t_snip, n);
@@ -265,9 +305,12 @@ int main(int argc, char **argv)
 
     for (size_t i = 0; i < nq; i++) {
         silk_qbuilt_destroy(built[i]);
+        silk_qbuilt_destroy(plain[i]);
         free(qs[i]);
     }
     free(built);
+    free(plain);
+    free(t_plain);
     free(qs);
     free(t_floor);
     free(t_search);

@@ -24,7 +24,7 @@ bench-search: $(SEARCHBENCH) $(BIN)/silk-index
 	$(BIN)/silk-index --corpus corpus --index $(SEARCHBENCH_DIR)/article --quiet
 	$(SEARCHBENCH) --index $(SEARCHBENCH_DIR)/article --rounds $(SEARCH_ROUNDS)
 	@if [ -n "$(SEARCH_JSONL)" ]; then \
-		ln -s "$(abspath $(SEARCH_JSONL))" $(SEARCHBENCH_DIR)/jsonl/docs.jsonl && \
+		cp "$(SEARCH_JSONL)" $(SEARCHBENCH_DIR)/jsonl/docs.jsonl && \
 		echo "$(BIN)/silk-index --corpus $(SEARCHBENCH_DIR)/jsonl --index $(SEARCHBENCH_DIR)/jsonl-index --quiet" && \
 		$(BIN)/silk-index --corpus $(SEARCHBENCH_DIR)/jsonl --index $(SEARCHBENCH_DIR)/jsonl-index \
 			--quiet && \

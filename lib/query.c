@@ -1025,14 +1025,21 @@ typedef struct {
 } mentry_t;
 
 struct silk_qmatch {
-    mentry_t *e; /* entries */
-    size_t n;    /* used */
-    size_t cap;  /* allocated */
-    int nids;    /* distinct ids */
+    mentry_t *e;       /* entries */
+    size_t n;          /* used */
+    size_t cap;        /* allocated */
+    int nids;          /* distinct ids */
+    uint32_t *tab;     /* open addressing by hash: entry index + 1 of terms, stems, phrases */
+    size_t mask;       /* table size - 1 (0: no table, scan the entries) */
+    uint32_t *pre;     /* indices of the prefix entries */
+    size_t npre;       /* how many */
+    uint64_t bits[64]; /* 4096-bit filter of the keys in tab: most tokens match nothing */
 };
 
 static void qmatch_free(silk_qmatch_t *m)
 {
+    free(m->tab);
+    free(m->pre);
     for (size_t i = 0; i < m->n; i++) {
         free(m->e[i].s);
         free(m->e[i].ph);
@@ -1088,39 +1095,112 @@ static int qmatch_phrase(silk_qmatch_t *m, int id, char *const *terms, size_t n)
     return 0;
 }
 
+static int silk_qmatch_scan(const silk_qmatch_t *m, const silk_qtok_t *toks, size_t n, size_t i,
+                            size_t *ntoks);
+
+static uint64_t mentry_key(const mentry_t *e)
+{
+    return e->type == M_PHRASE ? e->ph[0] : e->h;
+}
+
+/* Indexes the entries by hash, so matching a document token costs one or two probes
+ * however many words the query has. Without memory the matcher scans the entries. */
+static void qmatch_finish(silk_qmatch_t *m)
+{
+    size_t size = 16;
+    while (size < 2 * m->n)
+        size *= 2;
+    m->tab = calloc(size, sizeof *m->tab);
+    m->pre = malloc((m->n ? m->n : 1) * sizeof *m->pre);
+    if (m->tab == NULL || m->pre == NULL) {
+        free(m->tab);
+        free(m->pre);
+        m->tab = m->pre = NULL;
+        return;
+    }
+    m->mask = size - 1;
+    for (size_t i = 0; i < m->n; i++) {
+        if (m->e[i].type == M_PREFIX) {
+            m->pre[m->npre++] = (uint32_t)i;
+            continue;
+        }
+        uint64_t key = mentry_key(&m->e[i]);
+        m->bits[(key >> 12) & 63] |= 1ULL << ((key >> 18) & 63);
+        size_t slot = key & m->mask;
+        while (m->tab[slot] != 0)
+            slot = (slot + 1) & m->mask;
+        m->tab[slot] = (uint32_t)i + 1;
+    }
+}
+
+/* How many tokens from toks[i] entry e matches (0: none). */
+static size_t mentry_match(const mentry_t *e, const silk_qtok_t *toks, size_t n, size_t i)
+{
+    const silk_qtok_t *t = &toks[i];
+    switch (e->type) {
+    case M_TERM:
+        return t->h_term == e->h && t->len == e->slen && memcmp(t->term, e->s, e->slen) == 0;
+    case M_STEM:
+        return t->h_stem != 0 && t->h_stem == e->h;
+    case M_PREFIX:
+        return t->len >= e->slen && memcmp(t->term, e->s, e->slen) == 0;
+    case M_PHRASE:
+        if (i + e->nph > n || t->h_term != e->ph[0])
+            return 0;
+        for (size_t j = 1; j < e->nph; j++)
+            if (toks[i + j].h_term != e->ph[j] || toks[i + j].pos != t->pos + j)
+                return 0;
+        return e->nph;
+    }
+    return 0;
+}
+
 int silk_qmatch_at(const silk_qmatch_t *m, const silk_qtok_t *toks, size_t n, size_t i,
                    size_t *ntoks)
 {
+    if (m->tab != NULL) {
+        int best = -1;
+        size_t bestn = 0;
+        uint64_t keys[2] = {toks[i].h_term, toks[i].h_stem};
+        for (int k = 0; k < 2; k++) {
+            if (keys[k] == 0 || (k == 1 && keys[1] == keys[0]) ||
+                !(m->bits[(keys[k] >> 12) & 63] & (1ULL << ((keys[k] >> 18) & 63))))
+                continue;
+            for (size_t slot = keys[k] & m->mask; m->tab[slot] != 0; slot = (slot + 1) & m->mask) {
+                const mentry_t *e = &m->e[m->tab[slot] - 1];
+                if (mentry_key(e) != keys[k])
+                    continue;
+                size_t got = mentry_match(e, toks, n, i);
+                if (got > bestn) {
+                    bestn = got;
+                    best = e->id;
+                }
+            }
+        }
+        for (size_t k = 0; k < m->npre; k++) {
+            const mentry_t *e = &m->e[m->pre[k]];
+            size_t got = mentry_match(e, toks, n, i);
+            if (got > bestn) {
+                bestn = got;
+                best = e->id;
+            }
+        }
+        *ntoks = bestn;
+        return best;
+    }
+    return silk_qmatch_scan(m, toks, n, i, ntoks);
+}
+
+static int silk_qmatch_scan(const silk_qmatch_t *m, const silk_qtok_t *toks, size_t n, size_t i,
+                            size_t *ntoks)
+{
     int best = -1;
     size_t bestn = 0;
-    const silk_qtok_t *t = &toks[i];
     for (size_t k = 0; k < m->n; k++) {
-        const mentry_t *e = &m->e[k];
-        size_t got = 0;
-        switch (e->type) {
-        case M_TERM:
-            got = t->h_term == e->h && t->len == e->slen && memcmp(t->term, e->s, e->slen) == 0;
-            break;
-        case M_STEM:
-            got = t->h_stem != 0 && t->h_stem == e->h;
-            break;
-        case M_PREFIX:
-            got = t->len >= e->slen && memcmp(t->term, e->s, e->slen) == 0;
-            break;
-        case M_PHRASE:
-            if (i + e->nph > n || t->h_term != e->ph[0])
-                break;
-            got = e->nph;
-            for (size_t j = 1; j < e->nph; j++)
-                if (toks[i + j].h_term != e->ph[j] || toks[i + j].pos != t->pos + j) {
-                    got = 0;
-                    break;
-                }
-            break;
-        }
+        size_t got = mentry_match(&m->e[k], toks, n, i);
         if (got > bestn) {
             bestn = got;
-            best = e->id;
+            best = m->e[k].id;
         }
     }
     *ntoks = bestn;
@@ -1180,6 +1260,7 @@ typedef struct {
     silk_qerror_t *err;          /* where errors go */
     silk_qbuilt_t *out;          /* what is being built */
     int negated;                 /* inside a NOT: its words are not highlighted */
+    int keyword;                 /* a short query: field boosts and adjacency bonus */
 } builder_t;
 
 /* A new highlight id for a query word, or -1 inside a NOT. */
@@ -1279,11 +1360,11 @@ static silk_status_t with_fields(builder_t *b, silk_query_t *q, silk_query_t *ti
     qlist_t l = {0};
     silk_status_t st = ql_push(&l, q);
     silk_query_t *s = NULL;
-    if (st == SILK_OK && title != NULL && b->o->title_weight > 0) {
+    if (st == SILK_OK && title != NULL && b->o->title_weight > 0 && b->keyword) {
         if ((st = silk_query_scale(title, b->o->title_weight, &s)) == SILK_OK)
             st = ql_push(&l, s);
     }
-    if (st == SILK_OK && section != NULL && b->o->section_weight > 0) {
+    if (st == SILK_OK && section != NULL && b->o->section_weight > 0 && b->keyword) {
         if ((st = silk_query_scale(section, b->o->section_weight, &s)) == SILK_OK)
             st = ql_push(&l, s);
     }
@@ -1793,7 +1874,9 @@ static silk_status_t phrase_bonus(builder_t *b, silk_qnode_t *const *kids, size_
             if (nt < SILK_QUERY_MAX_TERMS)
                 terms[nt++] = n->terms[k];
     }
-    if (nw < 2 || nt < 2)
+    /* A question of many words rarely has them side by side, and a long phrase costs a
+     * position check per candidate: the bonus is for keyword queries. */
+    if (nw < 2 || nt < 2 || !b->keyword)
         return SILK_OK;
     silk_query_t *ph = NULL;
     silk_status_t st = phrase_q("", terms, nt, &ph);
@@ -1973,7 +2056,11 @@ silk_status_t silk_qbuild(const silk_qast_t *ast, silk_db_t *db, silk_tokenizer_
         silk_qbuild_opts_init(&defaults);
         o = &defaults;
     }
-    builder_t b = {.db = db, .tok = tok, .o = o, .err = err ? err : &local};
+    builder_t b = {.db = db,
+                   .tok = tok,
+                   .o = o,
+                   .err = err ? err : &local,
+                   .keyword = ast->nterms <= SILK_KEYWORD_QUERY_MAX_TERMS};
     b.err->status = SILK_OK;
     b.err->pos = -1;
     b.err->msg[0] = '\0';
@@ -1990,6 +2077,7 @@ silk_status_t silk_qbuild(const silk_qast_t *ast, silk_db_t *db, silk_tokenizer_
         silk_qbuilt_destroy(r);
         return st;
     }
+    qmatch_finish(&r->m);
     *out = r;
     return SILK_OK;
 }

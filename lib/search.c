@@ -637,8 +637,8 @@ silk_status_t silk_searcher_new(const char *path, const silk_searcher_opts_t *op
         s->opts.phrase_boost = SILK_PHRASE_BOOST_DEFAULT;
     if (s->opts.doc_cache_bytes == 0)
         s->opts.doc_cache_bytes = SILK_DOC_CACHE_BYTES_DEFAULT;
-    if (s->opts.k1 < 0 || s->opts.b < 0 || s->opts.b > 1 || s->opts.title_weight < 0 ||
-        s->opts.section_weight < 0 || s->opts.phrase_boost < 0) {
+    /* A negative weight switches its boost off (the builder adds only positive ones). */
+    if (s->opts.k1 < 0 || s->opts.b < 0 || s->opts.b > 1) {
         st = SILK_ERR_INVALID;
         goto fail;
     }
@@ -1019,7 +1019,11 @@ static silk_status_t search_once(silk_searcher_t *s, const silk_search_req_t *re
         s->hits[i].rank = silk_mset_rank(m, i) + 1;
         s->hits[i].score = silk_mset_weight(m, i);
     }
-    if ((st = did_you_mean(s, ast, req->q, req->q_len)) != SILK_OK)
+    /* Spelling help is for keyword queries, or when a longer question found less than a
+     * page: each word costs a term lookup, and an absent one a spelling search. */
+    if ((silk_qast_term_count(ast) <= SILK_KEYWORD_QUERY_MAX_TERMS ||
+         silk_mset_upper_bound(m) < req->offset + req->limit) &&
+        (st = did_you_mean(s, ast, req->q, req->q_len)) != SILK_OK)
         goto done;
 
     /* The arena stopped moving: turn offsets into pointers. */

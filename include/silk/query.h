@@ -121,7 +121,12 @@ size_t silk_qast_term_count(const silk_qast_t *ast);
 #define SILK_TITLE_WEIGHT_DEFAULT   2.0 /* a title match counts twice a body match */
 #define SILK_SECTION_WEIGHT_DEFAULT 1.5 /* a section-heading match */
 #define SILK_PHRASE_BOOST_DEFAULT   1.0 /* weight of the adjacency bonus of multi-word queries */
-#define SILK_SYNONYM_MAX_WORDS      8   /* longest run of query words looked up as a synonym key */
+/* Keyword queries of at most this many terms get the title/section boosts and the adjacency
+ * bonus. Longer ones (questions in natural language) are plain BM25 on the text, whose title
+ * and section words the indexer already weighs above body words (SILK_WDF_TITLE,
+ * SILK_WDF_SECTION); the extra postlists would double their cost for little gain. */
+#define SILK_KEYWORD_QUERY_MAX_TERMS 6
+#define SILK_SYNONYM_MAX_WORDS       8 /* longest run of query words looked up as a synonym key */
 #define SILK_SYLLABLE_EXPANSION_MAX                                                                \
     100 /* a lone CJK character matches at most this many                                          \
            bigrams that start with it */

@@ -26,19 +26,19 @@ extern "C" {
 #endif
 
 /* Bounds of one search (DESIGN.md: every cost is bounded). */
-#define SILK_QUERY_MAX_BYTES 4096
-#define SILK_QUERY_MAX_DEPTH 32
-#define SILK_QUERY_MAX_TERMS 64
-#define SILK_WILDCARD_MAX 1000
-#define SILK_LIMIT_MAX 1000
-#define SILK_OFFSET_MAX 100000
-#define SILK_SNIPPET_CHARS 200
+#define SILK_QUERY_MAX_BYTES  4096
+#define SILK_QUERY_MAX_DEPTH  32
+#define SILK_QUERY_MAX_TERMS  64
+#define SILK_WILDCARD_MAX     1000
+#define SILK_LIMIT_MAX        1000
+#define SILK_OFFSET_MAX       100000
+#define SILK_SNIPPET_CHARS    200
 #define SILK_SNIPPET_SCAN_MAX 65536 /* bytes of a document's text searched for a snippet */
 
 /* Ranking defaults (silk_searcher_opts_t fields left 0 get these). BM25 as in Robertson &
  * Zaragoza; the benchmark issue tunes them on ../shared/data/cranfield. */
-#define SILK_BM25_K1_DEFAULT 1.2
-#define SILK_BM25_B_DEFAULT 0.75
+#define SILK_BM25_K1_DEFAULT         1.2
+#define SILK_BM25_B_DEFAULT          0.75
 #define SILK_DOC_CACHE_BYTES_DEFAULT (16L << 20) /* parsed, tokenized documents per searcher */
 
 typedef struct silk_searcher silk_searcher_t;
@@ -50,46 +50,47 @@ typedef enum {
 
 typedef struct {
     double k1, b;           /* BM25 parameters (0 for both: silk's tuned defaults) */
-    double title_weight;    /* multiplier of title-field matches (0: default) */
-    double section_weight;  /* multiplier of section-field matches (0: default) */
-    double phrase_boost;    /* weight of the phrase bonus for multi-word queries (0: def.) */
+    double title_weight;    /* multiplier of title-field matches (0: default; < 0: none) */
+    double section_weight;  /* multiplier of section-field matches (0: default; < 0: none) */
+    double phrase_boost;    /* weight of the phrase bonus for multi-word queries (0: def.;
+                               < 0: none) */
     silk_db_opts_t db_opts; /* remote shard timeouts */
     long doc_cache_bytes;   /* bound of the document cache (0: default; < 0: no cache) */
 } silk_searcher_opts_t;
 
 typedef struct {
-    const char *q;      /* query text, UTF-8 (invalid bytes are decoded as U+FFFD) */
-    size_t q_len;       /* its length in bytes */
-    silk_mode_t mode;   /* all or any */
-    uint32_t limit;     /* hits wanted (<= SILK_LIMIT_MAX) */
-    uint32_t offset;    /* hits skipped (<= SILK_OFFSET_MAX) */
-    int snippets;       /* nonzero: compute snippet and highlights */
-    int explain;        /* nonzero: fill silk_result_t.explain with the parsed AST */
+    const char *q;    /* query text, UTF-8 (invalid bytes are decoded as U+FFFD) */
+    size_t q_len;     /* its length in bytes */
+    silk_mode_t mode; /* all or any */
+    uint32_t limit;   /* hits wanted (<= SILK_LIMIT_MAX) */
+    uint32_t offset;  /* hits skipped (<= SILK_OFFSET_MAX) */
+    int snippets;     /* nonzero: compute snippet and highlights */
+    int explain;      /* nonzero: fill silk_result_t.explain with the parsed AST */
 } silk_search_req_t;
 
 typedef struct {
-    uint32_t rank;          /* 1-based, counting the offset */
-    double score;           /* BM25 weight */
-    const char *id;         /* "<article>#<anchor>" */
-    const char *kind;       /* lead, paragraph, infobox, reference, reading */
-    const char *article;    /* article title */
-    const char *section;    /* section path, "" for the lead */
-    const char *snippet;    /* about SILK_SNIPPET_CHARS characters of the text, with "…" */
+    uint32_t rank;              /* 1-based, counting the offset */
+    double score;               /* BM25 weight */
+    const char *id;             /* "<article>#<anchor>" */
+    const char *kind;           /* lead, paragraph, infobox, reference, reading */
+    const char *article;        /* article title */
+    const char *section;        /* section path, "" for the lead */
+    const char *snippet;        /* about SILK_SNIPPET_CHARS characters of the text, with "…" */
     const uint32_t *highlights; /* nhighlights pairs [start, end): byte ranges in snippet */
-    size_t nhighlights;     /* number of pairs */
-    const char *data;       /* the whole stored JSON data of the document */
-    size_t data_len;        /* its length */
+    size_t nhighlights;         /* number of pairs */
+    const char *data;           /* the whole stored JSON data of the document */
+    size_t data_len;            /* its length */
 } silk_hit_t;
 
 typedef struct {
-    uint64_t total;          /* estimated number of matches (exact when exact is 1) */
-    int exact;               /* 1 when total is exact */
-    int relaxed;             /* 1 when an all-words query found nothing and was run as OR */
+    uint64_t total;           /* estimated number of matches (exact when exact is 1) */
+    int exact;                /* 1 when total is exact */
+    int relaxed;              /* 1 when an all-words query found nothing and was run as OR */
     const char *did_you_mean; /* the corrected query text, or NULL */
-    const char *explain;     /* the printed AST when asked for, else NULL */
-    size_t nhits;            /* hits in this page */
-    const silk_hit_t *hits;  /* nhits hits */
-    uint64_t took_us;        /* microseconds spent in silk_search */
+    const char *explain;      /* the printed AST when asked for, else NULL */
+    size_t nhits;             /* hits in this page */
+    const silk_hit_t *hits;   /* nhits hits */
+    uint64_t took_us;         /* microseconds spent in silk_search */
 } silk_result_t;
 
 /* A searcher over the index at `path` (a directory or stub file; opened at first use).
