@@ -7,6 +7,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -78,18 +79,20 @@ struct silk_doc {
 };
 
 struct silk_query {
-    Xapian::Query q; /* the (immutable, reference-counted) query tree */
+    Xapian::Query q;                    /* the (immutable, reference-counted) query tree */
+    std::vector<std::string> wildcards; /* prefixes of the wildcards in q (for matching terms) */
 };
 
 struct silk_mset {
-    Xapian::Database db;           /* keeps the shards alive while hits are read */
-    Xapian::Enquire enq;           /* needed for the matching terms of a hit */
-    Xapian::MSet mset;             /* the hits */
-    std::vector<std::string> data; /* cached document data, by hit index */
-    std::vector<char> have_data;   /* whether data[i] was fetched */
-    std::vector<std::string> uniq; /* cached unique terms, by hit index */
-    std::vector<char> have_uniq;   /* whether uniq[i] was fetched */
-    std::string err;               /* message of the last failure */
+    Xapian::Database db;                /* keeps the shards alive while hits are read */
+    Xapian::Enquire enq;                /* needed for the matching terms of a hit */
+    Xapian::MSet mset;                  /* the hits */
+    std::vector<std::string> data;      /* cached document data, by hit index */
+    std::vector<char> have_data;        /* whether data[i] was fetched */
+    std::vector<std::string> uniq;      /* cached unique terms, by hit index */
+    std::vector<char> have_uniq;        /* whether uniq[i] was fetched */
+    std::vector<std::string> wildcards; /* the query's wildcard prefixes */
+    std::string err;                    /* message of the last failure */
     explicit silk_mset(const Xapian::Database &d) : db(d), enq(d) {}
 };
 
@@ -1092,9 +1095,10 @@ extern "C" void silk_doc_destroy(silk_doc_t *doc)
 namespace
 {
 
-silk_status_t new_query(Xapian::Query q, silk_query_t **out)
+silk_status_t new_query(Xapian::Query q, silk_query_t **out,
+                        std::vector<std::string> wildcards = std::vector<std::string>())
 {
-    *out = new silk_query{std::move(q)};
+    *out = new silk_query{std::move(q), std::move(wildcards)};
     return SILK_OK;
 }
 
@@ -1161,11 +1165,16 @@ extern "C" silk_status_t silk_query_combine(silk_op_t op, silk_query_t *const *s
     }
     return guard(nullptr, [&] {
         std::vector<Xapian::Query> v;
+        std::vector<std::string> wild;
         v.reserve(n);
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < n; i++) {
             v.push_back(subs[i]->q);
+            for (const std::string &w : subs[i]->wildcards)
+                if (std::find(wild.begin(), wild.end(), w) == wild.end())
+                    wild.push_back(w);
+        }
         /* Xapian treats an empty list as MatchNothing, whatever the operator. */
-        return new_query(Xapian::Query(xop, v.begin(), v.end(), window), out);
+        return new_query(Xapian::Query(xop, v.begin(), v.end(), window), out, std::move(wild));
     });
 }
 
@@ -1177,7 +1186,8 @@ extern "C" silk_status_t silk_query_scale(const silk_query_t *q, double factor, 
     if (q == nullptr || !(factor >= 0) || std::isinf(factor))
         return SILK_ERR_INVALID;
     return guard(nullptr, [&] {
-        return new_query(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->q, factor), out);
+        return new_query(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->q, factor), out,
+                         q->wildcards);
     });
 }
 
@@ -1193,7 +1203,7 @@ extern "C" silk_status_t silk_query_wildcard(const char *prefix, unsigned max_ex
         return new_query(Xapian::Query(Xapian::Query::OP_WILDCARD, std::string(prefix),
                                        max_expansion, Xapian::Query::WILDCARD_LIMIT_ERROR,
                                        Xapian::Query::OP_SYNONYM),
-                         out);
+                         out, std::vector<std::string>{prefix});
     });
 }
 
@@ -1306,6 +1316,7 @@ extern "C" silk_status_t silk_db_search(silk_db_t *db, const silk_query_t *q,
     silk_mset *m = nullptr;
     silk_status_t st = guard(&db->err, [&] {
         m = new silk_mset(db->cur.db);
+        m->wildcards = q->wildcards;
         m->enq.set_query(q->q);
         m->enq.set_weighting_scheme(Xapian::BM25Weight(o.k1, o.k2, o.k3, o.b, o.min_normlen));
         /* Equal weights keep index order, so results are stable between runs. */
@@ -1435,11 +1446,32 @@ extern "C" silk_status_t silk_mset_matching_terms(silk_mset_t *m, size_t i, silk
         return fail_with(&m->err, SILK_ERR_INVALID, "silk_mset_matching_terms: bad argument");
     return guard(&m->err, [&] {
         Xapian::MSetIterator hit = m->mset[(Xapian::doccount)i];
+        std::vector<std::string> seen;
         for (auto it = m->enq.get_matching_terms_begin(hit);
              it != m->enq.get_matching_terms_end(hit); ++it) {
             const std::string t = *it;
             if (cb(t.data(), t.size(), ud) != 0)
-                break;
+                return SILK_OK;
+            seen.push_back(t);
+        }
+        if (m->wildcards.empty())
+            return SILK_OK;
+        /* Xapian 1.4 leaves out the terms a wildcard expanded to; they are the document's
+         * terms that start with the wildcard's prefix. */
+        Xapian::Document doc = hit.get_document();
+        for (const std::string &pfx : m->wildcards) {
+            Xapian::TermIterator it = doc.termlist_begin();
+            it.skip_to(pfx);
+            for (; it != doc.termlist_end(); ++it) {
+                const std::string t = *it;
+                if (t.compare(0, pfx.size(), pfx) != 0)
+                    break;
+                if (std::find(seen.begin(), seen.end(), t) != seen.end())
+                    continue;
+                if (cb(t.data(), t.size(), ud) != 0)
+                    return SILK_OK;
+                seen.push_back(t);
+            }
         }
         return SILK_OK;
     });

@@ -39,13 +39,15 @@ typedef int (*silk_str_cb)(const char *str, size_t len, void *ud);
 /* ---- read-only databases ------------------------------------------------------------------- */
 
 typedef struct {
-    unsigned remote_timeout_ms; /* per-operation timeout of remote shards (0: 10000) */
+    unsigned remote_timeout_ms;  /* per-operation timeout of remote shards (0: 10000) */
     unsigned connect_timeout_ms; /* connect timeout of remote shards (0: 2000) */
 } silk_db_opts_t;
 
 /* Opens `path` read-only. `path` is a database directory or a stub file whose lines are
  * `auto PATH`, `glass PATH` (relative to the stub's folder) or `remote HOST:PORT`
  * (a xapian-tcpsrv shard, opened with the timeouts of `opts`; `opts` may be NULL).
+ * As in Xapian, `remote :PROGRAM ARGS` runs a xapian-progsrv-style program, `#` starts a
+ * comment line, and a folder holding a XAPIANDB stub file is read as that stub.
  * On success *out owns the database: free it with silk_db_destroy(). On failure *out is
  * NULL, the status says why (SILK_ERR_NOT_FOUND when there is no database there) and,
  * when msg is not NULL, *msg receives a malloc'd message to free. */
@@ -53,8 +55,10 @@ silk_status_t silk_db_open(const char *path, const silk_db_opts_t *opts, silk_db
                            char **msg);
 
 /* Reopens the database at its latest revision. *changed (may be NULL) is set to 1 when
- * the revision changed. A directory replaced underneath (silk-index --full) is picked up
- * because the reopen re-resolves `path`. */
+ * the revision changed. A directory replaced underneath (silk-index --full), a symlink
+ * switched to another folder, or an edited stub file is picked up because the reopen
+ * re-resolves `path` (the folder's inode tells) and then opens it afresh. On failure the
+ * handle keeps serving what it had. Destroy every mset of db before reopening. */
 silk_status_t silk_db_reopen(silk_db_t *db, int *changed);
 
 /* The message of the last failure on db ("" when none). Valid until the next call on db. */
@@ -99,7 +103,12 @@ enum {
 silk_status_t silk_wdb_open(const char *path, int flags, silk_wdb_t **out, char **msg);
 const char *silk_wdb_error(const silk_wdb_t *wdb);
 
-/* A transaction groups changes: a reader sees all of them after commit, or none. */
+/* A transaction groups changes: a reader sees all of them after commit, or none.
+ * Changes made outside a transaction are also held back (in a transaction of the wrapper's
+ * own, so Xapian does not auto-flush half a batch) until silk_wdb_commit(); a long batch
+ * outside a transaction should commit every few thousand documents to bound memory.
+ * silk_wdb_begin() first commits what is pending; begin inside a transaction, commit or
+ * cancel outside one, and silk_wdb_commit() inside one fail with SILK_ERR_INVALID. */
 silk_status_t silk_wdb_begin(silk_wdb_t *wdb);
 silk_status_t silk_wdb_commit_transaction(silk_wdb_t *wdb);
 silk_status_t silk_wdb_cancel(silk_wdb_t *wdb);
@@ -119,8 +128,7 @@ silk_status_t silk_wdb_term_freq(silk_wdb_t *wdb, const char *term, uint64_t *fr
 silk_status_t silk_wdb_get_metadata(silk_wdb_t *wdb, const char *key, char **value);
 silk_status_t silk_wdb_set_metadata(silk_wdb_t *wdb, const char *key, const char *value);
 /* Calls cb with each metadata key starting with `prefix`. */
-silk_status_t silk_wdb_metadata_keys(silk_wdb_t *wdb, const char *prefix, silk_str_cb cb,
-                                     void *ud);
+silk_status_t silk_wdb_metadata_keys(silk_wdb_t *wdb, const char *prefix, silk_str_cb cb, void *ud);
 
 /* Spelling data: adds `inc` to the frequency of `word` (or removes `dec` from it). */
 silk_status_t silk_wdb_add_spelling(silk_wdb_t *wdb, const char *word, unsigned inc);
@@ -169,15 +177,20 @@ typedef enum {
 
 /* Every query constructor stores a new query in *out (free with silk_query_destroy()).
  * Combinators copy what they need from their subqueries: the caller still owns and
- * destroys them. They fail with SILK_ERR_INVALID (and never abort) on bad arguments. */
+ * destroys them. They fail with SILK_ERR_INVALID (and never abort) on bad arguments,
+ * *out then NULL. An empty term is invalid (use silk_query_match_all()). */
 silk_status_t silk_query_term(const char *term, size_t len, unsigned wqf, uint32_t pos,
                               silk_query_t **out);
-silk_status_t silk_query_combine(silk_op_t op, silk_query_t *const *subs, size_t n,
-                                 unsigned window, silk_query_t **out);
+/* subs may be NULL only when n is 0; n == 0 gives a query matching nothing (Xapian's rule,
+ * for every op). PHRASE and NEAR accept only terms (or ORs of terms) as subqueries; other
+ * subqueries are SILK_ERR_INVALID. ELITE_SET: window 0 means Xapian's default of 10. */
+silk_status_t silk_query_combine(silk_op_t op, silk_query_t *const *subs, size_t n, unsigned window,
+                                 silk_query_t **out);
 /* Multiplies the weight of q by factor (>= 0). */
 silk_status_t silk_query_scale(const silk_query_t *q, double factor, silk_query_t **out);
 /* Every term starting with `prefix`, as OP_SYNONYM. When it would expand to more than
- * `max_expansion` terms the search fails with SILK_ERR_TOO_BROAD. */
+ * `max_expansion` terms the search fails with SILK_ERR_TOO_BROAD (0: no cap; with shards
+ * Xapian applies the cap per shard). */
 silk_status_t silk_query_wildcard(const char *prefix, unsigned max_expansion, silk_query_t **out);
 /* Documents whose value in `slot` lies in [lo, hi]; has_lo / has_hi 0 leaves an end open. */
 silk_status_t silk_query_value_range(unsigned slot, int has_lo, double lo, int has_hi, double hi,
@@ -194,11 +207,11 @@ void silk_query_destroy(silk_query_t *q);
 
 typedef struct {
     double k1, k2, k3, b, min_normlen; /* BM25Weight parameters (use silk_search_opts_init) */
-    uint32_t offset;                    /* first hit to return (0-based) */
-    uint32_t limit;                     /* number of hits to return */
-    uint32_t check_at_least;            /* count at least this many matches exactly */
-    int sort_slot;                      /* -1: by relevance; else by this value slot */
-    int sort_reverse;                   /* with sort_slot: 1 for descending */
+    uint32_t offset;                   /* first hit to return (0-based) */
+    uint32_t limit;                    /* number of hits to return */
+    uint32_t check_at_least;           /* count at least this many matches exactly */
+    int sort_slot;                     /* -1: by relevance; else by this value slot */
+    int sort_reverse;                  /* with sort_slot: 1 for descending */
 } silk_search_opts_t;
 
 /* Fills opts with Xapian's BM25 defaults (k1 1.2, k2 0, k3 1, b 0.5, min_normlen 0.5),
@@ -224,7 +237,8 @@ double silk_mset_weight(const silk_mset_t *m, size_t i);
 silk_status_t silk_mset_data(silk_mset_t *m, size_t i, const char **data, size_t *len);
 /* The unique term (starting with 'Q') of hit i, into m, valid until m is destroyed. */
 silk_status_t silk_mset_unique_term(silk_mset_t *m, size_t i, const char **term);
-/* Calls cb for each query term that hit i matched. */
+/* Calls cb for each query term that hit i matched: Xapian's list (in query order), then the
+ * hit's terms that a wildcard of the query expanded to. */
 silk_status_t silk_mset_matching_terms(silk_mset_t *m, size_t i, silk_str_cb cb, void *ud);
 /* The message of the last failure on m. */
 const char *silk_mset_error(const silk_mset_t *m);

@@ -931,6 +931,31 @@ static void test_wildcard(void **state)
     assert_string_equal(hits, "Qw#1,Qw#2");
     silk_query_destroy(q);
 
+    /* The terms a wildcard expanded to count as matching terms of a hit (Xapian itself
+     * leaves them out), also through a combination and a scale. */
+    silk_query_t *wc0 = NULL, *scaled = NULL, *other = term("other");
+    assert_int_equal(silk_query_wildcard("nucle", 5, &wc0), SILK_OK);
+    assert_int_equal(silk_query_scale(wc0, 2.0, &scaled), SILK_OK);
+    silk_query_t *both[2] = {other, scaled};
+    assert_int_equal(silk_query_combine(SILK_OP_OR, both, 2, 0, &q), SILK_OK);
+    silk_query_destroy(wc0);
+    silk_query_destroy(scaled);
+    silk_query_destroy(other);
+    silk_mset_t *m = NULL;
+    assert_int_equal(silk_db_search(db, q, NULL, &m), SILK_OK);
+    silk_query_destroy(q); /* the mset keeps what it needs */
+    assert_int_equal(silk_mset_size(m), 3);
+    for (size_t i = 0; i < 3; i++) {
+        const char *u = NULL;
+        assert_int_equal(silk_mset_unique_term(m, i, &u), SILK_OK);
+        collect_t c = {.count = 0};
+        assert_int_equal(silk_mset_matching_terms(m, i, collect_cb, &c), SILK_OK);
+        assert_string_equal(c.buf, strcmp(u, "Qw#1") == 0   ? "nuclear"
+                                   : strcmp(u, "Qw#2") == 0 ? "nucleus"
+                                                            : "other");
+    }
+    silk_mset_destroy(m);
+
     /* Nested inside an AND the cap still holds. */
     silk_query_t *wc = NULL, *o = term("other");
     assert_int_equal(silk_query_wildcard("nu", 2, &wc), SILK_OK);
