@@ -63,10 +63,12 @@ typedef struct {
 
 static void put(writer_t *w, const char *s, size_t n)
 {
-    if (w->err || silk_proto_buf_reserve(w->b, n) != SILK_OK) {
+    if (w->b->cap - w->b->len < n && (w->err || silk_proto_buf_reserve(w->b, n) != SILK_OK)) {
         w->err = 1;
         return;
     }
+    if (w->err)
+        return;
     memcpy(w->b->data + w->b->len, s, n);
     w->b->len += n;
 }
@@ -155,6 +157,13 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
     return 0;
 }
 
+/* 1 for bytes a JSON string holds as they are: printable ASCII but '"' and '\\'. */
+static const unsigned char plain_byte[256] = {
+    [0x20 ... 0x21] = 1,
+    [0x23 ... 0x5B] = 1,
+    [0x5D ... 0x7F] = 1,
+};
+
 static void put_jstr(writer_t *w, const char *str, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
@@ -166,7 +175,7 @@ static void put_jstr(writer_t *w, const char *str, size_t len)
     while (i < len) {
         /* Copy the longest run of bytes that need no escaping in one go. */
         size_t j = i;
-        while (j < len && s[j] >= 0x20 && s[j] < 0x80 && s[j] != '"' && s[j] != '\\')
+        while (j < len && plain_byte[s[j]])
             j++;
         if (j > i)
             put(w, (const char *)s + i, j - i);
@@ -319,7 +328,28 @@ static size_t scan_number(const char *s, size_t n, size_t i)
     return i > st ? i : 0;
 }
 
-static size_t scan_value(const char *s, size_t n, size_t i, int depth)
+/* Finds the end of the string at s[i] without validating its content: the fast way past
+ * values that are not copied (a document's text is most of its data). */
+static size_t skip_string(const char *s, size_t n, size_t i)
+{
+    if (i >= n || s[i] != '"')
+        return 0;
+    size_t j = i + 1;
+    for (;;) {
+        const char *q = j < n ? memchr(s + j, '"', n - j) : NULL;
+        if (!q)
+            return 0;
+        size_t k = (size_t)(q - s), b = 0;
+        while (k - b - 1 > i && s[k - b - 1] == '\\')
+            b++;
+        if (b % 2 == 0)
+            return k + 1;
+        j = k + 1;
+    }
+}
+
+/* validate: check every byte (for values copied into a response); else only find the end. */
+static size_t scan_value(const char *s, size_t n, size_t i, int depth, int validate)
 {
     if (depth > 16)
         return 0;
@@ -328,7 +358,7 @@ static size_t scan_value(const char *s, size_t n, size_t i, int depth)
         return 0;
     char c = s[i];
     if (c == '"')
-        return scan_string(s, n, i);
+        return validate ? scan_string(s, n, i) : skip_string(s, n, i);
     if (c == '-' || (c >= '0' && c <= '9'))
         return scan_number(s, n, i);
     if (n - i >= 4 && (!memcmp(s + i, "true", 4) || !memcmp(s + i, "null", 4)))
@@ -342,7 +372,8 @@ static size_t scan_value(const char *s, size_t n, size_t i, int depth)
             return i + 1;
         for (;;) {
             if (c == '{') {
-                i = scan_string(s, n, skip_ws(s, n, i));
+                i = validate ? scan_string(s, n, skip_ws(s, n, i))
+                             : skip_string(s, n, skip_ws(s, n, i));
                 if (!i)
                     return 0;
                 i = skip_ws(s, n, i);
@@ -350,7 +381,7 @@ static size_t scan_value(const char *s, size_t n, size_t i, int depth)
                     return 0;
                 i++;
             }
-            i = scan_value(s, n, i, depth + 1);
+            i = scan_value(s, n, i, depth + 1, validate);
             if (!i)
                 return 0;
             i = skip_ws(s, n, i);
@@ -390,20 +421,22 @@ static void put_data_fields(writer_t *w, const char *s, size_t n, uint32_t want)
         return;
     while (i < n) {
         size_t ks = skip_ws(s, n, i);
-        size_t ke = scan_string(s, n, ks);
+        size_t ke = skip_string(s, n, ks);
         if (!ke)
             return;
         i = skip_ws(s, n, ke);
         if (i >= n || s[i] != ':')
             return;
         size_t vs = skip_ws(s, n, i + 1);
-        size_t ve = scan_value(s, n, vs, 0);
+        size_t ve = scan_value(s, n, vs, 0, 0);
         if (!ve)
             return;
         size_t klen = ke - ks - 2;
         for (size_t f = 0; f < N_DATA_FIELDS; f++) {
+            /* A copied value must be well-formed JSON: check it fully before copying. */
             if ((want & data_fields[f].bit) && strlen(data_fields[f].name) == klen &&
-                !memcmp(s + ks + 1, data_fields[f].name, klen)) {
+                !memcmp(s + ks + 1, data_fields[f].name, klen) &&
+                scan_value(s, n, vs, 0, 1) == ve) {
                 put(w, ",", 1);
                 put(w, s + ks, ke - ks);
                 put(w, ":", 1);

@@ -420,6 +420,52 @@ static void test_numbers(void **state)
     free(req);
 }
 
+/* Members after strings with escaped quotes and backslashes are still found; malformed
+ * data loses its fields but never breaks the line. */
+static void test_data_scan(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *data;
+        const char *want; /* the hit object expected */
+    } cases[] = {
+        {"{\"text\":\"a \\\" b\",\"cites\":[1]}", "{\"cites\":[1]}"},
+        {"{\"text\":\"x\\\\\",\"cites\":[2]}", "{\"cites\":[2]}"},
+        {"{\"text\":\"x\\\\\\\"\",\"year\":1999}", "{\"year\":1999}"},
+        {" { \"a\" : { \"b\" : [ \"]\" , { } ] } , \"cites\" : [ 3 , 4 ] } ",
+         "{\"cites\":[ 3 , 4 ]}"},
+        {"{\"cites\":[1,}", "{}"},
+        {"{\"cites\":\"\x01\"}", "{}"},
+        {"{\"cites\":[01]}", "{}"},
+        {"{\"cites\":[1]", "{\"cites\":[1]}"},
+        {"[1,2]", "{}"},
+        {"", "{}"},
+        {"{\"text\":\"unterminated", "{}"},
+        {"{\"authors\":[\"\xc3\xa9\"],\"year\":2007}",
+         "{\"authors\":[\"\xc3\xa9\"],\"year\":2007}"}, /* in the data's order */
+        {"{\"authors\":[\"\xff\"],\"year\":2007}", "{\"year\":2007}"},
+    };
+    silk_request_t *req = malloc(sizeof *req);
+    const char *line = "{\"q\":\"x\",\"fields\":[\"cites\",\"year\",\"authors\"]}";
+    assert_int_equal(silk_proto_decode(line, strlen(line), req), SILK_OK);
+    silk_proto_buf_t b = {0};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        silk_hit_t hit = {.data = cases[i].data, .data_len = strlen(cases[i].data)};
+        silk_result_t res = {.nhits = 1, .hits = &hit};
+        b.len = 0;
+        assert_int_equal(silk_proto_encode_result(&b, req, &res), SILK_OK);
+        json_decref(parse_line(&b));
+        assert_int_equal(silk_proto_buf_reserve(&b, 1), SILK_OK);
+        b.data[b.len] = '\0';
+        const char *h = strstr(b.data, "\"hits\":[") + 8;
+        size_t hl = strlen(cases[i].want);
+        if (strncmp(h, cases[i].want, hl) || strcmp(h + hl, "]}\n"))
+            fail_msg("case %zu: got %.*s", i, (int)b.len, b.data);
+    }
+    silk_proto_buf_free(&b);
+    free(req);
+}
+
 /* Random bytes through decode, and random stored data and strings through the encoder:
  * never a crash, and every response line is valid JSON. */
 static void test_random_bytes(void **state)
@@ -472,6 +518,7 @@ int main(void)
         cmocka_unit_test(test_encode_error_and_ok),
         cmocka_unit_test(test_encode_result),
         cmocka_unit_test(test_numbers),
+        cmocka_unit_test(test_data_scan),
         cmocka_unit_test(test_random_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
