@@ -572,7 +572,8 @@ static silk_status_t snippet(silk_searcher_t *s, const docent_t *e, const silk_q
         be--;
     int lead = bs > 0, trail = be < e->text_len;
 
-    /* 4. Copy, with "…" where text was left out; newlines become spaces. */
+    /* 4. Copy, with "…" where text was left out; line breaks, tabs and NUL bytes become
+     * spaces (same length, so the offsets hold), so the snippet is one C string. */
     size_t need = (lead ? ELLIPSIS_LEN : 0) + (be - bs) + (trail ? ELLIPSIS_LEN : 0);
     void *a = s->arena;
     if (grow(&a, &s->arena_cap, s->arena_len + need + 1, 1) != 0)
@@ -586,7 +587,7 @@ static silk_status_t snippet(silk_searcher_t *s, const docent_t *e, const silk_q
     }
     for (size_t i = bs; i < be; i++) {
         char c = e->text[i];
-        dst[o++] = (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
+        dst[o++] = (c == '\n' || c == '\r' || c == '\t' || c == '\0') ? ' ' : c;
     }
     if (trail) {
         memcpy(dst + o, ELLIPSIS, ELLIPSIS_LEN);

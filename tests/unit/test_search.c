@@ -583,10 +583,11 @@ static void normalized(fixture_t *f, const char *text, size_t len, char *out, si
 /* Every hit of q: the snippet is valid UTF-8 of about SILK_SNIPPET_CHARS characters, every
  * highlight lies inside it on character boundaries, and the highlighted text is one of
  * `words` (normalized; for Latin words compared by stem). Returns the highlights seen. */
-static size_t check_snippets(fixture_t *f, const char *q, const char *const *words, size_t nw)
+static size_t check_snippets_of(fixture_t *f, silk_searcher_t *s, const char *q,
+                                const char *const *words, size_t nw)
 {
     silk_status_t st;
-    const silk_result_t *r = search(f->s, q, ALL, 100, 0, &st);
+    const silk_result_t *r = search(s, q, ALL, 100, 0, &st);
     assert_int_equal(st, SILK_OK);
     assert_true(r->nhits > 0);
     size_t seen = 0;
@@ -612,6 +613,10 @@ static size_t check_snippets(fixture_t *f, const char *q, const char *const *wor
             if ((sn[a] & 0xC0) == 0x80 || (b < len && (sn[b] & 0xC0) == 0x80))
                 fail_msg("[%s] %s: highlight [%u,%u) splits a character", q, h->id, a, b);
             prev_end = b;
+            if (words == NULL) {
+                seen++;
+                continue;
+            }
             /* The highlighted text normalizes to a query word. */
             char joined[256], want[256];
             normalized(f, h->snippet + a, b - a, joined, sizeof joined);
@@ -627,6 +632,11 @@ static size_t check_snippets(fixture_t *f, const char *q, const char *const *wor
         }
     }
     return seen;
+}
+
+static size_t check_snippets(fixture_t *f, const char *q, const char *const *words, size_t nw)
+{
+    return check_snippets_of(f, f->s, q, words, nw);
 }
 
 static void test_snippets(void **state)
@@ -697,6 +707,61 @@ static void test_snippets(void **state)
                 strncasecmp(r->hits[i].snippet + r->hits[i].highlights[2 * k], "missile", 7) == 0);
 }
 
+/* Snippets of awkward texts (a JSONL corpus): longer than the scan bound, NUL bytes and
+ * line breaks, one huge word, only symbols, only Hangul, empty. */
+static void test_snippet_edge_cases(void **state)
+{
+    fixture_t *f = *state;
+    char corpus[400], index[400], path[500];
+    snprintf(corpus, sizeof corpus, "%s/edge", f->dir);
+    snprintf(index, sizeof index, "%s/edge-index", f->dir);
+    assert_int_equal(run("mkdir -p '%s'", corpus), 0);
+    snprintf(path, sizeof path, "%s/edge.jsonl", corpus);
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fprintf(fp, "{\"id\":\"long\",\"text\":\"");
+    for (int i = 0; i < 12000; i++)
+        fprintf(fp, "alpha ");
+    fprintf(fp, "zebraword omega\"}\n");
+    fprintf(fp, "{\"id\":\"nul\",\"text\":\"before\\u0000after zebraword\\nline two\\t"
+                "zebraword\"}\n");
+    fprintf(fp, "{\"id\":\"word\",\"text\":\"");
+    for (int i = 0; i < 400; i++)
+        fputc('x', fp);
+    fprintf(fp, " zebraword\"}\n");
+    fprintf(fp, "{\"id\":\"symbols\",\"text\":\"");
+    for (int i = 0; i < 300; i++)
+        fprintf(fp, "%%\u2192");
+    fprintf(fp, "\"}\n");
+    fprintf(fp, "{\"id\":\"hangul\",\"text\":\"");
+    for (int i = 0; i < 40; i++)
+        fprintf(fp, "조선민주주의인민공화국 ");
+    fprintf(fp, "\"}\n");
+    fprintf(fp, "{\"id\":\"empty\",\"text\":\"\"}\n");
+    fclose(fp);
+    assert_int_equal(
+        run("%s/silk-index --corpus '%s' --index '%s' --quiet", silk_bin(), corpus, index), 0);
+    silk_searcher_t *s = NULL;
+    assert_int_equal(silk_searcher_new(index, NULL, &s), SILK_OK);
+    silk_status_t st;
+    const silk_result_t *r = search(s, "kind:paragraph", ALL, 100, 0, &st);
+    assert_int_equal(st, SILK_OK);
+    assert_int_equal(r->nhits, 6);
+    check_snippets_of(f, s, "kind:paragraph", NULL, 0);
+    const char *zebra[] = {"zebraword"};
+    /* The long text's only match lies beyond the scan bound: its opening is shown. */
+    assert_int_equal(check_snippets_of(f, s, "zebraword", zebra, 1), 3);
+    const char *minju[] = {"민주"};
+    assert_true(check_snippets_of(f, s, "민주", minju, 1) >= 5);
+    r = search(s, "zebraword", ALL, 100, 0, &st);
+    for (size_t i = 0; i < r->nhits; i++) {
+        assert_null(strchr(r->hits[i].snippet, '\n'));
+        if (strcmp(r->hits[i].id, "edge#nul") == 0)
+            assert_non_null(strstr(r->hits[i].snippet, "after zebraword line two zebraword"));
+    }
+    silk_searcher_destroy(s);
+}
+
 /* The examples of docs/query-syntax.md's "finds" table. */
 static void test_doc_examples(void **state)
 {
@@ -746,6 +811,7 @@ int main(void)
         cmocka_unit_test(test_too_broad_and_missing),
         cmocka_unit_test(test_reopen),
         cmocka_unit_test(test_snippets),
+        cmocka_unit_test(test_snippet_edge_cases),
         cmocka_unit_test(test_doc_examples),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
