@@ -5,9 +5,10 @@
 # person runs the command, so process start-up is part of the figure; `/bin/true` is
 # measured too, as the floor that no command can beat on this machine.
 #
-#   bench/cli_latency.sh [--corpus DIR] [--runs N] [--out FILE] [--query Q]...
+#   bench/cli_latency.sh [--corpus DIR] [--index DIR] [--runs N] [--out FILE] [--query Q]...
 #
 # --query (repeatable) replaces the default queries, which suit the corpus article.
+# --index serves an index of the corpus built before (a large corpus takes minutes).
 # BIN (default bin) holds the silk programs. Uses hyperfine (-N, no shell in between) when
 # it is installed, else a bash loop timed with $EPOCHREALTIME. Prints a Markdown table of
 # medians (and p90) in milliseconds, and writes it to --out (default
@@ -18,13 +19,15 @@ corpus="$root/corpus"
 runs=200
 out="$root/bench/results/cli_latency.md"
 queries=()
+index=""
 while [ $# -gt 0 ]; do
     case "$1" in
     --corpus) corpus="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --query) queries+=("$2"); shift 2 ;;
-    -h | --help) sed -n '2,14p' "$0"; exit 0 ;;
+    --index) index="$(cd "$2" && pwd)"; shift 2 ;;
+    -h | --help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "cli_latency.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -50,14 +53,17 @@ cleanup() {
 trap cleanup EXIT
 
 echo "corpus: $corpus ($(du -sh "$corpus" | cut -f1)), $runs runs per command" >&2
-rc=0
-"$BIN/silk-index" --corpus "$corpus" --index "$work/index" >"$work/index.log" 2>&1 || rc=$?
-if [ "$rc" -ne 0 ] && [ "$rc" -ne 3 ]; then
-    cat "$work/index.log" >&2
-    exit 1
+if [ -z "$index" ]; then
+    index="$work/index"
+    rc=0
+    "$BIN/silk-index" --corpus "$corpus" --index "$index" >"$work/index.log" 2>&1 || rc=$?
+    if [ "$rc" -ne 0 ] && [ "$rc" -ne 3 ]; then
+        cat "$work/index.log" >&2
+        exit 1
+    fi
 fi
 sock="$work/silk.sock"
-"$BIN/silkd" --index "$work/index" --corpus "$corpus" --socket "$sock" 2>"$work/silkd.log" &
+"$BIN/silkd" --index "$index" --corpus "$corpus" --socket "$sock" 2>"$work/silkd.log" &
 silkd_pid=$!
 for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.1; done
 [ -S "$sock" ] || { cat "$work/silkd.log" >&2; exit 1; }
@@ -65,7 +71,7 @@ python3 bench/cli_fts5.py "$corpus" "$work/fts.db" >&2
 
 # quest reads silk's index directly (it is a Xapian database); it parses the query with
 # Xapian's QueryParser and prints the top 10 with their stored data.
-quest_db="$work/index"
+quest_db="$index"
 if ! quest -d "$quest_db" -m 1 iran >/dev/null 2>&1; then
     echo "cli_latency.sh: quest cannot open silk's index at $quest_db" >&2
     exit 1
