@@ -14,6 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -30,6 +33,7 @@
 
 typedef struct {
     char dir[256]; /* the test's temporary folder */
+    pid_t child;   /* a helper process to kill if the test fails early (0: none) */
 } fixture_t;
 
 static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
@@ -58,6 +62,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture_t *f = *state;
+    if (f->child > 0) {
+        kill(f->child, SIGKILL);
+        waitpid(f->child, NULL, 0);
+    }
     int rc = nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
     free(f);
     return rc;
@@ -727,6 +735,7 @@ static void test_two_writers(void **state)
         close(go[1]);
         _exit(waiting_writer(path, go[0], 0.25));
     }
+    ((fixture_t *)*state)->child = pid;
     close(go[0]);
 
     silk_wdb_t *w1 = wopen(path, 0);
@@ -754,6 +763,7 @@ static void test_two_writers(void **state)
     assert_int_equal(waitpid(pid, &status, WNOHANG), 0);
     silk_wdb_destroy(w1);
     assert_int_equal(waitpid(pid, &status, 0), pid);
+    ((fixture_t *)*state)->child = 0;
     assert_true(WIFEXITED(status));
     assert_int_equal(WEXITSTATUS(status), 0);
 }
@@ -1307,6 +1317,18 @@ static void test_stub_two_shards(void **state)
     assert_int_equal(changed, 1);
     assert_int_equal(doc_count(two), 2);
 
+    /* A folder holding a XAPIANDB stub is read as that stub. */
+    char sdir[512], sfile[600];
+    path_in(state, sdir, sizeof sdir, "stubdir");
+    assert_int_equal(mkdir(sdir, 0700), 0);
+    snprintf(sfile, sizeof sfile, "%s/XAPIANDB", sdir);
+    write_file(sfile, "auto ../shard1\nauto ../shard2\n");
+    silk_db_t *viadir = ropen(sdir);
+    assert_int_equal(doc_count(viadir), 5);
+    assert_int_equal(silk_db_revision(viadir, &rev), SILK_OK);
+    assert_int_equal(rev, 2 + 2);
+    silk_db_destroy(viadir);
+
     /* An empty stub is an error, as in Xapian. */
     write_file(stub, "# nothing\n");
     silk_db_t *none = NULL;
@@ -1383,6 +1405,20 @@ static int tool_exists(const char *name)
     return system(cmd) == 0;
 }
 
+/* A loopback TCP port that was free a moment ago. */
+static unsigned free_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = 0};
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    socklen_t len = sizeof sa;
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
+    close(fd);
+    return ntohs(sa.sin_port);
+}
+
 static void test_remote_shard(void **state)
 {
     char local[512], served[512], stub[512], text[768];
@@ -1401,13 +1437,14 @@ static void test_remote_shard(void **state)
     assert_int_equal(silk_wdb_commit(w), SILK_OK);
     silk_wdb_destroy(w);
 
-    /* Start xapian-tcpsrv on a free port (retry a few ports if one is taken). */
+    /* Start xapian-tcpsrv on a port the kernel just gave us (it may, rarely, be taken
+     * again before the server binds it: then the server exits and we try another). */
     pid_t pid = -1;
     unsigned port = 0;
     silk_db_t *db = NULL;
     silk_db_opts_t opts = {.remote_timeout_ms = 5000, .connect_timeout_ms = 1000};
     for (int attempt = 0; attempt < 5 && db == NULL; attempt++) {
-        port = 20000 + (unsigned)((getpid() * 7 + attempt * 131 + time(NULL)) % 30000);
+        port = free_port();
         char portstr[16];
         snprintf(portstr, sizeof portstr, "%u", port);
         pid = fork();
@@ -1422,6 +1459,7 @@ static void test_remote_shard(void **state)
                    "--one-shot", served, (char *)NULL);
             _exit(127);
         }
+        ((fixture_t *)*state)->child = pid;
         snprintf(text, sizeof text, "auto local\nremote 127.0.0.1:%u\n", port);
         write_file(stub, text);
         /* Wait for the server to listen. */
@@ -1435,6 +1473,7 @@ static void test_remote_shard(void **state)
             int status;
             if (waitpid(pid, &status, WNOHANG) == pid) {
                 pid = -1; /* port taken: try another */
+                ((fixture_t *)*state)->child = 0;
                 break;
             }
             struct timespec ts = {0, 100 * 1000000L};
@@ -1443,6 +1482,7 @@ static void test_remote_shard(void **state)
         if (db == NULL && pid > 0) {
             kill(pid, SIGTERM);
             waitpid(pid, NULL, 0);
+            ((fixture_t *)*state)->child = 0;
             pid = -1;
         }
     }
@@ -1465,6 +1505,7 @@ static void test_remote_shard(void **state)
     /* --one-shot: the server exits once our connection closes. */
     kill(pid, SIGTERM);
     waitpid(pid, NULL, 0);
+    ((fixture_t *)*state)->child = 0;
 
     /* Nobody listening: a network error with a message, quickly. */
     snprintf(text, sizeof text, "remote 127.0.0.1:%u\n", port);
