@@ -88,6 +88,8 @@ def latency(recs):
         rows = []
         mine = [r for r in recs if r["dataset"] == ds]
         for r in mine:
+            if r.get("qps") is None and r.get("peak_rss_mib") is not None:
+                continue
             rows.append([r["engine"], r.get("conns", "-"), fmt(r.get("qps"), 0),
                          fmt(r.get("p50_us"), 0), fmt(r.get("p90_us"), 0),
                          fmt(r.get("p99_us"), 0), fmt(r.get("p999_us"), 0),
@@ -109,6 +111,10 @@ def latency(recs):
             if f and s1 and f.get("p50_us") and s1.get("p50_us"):
                 ratios.append(["silkd p50 - %s p50" % floor, 1,
                                "%+.0f µs" % (s1["p50_us"] - f["p50_us"])])
+        for r in mine:
+            if r.get("qps") is None and r.get("peak_rss_mib") is not None:
+                ratios.append(["%s peak RSS" % r["engine"].replace("-rss", ""), "-",
+                               "%d MiB" % r["peak_rss_mib"]])
         if ratios:
             table("Ratios: %s" % ds, ["comparison", "conns", "value"], ratios)
 

@@ -4,7 +4,7 @@
 # builds everything first; BENCH_QUICK=1 is a smoke run of the same steps (< 2 minutes).
 #
 #   BUILD, BIN       where make put the objects / programs (default build, bin)
-#   BENCH_QUICK=1    small generated corpus (10 MB), 1 s load runs, fewer queries
+#   BENCH_QUICK=1    small generated corpus (2 MB), 0.5 s load runs, 500 KorQuAD questions
 #   BENCH_MB         size of the generated corpus in MB (default 200)
 #   BENCH_SECONDS    length of each load run (default 10)
 #   BENCH_ONLY       space-separated sections to run: relevance indexing latency extra
@@ -26,9 +26,9 @@ W="$DATA/work"
 REC="$W/records.jsonl"
 CORES="$(nproc)"
 if [ -n "$QUICK" ]; then
-    GEN_MB="${BENCH_MB:-10}" DUR="${BENCH_SECONDS:-1}" KQ_LIMIT=1000 GEN_Q=200
+    GEN_MB="${BENCH_MB:-2}" DUR="${BENCH_SECONDS:-0.5}" WARM=0.2 KQ_LIMIT=500 GEN_Q=200
 else
-    GEN_MB="${BENCH_MB:-200}" DUR="${BENCH_SECONDS:-10}" KQ_LIMIT=0 GEN_Q=1000
+    GEN_MB="${BENCH_MB:-200}" DUR="${BENCH_SECONDS:-10}" WARM=1 KQ_LIMIT=0 GEN_Q=1000
 fi
 ONLY="${BENCH_ONLY:-relevance indexing latency extra}"
 SPHINX_PORT=19306
@@ -92,9 +92,10 @@ timed() {
 
 have_silk() { [ -x "$BIN/silk-index" ] && [ -x "$BIN/silkd" ]; }
 
-# silk_index CORPUS_DIR INDEX_DIR: a silk-index run (full when INDEX_DIR is new).
+# silk_index CORPUS_DIR INDEX_DIR: a silk-index run (full when INDEX_DIR is new). Exit
+# status 3 means "indexed, with problems reported" (an invalid line, a skipped file).
 silk_index() {
-    "$BIN/silk-index" --corpus "$1" --index "$2"
+    "$BIN/silk-index" --corpus "$1" --index "$2" || [ $? -eq 3 ]
 }
 
 rm -rf "$W"
@@ -128,7 +129,7 @@ relevance_one() {
     have_silk || return 0
     # silk indexes the collection as a JSONL corpus (one document per line).
     mkdir -p "$W/$c.corpus"
-    ln -sf "$d/docs.jsonl" "$W/$c.corpus/docs.jsonl"
+    cp "$d/docs.jsonl" "$W/$c.corpus/docs.jsonl"
     if ! silk_index "$W/$c.corpus" "$W/$c.silk" >"$W/$c.silk-index.log" 2>&1; then
         note "silk-index failed on $c: $(tail -2 "$W/$c.silk-index.log" | tr '\n' ' ')"
         return 0
@@ -175,12 +176,18 @@ fi
 if want indexing; then
     if have_silk; then
         log "indexing: silk-index full build"
-        if timed "$GEN/t.silk" "$BIN/silk-index" --corpus "$GEN/corpus" --index "$GEN/silk.idx" >"$GEN/silk-full.log" 2>&1; then
+        timed "$GEN/t.silk" "$BIN/silk-index" --corpus "$GEN/corpus" --index "$GEN/silk.idx" \
+            --json >"$GEN/silk-full.log" 2>&1
+        rc=$?
+        if [ $rc -eq 0 ] || [ $rc -eq 3 ]; then
             index_row silk-index full "$GEN/t.silk" "$GEN/silk.idx" "$GEN_FILES"
             mutated=$(python3 bench/gen/gencorpus.py mutate "$GEN/corpus" --fraction 0.01 |
                 python3 -c 'import json,sys; print(json.load(sys.stdin)["changed"])')
             log "indexing: silk-index incremental ($mutated files changed)"
-            if timed "$GEN/t.silk-inc" "$BIN/silk-index" --corpus "$GEN/corpus" --index "$GEN/silk.idx" >"$GEN/silk-inc.log" 2>&1; then
+            timed "$GEN/t.silk-inc" "$BIN/silk-index" --corpus "$GEN/corpus" --index "$GEN/silk.idx" \
+                --json >"$GEN/silk-inc.log" 2>&1
+            rc=$?
+            if [ $rc -eq 0 ] || [ $rc -eq 3 ]; then
                 index_row silk-index "incremental (1%)" "$GEN/t.silk-inc" "$GEN/silk.idx" "$mutated"
             else
                 note "silk-index incremental run failed: $(tail -2 "$GEN/silk-inc.log" | tr '\n' ' ')"
@@ -199,38 +206,64 @@ if want indexing; then
 fi
 
 # ---- 3. query latency and throughput ----------------------------------------------------
-# lat_silk DATASET QUERIES MODE: loadgen against the running silkd at 1/8/64 connections,
-# then ping (the protocol floor).
+# mkmix QUERIES.tsv MODE OUT: the loadgen mix, one request line per query, with the same
+# word-only treatment as the relevance runs (bench/eval/silk_run.py).
+mkmix() {
+    python3 - "$1" "$2" "$3" <<'PY'
+import json, sys
+sys.path.insert(0, "bench/eval")
+from silk_run import as_words
+src, mode, out = sys.argv[1:4]
+with open(src, encoding="utf-8") as f, open(out, "w", encoding="utf-8") as o:
+    for line in f:
+        line = line.rstrip("\n")
+        if not line or line.startswith("#"):
+            continue
+        text = as_words(line.split("\t", 1)[-1])
+        if text:
+            o.write(json.dumps({"q": text, "mode": mode, "limit": 10}, ensure_ascii=False) + "\n")
+PY
+}
+# lat_silk DATASET MIX: loadgen against the running silkd at 1/8/64 connections (one
+# request in flight per connection, as the peers' generator), then ping at 8.
 lat_silk() {
-    local ds="$1" q="$2" mode="$3" c
+    local ds="$1" mix="$2" c
     [ -x "$BUILD/bench/loadgen" ] || { note "bench/loadgen not built: no silkd load figures"; return 0; }
     for c in 1 8 64; do
         rec "{\"section\":\"latency\",\"dataset\":\"$ds\",\"engine\":\"silkd\",\"conns\":$c}" \
-            "$(loadgen_run "$q" "$mode" "$c" search)"
+            "$(loadgen_run "$mix" "$c")"
     done
     rec "{\"section\":\"latency\",\"dataset\":\"$ds\",\"engine\":\"silkd-ping\",\"conns\":8}" \
-        "$(loadgen_run "$q" "$mode" 8 ping)"
+        "$(loadgen_run "$mix" 8 --ping)"
 }
-# loadgen_run QUERIES MODE CONNS search|ping: one loadgen run, JSON on stdout.
+# loadgen_run MIX CONNS [--ping]: one loadgen run, JSON on stdout (keys renamed to ours).
 loadgen_run() {
-    local extra=()
-    [ "$4" = ping ] && extra+=(--ping)
-    "$BUILD/bench/loadgen" --socket "$W/silk.sock" --queries "$1" --mode "$2" --conns "$3" \
-        --seconds "$DUR" --server-pid "$SILKD_PID" --json "${extra[@]}" 2>>"$W/loadgen.err" |
-        tail -n 1
+    local mix="$1" c="$2"
+    shift 2
+    "$BUILD/bench/loadgen" --socket "$W/silk.sock" --queries "$mix" --connections "$c" \
+        --depth 1 --duration "$DUR" --warmup "$WARM" --server-pid "$SILKD_PID" --json "$@" \
+        2>>"$W/loadgen.err" | tail -n 1 |
+        sed 's/"connections"/"conns"/; s/"server_cpu"/"cpu_server"/; s/"loadgen_cpu"/"cpu_client"/'
 }
-# lat_peers DATASET DOCS QUERIES OR(0/1)
+# lat_peers DATASET DOCS QUERIES OR(0/1) [FTS5_DB XAPIAN_DB]: the in-process floors (on the
+# given databases when the earlier sections built them, else on fresh ones) and the two
+# peer daemons.
 lat_peers() {
-    local ds="$1" docs="$2" q="$3" or="$4" c pid pids orflag=()
+    local ds="$1" docs="$2" q="$3" or="$4" fdb="${5:-}" xdb="${6:-}" c pid pids orflag=()
     [ "$or" = 1 ] && orflag=(--or)
     log "latency $ds: in-process floors"
-    "$BUILD/bench/fts5peer" index "$W/lat-$ds.fts5" "$docs" >/dev/null &&
-        rec "{\"section\":\"latency\",\"dataset\":\"$ds\",\"engine\":\"fts5-inproc\",\"conns\":1}" \
-            "$("$BUILD/bench/fts5peer" lat "$W/lat-$ds.fts5" "$q" "$DUR" 10)"
-    "$BUILD/bench/xapianpeer" index "$W/lat-$ds.xapian" "$docs" >/dev/null &&
-        rec "{\"section\":\"latency\",\"dataset\":\"$ds\",\"engine\":\"xapian-inproc\",\"conns\":1}" \
-            "$("$BUILD/bench/xapianpeer" lat "$W/lat-$ds.xapian" "$q" "$DUR" 10)"
-    rm -rf "$W/lat-$ds.fts5" "$W/lat-$ds.xapian"
+    if [ -z "$fdb" ] || [ ! -e "$fdb" ]; then
+        fdb="$W/lat-$ds.fts5"
+        "$BUILD/bench/fts5peer" index "$fdb" "$docs" >/dev/null
+    fi
+    if [ -z "$xdb" ] || [ ! -e "$xdb" ]; then
+        xdb="$W/lat-$ds.xapian"
+        "$BUILD/bench/xapianpeer" index "$xdb" "$docs" >/dev/null
+    fi
+    rec "{\"section\":\"latency\",\"dataset\":\"$ds\",\"engine\":\"fts5-inproc\",\"conns\":1}" \
+        "$("$BUILD/bench/fts5peer" lat "$fdb" "$q" "$DUR" 10)"
+    rec "{\"section\":\"latency\",\"dataset\":\"$ds\",\"engine\":\"xapian-inproc\",\"conns\":1}" \
+        "$("$BUILD/bench/xapianpeer" lat "$xdb" "$q" "$DUR" 10)"
     if command -v searchd >/dev/null; then
         log "latency $ds: Sphinx searchd"
         if pid=$(./bench/peers/sphinx.sh start "$W/sphinx" "$docs" "$SPHINX_PORT" 2>"$W/sphinx.err") && [ -n "$pid" ]; then
@@ -267,18 +300,9 @@ lat_peers() {
 if want latency; then
     # The corpus article with its query mix; Cranfield with its (long, OR) queries; the
     # generated corpus with short queries drawn from its own sentences.
-    ART_Q="bench/queries/article.txt"
     mkdir -p "$W/article"
     python3 bench/gen/gencorpus.py txt2jsonl corpus/*.txt "$W/article/docs.jsonl"
-    if [ -f "$ART_Q" ]; then
-        grep -v '^#' "$ART_Q" | grep -v '^$' >"$W/article/queries.txt"
-    else
-        note "no article query mix at $ART_Q: the article latency rows use titles of its sections"
-        python3 -c 'import json,sys
-for l in open(sys.argv[1]):
-    t = json.loads(l)["text"].split()
-    print(" ".join(t[:2]))' "$W/article/docs.jsonl" >"$W/article/queries.txt"
-    fi
+    grep -v '^#' bench/queries/article.txt | grep -v '^$' >"$W/article/queries.txt"
     for ds in article cranfield generated; do
         case "$ds" in
         article) docs="$W/article/docs.jsonl" q="$W/article/queries.txt" mode=all or=0 corpus="$ROOT/corpus" ;;
@@ -290,37 +314,54 @@ for l in open(sys.argv[1]):
             [ "$ds" = generated ] && [ -d "$GEN/silk.idx" ] && idx="$GEN/silk.idx"
             [ "$ds" = cranfield ] && [ -d "$W/cranfield.silk" ] && idx="$W/cranfield.silk"
             if [ ! -e "$idx" ]; then
-                mkdir -p "$W/cranfield.corpus" && ln -sf "$EVAL/cranfield/docs.jsonl" "$W/cranfield.corpus/docs.jsonl"
+                mkdir -p "$W/cranfield.corpus" && cp "$EVAL/cranfield/docs.jsonl" "$W/cranfield.corpus/docs.jsonl"
                 silk_index "$corpus" "$idx" >"$W/lat-$ds.index.log" 2>&1 ||
                     note "silk-index failed on $ds: $(tail -2 "$W/lat-$ds.index.log" | tr '\n' ' ')"
             fi
             if start_silkd "$idx"; then
                 log "latency $ds: silkd"
-                lat_silk "$ds" "$q" "$mode"
+                mkmix "$q" "$mode" "$W/$ds.mix"
+                lat_silk "$ds" "$W/$ds.mix"
                 rss=$(awk '/VmHWM/ {print $2}' "/proc/$SILKD_PID/status" 2>/dev/null)
                 rec "{\"section\":\"latency\",\"dataset\":\"$ds\",\"engine\":\"silkd-rss\",\"peak_rss_mib\":$(( ${rss:-0} / 1024 ))}"
                 stop_silkd
             fi
         fi
-        lat_peers "$ds" "$docs" "$q" "$or"
+        case "$ds" in
+        cranfield) lat_peers "$ds" "$docs" "$q" "$or" "$W/cranfield.fts5" "$W/cranfield.xapian" ;;
+        generated) lat_peers "$ds" "$docs" "$q" "$or" "$GEN/fts5.db" "$GEN/xapian.db" ;;
+        *) lat_peers "$ds" "$docs" "$q" "$or" ;;
+        esac
     done
 fi
 
 # ---- 4. the other parts' benchmarks ------------------------------------------------------
 EXTRA_LOGS=()
+# extra_target NAME TARGET [MAKE ARGS...]: runs another part's benchmark target, its output
+# kept verbatim in the report.
+extra_target() {
+    local name="$1" t="$2"
+    shift 2
+    if "$MAKE" -n "$t" BUILD="$BUILD" BIN="$BIN" >/dev/null 2>&1; then
+        log "$name"
+        BENCH_QUICK="${QUICK:+1}" "$MAKE" --no-print-directory "$t" BUILD="$BUILD" BIN="$BIN" "$@" \
+            >"$W/$name.log" 2>&1 || echo "($t exited with an error)" >>"$W/$name.log"
+        EXTRA_LOGS+=("$W/$name.log")
+    else
+        note "make $t does not exist yet: not run"
+    fi
+}
 if want extra; then
-    for t in bench-tokenizer bench-search bench-cli bench-shards; do
-        if "$MAKE" -n "$t" BUILD="$BUILD" BIN="$BIN" >/dev/null 2>&1; then
-            log "$t"
-            args=()
-            [ -n "$QUICK" ] && [ "$t" = bench-cli ] && args+=(CLI_RUNS=30)
-            BENCH_QUICK="${QUICK:+1}" "$MAKE" --no-print-directory "$t" BUILD="$BUILD" BIN="$BIN" \
-                "${args[@]}" >"$W/$t.log" 2>&1 || echo "($t exited with an error)" >>"$W/$t.log"
-            EXTRA_LOGS+=("$W/$t.log")
-        else
-            note "make $t does not exist yet: not run"
-        fi
-    done
+    extra_target bench-tokenizer bench-tokenizer
+    extra_target bench-search bench-search
+    if [ -n "$QUICK" ]; then
+        extra_target bench-cli bench-cli CLI_RUNS=10
+    else
+        extra_target bench-cli bench-cli
+        # The same on the large generated corpus (issue 7 asks for both).
+        [ -d "$GEN/corpus" ] && extra_target bench-cli-generated bench-cli CLI_CORPUS="$GEN/corpus"
+    fi
+    extra_target bench-shards bench-shards
 fi
 
 python3 bench/report.py "$REC" bench/results/latest.json "${EXTRA_LOGS[@]}"
