@@ -64,6 +64,38 @@ check(r["ok"] and any(h["id"].endswith("#p1") for h in r["hits"]),
 check(c.call({"op": "stats"})["index"] == "ready", "stats: ready")
 EOF
 
+# ---- silk-index --full switches the database underneath: picked up, no errors meanwhile ----
+PYTHONPATH="$SILK_ROOT/tests/e2e" python3 - "$sock" "$T/corpus" "$SILK_BIN/silk-index" "$T/index" <<'EOF' || fail "--full switch"
+import os, subprocess, sys, threading
+from daemon_client import Client, check, wait_until
+sock, corpus, indexer, index = sys.argv[1:5]
+c = Client(sock)
+docs = c.call({"op": "stats"})["docs"]
+with open(os.path.join(corpus, "extra.txt"), "w", encoding="utf-8") as f:
+    f.write("Extra article\nA paragraph about the glorbnax accord.\n")
+errors, answers, stop = [], [0], threading.Event()
+def loop():
+    cl = Client(sock)
+    while not stop.is_set():
+        r = cl.call({"q": "iran OR glorbnax", "limit": 3})
+        answers[0] += 1
+        if not r["ok"]:
+            errors.append(r)
+ts = [threading.Thread(target=loop) for _ in range(2)]
+for t in ts:
+    t.start()
+rc = subprocess.run([indexer, "--corpus", corpus, "--index", index, "--full", "--quiet"]).returncode
+try:
+    check(rc in (0, 3), "silk-index --full by hand: exit %d" % rc)
+    wait_until(lambda: c.call({"q": "glorbnax"})["total"] == 1, 10, "the --full index to be served")
+finally:
+    stop.set()
+    for t in ts:
+        t.join()
+check(not errors, "no errors across the --full switch (%d answers) %s" % (answers[0], errors[:1]))
+check(c.call({"op": "stats"})["docs"] > docs, "stats: the new document count")
+EOF
+
 kill -HUP $pid
 sleep 0.3
 grep -q "SIGHUP" "$T/silkd.log" || fail "SIGHUP not logged"
