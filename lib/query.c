@@ -1336,14 +1336,29 @@ static silk_status_t combine(qlist_t *l, silk_op_t op, unsigned window, silk_que
     return st;
 }
 
+#define TERMBUF (SILK_TERM_MAX * 4 + 8) /* a prefix and a term or a filter value */
+
+/* prefix + term into buf (TERMBUF bytes, cut if ever longer); returns the length. This is
+ * on every query's path, so no printf. */
+static size_t cat(char *buf, const char *prefix, const char *term)
+{
+    size_t a = strlen(prefix), b = strlen(term);
+    if (a > TERMBUF - 1)
+        a = TERMBUF - 1;
+    if (b > TERMBUF - 1 - a)
+        b = TERMBUF - 1 - a;
+    memcpy(buf, prefix, a);
+    memcpy(buf + a, term, b);
+    buf[a + b] = '\0';
+    return a + b;
+}
+
 /* A term query for prefix + term. */
 static silk_status_t tq(const char *prefix, const char *term, silk_query_t **out)
 {
-    char buf[SILK_TERM_MAX * 4 + 8];
-    int n = snprintf(buf, sizeof buf, "%s%s", prefix, term);
-    if (n < 0 || (size_t)n >= sizeof buf)
-        n = (int)sizeof buf - 1;
-    return silk_query_term(buf, (size_t)n, 1, 0, out);
+    char buf[TERMBUF];
+    size_t n = cat(buf, prefix, term);
+    return silk_query_term(buf, n, 1, 0, out);
 }
 
 static silk_status_t scaled(silk_query_t *q, double f, silk_query_t **out)
@@ -1514,11 +1529,10 @@ static silk_status_t word_body(builder_t *b, const silk_qnode_t *n, int id, silk
 /* A word searched in one field (title or section): prefixed stem or exact term. */
 static silk_status_t word_field(const silk_qnode_t *n, silk_qfield_t f, silk_query_t **out)
 {
-    char pre[8];
-    if (n->stem != NULL) {
-        snprintf(pre, sizeof pre, "Z%s", field_prefix(f));
-        return tq(pre, n->stem, out);
-    }
+    if (n->stem != NULL)
+        return tq(f == SILK_QF_TITLE ? SILK_PREFIX_STEM SILK_PREFIX_TITLE
+                                     : SILK_PREFIX_STEM SILK_PREFIX_SECTION,
+                  n->stem, out);
     return tq(field_prefix(f), n->term, out);
 }
 
@@ -1528,11 +1542,9 @@ static silk_status_t phrase_q(const char *prefix, char *const *terms, size_t n, 
     silk_status_t st = SILK_OK;
     for (size_t i = 0; i < n && st == SILK_OK; i++) {
         silk_query_t *q = NULL;
-        char buf[SILK_TERM_MAX * 4 + 8];
-        int k = snprintf(buf, sizeof buf, "%s%s", prefix, terms[i]);
-        if (k < 0 || (size_t)k >= sizeof buf)
-            k = (int)sizeof buf - 1;
-        if ((st = silk_query_term(buf, (size_t)k, 1, (uint32_t)(i + 1), &q)) == SILK_OK)
+        char buf[TERMBUF];
+        size_t k = cat(buf, prefix, terms[i]);
+        if ((st = silk_query_term(buf, k, 1, (uint32_t)(i + 1), &q)) == SILK_OK)
             st = ql_push(&l, q);
     }
     if (st != SILK_OK) {
@@ -1550,8 +1562,9 @@ static silk_status_t build_phrase(builder_t *b, const silk_qnode_t *n, int id, s
     silk_query_t *body = NULL, *title = NULL, *section = NULL;
     if ((st = phrase_q("", n->terms, n->nterms, &body)) != SILK_OK)
         return st;
-    if ((st = phrase_q(SILK_PREFIX_TITLE, n->terms, n->nterms, &title)) != SILK_OK ||
-        (st = phrase_q(SILK_PREFIX_SECTION, n->terms, n->nterms, &section)) != SILK_OK) {
+    if (b->keyword &&
+        ((st = phrase_q(SILK_PREFIX_TITLE, n->terms, n->nterms, &title)) != SILK_OK ||
+         (st = phrase_q(SILK_PREFIX_SECTION, n->terms, n->nterms, &section)) != SILK_OK)) {
         silk_query_destroy(body);
         silk_query_destroy(title);
         return st;
@@ -1574,6 +1587,10 @@ static silk_status_t build_word(builder_t *b, const silk_qnode_t *n, silk_query_
     silk_query_t *body = NULL, *title = NULL, *section = NULL;
     if ((st = word_body(b, n, new_id(b), &body)) != SILK_OK)
         return st;
+    if (!b->keyword) {
+        *out = body;
+        return SILK_OK;
+    }
     if ((st = word_field(n, SILK_QF_TITLE, &title)) != SILK_OK ||
         (st = word_field(n, SILK_QF_SECTION, &section)) != SILK_OK) {
         silk_query_destroy(body);
@@ -1781,7 +1798,7 @@ static silk_status_t build_synonym_group(builder_t *b, silk_qnode_t *const *kids
     }
     if ((st = combine(&l, SILK_OP_SYNONYM, 0, &q)) != SILK_OK)
         return st;
-    if (k > 1) {
+    if (k > 1 || !b->keyword) {
         *out = q;
         return SILK_OK;
     }
