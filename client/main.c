@@ -37,6 +37,7 @@ enum {
 
 /* Bounds of the client's own buffers and waits. */
 #define MAX_QUERY_BYTES    65536                /* a batch line longer than this is refused */
+#define MAX_REQUEST_BYTES  65536                /* silkd's default line limit (--max-line) */
 #define MAX_RESPONSE_BYTES (256u * 1024 * 1024) /* one answer line; more is a protocol error */
 #define WINDOW_REQUESTS    32                   /* pipelined requests in flight at most */
 #define WINDOW_BYTES       (128 * 1024)         /* request bytes in flight at most */
@@ -457,6 +458,15 @@ static bool submit(run_t *r, const char *q, size_t qlen, long line, char *local_
     char *req = encode_request(r->opt, p->id, p->query, p->query ? qlen : 0);
     if (!req) {
         p->local_err = strdup("out of memory");
+        return true;
+    }
+    if (strlen(req) > MAX_REQUEST_BYTES) {
+        /* silkd answers a longer line with too_large and closes the connection, which
+         * would cost the answers to every other query of a batch. */
+        free(req);
+        if (asprintf(&p->local_err, "query too long (silkd reads lines up to %d bytes)",
+                     MAX_REQUEST_BYTES) < 0)
+            p->local_err = strdup("query too long");
         return true;
     }
     p->bytes = strlen(req);

@@ -185,6 +185,18 @@ for i, r in enumerate(rows):
 ' >"$T/got" || fail "300 pipelined queries"
 assert_eq "$(cat "$T/got")" "$(cat "$T/expect")" "300 pipelined queries: same answers as one by one, in order"
 
+# Queries longer than silkd's line limit are refused by the client, and in a batch only
+# that line fails: the connection (and the other answers) survive.
+long="$(head -c 70000 /dev/zero | tr '\0' 'a')"
+st silk "$long"
+assert_eq "$rc" 2 "overlong query: exit 2"
+assert_contains "$err" "too long" "overlong query: said so"
+printf 'missile\n%s\nkorea\n' "$long" >"$T/longbatch"
+st silk --json <"$T/longbatch"
+assert_eq "$rc" 2 "batch with an overlong line: exit 2"
+assert_eq "$(wc -l <"$T/out")" 2 "batch with an overlong line: the other two answered"
+assert_contains "$err" "line 2: query " "batch with an overlong line: names it"
+
 # ---- ping, stats, reindex ------------------------------------------------------------------
 st silk --ping
 assert_eq "$rc" 0 "--ping: exit 0"
