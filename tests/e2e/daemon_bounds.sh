@@ -112,6 +112,21 @@ c.close()
 rss = rss_kib(pid)
 check(rss - base_rss < 32 * 1024, "RSS bounded: %d KiB -> %d KiB" % (base_rss, rss))
 
+# ---- backpressure: 3000 pipelined requests to a client that reads late ------------------
+c = Client(sock, timeout=30)
+batch = "".join(json.dumps({"id": i, "q": queries[i % len(queries)], "limit": 5}) + "\n"
+                for i in range(3000)).encode()
+sender = threading.Thread(target=lambda: c.sock.sendall(batch))
+sender.start()
+time.sleep(1.0)  # the daemon pauses reading once 64 answers wait for this client
+for i in range(3000):
+    r = c.read()
+    want = expected[queries[i % len(queries)]]
+    assert r["id"] == i and r["ok"] == want["ok"], (i, r)
+sender.join()
+check(True, "3000 pipelined requests to a late reader: all answered in order")
+c.close()
+
 # ---- clients that vanish mid-request ------------------------------------------------------
 for k in range(20):
     c = Client(sock)
