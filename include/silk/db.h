@@ -1,7 +1,7 @@
 /* silk — the C face over Xapian.
  *
- * lib/xapian.cc is the only file that includes <xapian.h>; it implements this header and
- * lets no exception cross into C. Handles are opaque. Functions that can fail return a
+ * lib/xapian.cc is the only file that includes the Xapian C++ header; it implements this
+ * header and lets no exception cross into C. Handles are opaque. Functions that can fail return a
  * silk_status_t; the message of the last failure is kept on the handle that failed
  * (silk_db_error(), silk_wdb_error()). Constructors that have no handle yet hand the
  * message back through a `char **msg` argument (malloc'd, the caller frees it; may be NULL
