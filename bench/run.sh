@@ -110,7 +110,7 @@ EVAL="$DATA/eval"
 python3 bench/eval/convert.py "$SHARED" "$EVAL" >"$W/convert.log" || { cat "$W/convert.log"; exit 1; }
 relevance_one() {
     local c="$1" d="$EVAL/$1" q="$EVAL/$1/queries.tsv" r
-    if [ -n "$QUICK" ] && [ "$KQ_LIMIT" -gt 0 ]; then
+    if [ -n "$QUICK" ] && [ "$c" = korquad ]; then
         head -n "$KQ_LIMIT" "$EVAL/$c/queries.tsv" >"$W/$c.queries.tsv"
         q="$W/$c.queries.tsv"
     fi
