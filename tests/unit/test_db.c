@@ -824,6 +824,50 @@ static void test_open_missing(void **state)
     silk_stemmer_destroy(NULL);
 }
 
+/* A damaged table gives SILK_ERR_CORRUPT (at open or at the first read), with a message. */
+static void test_corrupt(void **state)
+{
+    char path[512], table[600];
+    path_in(state, path, sizeof path, "db");
+    silk_wdb_t *w = wopen(path, 0);
+    char id[32];
+    for (int i = 0; i < 200; i++) {
+        snprintf(id, sizeof id, "c#%d", i);
+        put(w, id, "word in a document", 0);
+    }
+    assert_int_equal(silk_wdb_commit(w), SILK_OK);
+    silk_wdb_destroy(w);
+    /* Overwrite every block of the postlist table with junk. */
+    snprintf(table, sizeof table, "%s/postlist.glass", path);
+    struct stat sb;
+    assert_int_equal(stat(table, &sb), 0);
+    assert_true(sb.st_size > 0);
+    FILE *f = fopen(table, "r+");
+    assert_non_null(f);
+    for (off_t i = 0; i < sb.st_size; i++)
+        fputc(0x5a, f);
+    assert_int_equal(fclose(f), 0);
+
+    silk_db_t *db = NULL;
+    char *msg = NULL;
+    silk_status_t st = silk_db_open(path, NULL, &db, &msg);
+    if (st == SILK_OK) {
+        silk_query_t *q = term("word");
+        silk_mset_t *m = NULL;
+        st = silk_db_search(db, q, NULL, &m);
+        assert_null(m);
+        assert_true(strlen(silk_db_error(db)) > 0);
+        silk_query_destroy(q);
+        silk_db_destroy(db);
+    } else {
+        assert_null(db);
+        assert_non_null(msg);
+        assert_non_null(strstr(msg, "Corrupt"));
+    }
+    free(msg);
+    assert_int_equal(st, SILK_ERR_CORRUPT);
+}
+
 static void test_invalid_query_arguments(void **state)
 {
     (void)state;
@@ -1651,6 +1695,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_modified_under_reader, setup, teardown),
         cmocka_unit_test_setup_teardown(test_two_writers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_missing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_corrupt, setup, teardown),
         cmocka_unit_test(test_invalid_query_arguments),
         cmocka_unit_test_setup_teardown(test_invalid_arguments_on_handles, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wildcard, setup, teardown),
