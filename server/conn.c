@@ -387,7 +387,7 @@ static void on_timer(uv_timer_t *timer)
         uv_timer_start(&c->timer, on_timer, left, 0);
         return;
     }
-    silkd_log(SILKD_LOG_INFO, "closing a connection idle for %llu ms",
+    silkd_log(SILKD_LOG_DEBUG, "closing a connection idle for %llu ms",
               (unsigned long long)(now - c->last_active));
     silkd_conn_close(c);
 }
