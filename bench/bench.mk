@@ -43,16 +43,18 @@ $(BUILD)/bench/peerload: $(BUILD)/bench/peers/peerload.o
 	$(CC) $(SILK_LDFLAGS) -o $@ $^ -lpthread -lm
 
 BENCH_TOOLS = $(BUILD)/bench/score $(BUILD)/bench/fts5peer $(BUILD)/bench/xapianpeer \
-	$(BUILD)/bench/peerload
+	$(BUILD)/bench/peerload $(BUILD)/bench/tune $(LOADGEN)
 
 bench-deps:
 	@./scripts/install-deps.sh --bench
 
 bench-build: $(PROGRAMS) $(BENCH_TOOLS)
 
-bench: deps bench-deps
+# The benchmark-only packages are installed after the others (one apt at a time).
+bench: deps
+	@./scripts/install-deps.sh --bench
 	@$(MAKE) --no-print-directory bench-build
-	@BUILD=$(BUILD) BIN=$(BIN) MAKE="$(MAKE)" ./bench/run.sh
+	@BUILD=$(BUILD) BIN=$(BIN) ./bench/run.sh
 
 # The tuning sweep runs queries through the real search library, in process.
 $(BUILD)/bench/tune: $(BUILD)/bench/eval/tune.o $(BENCH_SCORE_OBJ) $(BUILD)/bench/peers/peerutil.o \
