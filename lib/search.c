@@ -64,6 +64,7 @@ struct silk_searcher {
 
     docent_t *cache;      /* CACHE_SLOTS entries, or NULL without a cache */
     size_t cache_bytes;   /* bytes charged */
+    size_t hand;          /* the clock hand of eviction, a slot index */
     docent_t scratch;     /* the document at hand when it is not cached */
     synset_t syn;         /* synonym keys */
     int have_terms;       /* stats_terms is valid for this revision */
@@ -324,12 +325,32 @@ static silk_status_t docent_tokenize(silk_searcher_t *s, docent_t *e)
     silk_status_t st = silk_tokenize(s->tok, e->text, n, 1, tok_cb, &r, NULL);
     if (st != SILK_OK || r.oom)
         return fail(s, SILK_ERR_NOMEM, -1, "out of memory");
-    for (size_t i = 0; i < e->ntoks; i++)
+    /* The arrays grew by doubling; a cached document keeps only what it uses. */
+    size_t nt = e->ntoks;
+    if (nt > 0 && nt < s->tok_cap) {
+        void *p;
+        if ((p = realloc(e->toks, nt * sizeof *e->toks)) != NULL)
+            e->toks = p;
+        if ((p = realloc(e->tstart, nt * sizeof(uint32_t))) != NULL)
+            e->tstart = p;
+        if ((p = realloc(e->tend, nt * sizeof(uint32_t))) != NULL)
+            e->tend = p;
+        if ((p = realloc(e->cstart, nt * sizeof(uint32_t))) != NULL)
+            e->cstart = p;
+        if ((p = realloc(e->cend, nt * sizeof(uint32_t))) != NULL)
+            e->cend = p;
+    }
+    if (s->terms_len > 0 && s->terms_len < s->terms_cap) {
+        char *p = realloc(e->terms, s->terms_len);
+        if (p != NULL)
+            e->terms = p;
+    }
+    for (size_t i = 0; i < nt; i++)
         e->toks[i].term = e->terms + (uintptr_t)e->toks[i].term;
     e->scan_len = n;
     e->scan_chars = r.chars + count_chars(e->text + r.last, n - r.last);
     e->tokenized = 1;
-    e->bytes += s->tok_cap * (sizeof(silk_qtok_t) + 4 * sizeof(uint32_t)) + s->terms_cap;
+    e->bytes += nt * (sizeof(silk_qtok_t) + 4 * sizeof(uint32_t)) + s->terms_len;
     return SILK_OK;
 }
 
@@ -375,18 +396,24 @@ static silk_status_t doc_get(silk_searcher_t *s, silk_mset_t *m, size_t i, int t
         if (e != &s->scratch)
             s->cache_bytes += e->bytes - before;
     }
-    if (e != &s->scratch && s->cache_bytes > (size_t)s->opts.doc_cache_bytes) {
-        /* Over budget: start afresh, keeping only this document (moved to scratch when it
-         * alone is over the budget). */
-        docent_t keep = *e;
+    size_t budget = (size_t)s->opts.doc_cache_bytes;
+    if (e != &s->scratch && e->bytes > budget) {
+        /* Alone over the budget: served from scratch, not cached. */
+        s->cache_bytes -= e->bytes;
+        docent_clear(&s->scratch);
+        s->scratch = *e;
         memset(e, 0, sizeof *e);
-        cache_clear(s);
-        if (keep.bytes <= (size_t)s->opts.doc_cache_bytes) {
-            *e = keep;
-            s->cache_bytes = keep.bytes;
-        } else {
-            s->scratch = keep;
-            e = &s->scratch;
+        e = &s->scratch;
+    } else if (e != &s->scratch) {
+        /* Over budget: a clock hand frees other documents until this one fits. */
+        size_t self = (size_t)(e - s->cache);
+        while (s->cache_bytes > budget) {
+            s->hand = (s->hand + 1) % CACHE_SLOTS;
+            docent_t *v = &s->cache[s->hand];
+            if (s->hand == self || v->docid == 0)
+                continue;
+            s->cache_bytes -= v->bytes;
+            docent_clear(v);
         }
     }
     *out = e;

@@ -39,7 +39,7 @@ extern "C" {
  * Zaragoza; the benchmark issue tunes them on ../shared/data/cranfield. */
 #define SILK_BM25_K1_DEFAULT         1.2
 #define SILK_BM25_B_DEFAULT          0.75
-#define SILK_DOC_CACHE_BYTES_DEFAULT (16L << 20) /* parsed, tokenized documents per searcher */
+#define SILK_DOC_CACHE_BYTES_DEFAULT (32L << 20) /* parsed, tokenized documents per searcher */
 
 typedef struct silk_searcher silk_searcher_t;
 

@@ -762,6 +762,51 @@ static void test_snippet_edge_cases(void **state)
     silk_searcher_destroy(s);
 }
 
+/* The document cache changes nothing but speed: a searcher whose cache holds a handful of
+ * documents (evicting all the time) and one without a cache give the same hits, snippets
+ * and highlights as the default one. */
+static void test_cache_transparent(void **state)
+{
+    fixture_t *f = *state;
+    silk_searcher_opts_t tiny = {.doc_cache_bytes = 8 * 1024}, none = {.doc_cache_bytes = -1};
+    silk_searcher_t *a = NULL, *b = NULL;
+    assert_int_equal(silk_searcher_new(f->index, &tiny, &a), SILK_OK);
+    assert_int_equal(silk_searcher_new(f->index, &none, &b), SILK_OK);
+    static const char *qs[] = {"iran",          "weapons",        "north korea", "kind:reference",
+                               "조선",          "balazs",         "nucl*",       "dprk",
+                               "iran OR syria", "year:2010..2016"};
+    for (int round = 0; round < 3; round++) {
+        for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++) {
+            silk_status_t st;
+            const silk_result_t *rs[3];
+            silk_searcher_t *ss[3] = {f->s, a, b};
+            char *snap[3];
+            for (int k = 0; k < 3; k++) {
+                rs[k] = search(ss[k], qs[i], ALL, 50, 0, &st);
+                assert_int_equal(st, SILK_OK);
+                /* Flatten the result: it lives only until the next search on ss[k]. */
+                size_t cap = 1 << 16, len = 0;
+                snap[k] = malloc(cap);
+                for (size_t h = 0; h < rs[k]->nhits; h++) {
+                    const silk_hit_t *x = &rs[k]->hits[h];
+                    len += (size_t)snprintf(snap[k] + len, cap - len, "%s|%s|%.6f|", x->id,
+                                            x->snippet, x->score);
+                    for (size_t j = 0; j < x->nhighlights && len < cap; j++)
+                        len += (size_t)snprintf(snap[k] + len, cap - len, "%u-%u,",
+                                                x->highlights[2 * j], x->highlights[2 * j + 1]);
+                    assert_true(len < cap);
+                }
+            }
+            assert_string_equal(snap[0], snap[1]);
+            assert_string_equal(snap[0], snap[2]);
+            for (int k = 0; k < 3; k++)
+                free(snap[k]);
+        }
+    }
+    silk_searcher_destroy(a);
+    silk_searcher_destroy(b);
+}
+
 /* The examples of docs/query-syntax.md's "finds" table. */
 static void test_doc_examples(void **state)
 {
@@ -812,6 +857,7 @@ int main(void)
         cmocka_unit_test(test_reopen),
         cmocka_unit_test(test_snippets),
         cmocka_unit_test(test_snippet_edge_cases),
+        cmocka_unit_test(test_cache_transparent),
         cmocka_unit_test(test_doc_examples),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
