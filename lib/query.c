@@ -1336,17 +1336,15 @@ static silk_status_t combine(qlist_t *l, silk_op_t op, unsigned window, silk_que
     return st;
 }
 
-#define TERMBUF (SILK_TERM_MAX * 4 + 8) /* a prefix and a term or a filter value */
-
-/* prefix + term into buf (TERMBUF bytes, cut if ever longer); returns the length. This is
+/* prefix + term into buf (SILK_QTERM_BUF bytes, cut if ever longer); returns the length. This is
  * on every query's path, so no printf. */
 static size_t cat(char *buf, const char *prefix, const char *term)
 {
     size_t a = strlen(prefix), b = strlen(term);
-    if (a > TERMBUF - 1)
-        a = TERMBUF - 1;
-    if (b > TERMBUF - 1 - a)
-        b = TERMBUF - 1 - a;
+    if (a > SILK_QTERM_BUF - 1)
+        a = SILK_QTERM_BUF - 1;
+    if (b > SILK_QTERM_BUF - 1 - a)
+        b = SILK_QTERM_BUF - 1 - a;
     memcpy(buf, prefix, a);
     memcpy(buf + a, term, b);
     buf[a + b] = '\0';
@@ -1356,7 +1354,7 @@ static size_t cat(char *buf, const char *prefix, const char *term)
 /* A term query for prefix + term. */
 static silk_status_t tq(const char *prefix, const char *term, silk_query_t **out)
 {
-    char buf[TERMBUF];
+    char buf[SILK_QTERM_BUF];
     size_t n = cat(buf, prefix, term);
     return silk_query_term(buf, n, 1, 0, out);
 }
@@ -1492,6 +1490,44 @@ static int is_lone_cjk(const silk_qnode_t *n)
     return strlen(n->term) == l;
 }
 
+/* Whether a term is written in the Arabic script (U+0600–U+06FF: Persian, Arabic). */
+static int is_arabic_script(const char *t)
+{
+    unsigned char c = (unsigned char)t[0];
+    return c >= 0xD8 && c <= 0xDB;
+}
+
+/* Persian suffixes, normalized as the tokenizer does (Farsi yeh, ZWNJ joined away). */
+static const char *const fa_suffixes[SILK_FA_SUFFIXES] = {
+    "\xdb\x8c",                         /* ی  ezafe, indefinite */
+    "\xd8\xa7\xdb\x8c",                 /* ای */
+    "\xd9\x87\xd8\xa7",                 /* ها plural */
+    "\xd9\x87\xd8\xa7\xdb\x8c",         /* های */
+    "\xd9\x87\xd8\xa7\xdb\x8c\xdb\x8c", /* هایی */
+    "\xd8\xa7\xd9\x86",                 /* ان plural */
+    "\xdb\x8c\xdb\x8c",                 /* یی */
+    "\xd8\xa7\xd8\xaa",                 /* ات plural */
+};
+
+silk_status_t silk_qword_variants(silk_db_t *db, const char *term,
+                                  char out[SILK_FA_SUFFIXES + 1][SILK_QTERM_BUF], size_t *n)
+{
+    *n = 0;
+    cat(out[(*n)++], "", term);
+    if (!is_arabic_script(term))
+        return SILK_OK;
+    for (size_t i = 0; i < SILK_FA_SUFFIXES; i++) {
+        uint64_t freq = 0;
+        cat(out[*n], term, fa_suffixes[i]);
+        silk_status_t st = silk_db_term_freq(db, out[*n], &freq);
+        if (st != SILK_OK)
+            return st;
+        if (freq > 0)
+            (*n)++;
+    }
+    return SILK_OK;
+}
+
 /* The body query of one word (no synonyms): its stem, or its exact term when it has no
  * stem or was quoted; a lone CJK character also matches the bigrams it starts. `id` is the
  * highlight id (-1: none). */
@@ -1520,6 +1556,28 @@ static silk_status_t word_body(builder_t *b, const silk_qnode_t *n, int id, silk
             st = SILK_ERR_NOMEM;
         return st;
     }
+    if (b->db != NULL && !n->quoted && is_arabic_script(n->term)) {
+        /* Persian writes the ezafe, the plural and the indefinite article as suffixes
+         * (کره → کرهی, کره‌ای, کره‌ها): the word matches its indexed suffixed forms too.
+         */
+        char variants[SILK_FA_SUFFIXES + 1][SILK_QTERM_BUF];
+        size_t nv = 0;
+        if ((st = silk_qword_variants(b->db, n->term, variants, &nv)) != SILK_OK)
+            return st;
+        qlist_t l = {0};
+        for (size_t i = 0; i < nv && st == SILK_OK; i++) {
+            silk_query_t *q = NULL;
+            if ((st = tq("", variants[i], &q)) == SILK_OK)
+                st = ql_push(&l, q);
+            if (st == SILK_OK && id >= 0 && qmatch_str(m, M_TERM, id, variants[i]) != 0)
+                st = SILK_ERR_NOMEM;
+        }
+        if (st != SILK_OK) {
+            ql_free(&l);
+            return st;
+        }
+        return combine(&l, SILK_OP_SYNONYM, 0, out);
+    }
     st = tq("", n->term, out);
     if (st == SILK_OK && id >= 0 && qmatch_str(m, M_TERM, id, n->term) != 0)
         st = SILK_ERR_NOMEM;
@@ -1542,7 +1600,7 @@ static silk_status_t phrase_q(const char *prefix, char *const *terms, size_t n, 
     silk_status_t st = SILK_OK;
     for (size_t i = 0; i < n && st == SILK_OK; i++) {
         silk_query_t *q = NULL;
-        char buf[TERMBUF];
+        char buf[SILK_QTERM_BUF];
         size_t k = cat(buf, prefix, terms[i]);
         if ((st = silk_query_term(buf, k, 1, (uint32_t)(i + 1), &q)) == SILK_OK)
             st = ql_push(&l, q);

@@ -876,6 +876,14 @@ static silk_status_t collect_fixes(silk_searcher_t *s, const silk_qnode_t *n, fi
         return fail_db(s, st);
     if (freq > 0)
         return SILK_OK;
+    if (n->stem == NULL) { /* a Persian word is known when a suffixed form is */
+        char variants[SILK_FA_SUFFIXES + 1][SILK_QTERM_BUF];
+        size_t nv = 0;
+        if ((st = silk_qword_variants(s->db, n->term, variants, &nv)) != SILK_OK)
+            return fail_db(s, st);
+        if (nv > 1)
+            return SILK_OK;
+    }
     char *fix = NULL;
     if ((st = silk_db_spelling(s->db, n->term, 2, &fix)) != SILK_OK)
         return fail_db(s, st);

@@ -169,6 +169,15 @@ const silk_qmatch_t *silk_qbuilt_match(const silk_qbuilt_t *b);
  * SILK_ERR_TOO_BROAD reported by the search itself points. */
 long silk_qbuilt_prefix_pos(const silk_qbuilt_t *b);
 
+/* A Persian (Arabic-script) word typed without quotes also matches its indexed forms with
+ * the common suffixes (ezafe ی, ای, plural ها/های/ان/ات, یی). Fills out[0..*n) with the
+ * word itself and those of its suffixed forms that the index has (a term lookup each);
+ * any other word gives just itself. */
+#define SILK_FA_SUFFIXES 8
+#define SILK_QTERM_BUF   (SILK_TERM_MAX * 4 + 8) /* bytes of a prefixed term or filter value */
+silk_status_t silk_qword_variants(silk_db_t *db, const char *term,
+                                  char out[SILK_FA_SUFFIXES + 1][SILK_QTERM_BUF], size_t *n);
+
 /* 64-bit FNV-1a hash of a term, as used to match document tokens. */
 uint64_t silk_qhash(const char *s, size_t len);
 /* The hash of "Z" followed by `stem` (the stem term), without building the string. */

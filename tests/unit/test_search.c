@@ -192,8 +192,11 @@ static const case_t cases[] = {
     {"ايران", ALL, "p1", NULL, NULL, 1, 0, NULL},
     {"کرهی", ALL, "p1", NULL, NULL, 1, 0, NULL},
     {"كرهي", ALL, "p1", NULL, NULL, 1, 0, NULL},
-    {"کره", ALL, NULL, NULL, NULL, 0, 0, "کرهی"},
-    {"كره", ALL, NULL, NULL, NULL, 0, 0, "کرهی"},
+    {"کره", ALL, "p1", NULL, NULL, 1, 0, NULL}, /* کرهی: the ezafe suffix */
+    {"كره", ALL, "p1", NULL, NULL, 1, 0, NULL},
+    {"\"کره\"", ALL, NULL, NULL, NULL, 0, 0, NULL}, /* quoted: exactly کره */
+    {"ايرا", ALL, NULL, NULL, NULL, 0, 0, "ایران"},
+    {"روابط ایران", ALL, "p1", NULL, NULL, 1, 0, NULL},
     /* fields */
     {"title:relations", ALL, NULL, "p1 ref-34", NULL, 55, 0, NULL},
     {"title:hezbollah", ALL, NULL, NULL, NULL, 0, 0, NULL},
@@ -666,6 +669,7 @@ static void test_snippets(void **state)
     assert_int_equal(check_snippets(f, "ايران", iran_fa, 1), 1);
     const char *korea_fa[] = {"کرهی"};
     assert_int_equal(check_snippets(f, "كرهي", korea_fa, 1), 1);
+    assert_int_equal(check_snippets(f, "کره", korea_fa, 1), 1);
     /* Synonyms highlight what they matched. */
     const char *dprk[] = {"dprk", "north korea", "democratic people's republic of korea"};
     assert_true(check_snippets(f, "dprk", dprk, 3) >= 10);
