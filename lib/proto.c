@@ -743,6 +743,208 @@ static silk_status_t decode_object(json_t *obj, silk_request_t *req)
     return SILK_OK;
 }
 
+/* ---- the fast path ------------------------------------------------------------------------- */
+
+/* Most requests are small flat objects such as {"id":3,"q":"north korea","limit":10}.
+ * decode_fast reads exactly those without allocating: known members, strings of printable
+ * ASCII without escapes, plain integers, booleans. It gives up (returns 0) on anything
+ * else, and on anything that would be an error, so that the jansson path decides; when it
+ * succeeds, its result is the one the jansson path would give (test_proto checks this on
+ * generated inputs). */
+static size_t fast_ws(const char *s, size_t n, size_t i)
+{
+    while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n'))
+        i++;
+    return i;
+}
+
+/* A string of printable ASCII without escapes: [*start, *end) is its content. */
+static size_t fast_string(const char *s, size_t n, size_t i, size_t *start, size_t *end)
+{
+    if (i >= n || s[i] != '"')
+        return 0;
+    size_t j = i + 1;
+    while (j < n && plain_byte[(unsigned char)s[j]])
+        j++;
+    if (j >= n || s[j] != '"')
+        return 0;
+    *start = i + 1;
+    *end = j;
+    return j + 1;
+}
+
+/* An integer without sign, leading zero or more than 18 digits (so it fits anywhere). */
+static size_t fast_uint(const char *s, size_t n, size_t i, uint64_t *v)
+{
+    size_t j = i;
+    uint64_t x = 0;
+    while (j < n && s[j] >= '0' && s[j] <= '9' && j - i < 19) {
+        x = x * 10 + (uint64_t)(s[j] - '0');
+        j++;
+    }
+    if (j == i || j - i > 18 || (s[i] == '0' && j - i > 1))
+        return 0;
+    if (j < n && (s[j] == '.' || s[j] == 'e' || s[j] == 'E' || (s[j] >= '0' && s[j] <= '9')))
+        return 0;
+    *v = x;
+    return j;
+}
+
+static int fast_is(const char *s, size_t a, size_t b, const char *lit)
+{
+    size_t l = strlen(lit);
+    return b - a == l && !memcmp(s + a, lit, l);
+}
+
+static int decode_fast(const char *s, size_t n, silk_request_t *req)
+{
+    enum {
+        K_ID = 1,
+        K_OP = 2,
+        K_Q = 4,
+        K_MODE = 8,
+        K_LIMIT = 16,
+        K_OFFSET = 32,
+        K_SN = 64,
+        K_EX = 128
+    };
+    unsigned seen = 0;
+    size_t i = fast_ws(s, n, 1), ks, ke, vs, ve;
+    silk_req_op_t op = SILK_REQ_SEARCH;
+    if (i < n && s[i] == '}')
+        return 0;
+    for (;;) {
+        if (!(i = fast_string(s, n, i, &ks, &ke)))
+            return 0;
+        i = fast_ws(s, n, i);
+        if (i >= n || s[i] != ':')
+            return 0;
+        i = fast_ws(s, n, i + 1);
+        if (i >= n)
+            return 0;
+        unsigned k;
+        if (fast_is(s, ks, ke, "id"))
+            k = K_ID;
+        else if (fast_is(s, ks, ke, "op"))
+            k = K_OP;
+        else if (fast_is(s, ks, ke, "q"))
+            k = K_Q;
+        else if (fast_is(s, ks, ke, "mode"))
+            k = K_MODE;
+        else if (fast_is(s, ks, ke, "limit"))
+            k = K_LIMIT;
+        else if (fast_is(s, ks, ke, "offset"))
+            k = K_OFFSET;
+        else if (fast_is(s, ks, ke, "snippets"))
+            k = K_SN;
+        else if (fast_is(s, ks, ke, "explain"))
+            k = K_EX;
+        else
+            return 0;
+        if (seen & k)
+            return 0; /* a duplicate: the jansson path rejects it */
+        seen |= k;
+        uint64_t v;
+        switch (k) {
+        case K_ID:
+            vs = i;
+            if (s[i] == '"') {
+                if (!(i = fast_string(s, n, i, &ks, &ke)))
+                    return 0;
+            } else if (n - i >= 4 && (!memcmp(s + i, "true", 4) || !memcmp(s + i, "null", 4))) {
+                i += 4;
+            } else if (n - i >= 5 && !memcmp(s + i, "false", 5)) {
+                i += 5;
+            } else if (!(i = fast_uint(s, n, i, &v))) {
+                return 0;
+            }
+            if (i - vs >= sizeof req->id)
+                return 0;
+            memcpy(req->id, s + vs, i - vs);
+            req->id_len = i - vs;
+            req->id[req->id_len] = '\0';
+            break;
+        case K_OP:
+            if (!(i = fast_string(s, n, i, &vs, &ve)))
+                return 0;
+            if (fast_is(s, vs, ve, "search"))
+                op = SILK_REQ_SEARCH;
+            else if (fast_is(s, vs, ve, "ping"))
+                op = SILK_REQ_PING;
+            else if (fast_is(s, vs, ve, "stats"))
+                op = SILK_REQ_STATS;
+            else if (fast_is(s, vs, ve, "reindex"))
+                op = SILK_REQ_REINDEX;
+            else
+                return 0;
+            break;
+        case K_Q:
+            if (!(i = fast_string(s, n, i, &vs, &ve)) || ve - vs > SILK_QUERY_MAX_BYTES)
+                return 0;
+            memcpy(req->q, s + vs, ve - vs);
+            req->q[ve - vs] = '\0';
+            req->q_len = ve - vs;
+            break;
+        case K_MODE:
+            if (!(i = fast_string(s, n, i, &vs, &ve)))
+                return 0;
+            if (fast_is(s, vs, ve, "all"))
+                req->mode = SILK_MODE_ALL;
+            else if (fast_is(s, vs, ve, "any"))
+                req->mode = SILK_MODE_ANY;
+            else
+                return 0;
+            break;
+        case K_LIMIT:
+        case K_OFFSET:
+            if (!(i = fast_uint(s, n, i, &v)) ||
+                v > (k == K_LIMIT ? SILK_LIMIT_MAX : SILK_OFFSET_MAX))
+                return 0;
+            if (k == K_LIMIT)
+                req->limit = (uint32_t)v;
+            else
+                req->offset = (uint32_t)v;
+            break;
+        default: /* K_SN, K_EX */
+            if (n - i >= 4 && !memcmp(s + i, "true", 4)) {
+                i += 4;
+                v = 1;
+            } else if (n - i >= 5 && !memcmp(s + i, "false", 5)) {
+                i += 5;
+                v = 0;
+            } else {
+                return 0;
+            }
+            if (k == K_SN)
+                req->snippets = (int)v;
+            else
+                req->explain = (int)v;
+        }
+        i = fast_ws(s, n, i);
+        if (i < n && s[i] == ',') {
+            i = fast_ws(s, n, i + 1);
+            continue;
+        }
+        if (i < n && s[i] == '}' && fast_ws(s, n, i + 1) == n)
+            break;
+        return 0;
+    }
+    if (op == SILK_REQ_SEARCH && !(seen & K_Q))
+        return 0; /* an error: let the jansson path say it */
+    req->op = op;
+    if (op != SILK_REQ_SEARCH) {
+        /* Other ops ignore search members, as the jansson path does. */
+        req->q[0] = '\0';
+        req->q_len = 0;
+        req->mode = SILK_MODE_ALL;
+        req->limit = 10;
+        req->offset = 0;
+        req->snippets = 1;
+        req->explain = 0;
+    }
+    return 1;
+}
+
 silk_status_t silk_proto_decode(const char *line, size_t len, silk_request_t *req)
 {
     req->op = SILK_REQ_NONE;
@@ -773,6 +975,19 @@ silk_status_t silk_proto_decode(const char *line, size_t len, silk_request_t *re
     req->op = SILK_REQ_SEARCH;
     if (line[s] != '{')
         return set_query(req, line + s, e - s);
+
+    if (decode_fast(line + s, e - s, req))
+        return SILK_OK;
+    /* decode_fast may have filled members before giving up: start the slow path afresh. */
+    memcpy(req->id, "null", 5);
+    req->id_len = 4;
+    req->q[0] = '\0';
+    req->q_len = 0;
+    req->mode = SILK_MODE_ALL;
+    req->limit = 10;
+    req->offset = 0;
+    req->snippets = 1;
+    req->explain = 0;
 
     json_error_t jerr;
     json_t *obj = json_loadb(line + s, e - s, JSON_REJECT_DUPLICATES, &jerr);

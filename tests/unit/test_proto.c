@@ -466,6 +466,174 @@ static void test_data_scan(void **state)
     free(req);
 }
 
+/* The allocation-free fast path and the jansson path agree. An unknown member in front
+ * ("~":0) makes the fast path give up without changing the meaning, so decoding a line
+ * with and without it must give the same request (or the same error). */
+static void test_fast_path_agrees(void **state)
+{
+    (void)state;
+    static const char *ids[] = {"1",
+                                "0",
+                                "-1",
+                                "007",
+                                "1.5",
+                                "\"abc\"",
+                                "\"a\\\"b\"",
+                                "\"\xc3\xa9\"",
+                                "true",
+                                "false",
+                                "null",
+                                "[1]",
+                                "123456789012345678",
+                                "12345678901234567890",
+                                "1e2",
+                                "-0",
+                                "\"\"",
+                                "{}"};
+    static const char *ops[] = {"\"search\"", "\"ping\"", "\"stats\"", "\"reindex\"",
+                                "\"bad\"",    "5",        "\"PING\"",  "null"};
+    static const char *qs[] = {"\"iran\"",
+                               "\"\"",
+                               "\"a\\u0041\"",
+                               "\"\xc3\xa9\"",
+                               "3",
+                               "\"north korea missile\"",
+                               "\"a/b\"",
+                               "\"tab\\there\"",
+                               "null",
+                               "\"\x7f\""};
+    static const char *modes[] = {"\"all\"", "\"any\"", "\"ALL\"", "1"};
+    static const char *nums[] = {"0",      "10",  "1000",  "1001",
+                                 "-1",     "2.0", "\"5\"", "100000",
+                                 "100001", "01",  "1e1",   "99999999999999999999"};
+    static const char *bools[] = {"true", "false", "1", "null"};
+    static const char *fields[] = {"[\"id\"]", "[]", "\"id\""};
+    static const char *ws[] = {"", " ", "\t", "\r\n", "  "};
+    silk_request_t *a = malloc(sizeof *a), *b = malloc(sizeof *b);
+    unsigned seed = 99;
+    char line[8192], alt[8300];
+    size_t fast_ok = 0;
+    for (int iter = 0; iter < 60000; iter++) {
+        size_t n = 0;
+        int nm = rand_r(&seed) % 6;
+#define W()       n += (size_t)snprintf(line + n, sizeof line - n, "%s", ws[rand_r(&seed) % 5])
+#define PICK(arr) arr[rand_r(&seed) % (sizeof arr / sizeof arr[0])]
+        W();
+        line[n++] = '{';
+        for (int m = 0; m < nm; m++) {
+            if (m)
+                line[n++] = ',';
+            W();
+            const char *key, *val;
+            switch (rand_r(&seed) % 10) {
+            case 0:
+                key = "id";
+                val = PICK(ids);
+                break;
+            case 1:
+                key = "op";
+                val = PICK(ops);
+                break;
+            case 2:
+                key = "q";
+                val = PICK(qs);
+                break;
+            case 3:
+                key = "mode";
+                val = PICK(modes);
+                break;
+            case 4:
+                key = "limit";
+                val = PICK(nums);
+                break;
+            case 5:
+                key = "offset";
+                val = PICK(nums);
+                break;
+            case 6:
+                key = "snippets";
+                val = PICK(bools);
+                break;
+            case 7:
+                key = "explain";
+                val = PICK(bools);
+                break;
+            case 8:
+                key = "fields";
+                val = PICK(fields);
+                break;
+            default:
+                key = "x";
+                val = "1";
+                break;
+            }
+            n += (size_t)snprintf(line + n, sizeof line - n, "\"%s\"", key);
+            W();
+            line[n++] = ':';
+            W();
+            n += (size_t)snprintf(line + n, sizeof line - n, "%s", val);
+            W();
+        }
+        line[n++] = '}';
+        W();
+        /* Now and then, damage it. */
+        if (rand_r(&seed) % 4 == 0 && n > 2) {
+            size_t at = 1 + (size_t)rand_r(&seed) % (n - 1);
+            switch (rand_r(&seed) % 3) {
+            case 0:
+                line[at] = "{}[]\":,\\ 0a"[rand_r(&seed) % 12];
+                break;
+            case 1:
+                memmove(line + at, line + at + 1, n - at - 1);
+                n--;
+                break;
+            default:
+                memmove(line + at + 1, line + at, n - at);
+                line[at] = "{}\":,\\ "[rand_r(&seed) % 7];
+                n++;
+            }
+        }
+        const char *brace = line;
+        while (brace < line + n &&
+               (*brace == ' ' || *brace == '\t' || *brace == '\r' || *brace == '\n'))
+            brace++;
+        if (brace == line + n || *brace != '{')
+            continue; /* a raw search: no JSON to compare */
+        size_t pre = (size_t)(brace - line) + 1;
+        const char *after = brace + 1;
+        while (after < line + n &&
+               (*after == ' ' || *after == '\t' || *after == '\r' || *after == '\n'))
+            after++;
+        if (after < line + n && *after == '}')
+            continue; /* "{}" would become "{"~":0,}" */
+        memcpy(alt, line, pre);
+        memcpy(alt + pre, "\"~\":0,", 6);
+        memcpy(alt + pre + 6, line + pre, n - pre);
+        silk_status_t ra = silk_proto_decode(line, n, a);
+        silk_status_t rb = silk_proto_decode(alt, n + 6, b);
+        if (ra != rb)
+            fail_msg("status %d vs %d for %.*s", ra, rb, (int)n, line);
+        if (ra == SILK_OK) {
+            fast_ok++;
+            if (a->op != b->op || strcmp(a->id, b->id) || a->id_len != b->id_len ||
+                a->q_len != b->q_len || memcmp(a->q, b->q, a->q_len) || a->mode != b->mode ||
+                a->limit != b->limit || a->offset != b->offset || a->snippets != b->snippets ||
+                a->explain != b->explain || a->fields != b->fields)
+                fail_msg("different requests for %.*s (id %s vs %s)", (int)n, line, a->id, b->id);
+        } else {
+            if (a->code != b->code)
+                fail_msg("code %d vs %d for %.*s", a->code, b->code, (int)n, line);
+            if (strncmp(a->message, "invalid JSON", 12) && strcmp(a->message, b->message))
+                fail_msg("'%s' vs '%s' for %.*s", a->message, b->message, (int)n, line);
+        }
+#undef W
+#undef PICK
+    }
+    assert_true(fast_ok > 1000);
+    free(a);
+    free(b);
+}
+
 /* Random bytes through decode, and random stored data and strings through the encoder:
  * never a crash, and every response line is valid JSON. */
 static void test_random_bytes(void **state)
@@ -519,6 +687,7 @@ int main(void)
         cmocka_unit_test(test_encode_result),
         cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_data_scan),
+        cmocka_unit_test(test_fast_path_agrees),
         cmocka_unit_test(test_random_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
