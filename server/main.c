@@ -52,7 +52,7 @@ static int lock_fd = -1;          /* flock()ed "<socket>.lock" */
 static char lock_path[PATH_MAX];
 static int socket_created; /* we own cfg.socket_path and unlink it at exit */
 static int shutting_down;
-static int exit_code_ok; /* start-up succeeded */
+static int started; /* start-up succeeded: shutdown is a normal one */
 static char socket_buf[sizeof(((struct sockaddr_un *)0)->sun_path) + 64];
 static char indexer_buf[PATH_MAX];
 
@@ -446,7 +446,7 @@ static void begin_shutdown(const char *why)
         return;
     shutting_down = 1;
     atomic_store(&srv.stopping, 1);
-    if (exit_code_ok)
+    if (started)
         silkd_log(SILKD_LOG_INFO, "%s: finishing the requests in flight", why);
     else
         silkd_log(SILKD_LOG_DEBUG, "%s: cleaning up", why);
@@ -678,7 +678,7 @@ int main(int argc, char **argv)
     silkd_log(SILKD_LOG_INFO, "serving %s on %s with %u threads", cfg.index_path, cfg.socket_path,
               cfg.threads);
     exit_code = 0;
-    exit_code_ok = 1;
+    started = 1;
 
 out:
     if (exit_code != 0) {
