@@ -63,6 +63,8 @@ static int is_plain_word(const silk_qnode_t *n)
 int silk_qast_is_plain(const silk_qast_t *ast)
 {
     const silk_qnode_t *r = ast->root;
+    if (r->type == SILK_QN_PHRASE && is_plain_word(r))
+        return 1; /* one word the tokenizer split: Hwasong-15, 북한의 */
     if (r->type != SILK_QN_AND || r->explicit_and || r->nkids < 2)
         return 0;
     for (size_t i = 0; i < r->nkids; i++)
@@ -1558,7 +1560,8 @@ static silk_status_t word_body(builder_t *b, const silk_qnode_t *n, int id, silk
     }
     if (b->db != NULL && !n->quoted && is_arabic_script(n->term)) {
         /* Persian writes the ezafe, the plural and the indefinite article as suffixes
-         * (کره → کرهی, کره‌ای, کره‌ها): the word matches its indexed suffixed forms too.
+         * (کره → کرهی, کره‌ای, کره‌ها): the word matches its indexed suffixed forms
+         * too.
          */
         char variants[SILK_FA_SUFFIXES + 1][SILK_QTERM_BUF];
         size_t nv = 0;
@@ -1612,9 +1615,42 @@ static silk_status_t phrase_q(const char *prefix, char *const *terms, size_t n, 
     return combine(&l, SILK_OP_PHRASE, 0, out);
 }
 
+/* Whether a term starts with a Hangul, Han or Kana character (indexed as bigrams). */
+static int is_cjk_term(const char *t)
+{
+    const unsigned char *u = (const unsigned char *)t;
+    if (u[0] < 0xE1 || u[0] > 0xED || (u[1] & 0xC0) != 0x80 || (u[2] & 0xC0) != 0x80)
+        return 0;
+    unsigned cp = ((u[0] & 0x0Fu) << 12) | ((u[1] & 0x3Fu) << 6) | (u[2] & 0x3Fu);
+    return (cp >= 0x1100 && cp <= 0x11FF) || (cp >= 0x3040 && cp <= 0x30FF) ||
+           (cp >= 0x3130 && cp <= 0x318F) || (cp >= 0x3400 && cp <= 0x9FFF) ||
+           (cp >= 0xAC00 && cp <= 0xD7A3);
+}
+
 static silk_status_t build_phrase(builder_t *b, const silk_qnode_t *n, int id, silk_query_t **out)
 {
     silk_status_t st;
+    if (b->o->mode == SILK_MODE_ANY && !n->quoted && n->field == SILK_QF_BODY &&
+        is_cjk_term(n->terms[0])) {
+        /* A Korean word of a question carries its particle (북한의, 북한은): as a phrase of
+         * its bigrams it would match only that exact form. Ranked retrieval OR's the
+         * bigrams instead, as CJK bigram search engines do, and BM25 favours the documents
+         * that share most of them. */
+        qlist_t l = {0};
+        st = SILK_OK;
+        for (size_t i = 0; i < n->nterms && st == SILK_OK; i++) {
+            silk_query_t *q = NULL;
+            if ((st = tq("", n->terms[i], &q)) == SILK_OK)
+                st = ql_push(&l, q);
+            if (st == SILK_OK && id >= 0 && qmatch_str(&b->out->m, M_TERM, id, n->terms[i]) != 0)
+                st = SILK_ERR_NOMEM;
+        }
+        if (st != SILK_OK) {
+            ql_free(&l);
+            return st;
+        }
+        return combine(&l, SILK_OP_OR, 0, out);
+    }
     if (n->field != SILK_QF_BODY)
         return phrase_q(field_prefix(n->field), n->terms, n->nterms, out);
     silk_query_t *body = NULL, *title = NULL, *section = NULL;

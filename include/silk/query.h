@@ -108,8 +108,9 @@ const silk_qnode_t *silk_qast_root(const silk_qast_t *ast);
 char *silk_qast_print(const silk_qast_t *ast);
 
 /* Nonzero when the query is only plain words (unquoted, free text, no operator but the
- * implicit AND, no filter, no prefix) and at least two of them: the queries that the
- * `all` mode retries as OR when they find nothing. */
+ * implicit AND, no filter, no prefix) and at least two of them, or one word that the
+ * tokenizer split (Hwasong-15, a Hangul word): the queries that the `all` mode retries as
+ * OR when they find nothing. */
 int silk_qast_is_plain(const silk_qast_t *ast);
 
 /* Number of leaf terms counted against SILK_QUERY_MAX_TERMS. */

@@ -271,6 +271,8 @@ static void test_spans_and_plain(void **state)
         {"iran", 0},          {"iran korea", 1},          {"iran AND korea", 0},
         {"iran OR korea", 0}, {"iran -korea", 0},         {"\"iran korea\"", 0},
         {"iran nucl*", 0},    {"iran kind:reference", 0}, {"Hwasong-14 missile", 1},
+        {"Hwasong-14", 1},    {"\"Hwasong-14\"", 0},      {"title:Hwasong-14", 0},
+        {"북한의", 1},
     };
     for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++) {
         assert_int_equal(silk_qparse(f->tok, plain[i].q, strlen(plain[i].q), &ast, NULL), SILK_OK);

@@ -187,6 +187,10 @@ static const case_t cases[] = {
     {"관계", ALL, "p1", NULL, NULL, 1, 0, NULL},
     {"조", ALL, "p1", NULL, NULL, 1, 0, NULL},
     {"공화국 weapons", ALL, NULL, "p1", NULL, 1, 0, NULL},
+    /* a Hangul word with a particle: no exact phrase, found by its bigrams */
+    {"조선민주주의인민공화국의", ALL, "p1", NULL, NULL, 1, 1, NULL},
+    {"민주주의를 인민공화국은", ANYM, "p1", NULL, NULL, 1, 0, NULL},
+    {"\"민주주의를\"", ANYM, NULL, NULL, NULL, 0, 0, NULL},
     /* Persian, and Persian typed with Arabic letters */
     {"ایران", ALL, "p1", NULL, NULL, 1, 0, NULL},
     {"ايران", ALL, "p1", NULL, NULL, 1, 0, NULL},
