@@ -13,6 +13,7 @@
 #include "server.h"
 
 #include <jansson.h>
+#include <malloc.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,7 @@ struct silkd_worker {
     int closed;                /* the loop's own handles are closing */
     silkd_conn_t *conns;       /* open connections */
     unsigned nconns;           /* how many */
+    unsigned peak_conns;       /* most connections open since memory was last trimmed */
     silk_searcher_t *searcher; /* this thread's reader */
     uint64_t gen;              /* generation the searcher was last reopened at */
     silk_request_t req;        /* decoded request, reused (it is large) */
@@ -338,6 +340,8 @@ void silkd_worker_conn_added(silkd_worker_t *w, silkd_conn_t *c)
         w->conns->prev = c;
     w->conns = c;
     w->nconns++;
+    if (w->nconns > w->peak_conns)
+        w->peak_conns = w->nconns;
 }
 
 void silkd_worker_conn_freed(silkd_worker_t *w, silkd_conn_t *c)
@@ -350,6 +354,13 @@ void silkd_worker_conn_freed(silkd_worker_t *w, silkd_conn_t *c)
         c->next->prev = c->prev;
     w->nconns--;
     atomic_fetch_sub(&w->srv->connections, 1);
+    /* After a burst of connections has mostly gone, give the freed memory (read buffers and
+     * handles, fragmented in this thread's malloc arena) back to the system, so a daemon
+     * that runs for months returns to its idle size. Rare: only once per burst of 64+. */
+    if (w->peak_conns >= 64 && w->nconns * 4 < w->peak_conns) {
+        malloc_trim(0);
+        w->peak_conns = w->nconns;
+    }
     check_done(w);
 }
 
