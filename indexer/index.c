@@ -315,6 +315,7 @@ typedef struct {
     uint64_t size;     /* bytes at scan time */
     int64_t mtime;     /* ns at scan time */
     silk_format_t fmt; /* article format */
+    unsigned db;       /* the database it goes into (silk_index_db_for_file()) */
 } entry_t;
 
 typedef struct {
@@ -424,6 +425,9 @@ static int add_entry(run_t *r, const char *rel, const char *full, const struct s
     e->size = (uint64_t)sb->st_size;
     e->mtime = mtime_ns(sb);
     e->fmt = fmt;
+    /* One database for now; sharding (--shards N) will open one writer per database and
+     * route each file by this number. */
+    e->db = silk_index_db_for_file(rel, 1);
     r->nents++;
     return 0;
 }
@@ -1251,10 +1255,8 @@ static void clean_leftovers(run_t *r)
     char dir[PATH_MAX];
     snprintf(dir, sizeof dir, "%s", r->index);
     char *slash = strrchr(dir, '/');
-    const char *base = slash ? slash + 1 : dir;
-    char prefix[PATH_MAX];
-    if ((size_t)snprintf(prefix, sizeof prefix, "%s.new-", base) >= sizeof prefix)
-        return;
+    char base[PATH_MAX];
+    snprintf(base, sizeof base, "%s", slash ? slash + 1 : dir);
     if (slash)
         *slash = '\0';
     const char *parent = slash ? (*dir ? dir : "/") : ".";
@@ -1262,14 +1264,23 @@ static void clean_leftovers(run_t *r)
     if (!d)
         return;
     struct dirent *de;
-    size_t pl = strlen(prefix);
+    size_t bl = strlen(base);
     while ((de = readdir(d)) != NULL) {
-        if (strncmp(de->d_name, prefix, pl) != 0 || !de->d_name[pl] ||
-            strspn(de->d_name + pl, "0123456789") != strlen(de->d_name + pl))
+        const char *n = de->d_name;
+        /* <index>.new-<pid> of a killed --full, <index>.old-<pid> of a killed switch. */
+        if (strncmp(n, base, bl) != 0 ||
+            (strncmp(n + bl, ".new-", 5) != 0 && strncmp(n + bl, ".old-", 5) != 0) || !n[bl + 5] ||
+            strspn(n + bl + 5, "0123456789") != strlen(n + bl + 5))
             continue;
         char p[PATH_MAX];
-        if ((size_t)snprintf(p, sizeof p, "%s/%s", parent, de->d_name) < sizeof p)
-            rm_rf(p);
+        if ((size_t)snprintf(p, sizeof p, "%s/%s", parent, n) >= sizeof p)
+            continue;
+        /* A switch killed between its two renames left no index: the old one comes back. */
+        struct stat sb;
+        if (n[bl + 1] == 'o' && lstat(r->index, &sb) != 0 && errno == ENOENT &&
+            rename(p, r->index) == 0)
+            continue;
+        rm_rf(p);
     }
     closedir(d);
 }

@@ -14,6 +14,7 @@ for i in $(seq 1 "$n"); do
     sed "1s/\$/ $i/; 12s/^/Copy $i. /" "$src" >"$C/a$i.txt"
 done
 docs=$((n * 55))
+docs_files=$n
 
 # --- --no-wait against a running writer -------------------------------------------------------
 # exec, so that $! is silk-index itself.
@@ -62,4 +63,27 @@ ok "--full has the edit"
 [ -z "$(ls -d "$I".new-* 2>/dev/null)" ] || fail "--full left a .new folder"
 xapian-check "$I" >/dev/null || fail "xapian-check after --full"
 ok "xapian-check after --full"
+# --- the corpus vanishes in the middle of a run: nothing is committed ----------------------------
+rev=$(xapian-delve "$I" | sed -n 's/^revision = //p')
+sed -i '13s/^/Vanishing. /' "$C"/*.txt
+(exec "${SILK_WRAP[@]}" "$SILK_BIN/silk-index" --corpus "$C" --index "$I" --quiet 2>"$T/verr") &
+victim=$!
+track_pid "$victim"
+for _ in $(seq 1 200); do
+    [ "$(cat "$I.lock" 2>/dev/null)" == "$victim" ] && break
+    sleep 0.01
+done
+sleep 0.2
+mv "$C" "$C.moved"
+set +e
+wait "$victim"
+rc=$?
+set -e
+assert_eq "$rc" 1 "a corpus that vanishes mid-run is fatal"
+assert_contains "$(cat "$T/verr")" "vanished during the run; nothing committed" "the reason is given"
+assert_eq "$(xapian-delve "$I" | sed -n 's/^revision = //p')" "$rev" "nothing was committed"
+xapian-check "$I" >/dev/null || fail "xapian-check after the vanished corpus"
+mv "$C.moved" "$C"
+index --corpus "$C" --index "$I" --quiet
+assert_eq "$(xapian-delve -1 -t vanishing "$I" | tail -n +2 | wc -l)" "$docs_files" "the next run indexes the edits"
 echo "all lock tests passed"
