@@ -10,7 +10,8 @@ I="$T/index"
 mkdir -p "$C"
 n=100
 kills=12
-[ -n "${SILK_SANITIZED:-}${SILK_VALGRIND:-}" ] && n=30
+[ -n "${SILK_SANITIZED:-}" ] && n=30
+[ -n "${SILK_VALGRIND:-}" ] && n=10
 src="$SILK_ROOT/corpus/iran-north-korea-relations.txt"
 for i in $(seq 1 "$n"); do
     sed "1s/\$/ $i/; 12s/^/Copy $i. /" "$src" >"$C/a$i.txt"
