@@ -132,7 +132,7 @@ static void print_summary(const silk_index_opts_t *o, const silk_index_summary_t
     printf("silk-index: %s %s into %s: %llu %s scanned (%llu added, %llu changed, %llu "
            "unchanged, %llu removed, %llu skipped, %llu ignored); documents: %llu added, %llu "
            "replaced, %llu deleted, %llu unchanged, %llu in the index; %srevision %llu; %.2f s, "
-           "%.1f MB at "
+           "%.2f MB at "
            "%.1f MB/s\n",
            o->full ? "rebuilt" : "indexed", o->corpus, o->index,
            (unsigned long long)s->files_scanned, plural(s->files_scanned, "file", "files"),
