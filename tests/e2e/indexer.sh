@@ -30,6 +30,7 @@ changed_ids() { { diff "$1" "$2" || true; } | sed -n 's/^[<>] \([^ ]*\) .*/\1/p'
 out=$(index --corpus "$C" --index "$I")
 assert_contains "$out" "1 added" "first run adds the file"
 assert_contains "$out" "55 added" "first run adds 55 documents"
+assert_contains "$out" "synonyms loaded" "first run loads synonyms.txt"
 assert_eq "$(doc_count "$I")" 55 "document count (16 paragraphs, infobox, 34 refs, 4 readings)"
 xapian-check "$I" >/dev/null || fail "xapian-check after the first run"
 ok "xapian-check passes"
