@@ -1,6 +1,7 @@
 /* libFuzzer target of the query parser: arbitrary bytes never crash the parser or the query
  * builder, a parsed query respects the bounds of search.h, and an error carries a status
- * the searcher reports to users and a position within the input. */
+ * the searcher reports to users and a position within the input. When bin/silk-index is
+ * built, each input is also searched (both modes, snippets) on the corpus article. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,61 @@
 
 static silk_tokenizer_t *tok;
 static silk_stemmer_t *stem;
+static silk_searcher_t *searcher; /* over the corpus article, when an indexer is at hand */
+
+static void check(int ok, const char *what);
+
+/* With bin/silk-index built (the fuzzers run from the repository root), every input is
+ * also searched on an index of the corpus article, snippets included. */
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    const char *bin = getenv("SILK_BIN") ? getenv("SILK_BIN") : "bin";
+    char cmd[512];
+    snprintf(cmd, sizeof cmd,
+             "test -x %s/silk-index && rm -rf build-fuzz/query-index && "
+             "%s/silk-index --corpus corpus --index build-fuzz/query-index --quiet",
+             bin, bin);
+    if (system(cmd) == 0 && silk_searcher_new("build-fuzz/query-index", NULL, &searcher) != SILK_OK)
+        searcher = NULL;
+    if (searcher == NULL)
+        fprintf(stderr, "fuzz_query: no index (build %s/silk-index): parser only\n", bin);
+    return 0;
+}
+
+/* A search: any status but an internal one; hits with snippets whose highlights lie
+ * inside them, on character boundaries. */
+static void check_search(const uint8_t *data, size_t size, silk_mode_t mode)
+{
+    silk_search_req_t r = {.q = (const char *)data,
+                           .q_len = size,
+                           .mode = mode,
+                           .limit = 20,
+                           .snippets = 1,
+                           .explain = 1};
+    const silk_result_t *res = NULL;
+    silk_status_t st = silk_search(searcher, &r, &res);
+    if (st != SILK_OK) {
+        check(st == SILK_ERR_BAD_QUERY || st == SILK_ERR_TOO_LARGE || st == SILK_ERR_TOO_BROAD,
+              "search status");
+        long pos = silk_searcher_error_pos(searcher);
+        check(pos >= 0 && (size_t)pos <= size, "search error position");
+        return;
+    }
+    check(res->nhits <= 20 && res->total >= res->nhits, "hit count");
+    for (size_t i = 0; i < res->nhits; i++) {
+        const silk_hit_t *h = &res->hits[i];
+        size_t len = strlen(h->snippet);
+        for (size_t k = 0; k < h->nhighlights; k++) {
+            uint32_t a = h->highlights[2 * k], b = h->highlights[2 * k + 1];
+            check(a < b && b <= len, "highlight inside the snippet");
+            check(((unsigned char)h->snippet[a] & 0xC0) != 0x80, "highlight starts a character");
+            check(b == len || ((unsigned char)h->snippet[b] & 0xC0) != 0x80,
+                  "highlight ends a character");
+        }
+    }
+}
 
 static void check(int ok, const char *what)
 {
@@ -102,5 +158,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         silk_qbuilt_destroy(b);
     }
     silk_qast_destroy(ast);
+    if (searcher != NULL) {
+        check_search(data, size, SILK_MODE_ALL);
+        check_search(data, size, SILK_MODE_ANY);
+    }
     return 0;
 }
