@@ -836,7 +836,10 @@ static silk_status_t load_synonyms(silk_searcher_t *s)
     if (st != SILK_OK) {
         free(s->syn.h);
         memset(&s->syn, 0, sizeof s->syn);
-        return fail_db(s, st);
+        /* A moved or unreachable index fails the search; a backend without a synonym
+         * table (an old remote server) only loses the synonyms. */
+        if (st == SILK_ERR_MODIFIED || st == SILK_ERR_NETWORK || st == SILK_ERR_NOMEM)
+            return fail_db(s, st);
     }
     s->syn.loaded = 1;
     return SILK_OK;
@@ -885,8 +888,12 @@ static silk_status_t collect_fixes(silk_searcher_t *s, const silk_qnode_t *n, fi
             return SILK_OK;
     }
     char *fix = NULL;
-    if ((st = silk_db_spelling(s->db, n->term, 2, &fix)) != SILK_OK)
-        return fail_db(s, st);
+    if ((st = silk_db_spelling(s->db, n->term, 2, &fix)) != SILK_OK) {
+        /* Without spelling data there is just no suggestion. */
+        if (st == SILK_ERR_MODIFIED || st == SILK_ERR_NETWORK || st == SILK_ERR_NOMEM)
+            return fail_db(s, st);
+        return SILK_OK;
+    }
     if (fix == NULL || *fix == '\0' || strcmp(fix, n->term) == 0) {
         free(fix);
         return SILK_OK;
@@ -1089,6 +1096,10 @@ done:
     return st;
 }
 
+/* A remote shard's failure faster than this (a closed connection, a refused connect) is
+ * retried once after a reopen; a slower one (a timeout) is not. */
+#define NETWORK_RETRY_WITHIN_US 500000
+
 silk_status_t silk_search(silk_searcher_t *s, const silk_search_req_t *req,
                           const silk_result_t **out)
 {
@@ -1114,8 +1125,13 @@ silk_status_t silk_search(silk_searcher_t *s, const silk_search_req_t *req,
         goto done;
     memset(&s->res, 0, sizeof s->res);
     st = search_once(s, req, ast);
-    if (st == SILK_ERR_MODIFIED) {
-        /* The index moved on under the reader: reopen at the new revision, once. */
+    if (st == SILK_ERR_MODIFIED ||
+        (st == SILK_ERR_NETWORK && now_us() - t0 < NETWORK_RETRY_WITHIN_US)) {
+        /* The index moved on under the reader: reopen at the new revision, once. A remote
+         * shard's connection that broke (the shard restarted, or was down) stays broken
+         * until a reopen connects again, so that is tried once too; a shard still down
+         * fails the reopen and the error stands. Not after a slow failure (a timeout):
+         * the answer would take the timeout twice. */
         int changed = 0;
         if (silk_db_reopen(s->db, &changed) == SILK_OK) {
             revision_changed(s);
