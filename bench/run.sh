@@ -27,8 +27,10 @@ REC="$W/records.jsonl"
 CORES="$(nproc)"
 if [ -n "$QUICK" ]; then
     GEN_MB="${BENCH_MB:-2}" DUR="${BENCH_SECONDS:-0.5}" WARM=0.2 KQ_LIMIT=500 GEN_Q=200
+    TUNE_K1="1.2 2.5" TUNE_B="0.5 0.75"
 else
     GEN_MB="${BENCH_MB:-200}" DUR="${BENCH_SECONDS:-10}" WARM=1 KQ_LIMIT=0 GEN_Q=1000
+    TUNE_K1="0.9 1.2 1.6 2.0 2.5 3.0 4.0" TUNE_B="0.3 0.5 0.6 0.75 0.9"
 fi
 ONLY="${BENCH_ONLY:-relevance indexing latency extra}"
 SPHINX_PORT=19306
@@ -114,6 +116,7 @@ relevance_one() {
         head -n "$KQ_LIMIT" "$EVAL/$c/queries.tsv" >"$W/$c.queries.tsv"
         q="$W/$c.queries.tsv"
     fi
+    cp "$q" "$W/$c.queries" 2>/dev/null
     # The judgments of the queries run (all of them but in a quick run).
     local qrels="$W/$c.qrels"
     awk 'NR == FNR { want[$1] = 1; next } ($1 in want)' FS='\t' "$q" FS=' ' "$d/qrels.txt" >"$qrels"
@@ -145,8 +148,48 @@ relevance_one() {
     fi
     stop_silkd
 }
+# tune_rows: silk's BM25 k1 and b swept on Cranfield only, through the real search library
+# in process (bench/eval/tune.c); the best set by nDCG@10 is then applied unchanged to the
+# three collections ("silk-tuned" rows). The "silk" rows are the daemon's defaults.
+tune_rows() {
+    local args=() k1 b best c
+    [ -x "$BUILD/bench/tune" ] && [ -d "$W/cranfield.silk" ] || return 0
+    log "relevance: sweeping BM25 k1 and b on Cranfield"
+    for k1 in $TUNE_K1; do
+        for b in $TUNE_B; do args+=("$k1" "$b" 0 0 0); done
+    done
+    "$BUILD/bench/tune" "$W/cranfield.silk" "$W/cranfield.queries" "$W/cranfield.qrels" \
+        "${args[@]}" >"$W/tune.txt" 2>"$W/tune.err" || { note "tuning failed: $(tail -1 "$W/tune.err")"; return 0; }
+    best=$(python3 - "$W/tune.txt" "$REC" <<'PY'
+import json, re, sys
+rows = []
+for line in open(sys.argv[1]):
+    kv = dict(re.findall(r"(\w+)=([0-9.]+)", line))
+    if "ndcg10" in kv:
+        rows.append({k: float(v) for k, v in kv.items()})
+rows.sort(key=lambda r: (-r["ndcg10"], -r["map"]))
+with open(sys.argv[2], "a") as out:
+    for rank, r in enumerate(rows, 1):
+        out.write(json.dumps({"section": "tuning", "rank": rank, "k1": r["k1"], "b": r["b"],
+                              "map": r["map"], "ndcg10": r["ndcg10"],
+                              "recall100": r["recall100"], "mrr10": r["mrr10"]}) + "\n")
+print(rows[0]["k1"], rows[0]["b"])
+PY
+)
+    [ -n "$best" ] || return 0
+    read -r k1 b <<<"$best"
+    for c in cranfield korquad persianqa; do
+        [ -d "$W/$c.silk" ] || continue
+        rec "{\"section\":\"relevance\",\"dataset\":\"$c\",\"engine\":\"silk-tuned\",\"k1\":$k1,\"b\":$b}" \
+            "$("$BUILD/bench/tune" "$W/$c.silk" "$W/$c.queries" "$W/$c.qrels" "$k1" "$b" 0 0 0 |
+                python3 -c 'import json, re, sys
+kv = dict(re.findall(r"(\w+)=([0-9.]+)", sys.stdin.read()))
+print(json.dumps({k: float(kv[k]) for k in ("map", "ndcg10", "recall100", "mrr10")}))')"
+    done
+}
 if want relevance; then
     for c in cranfield korquad persianqa; do relevance_one "$c"; done
+    tune_rows
     [ -n "$QUICK" ] && note "quick run: KorQuAD relevance uses its first $KQ_LIMIT questions only"
 fi
 
