@@ -1263,6 +1263,7 @@ typedef struct {
     silk_qbuilt_t *out;          /* what is being built */
     int negated;                 /* inside a NOT: its words are not highlighted */
     int keyword;                 /* a short query: field boosts and adjacency bonus */
+    size_t expanded;             /* terms that prefixes and lone syllables expanded to */
 } builder_t;
 
 /* A new highlight id for a query word, or -1 inside a NOT. */
@@ -1476,6 +1477,12 @@ static silk_status_t build_prefix(builder_t *b, const silk_qnode_t *n, silk_quer
                     "prefix '%s*' is too broad (matches more than %d terms)", n->term,
                     SILK_WILDCARD_MAX);
     }
+    if (st == SILK_OK && (b->expanded += c.n) > SILK_EXPANSION_TOTAL_MAX) {
+        tcollect_free(&c);
+        return berr(b, SILK_ERR_TOO_BROAD, (long)n->start,
+                    "prefixes are too broad (match more than %d terms together) at %zu",
+                    SILK_EXPANSION_TOTAL_MAX, n->start);
+    }
     if (st == SILK_OK)
         st = synonym_of_terms(&c, c.n, out);
     tcollect_free(&c);
@@ -1548,6 +1555,12 @@ static silk_status_t word_body(builder_t *b, const silk_qnode_t *n, int id, silk
         st = silk_db_allterms(b->db, n->term, tcollect_cb, &c);
         if (st == SILK_OK && c.oom)
             st = SILK_ERR_NOMEM;
+        if (st == SILK_OK && (b->expanded += c.n) > SILK_EXPANSION_TOTAL_MAX) {
+            tcollect_free(&c);
+            return berr(b, SILK_ERR_TOO_BROAD, (long)n->start,
+                        "prefixes are too broad (match more than %d terms together) at %zu",
+                        SILK_EXPANSION_TOTAL_MAX, n->start);
+        }
         if (st == SILK_OK && c.n == 0) /* unknown: still a valid, empty term query */
             st = tq("", n->term, out);
         else if (st == SILK_OK)
@@ -1560,8 +1573,8 @@ static silk_status_t word_body(builder_t *b, const silk_qnode_t *n, int id, silk
     }
     if (b->db != NULL && !n->quoted && is_arabic_script(n->term)) {
         /* Persian writes the ezafe, the plural and the indefinite article as suffixes
-         * (کره → کرهی, کره‌ای, کره‌ها): the word matches its indexed suffixed forms
-         * too.
+         * (کره → کرهی, کره‌ای, کره‌ها): the word matches its indexed suffixed
+         * forms too.
          */
         char variants[SILK_FA_SUFFIXES + 1][SILK_QTERM_BUF];
         size_t nv = 0;

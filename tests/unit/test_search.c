@@ -447,6 +447,14 @@ static void test_too_broad_and_missing(void **state)
     assert_string_equal(silk_searcher_error(s),
                         "prefix 'zq*' is too broad (matches more than 1000 terms)");
     assert_int_equal(silk_searcher_error_pos(s), 5);
+    /* 1000 terms each is fine, but not 5000 for one query. */
+    r = search(s, "zq0* zq0* zq0* zq0* zq0*", ANYM, 10, 0, &st);
+    assert_int_equal(st, SILK_ERR_TOO_BROAD);
+    assert_string_equal(silk_searcher_error(s),
+                        "prefixes are too broad (match more than 4000 terms together) at 20");
+    assert_int_equal(silk_searcher_error_pos(s), 20);
+    r = search(s, "zq0* zq0*", ANYM, 10, 0, &st);
+    assert_int_equal(st, SILK_OK);
     r = search(s, "zq00*", ALL, 10, 0, &st); /* 100 terms: fine */
     assert_int_equal(st, SILK_OK);
     assert_true(r->total >= 1);
