@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "render.h"
 
 #define SILK_VERSION "0.1.0"
@@ -983,86 +984,6 @@ static bool run_loop(run_t *r)
 
 /* ---- options ------------------------------------------------------------------------- */
 
-/* The long option that `arg` (after its "--", up to any "=") names: an exact name, or, when
- * `prefix_ok`, an unambiguous abbreviation as getopt_long accepts it. NULL if none. */
-static const struct option *find_long(const struct option *longs, const char *arg, bool prefix_ok)
-{
-    size_t len = strcspn(arg, "=");
-    const struct option *found = NULL;
-    for (const struct option *o = longs; o->name; o++) {
-        if (strlen(o->name) == len && !strncmp(o->name, arg, len))
-            return o;
-        if (prefix_ok && !strncmp(o->name, arg, len)) {
-            if (found && found->val != o->val)
-                return NULL; /* ambiguous: getopt_long will say so */
-            found = o;
-        }
-    }
-    return found;
-}
-
-/* Puts the options of argv first, then "--", then the words of the query, and returns the
- * new vector (the caller frees the array, not the strings). Before the first word anything
- * starting with "-" is an option; after it only a known long option is (so `silk missile
- * --json` works), while a word such as `-nuclear` stays in the query, where `-` means NOT.
- * An explicit "--" ends the options. */
-static char **reorder_args(int argc, char **argv, const struct option *longs, int *new_argc)
-{
-    char **out = calloc((size_t)argc + 2, sizeof *out);
-    char **words = calloc((size_t)argc + 1, sizeof *words);
-    int n = 0, nw = 0;
-    bool in_query = false;
-    if (!out || !words) {
-        errorf("out of memory");
-        exit(EXIT_ERROR);
-    }
-    out[n++] = argv[0];
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--")) {
-            while (++i < argc)
-                words[nw++] = argv[i];
-            break;
-        }
-        bool is_long = !strncmp(a, "--", 2);
-        /* After the query, `-n 5` and `-n5` are still the limit: as query words they would
-         * mean "not n" and "not n5", which nobody means. */
-        bool short_n = !strncmp(a, "-n", 2) &&
-                       (a[2] ? strspn(a + 2, "0123456789") == strlen(a + 2)
-                             : i + 1 < argc && argv[i + 1][0] &&
-                                   strspn(argv[i + 1], "0123456789") == strlen(argv[i + 1]));
-        bool option = in_query ? (is_long && find_long(longs, a + 2, false)) || short_n
-                               : a[0] == '-' && a[1] != '\0';
-        if (!option) {
-            words[nw++] = argv[i];
-            in_query = true;
-            continue;
-        }
-        out[n++] = argv[i];
-        /* An option whose value is the next argument takes it along. */
-        bool takes_next = false;
-        if (is_long) {
-            const struct option *o = find_long(longs, a + 2, true);
-            takes_next = o && o->has_arg == required_argument && !strchr(a, '=');
-        } else {
-            const char *eq = strchr(a + 1, 'n'); /* -n N, also in a cluster such as -hn */
-            takes_next = eq && eq[1] == '\0' && strspn(a + 1, "hn") == strlen(a + 1);
-        }
-        if (takes_next && i + 1 >= argc) {
-            errorf("option '%s' wants a value (see silk --help)", a);
-            exit(EXIT_ERROR);
-        }
-        if (takes_next)
-            out[n++] = argv[++i];
-    }
-    out[n++] = "--";
-    for (int k = 0; k < nw; k++)
-        out[n++] = words[k];
-    free(words);
-    *new_argc = n;
-    return out;
-}
-
 static void parse_options(int orig_argc, char **orig_argv, options_t *opt)
 {
     enum {
@@ -1097,10 +1018,16 @@ static void parse_options(int orig_argc, char **orig_argv, options_t *opt)
     int ops = 0, c;
 
     int argc;
-    char **argv = reorder_args(orig_argc, orig_argv, longs, &argc);
+    char *why = NULL;
+    char **argv = silk_args_reorder(orig_argc, orig_argv, "hn:", longs, &argc, &why);
+    if (!argv) {
+        errorf("%s (see silk --help)", why ? why : "out of memory");
+        free(why);
+        exit(EXIT_ERROR);
+    }
 
     opterr = 0; /* our own messages, with a pointer to --help */
-    /* "+": options end at "--", which reorder_args put before the query's words. */
+    /* "+": options end at "--", which silk_args_reorder put before the query's words. */
     while ((c = getopt_long(argc, argv, "+:n:h", longs, NULL)) != -1) {
         switch (c) {
         case 'n':
