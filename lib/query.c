@@ -269,12 +269,27 @@ static void skip_space(parser_t *p)
         p->i += n;
 }
 
+/* A quotation mark at i: the ASCII one, or the typographic ones a query pasted from a
+ * web page or typed on a phone carries (“ ” „). Returns its byte length or 0. */
+static size_t quote_len(const char *q, size_t len, size_t i)
+{
+    if (q[i] == '"')
+        return 1;
+    if ((unsigned char)q[i] == 0xE2 && i + 2 < len && (unsigned char)q[i + 1] == 0x80) {
+        unsigned char c = (unsigned char)q[i + 2];
+        if (c == 0x9C || c == 0x9D || c == 0x9E)
+            return 3;
+    }
+    return 0;
+}
+
 /* End of the bare word starting at i: up to whitespace, a parenthesis or a quote. */
 static size_t word_end(const parser_t *p, size_t i)
 {
     while (i < p->len) {
         char c = p->q[i];
-        if (c == '(' || c == ')' || c == '"' || space_len(p->q, p->len, i) > 0)
+        if (c == '(' || c == ')' || quote_len(p->q, p->len, i) > 0 ||
+            space_len(p->q, p->len, i) > 0)
             break;
         i++;
     }
@@ -304,7 +319,7 @@ static lx_t peek(parser_t *p)
         return LX_LPAREN;
     if (c == ')')
         return LX_RPAREN;
-    if (c == '"')
+    if (quote_len(p->q, p->len, p->i) > 0)
         return LX_QUOTE;
     if (c == '-' && p->i + 1 < p->len) {
         char d = p->q[p->i + 1];
@@ -451,18 +466,21 @@ static silk_status_t words_node(parser_t *p, size_t from, size_t to, size_t s, s
     return SILK_OK;
 }
 
-/* A quoted string starting at p->i (which is '"'): sets [*cs, *ce) to its content and
- * consumes it. */
+/* A quoted string starting at p->i (a quotation mark): sets [*cs, *ce) to its content and
+ * consumes it up to the next quotation mark of any kind. */
 static silk_status_t quoted_span(parser_t *p, size_t *cs, size_t *ce)
 {
-    size_t open = p->i;
-    const char *close = memchr(p->q + open + 1, '"', p->len - open - 1);
-    if (close == NULL)
-        return perr(p, SILK_ERR_BAD_QUERY, open, "unbalanced quote at %zu", open);
-    *cs = open + 1;
-    *ce = (size_t)(close - p->q);
-    p->i = *ce + 1;
-    return SILK_OK;
+    size_t open = p->i, ol = quote_len(p->q, p->len, open);
+    for (size_t i = open + ol; i < p->len; i++) {
+        size_t cl = quote_len(p->q, p->len, i);
+        if (cl > 0) {
+            *cs = open + ol;
+            *ce = i;
+            p->i = i + cl;
+            return SILK_OK;
+        }
+    }
+    return perr(p, SILK_ERR_BAD_QUERY, open, "unbalanced quote at %zu", open);
 }
 
 static silk_status_t parse_phrase(parser_t *p, silk_qfield_t field, size_t start,
@@ -687,7 +705,7 @@ static silk_status_t parse_word(parser_t *p, silk_qnode_t **out)
         size_t vs = (size_t)(colon - p->q) + 1;
         if (f != F_NONE && vs < e)
             return parse_field(p, f, s, vs, e, 0, out);
-        if (f != F_NONE && vs == e && e < p->len && p->q[e] == '"') {
+        if (f != F_NONE && vs == e && e < p->len && quote_len(p->q, p->len, e) > 0) {
             size_t cs, ce;
             if ((st = quoted_span(p, &cs, &ce)) != SILK_OK)
                 return st;
@@ -1573,8 +1591,8 @@ static silk_status_t word_body(builder_t *b, const silk_qnode_t *n, int id, silk
     }
     if (b->db != NULL && !n->quoted && is_arabic_script(n->term)) {
         /* Persian writes the ezafe, the plural and the indefinite article as suffixes
-         * (کره → کرهی, کره‌ای, کره‌ها): the word matches its indexed suffixed
-         * forms too.
+         * (کره → کرهی, کره‌ای, کره‌ها): the word matches its indexed
+         * suffixed forms too.
          */
         char variants[SILK_FA_SUFFIXES + 1][SILK_QTERM_BUF];
         size_t nv = 0;
