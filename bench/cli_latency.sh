@@ -10,7 +10,7 @@
 # --query (repeatable) replaces the default queries, which suit the corpus article.
 # --index serves an index of the corpus built before (a large corpus takes minutes).
 # BIN (default bin) holds the silk programs. Uses hyperfine (-N, no shell in between) when
-# it is installed, else a bash loop timed with $EPOCHREALTIME. Prints a Markdown table of
+# it is installed (and NO_HYPERFINE is not set), else a bash loop timed with $EPOCHREALTIME. Prints a Markdown table of
 # medians (and p90) in milliseconds, and writes it to --out (default
 # bench/results/cli_latency.md).
 set -euo pipefail
@@ -98,10 +98,10 @@ for q in "${queries[@]}"; do
     done
 done
 
-# measure NAME COMMAND: appends "median p90" (ms) of COMMAND to $work/NAME.
+# measure COMMAND: prints "median p90" of COMMAND's run time in milliseconds.
 measure() {
-    local name="$1" cmd="$2"
-    if command -v hyperfine >/dev/null; then
+    local cmd="$1"
+    if [ -z "${NO_HYPERFINE:-}" ] && command -v hyperfine >/dev/null; then
         hyperfine -N -i --style none --warmup 10 --runs "$runs" --export-json "$work/h.json" \
             "$cmd" >/dev/null 2>&1
         python3 - "$work/h.json" <<'EOF'
@@ -115,14 +115,15 @@ EOF
             t0=$EPOCHREALTIME
             eval "$cmd" >/dev/null 2>&1 || true
             t1=$EPOCHREALTIME
-            times+=("$(((${t1/./} - ${t0/./})))")
+            times+=("$((${t1/./} - ${t0/./}))")
         done
         printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.2f %.2f\n", a[int(NR/2)+1]/1000, a[int(NR*0.9)]/1000}'
     fi
 }
 
-method=$(command -v hyperfine >/dev/null && echo "hyperfine -N" || echo "bash loop, \$EPOCHREALTIME")
-floor="$(measure floor /bin/true)"
+method=$([ -z "${NO_HYPERFINE:-}" ] && command -v hyperfine >/dev/null && echo "hyperfine -N" ||
+    echo "a bash loop timed with \$EPOCHREALTIME")
+floor="$(measure /bin/true)"
 {
     echo "End-to-end latency of one query from a shell (fresh process per query), in ms:"
     echo "median (p90) of $runs runs each, measured with $method on $(nproc) cores."
@@ -135,7 +136,7 @@ for q in "${queries[@]}"; do
     hits="$("$BIN/silk" --socket "$sock" --json "$q" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("total","?"))')"
     row="| \`$q\` | $hits"
     for tool in silk quest sqlite rg; do
-        read -r med p90 < <(measure "$tool" "$("${tool}_cmd" "$q")")
+        read -r med p90 < <(measure "$("${tool}_cmd" "$q")")
         row="$row | $med ($p90)"
     done
     echo "$row |" >>"$work/table"
