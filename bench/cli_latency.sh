@@ -10,9 +10,9 @@
 # --query (repeatable) replaces the default queries, which suit the corpus article.
 # --index serves an index of the corpus built before (a large corpus takes minutes).
 # BIN (default bin) holds the silk programs. Uses hyperfine (-N, no shell in between) when
-# it is installed (and NO_HYPERFINE is not set), else a bash loop timed with $EPOCHREALTIME. Prints a Markdown table of
-# medians (and p90) in milliseconds, and writes it to --out (default
-# bench/results/cli_latency.md).
+# it is installed and NO_HYPERFINE is unset, else a bash loop timed with $EPOCHREALTIME.
+# Prints a Markdown table of medians (and p90) in milliseconds, and writes it to --out
+# (default bench/results/cli_latency.md).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 corpus="$root/corpus"
