@@ -313,7 +313,7 @@ lat_peers() {
             for c in 1 8 64; do
                 rec "{\"section\":\"latency\",\"dataset\":\"$ds\",\"engine\":\"sphinx\"}" \
                     "$("$BUILD/bench/peerload" --proto sphinxql --port "$SPHINX_PORT" --queries "$q" \
-                        --conns "$c" --seconds "$DUR" "${orflag[@]}" --server-pid "$pid")"
+                        --conns "$c" --seconds "$DUR" --warmup "$WARM" "${orflag[@]}" --server-pid "$pid")"
             done
         else
             note "Sphinx searchd failed to start on $ds: $(tail -2 "$W/sphinx.err" | tr '\n' ' ')"
@@ -330,7 +330,7 @@ lat_peers() {
             for c in 1 8 64; do
                 rec "{\"section\":\"latency\",\"dataset\":\"$ds\",\"engine\":\"groonga-httpd\"}" \
                     "$("$BUILD/bench/peerload" --proto http --port "$GROONGA_PORT" --queries "$q" \
-                        --conns "$c" --seconds "$DUR" "${orflag[@]}" "${pids[@]}")"
+                        --conns "$c" --seconds "$DUR" --warmup "$WARM" "${orflag[@]}" "${pids[@]}")"
             done
         else
             note "groonga-httpd failed to start on $ds: $(tail -2 "$W/groonga.err" | tr '\n' ' ')"

@@ -3,7 +3,9 @@
  * waiting for its whole answer before the next (no pipelining), every latency sample kept.
  *
  *   peerload --proto sphinxql|http --port P --queries FILE --conns N --seconds S
- *            [--host 127.0.0.1] [--or] [--limit 10] [--index NAME] [--server-pid PID ...]
+ *            [--warmup S] [--host 127.0.0.1] [--or] [--limit 10] [--index NAME]
+ *            [--server-pid PID ...]
+ * Answers that started during the --warmup seconds are not counted (as loadgen does).
  *
  * sphinxql: MySQL protocol 4.1 to Sphinx searchd; each query is
  *   SELECT id FROM <index> WHERE MATCH('<words>') LIMIT <limit>
@@ -43,6 +45,7 @@ typedef struct {
     const char *index; /* Sphinx index name */
     char **queries;    /* prepared request bodies: SQL or URL query values */
     size_t nqueries;   /* number of queries */
+    uint64_t measure;  /* monotonic µs from which answers count (after the warm-up) */
     uint64_t deadline; /* monotonic µs when threads stop sending */
 } config_t;
 
@@ -401,13 +404,15 @@ static void *run_worker(void *arg)
         }
         uint64_t t1 = now_us();
         if (rc != 0) {
-            w->errors++;
+            w->errors += t0 >= cfg->measure;
             if (rc < 0) {
                 close(fd);
                 fd = open_conn(w);
             }
             continue;
         }
+        if (t0 < cfg->measure) /* warm-up: connections open, caches fill */
+            continue;
         if (w->n == w->cap) {
             size_t cap = w->cap ? w->cap * 2 : 4096;
             double *more = realloc(w->lat, cap * sizeof *more);
@@ -468,6 +473,7 @@ int main(int argc, char **argv)
     config_t cfg = {
         .host = "127.0.0.1", .conns = 1, .seconds = 5, .limit = 10, .index = "docs", .proto = -1};
     const char *queries = NULL;
+    double warmup = 0;
     long pids[16];
     int npids = 0;
     for (int i = 1; i < argc; i++) {
@@ -493,6 +499,8 @@ int main(int argc, char **argv)
             cfg.conns = atoi(v);
         else if (strcmp(a, "--seconds") == 0)
             cfg.seconds = atof(v);
+        else if (strcmp(a, "--warmup") == 0)
+            warmup = atof(v);
         else if (strcmp(a, "--limit") == 0)
             cfg.limit = atoi(v);
         else if (strcmp(a, "--index") == 0)
@@ -513,16 +521,20 @@ int main(int argc, char **argv)
     if (!w || !th)
         return 1;
     double srv0 = 0, srv1 = 0;
-    for (int i = 0; i < npids; i++)
-        srv0 += proc_cpu(pids[i]);
-    double cpu0 = self_cpu();
-    uint64_t start = now_us();
-    cfg.deadline = start + (uint64_t)(cfg.seconds * 1e6);
+    cfg.measure = now_us() + (uint64_t)(warmup * 1e6);
+    cfg.deadline = cfg.measure + (uint64_t)(cfg.seconds * 1e6);
     for (int i = 0; i < cfg.conns; i++) {
         w[i].cfg = &cfg;
         w[i].id = i;
         pthread_create(&th[i], NULL, run_worker, &w[i]);
     }
+    /* CPU is counted from the end of the warm-up, like the answers. */
+    while (now_us() < cfg.measure)
+        usleep(1000);
+    for (int i = 0; i < npids; i++)
+        srv0 += proc_cpu(pids[i]);
+    double cpu0 = self_cpu();
+    uint64_t start = now_us();
     size_t total = 0;
     unsigned long errors = 0;
     for (int i = 0; i < cfg.conns; i++) {
@@ -561,7 +573,7 @@ int main(int argc, char **argv)
     return 0;
 usage:
     fprintf(stderr, "usage: peerload --proto sphinxql|http --port P --queries FILE [--conns N]"
-                    " [--seconds S] [--or] [--limit N] [--index NAME] [--host ADDR]"
+                    " [--seconds S] [--warmup S] [--or] [--limit N] [--index NAME] [--host ADDR]"
                     " [--server-pid PID]...\n");
     return 2;
 }
