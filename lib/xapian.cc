@@ -43,10 +43,11 @@ struct file_ident {
 
 /* One line of a stub file. */
 struct stub_entry {
-    enum kind_t { LOCAL, GLASS, TCP, PROG } kind; /* auto, glass, remote HOST:PORT, remote :PROG */
-    std::string where;                            /* path, host or program */
-    std::string args;                             /* program arguments (PROG) */
-    unsigned port;                                /* port (TCP) */
+    /* auto, glass, remote HOST:PORT, remote :PROG, meta (silk's own: the metadata database) */
+    enum kind_t { LOCAL, GLASS, TCP, PROG, META } kind;
+    std::string where; /* path, host or program */
+    std::string args;  /* program arguments (PROG) */
+    unsigned port;     /* port (TCP) */
 };
 
 /* A database as opened from a path: the combined database, the same shards one by one
@@ -56,7 +57,16 @@ struct opened_db {
     Xapian::Database db;                  /* every shard */
     std::vector<Xapian::Database> shards; /* the shards one by one (sharing db's internals) */
     std::vector<file_ident> ident;        /* identities of the path, stub and local shards */
+    Xapian::Database meta;                /* a stub's `meta` database (spelling, synonyms) */
+    bool has_meta = false;                /* the stub named one */
 };
+
+/* Where spelling, synonyms and metadata come from: the stub's metadata database when it
+ * names one (a remote shard has none of them), else every shard. */
+const Xapian::Database &aux_db(const opened_db &o)
+{
+    return o.has_meta ? o.meta : o.db;
+}
 
 } // namespace
 
@@ -304,8 +314,10 @@ std::vector<stub_entry> parse_stub(const std::string &file)
             rest.pop_back();
         stub_entry e{stub_entry::LOCAL, std::string(), std::string(), 0};
         bool ok = false;
-        if ((type == "auto" || type == "glass") && !rest.empty()) {
-            e.kind = type == "auto" ? stub_entry::LOCAL : stub_entry::GLASS;
+        if ((type == "auto" || type == "glass" || type == "meta") && !rest.empty()) {
+            e.kind = type == "auto"    ? stub_entry::LOCAL
+                     : type == "glass" ? stub_entry::GLASS
+                                       : stub_entry::META;
             e.where = rest[0] == '/' ? rest : dir + rest;
             ok = true;
         } else if (type == "remote" && !rest.empty()) {
@@ -373,7 +385,8 @@ bool collect_idents(const std::string &path, std::vector<file_ident> *out, int *
         return false;
     out->push_back(id);
     for (const stub_entry &e : parse_stub(*stub_file)) {
-        if (e.kind != stub_entry::LOCAL && e.kind != stub_entry::GLASS)
+        if (e.kind != stub_entry::LOCAL && e.kind != stub_entry::GLASS &&
+            e.kind != stub_entry::META)
             continue;
         /* A shard that vanished shows up as an identity that differs from any real one. */
         if (!ident_of(e.where, false, &id, err_no))
@@ -410,6 +423,12 @@ opened_db open_path(const std::string &path, const silk_db_opts_t &opts)
             case stub_entry::PROG:
                 o.shards.push_back(Xapian::Remote::open(e.where, e.args, timeout));
                 break;
+            case stub_entry::META:
+                if (o.has_meta)
+                    throw Xapian::DatabaseOpeningError(stub + ": more than one meta line");
+                o.meta = Xapian::Database(e.where);
+                o.has_meta = true;
+                break;
             }
         }
         if (o.shards.empty())
@@ -432,6 +451,9 @@ uint64_t revision_sum(const opened_db &o, bool *known)
             *known = false;
         }
     }
+    /* The metadata database counts too, so that a new synonym table is a new revision. */
+    if (o.has_meta)
+        sum += o.meta.get_revision();
     return sum;
 }
 
@@ -491,6 +513,8 @@ extern "C" silk_status_t silk_db_reopen(silk_db_t *db, int *changed)
             before = revision_sum(db->cur, &known_before);
             try {
                 maybe = db->cur.db.reopen();
+                if (db->cur.has_meta)
+                    maybe = db->cur.meta.reopen() || maybe;
             } catch (const Xapian::Error &) {
                 /* The files changed in a way reopen() cannot follow: start over below. */
                 fresh = true;
@@ -591,7 +615,7 @@ extern "C" silk_status_t silk_db_metadata(silk_db_t *db, const char *key, char *
     if (key == nullptr || *key == '\0')
         return fail_with(&db->err, SILK_ERR_INVALID, "silk_db_metadata: empty key");
     return guard(&db->err, [&] {
-        *value = dup_bytes(db->cur.db.get_metadata(key));
+        *value = dup_bytes(aux_db(db->cur).get_metadata(key));
         return *value != nullptr ? SILK_OK : SILK_ERR_NOMEM;
     });
 }
@@ -605,7 +629,7 @@ extern "C" silk_status_t silk_db_spelling(silk_db_t *db, const char *word, unsig
     if (word == nullptr)
         return fail_with(&db->err, SILK_ERR_INVALID, "silk_db_spelling: word is NULL");
     return guard(&db->err, [&] {
-        std::string s = db->cur.db.get_spelling_suggestion(word, max_edit);
+        std::string s = aux_db(db->cur).get_spelling_suggestion(word, max_edit);
         if (s.empty())
             return SILK_OK;
         *out = dup_bytes(s);
@@ -621,7 +645,8 @@ extern "C" silk_status_t silk_db_synonyms(silk_db_t *db, const char *term, silk_
         return fail_with(&db->err, SILK_ERR_INVALID, "silk_db_synonyms: NULL argument");
     return guard(&db->err, [&] {
         std::string t = term;
-        for (auto it = db->cur.db.synonyms_begin(t); it != db->cur.db.synonyms_end(t); ++it) {
+        const Xapian::Database &a = aux_db(db->cur);
+        for (auto it = a.synonyms_begin(t); it != a.synonyms_end(t); ++it) {
             const std::string s = *it;
             if (cb(s.data(), s.size(), ud) != 0)
                 break;
@@ -637,9 +662,27 @@ extern "C" silk_status_t silk_db_synonym_keys(silk_db_t *db, silk_str_cb cb, voi
     if (cb == nullptr)
         return fail_with(&db->err, SILK_ERR_INVALID, "silk_db_synonym_keys: callback is NULL");
     return guard(&db->err, [&] {
-        for (auto it = db->cur.db.synonym_keys_begin(); it != db->cur.db.synonym_keys_end(); ++it) {
+        const Xapian::Database &a = aux_db(db->cur);
+        for (auto it = a.synonym_keys_begin(); it != a.synonym_keys_end(); ++it) {
             const std::string s = *it;
             if (cb(s.data(), s.size(), ud) != 0)
+                break;
+        }
+        return SILK_OK;
+    });
+}
+
+extern "C" silk_status_t silk_db_spellings(silk_db_t *db, silk_spelling_cb cb, void *ud)
+{
+    if (db == nullptr)
+        return SILK_ERR_INVALID;
+    if (cb == nullptr)
+        return fail_with(&db->err, SILK_ERR_INVALID, "silk_db_spellings: callback is NULL");
+    return guard(&db->err, [&] {
+        const Xapian::Database &a = aux_db(db->cur);
+        for (auto it = a.spellings_begin(); it != a.spellings_end(); ++it) {
+            const std::string w = *it;
+            if (cb(w.data(), w.size(), it.get_termfreq(), ud) != 0)
                 break;
         }
         return SILK_OK;

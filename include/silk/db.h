@@ -46,6 +46,10 @@ typedef struct {
 /* Opens `path` read-only. `path` is a database directory or a stub file whose lines are
  * `auto PATH`, `glass PATH` (relative to the stub's folder) or `remote HOST:PORT`
  * (a xapian-tcpsrv shard, opened with the timeouts of `opts`; `opts` may be NULL).
+ * silk also reads one `meta PATH` line (not Xapian's: its own tools reject it): a local
+ * database that is not searched but answers silk_db_metadata(), silk_db_spelling(),
+ * silk_db_spellings() and the synonym functions, which Xapian's remote backend cannot
+ * (silk-index --shards writes one, see docs/scale-out.md).
  * As in Xapian, `remote :PROGRAM ARGS` runs a xapian-progsrv-style program, `#` starts a
  * comment line, and a folder holding a XAPIANDB stub file is read as that stub.
  * On success *out owns the database: free it with silk_db_destroy(). On failure *out is
@@ -65,7 +69,7 @@ silk_status_t silk_db_reopen(silk_db_t *db, int *changed);
 const char *silk_db_error(const silk_db_t *db);
 
 /* Revision of a single local database; for a sharded database, the sum of the shards'
- * revisions (it changes whenever any shard changes). */
+ * revisions, plus the `meta` database's (it changes whenever any of them changes). */
 silk_status_t silk_db_revision(silk_db_t *db, uint64_t *rev);
 silk_status_t silk_db_doc_count(silk_db_t *db, uint64_t *count);
 silk_status_t silk_db_avg_length(silk_db_t *db, double *avg);
@@ -82,6 +86,11 @@ silk_status_t silk_db_spelling(silk_db_t *db, const char *word, unsigned max_edi
 silk_status_t silk_db_synonyms(silk_db_t *db, const char *term, silk_str_cb cb, void *ud);
 /* Calls cb for each key that has synonyms. */
 silk_status_t silk_db_synonym_keys(silk_db_t *db, silk_str_cb cb, void *ud);
+/* Called with each word of the spelling data and its frequency; nonzero stops. */
+typedef int (*silk_spelling_cb)(const char *word, size_t len, unsigned freq, void *ud);
+/* Calls cb for each word of the spelling data in sorted order (frequencies of local shards
+ * summed; a remote shard has no spelling data). */
+silk_status_t silk_db_spellings(silk_db_t *db, silk_spelling_cb cb, void *ud);
 /* Stored data of the document whose unique term is `uniq` (e.g. "Q...#p1"); *data is
  * malloc'd (free it). SILK_ERR_NOT_FOUND when no document has that term. */
 silk_status_t silk_db_document_data(silk_db_t *db, const char *uniq, char **data, size_t *len);
