@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "shard.h"
 #include "silk/schema.h"
 
 #define TERM_BUF       (SILK_TERM_MAX + 16) /* a prefix, "Z", a term and the NUL */
@@ -41,7 +42,12 @@ unsigned silk_index_db_for_file(const char *relpath, unsigned ndbs)
 {
     if (ndbs <= 1)
         return 0;
-    return (unsigned)(fnv1a(relpath, strlen(relpath)) % ndbs);
+    /* By article name, as silk_corpus_article_name() strips it: a.txt renamed a.md stays. */
+    const char *base = strrchr(relpath, '/');
+    base = base ? base + 1 : relpath;
+    const char *dot = strrchr(base, '.');
+    size_t n = (dot && dot != base) ? (size_t)(dot - relpath) : strlen(relpath);
+    return (unsigned)(fnv1a(relpath, n) % ndbs);
 }
 
 /* ---- a string-keyed hash map --------------------------------------------------------------- */
@@ -409,6 +415,9 @@ static int64_t mtime_ns(const struct stat *sb)
 static int add_entry(run_t *r, const char *rel, const char *full, const struct stat *sb,
                      silk_format_t fmt)
 {
+    /* A shard's run (indexer/shard.c) sees only its own files as the corpus. */
+    if (r->o->nshards > 1 && silk_index_db_for_file(rel, r->o->nshards) != r->o->shard)
+        return 0;
     if (r->nents == r->ents_cap) {
         size_t cap = r->ents_cap ? r->ents_cap * 2 : 64;
         entry_t *v = realloc(r->ents, cap * sizeof *v);
@@ -1431,6 +1440,9 @@ static silk_status_t run(run_t *r)
         strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
         if ((st = silk_wdb_set_metadata(r->wdb, SILK_META_INDEXED_AT, when)) != SILK_OK)
             return fatal(r, st, "cannot write metadata: %s", silk_wdb_error(r->wdb));
+        if (o->before_commit && o->before_commit(o->ud) != 0)
+            return fatal(r, SILK_ERR_INTERNAL, "%s: nothing committed: another shard failed",
+                         r->index);
         r->in_txn = 0;
         if ((st = silk_wdb_commit_transaction(r->wdb)) != SILK_OK)
             return fatal(r, st, "cannot commit: %s", silk_wdb_error(r->wdb));
@@ -1458,6 +1470,9 @@ silk_status_t silk_index_run(const silk_index_opts_t *opts, silk_index_summary_t
     r.o = opts;
     r.sum = sum;
     clock_gettime(CLOCK_MONOTONIC, &r.t0);
+    unsigned nshards = opts->nshards ? 0 : silk_shard_count(opts->index);
+    if (nshards) /* a sharded index (silk-index --shards): every shard, then its metadata */
+        return silk_shard_run(opts, nshards, -1, sum, msg);
     if (!(r.index = strdup(opts->index))) {
         st = SILK_ERR_NOMEM;
         goto out;

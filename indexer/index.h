@@ -78,6 +78,15 @@ typedef struct {
     silk_index_progress_cb progress; /* may be NULL */
     silk_index_note_cb note;         /* may be NULL */
     void *ud;                        /* passed to progress and note */
+    /* Sharding (set by indexer/shard.c for each shard's run; see shard.h): 0 for a whole
+     * index, where a sharded index found at `index` is handed to silk_shard_run(); else
+     * this run writes shard `shard` of `nshards`: only the files silk_index_db_for_file()
+     * routes there are its corpus. */
+    unsigned nshards;
+    unsigned shard;
+    /* May be NULL. Called right before the run commits (only when it has changes); a
+     * nonzero return cancels the run, nothing committed. Lets every shard commit at once. */
+    int (*before_commit)(void *ud);
 } silk_index_opts_t;
 
 typedef struct {
@@ -107,9 +116,9 @@ typedef struct {
  * writer: "index is being written by another silk-index (pid N)"), SILK_ERR_IO, ... */
 silk_status_t silk_index_run(const silk_index_opts_t *opts, silk_index_summary_t *sum, char **msg);
 
-/* Which database of `ndbs` the file at `relpath` goes into (0 when ndbs <= 1). Every
- * decision of that kind goes through this function, so that sharding the index later
- * only has to change it and open one writer per shard. */
+/* Which database of `ndbs` the file at `relpath` goes into (0 when ndbs <= 1): FNV-1a 64
+ * of its article name (the path without extension) mod ndbs, so that a file always lands
+ * in the same shard (silk-index --shards). Every decision of that kind goes through it. */
 unsigned silk_index_db_for_file(const char *relpath, unsigned ndbs);
 
 /* Builds the Xapian document of d into *out (free with silk_doc_destroy()). tok must have

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "index.h"
+#include "shard.h"
 
 #define EXIT_DONE    0
 #define EXIT_FATAL   1
@@ -16,7 +17,7 @@
 
 static const char usage[] =
     "usage: silk-index [--corpus DIR] [--index DIR] [--full] [--quiet] [--json] [--no-wait]\n"
-    "                  [--max-size BYTES] [--help]\n"
+    "                  [--max-size BYTES] [--shards N | --shard K/N] [--help]\n"
     "\n"
     "Indexes the articles of a corpus folder into a Xapian index, incrementally: only files\n"
     "whose content changed are read again, and all changes of a run are one transaction\n"
@@ -30,6 +31,12 @@ static const char usage[] =
     "  --json           print the summary as one JSON object on stdout\n"
     "  --no-wait        fail at once when another silk-index is writing the index\n"
     "  --max-size N     skip files larger than N bytes (suffix K, M, G; default 256M)\n"
+    "  --shards N       a sharded index: DIR/shard-0..N-1 (files spread by a hash of the\n"
+    "                   article name), DIR/meta (spelling, synonyms) and the stub\n"
+    "                   DIR/XAPIANDB; all shards commit together (docs/scale-out.md).\n"
+    "                   Later runs on DIR find the shards by themselves\n"
+    "  --shard K/N      index only shard K (0-based) of N into DIR/shard-K, e.g. on the\n"
+    "                   machine that serves it with xapian-tcpsrv\n"
     "  --help           this text\n"
     "\n"
     "Corpus files (subfolders included; hidden files ignored):\n"
@@ -181,11 +188,15 @@ int main(int argc, char **argv)
         {"json", no_argument, NULL, 'j'},
         {"no-wait", no_argument, NULL, 'n'},
         {"max-size", required_argument, NULL, 'm'},
+        {"shards", required_argument, NULL, 'S'},
+        {"shard", required_argument, NULL, 'K'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     silk_index_opts_t o = {0};
     ui_t ui = {0};
+    unsigned nshards = 0; /* --shards N or the N of --shard K/N */
+    int only = -1;        /* K of --shard K/N */
     const char *env;
     o.corpus = (env = getenv("SILK_CORPUS")) && *env ? env : "corpus";
     o.index = (env = getenv("SILK_INDEX")) && *env ? env : "var/index";
@@ -193,6 +204,23 @@ int main(int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, ":c:i:fqjnm:h", longopts, NULL)) != -1) {
         switch (c) {
+        case 'S':
+        case 'K': {
+            unsigned k = 0, n = 0;
+            char end = 0;
+            int ok = c == 'S' ? sscanf(optarg, "%u%c", &n, &end) == 1
+                              : sscanf(optarg, "%u/%u%c", &k, &n, &end) == 2 && k < n;
+            if (!ok || n < 1 || n > SILK_SHARD_MAX || (nshards && nshards != n)) {
+                fprintf(stderr, "silk-index: --%s: expected %s (N from 1 to %d), not '%s'\n",
+                        c == 'S' ? "shards" : "shard", c == 'S' ? "N" : "K/N with K < N",
+                        SILK_SHARD_MAX, optarg);
+                return EXIT_USAGE;
+            }
+            nshards = n;
+            if (c == 'K')
+                only = (int)k;
+            break;
+        }
         case 'c':
             o.corpus = optarg;
             break;
@@ -245,7 +273,8 @@ int main(int argc, char **argv)
 
     silk_index_summary_t sum;
     char *msg = NULL;
-    silk_status_t st = silk_index_run(&o, &sum, &msg);
+    silk_status_t st =
+        nshards ? silk_shard_run(&o, nshards, only, &sum, &msg) : silk_index_run(&o, &sum, &msg);
     clear_progress(&ui);
     int rc;
     if (st != SILK_OK) {
