@@ -82,6 +82,8 @@ static void usage(FILE *f)
             "                       (default 64)\n"
             "  --max-output BYTES   unsent bytes per connection before it is dropped\n"
             "                       (default 4194304)\n"
+            "  --remote-timeout MS  connect and reply timeout of remote shards of a stub index\n"
+            "                       (default 2000 to connect, 10000 to reply; docs/scale-out.md)\n"
             "  --log-level L        error, warn, info (default) or debug\n"
             "  --print-socket       print the socket path silkd would use, and exit\n"
             "  --help               this text\n"
@@ -399,7 +401,7 @@ static void on_revision_timer(uv_timer_t *t)
 {
     (void)t;
     if (!watch_db) {
-        if (silk_db_open(cfg.index_path, NULL, &watch_db, NULL) == SILK_OK)
+        if (silk_db_open(cfg.index_path, &cfg.db_opts, &watch_db, NULL) == SILK_OK)
             silkd_server_bump(&srv, "index appeared");
         return;
     }
@@ -516,6 +518,7 @@ int main(int argc, char **argv)
         O_INFLIGHT,
         O_MAXOUT,
         O_LOGLEVEL,
+        O_REMOTE_TIMEOUT,
         O_PRINT,
         O_HELP,
     };
@@ -533,6 +536,7 @@ int main(int argc, char **argv)
         {"max-inflight", required_argument, NULL, O_INFLIGHT},
         {"max-output", required_argument, NULL, O_MAXOUT},
         {"log-level", required_argument, NULL, O_LOGLEVEL},
+        {"remote-timeout", required_argument, NULL, O_REMOTE_TIMEOUT},
         {"print-socket", no_argument, NULL, O_PRINT},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
@@ -593,6 +597,11 @@ int main(int argc, char **argv)
         case O_MAXOUT:
             cfg.max_output = parse_num("--max-output", optarg, 1024, 1ull << 34);
             break;
+        case O_REMOTE_TIMEOUT:
+            cfg.db_opts.remote_timeout_ms =
+                (unsigned)parse_num("--remote-timeout", optarg, 1, 3600 * 1000);
+            cfg.db_opts.connect_timeout_ms = cfg.db_opts.remote_timeout_ms;
+            break;
         case O_LOGLEVEL:
             silkd_log_level = silkd_log_parse_level(optarg);
             if (silkd_log_level < 0)
@@ -643,7 +652,7 @@ int main(int argc, char **argv)
 
     if (check_socket_dir(tmp_default) != 0 || claim_socket_path() != 0)
         goto out;
-    if (silk_db_open(cfg.index_path, NULL, &watch_db, NULL) != SILK_OK) {
+    if (silk_db_open(cfg.index_path, &cfg.db_opts, &watch_db, NULL) != SILK_OK) {
         watch_db = NULL;
         silkd_log(SILKD_LOG_WARN,
                   "no index at %s yet: searches answer \"unavailable\" until one appears "

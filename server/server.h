@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <uv.h>
 
+#include "silk/db.h"
 #include "silk/proto.h"
 #include "silk/status.h"
 
@@ -51,6 +52,7 @@ typedef struct {
     uint64_t idle_ms;         /* a connection with no traffic for this long is closed */
     uint64_t drain_ms;        /* on shutdown: quiet time after which a connection closes */
     uint64_t drain_max_ms;    /* on shutdown: connections still open after this are closed */
+    silk_db_opts_t db_opts;   /* --remote-timeout: timeouts of remote shards (0: defaults) */
 } silkd_config_t;
 
 /* ---- counters ------------------------------------------------------------------------------ */

@@ -502,7 +502,9 @@ silk_status_t silkd_worker_start(silkd_server_t *srv, unsigned index, silkd_work
     w->srv = srv;
     w->index = index;
     w->gen = atomic_load(&srv->generation);
-    silk_status_t rc = silk_searcher_new(srv->cfg->index_path, NULL, &w->searcher);
+    silk_searcher_opts_t so = {0};
+    so.db_opts = srv->cfg->db_opts; /* remote shards' timeouts */
+    silk_status_t rc = silk_searcher_new(srv->cfg->index_path, &so, &w->searcher);
     if (rc != SILK_OK) {
         free(w);
         return rc;

@@ -1,0 +1,262 @@
+#!/usr/bin/env bash
+# Scale-out (docs/scale-out.md) on loopback: the corpus article, the synonym table and ~20
+# generated articles, indexed once as one database and once as 3 shards (silk-index
+# --shards 3); silkd serves the single index and a stub listing meta/, shards 0 and 1
+# locally and shard 2 through a real xapian-tcpsrv. The same 30 queries give the same ids,
+# order, scores, totals and did-you-mean. Then: the tcpsrv killed (a bounded-time
+# `unavailable` naming the shard), restarted (answers return, silkd not restarted),
+# stopped with SIGSTOP (a hung shard: `unavailable` within --remote-timeout), and one
+# shard reindexed with --shard K/N while silkd serves.
+. "$(dirname "$0")/lib.sh"
+
+command -v xapian-tcpsrv >/dev/null || fail "xapian-tcpsrv not installed (xapian-tools)"
+[ -n "$SHARED" ] && [ -d "$SHARED/data/cranfield" ] || fail "../shared/data not found"
+
+mkdir -p "$T/corpus"
+cp "$SILK_ROOT/corpus/"* "$T/corpus/"
+python3 "$SILK_ROOT/bench/gen/gencorpus.py" generate "$SHARED/data" "$T/corpus/gen" --mb 0.3 \
+    --seed 5 >/dev/null
+python3 "$SILK_ROOT/bench/gen/gencorpus.py" queries "$SHARED/data" "$T/gen.tsv" --n 18 \
+    --seed 3 >/dev/null
+
+run_index() {
+    local rc=0
+    index "$@" --quiet >"$T/index.log" 2>&1 || rc=$?
+    [ "$rc" -eq 0 ] || fail "silk-index $* exited $rc: $(cat "$T/index.log")"
+}
+run_index --corpus "$T/corpus" --index "$T/single"
+run_index --corpus "$T/corpus" --index "$T/sh" --shards 3
+for k in 0 1 2; do
+    [ -f "$T/sh/shard-$k/iamglass" ] || fail "shard-$k was not created"
+done
+[ -f "$T/sh/meta/iamglass" ] || fail "meta/ was not created"
+assert_eq "$(head -1 "$T/sh/XAPIANDB")" "# silk-index shards 3" "the stub names the shards"
+# A second run on the folder finds the shards by itself, and has nothing to do.
+out="$(index --corpus "$T/corpus" --index "$T/sh" --json)"
+assert_contains "$out" '"up_to_date":true' "a plain run on a sharded index: up to date"
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+port="$(free_port)"
+tcpsrv=""
+# xapian-tcpsrv forks a child per connection: it runs in a session of its own so that
+# stopping it stops the children serving silkd's connections too.
+start_tcpsrv() {
+    setsid xapian-tcpsrv --quiet --interface 127.0.0.1 --port "$port" "$T/sh/shard-2" \
+        >>"$T/tcpsrv.log" 2>&1 &
+    tcpsrv=$!
+    track_pid "$tcpsrv"
+    python3 - "$port" <<'EOF' || fail "xapian-tcpsrv did not start on port $port: $(cat "$T/tcpsrv.log")"
+import socket, sys, time
+for _ in range(100):
+    try:
+        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close()
+        sys.exit(0)
+    except OSError:
+        time.sleep(0.05)
+sys.exit(1)
+EOF
+}
+stop_tcpsrv() {
+    kill -TERM -- "-$tcpsrv" 2>/dev/null || true
+    kill -CONT -- "-$tcpsrv" 2>/dev/null || true
+    wait "$tcpsrv" 2>/dev/null || true
+}
+trap 'stop_tcpsrv; _silk_cleanup' EXIT
+start_tcpsrv
+
+cat >"$T/mixed.stub" <<EOF
+# two local shards, one remote; spelling and synonyms from the local meta database
+meta sh/meta
+glass sh/shard-0
+glass sh/shard-1
+remote 127.0.0.1:$port
+EOF
+
+start_silkd() { # NAME INDEX
+    "${SILK_WRAP[@]}" "$SILK_BIN/silkd" --index "$2" --corpus "$T/corpus" --socket "$T/$1.sock" \
+        --threads 1 --remote-timeout 1000 2>"$T/$1.log" &
+    track_pid $!
+    wait_for_socket "$T/$1.sock"
+}
+start_silkd single "$T/single"
+start_silkd mixed "$T/mixed.stub"
+
+# Thirty queries: generated ones (English, Korean, Persian), and ones for the article's
+# features: phrases, fields, wildcards, synonyms, misspellings (did-you-mean), exclusions.
+cut -f2 "$T/gen.tsv" >"$T/queries.txt"
+cat >>"$T/queries.txt" <<'EOF'
+axis of evil
+"axis of evil"
+dprk
+north korea nuclear
+title:iran
+nuc*
+missile technology
+nuclar programme
+tehran pyongyang
+iran -korea
+shahab missiles
+pressure boundary layer
+EOF
+assert_eq "$(wc -l <"$T/queries.txt")" 30 "30 queries"
+
+PYTHONPATH="$SILK_ROOT/tests/e2e" python3 - "$T" "$port" <<'EOF' || fail "sharded answers"
+import json, sys, time
+from daemon_client import Client, check
+
+t, port = sys.argv[1], sys.argv[2]
+single, mixed = Client(t + "/single.sock"), Client(t + "/mixed.sock")
+queries = open(t + "/queries.txt", encoding="utf-8").read().splitlines()
+
+def answer(c, q, mode="all"):
+    return c.call({"op": "search", "q": q, "limit": 50, "mode": mode})
+
+def close(x, y):
+    return abs(x - y) <= 1e-6 * max(1.0, abs(x))
+
+def groups(hits):
+    """Runs of equal scores: Xapian orders equal scores by document id, and a sharded
+    database numbers documents otherwise than a single one (interleaved by shard)."""
+    out = []
+    for h in hits:
+        if out and close(out[-1][0], h["score"]):
+            out[-1][1].add(h["id"])
+        else:
+            out.append((h["score"], {h["id"]}))
+    return out
+
+def same(a, b, what):
+    check(a["ok"] and b["ok"], what + ": both answered")
+    ha, hb = a["hits"], b["hits"]
+    check(len(ha) == len(hb) and all(close(x["score"], y["score"]) for x, y in zip(ha, hb)),
+          what + ": same scores in the same order")
+    ga, gb = groups(ha), groups(hb)
+    # The last run of equal scores may be cut by the page: its ids can differ then.
+    full = len(ha) == a["total"]
+    n = len(ga) if full else len(ga) - 1
+    check([g[1] for g in ga[:n]] == [g[1] for g in gb[:n]],
+          what + ": same ids in the same order (%d hits)" % len(ha))
+    check((a["total"], a["relaxed"], a.get("did_you_mean")) ==
+          (b["total"], b["relaxed"], b.get("did_you_mean")), what + ": same total, did-you-mean")
+
+nhits = 0
+for i, q in enumerate(queries, 1):
+    a, b = answer(single, q), answer(mixed, q)
+    same(a, b, "query %d %r" % (i, q))
+    nhits += len(a["hits"])
+check(nhits >= 150, "the queries found hits (%d)" % nhits)
+a = answer(single, "nuclar programme")
+check(a.get("did_you_mean"), "a misspelling is corrected (spelling data from meta/)")
+a = answer(single, "dprk")
+check(len(a["hits"]) > 0, "a synonym finds the article (synonyms from meta/)")
+r = mixed.call({"op": "stats"})
+check(r["docs"] == single.call({"op": "stats"})["docs"], "stats: same number of documents")
+EOF
+
+# ---- a shard goes down, and comes back --------------------------------------------------------
+stop_tcpsrv
+PYTHONPATH="$SILK_ROOT/tests/e2e" python3 - "$T" "$port" <<'EOF' || fail "shard down"
+import sys, time
+from daemon_client import Client, check
+t, port = sys.argv[1], sys.argv[2]
+c = Client(t + "/mixed.sock")
+for q in ("axis of evil", "boundary layer"):
+    t0 = time.monotonic()
+    r = c.call({"op": "search", "q": q})
+    took = time.monotonic() - t0
+    check(r["ok"] is False and r["error"]["code"] == "unavailable",
+          "shard down: %r answers unavailable" % q)
+    check("127.0.0.1:" + port in r["error"]["message"],
+          "the message names the shard: " + r["error"]["message"])
+    check(took < 3.0, "shard down: answered in %.2f s" % took)
+check(c.call({"op": "ping"})["ok"], "silkd still answers pings")
+EOF
+
+start_tcpsrv
+PYTHONPATH="$SILK_ROOT/tests/e2e" python3 - "$T" <<'EOF' || fail "shard back"
+import sys
+from daemon_client import Client, check
+t = sys.argv[1]
+single, mixed = Client(t + "/single.sock"), Client(t + "/mixed.sock")
+for q in ("axis of evil", "boundary layer", "nuc*"):
+    a = single.call({"op": "search", "q": q, "limit": 20})
+    b = mixed.call({"op": "search", "q": q, "limit": 20})
+    check(b["ok"], "shard back: %r answers again without a silkd restart" % q)
+    check([round(h["score"], 5) for h in a["hits"]] == [round(h["score"], 5) for h in b["hits"]],
+          "shard back: %r gives the single index's scores" % q)
+EOF
+
+# ---- a hung shard (SIGSTOP): unavailable within --remote-timeout 1000 ----------------------------
+kill -STOP -- "-$tcpsrv"
+PYTHONPATH="$SILK_ROOT/tests/e2e" python3 - "$T" "$port" <<'EOF' || fail "shard hung"
+import sys, time
+from daemon_client import Client, check
+t, port = sys.argv[1], sys.argv[2]
+c = Client(t + "/mixed.sock", timeout=30)
+t0 = time.monotonic()
+r = c.call({"op": "search", "q": "supersonic flow"})
+took = time.monotonic() - t0
+check(r["ok"] is False and r["error"]["code"] == "unavailable", "hung shard: unavailable")
+check("127.0.0.1:" + port in r["error"]["message"], "names the shard: " + r["error"]["message"])
+check(0.8 < took < 4.0, "hung shard: answered after the 1 s timeout (%.2f s)" % took)
+EOF
+kill -CONT -- "-$tcpsrv"
+PYTHONPATH="$SILK_ROOT/tests/e2e" python3 - "$T" <<'EOF' || fail "shard resumed"
+import sys, time
+from daemon_client import Client, check
+c = Client(sys.argv[1] + "/mixed.sock", timeout=30)
+r = c.call({"op": "search", "q": "supersonic flow"})
+check(r["ok"] and len(r["hits"]) > 0, "resumed shard: answers return")
+EOF
+
+# ---- reindex one shard while silkd serves ---------------------------------------------------------
+# An article routed to the remote shard (2) gets a new word; silk-index --shard 2/3 writes
+# that shard alone (and meta/), the tcpsrv serving it picks the revision up.
+target="$(cd "$T/corpus" && for f in gen/*.txt; do
+    printf '%s\n' "$f"
+done | python3 -c '
+import sys
+def fnv(s):
+    h = 0xcbf29ce484222325
+    for b in s.encode():
+        h = ((h ^ b) * 0x100000001b3) & 0xffffffffffffffff
+    return h
+for line in sys.stdin:
+    f = line.strip()
+    if fnv(f.rsplit(".", 1)[0]) % 3 == 2:
+        print(f)
+        break')"
+[ -n "$target" ] || fail "no generated article falls in shard 2"
+printf 'Zyxwvutsrq quokkas gather near the remote shard.\n' >>"$T/corpus/$target"
+out="$(index --corpus "$T/corpus" --index "$T/sh" --shard 2/3 --json)"
+assert_contains "$out" '"files_changed":1' "--shard 2/3 reindexed the changed article"
+assert_contains "$out" '"files_scanned":' "--shard 2/3 summary"
+run_index --corpus "$T/corpus" --index "$T/single"
+PYTHONPATH="$SILK_ROOT/tests/e2e" python3 - "$T" "$target" <<'EOF' || fail "reindexed shard"
+import sys, time
+from daemon_client import Client, check
+t, target = sys.argv[1], sys.argv[2]
+single, mixed = Client(t + "/single.sock"), Client(t + "/mixed.sock")
+name = target.rsplit(".", 1)[0]
+for _ in range(60):  # silkd notices a new revision within about a second
+    b = mixed.call({"op": "search", "q": "zyxwvutsrq quokkas"})
+    if b["ok"] and b["hits"]:
+        break
+    time.sleep(0.1)
+check(b["ok"] and b["hits"] and b["hits"][0]["id"].startswith(name + "#"),
+      "the reindexed shard's new text is found through the remote shard")
+for _ in range(60):
+    a = single.call({"op": "search", "q": "zyxwvutsrq quokkas"})
+    if a["ok"] and a["hits"]:
+        break
+    time.sleep(0.1)
+check([h["id"] for h in a["hits"]] == [h["id"] for h in b["hits"]], "same hits as the single index")
+check(abs(a["hits"][0]["score"] - b["hits"][0]["score"]) < 1e-6, "same score")
+a = single.call({"op": "search", "q": "zyxwvutsrk"})
+b = mixed.call({"op": "search", "q": "zyxwvutsrk"})
+check(a.get("did_you_mean") == b.get("did_you_mean") and b.get("did_you_mean"),
+      "the new word's spelling reached meta/: %r" % b.get("did_you_mean"))
+EOF
+ok "shards"
