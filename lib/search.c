@@ -1008,6 +1008,12 @@ static silk_status_t search_once(silk_searcher_t *s, const silk_search_req_t *re
 
     s->arena_len = 0;
     s->hl_len = 0;
+    if (s->arena_cap > ARENA_KEEP) {
+        /* One page of 1000 large documents should not pin its memory for good. */
+        free(s->arena);
+        s->arena = NULL;
+        s->arena_cap = 0;
+    }
     free(s->dym);
     s->dym = NULL;
     if ((st = load_synonyms(s)) != SILK_OK)
