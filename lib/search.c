@@ -22,6 +22,7 @@
 
 #define CACHE_SLOTS  4096 /* direct-mapped document cache: slot = docid % CACHE_SLOTS */
 #define EXACT_EXTRA  100  /* count this many matches past the page so small totals are exact */
+#define ARENA_KEEP   (4u << 20)     /* result memory kept between searches */
 #define ELLIPSIS     "\xe2\x80\xa6" /* U+2026 */
 #define ELLIPSIS_LEN 3
 
