@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# bench-shards: search latency of one index against the same corpus split in 3 shards
+# (docs/scale-out.md), through silkd and bench/loadgen, on this machine:
+#   single        one database
+#   3 local       silk-index --shards 3, the folder's own stub (3 local glass shards)
+#   2 local + 1   shard 2 served by xapian-tcpsrv on loopback
+#   3 remote      every shard served by its own xapian-tcpsrv on loopback
+# Prints a table and writes bench/results/shards.json.
+#   SHARDS_MB     size of the generated corpus (default 30; BENCH_QUICK=1: 4)
+#   SHARDS_SECS   seconds measured per configuration and connection count (default 5)
+#   BUILD, BIN    as the Makefile's
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD="${BUILD:-build}"
+BIN="${BIN:-bin}"
+SHARED="$(cd ../shared/data && pwd)"
+if [ "${BENCH_QUICK:-0}" = 1 ]; then
+    MB="${SHARDS_MB:-4}" SECS="${SHARDS_SECS:-1}" WARM=0.3
+else
+    MB="${SHARDS_MB:-30}" SECS="${SHARDS_SECS:-5}" WARM=1
+fi
+W="bench/data/work/shards"
+mkdir -p "$W" bench/results
+pids=()
+cleanup() {
+    local p
+    for p in "${pids[@]:-}"; do
+        [ -n "$p" ] || continue
+        kill -- "-$p" 2>/dev/null || true
+        kill "$p" 2>/dev/null || true
+    done
+    wait 2>/dev/null || true
+}
+trap cleanup EXIT
+log() { echo "bench-shards: $*" >&2; }
+
+# The corpus is generated again only when its size changed.
+if [ ! -f "$W/gen.json" ] || [ "$(cat "$W/mb" 2>/dev/null)" != "$MB" ]; then
+    log "generating a $MB MB corpus (seed 42)"
+    rm -rf "$W/corpus" "$W/single" "$W/sh" "$W"/*.lock
+    python3 bench/gen/gencorpus.py generate "$SHARED" "$W/corpus" --mb "$MB" --seed 42 >"$W/gen.json"
+    python3 bench/gen/gencorpus.py queries "$SHARED" "$W/queries.tsv" --n 1000 --seed 3
+    echo "$MB" >"$W/mb"
+fi
+cut -f2 "$W/queries.tsv" | grep -v '^$' >"$W/queries.txt"
+
+# timed OUT CMD...: wall seconds of CMD into OUT.
+timed() {
+    local out="$1" t0
+    shift
+    t0=$(date +%s.%N)
+    "$@" >/dev/null
+    echo "$(date +%s.%N) - $t0" | bc >"$out"
+}
+log "indexing: one database"
+rm -rf "$W/single" "$W/single.lock" "$W/sh"
+timed "$W/t.single" "$BIN/silk-index" --quiet --corpus "$W/corpus" --index "$W/single"
+log "indexing: 3 shards"
+timed "$W/t.sh" "$BIN/silk-index" --quiet --corpus "$W/corpus" --index "$W/sh" --shards 3
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+wait_port() {
+    python3 - "$1" <<'EOF'
+import socket, sys, time
+for _ in range(200):
+    try:
+        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close()
+        sys.exit(0)
+    except OSError:
+        time.sleep(0.05)
+sys.exit(1)
+EOF
+}
+ports=()
+for k in 0 1 2; do
+    p=$(free_port)
+    setsid xapian-tcpsrv --quiet --interface 127.0.0.1 --port "$p" "$W/sh/shard-$k" \
+        >>"$W/tcpsrv.log" 2>&1 &
+    pids+=($!)
+    wait_port "$p" || { log "xapian-tcpsrv did not start"; exit 1; }
+    ports+=("$p")
+done
+abs="$(cd "$W" && pwd)"
+printf 'meta %s/sh/meta\nglass %s/sh/shard-0\nglass %s/sh/shard-1\nremote 127.0.0.1:%s\n' \
+    "$abs" "$abs" "$abs" "${ports[2]}" >"$W/mixed.stub"
+printf 'meta %s/sh/meta\nremote 127.0.0.1:%s\nremote 127.0.0.1:%s\nremote 127.0.0.1:%s\n' \
+    "$abs" "${ports[0]}" "${ports[1]}" "${ports[2]}" >"$W/remote.stub"
+
+rows="$W/rows.jsonl"
+: >"$rows"
+# measure NAME INDEX: silkd on INDEX (2 worker threads), loadgen at 1 and 8 connections.
+measure() {
+    local name="$1" idx="$2" sock="$W/silk.sock" c
+    rm -f "$sock"
+    "$BIN/silkd" --index "$idx" --corpus "$W/corpus" --socket "$sock" --threads 2 \
+        --log-level warn 2>>"$W/silkd.log" &
+    local spid=$!
+    pids+=("$spid")
+    for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.05; done
+    for c in 1 8; do
+        log "latency: $name, $c connection(s)"
+        "$BUILD/bench/loadgen" --socket "$sock" --queries "$W/queries.txt" --connections "$c" \
+            --depth 1 --duration "$SECS" --warmup "$WARM" --server-pid "$spid" --json \
+            2>>"$W/loadgen.err" | tail -n 1 |
+            python3 -c 'import json,sys; r=json.load(sys.stdin); r["config"]=sys.argv[1]; print(json.dumps(r))' "$name" >>"$rows"
+    done
+    kill "$spid"
+    wait "$spid" 2>/dev/null || true
+}
+measure "single" "$W/single"
+measure "3 local shards" "$W/sh"
+measure "2 local + 1 remote" "$W/mixed.stub"
+measure "3 remote" "$W/remote.stub"
+
+python3 - "$rows" "$W/gen.json" "$W/t.single" "$W/t.sh" "$SECS" <<'EOF'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+gen = json.load(open(sys.argv[2]))
+t1, t3 = float(open(sys.argv[3]).read()), float(open(sys.argv[4]).read())
+print("bench-shards: %.1f MB, %d articles; silk-index: one database %.1f s, 3 shards %.1f s"
+      % (gen["bytes"] / 1e6, gen["files"], t1, t3))
+print("%-20s %5s %8s %8s %8s %8s %8s %7s" % ("config", "conns", "qps", "p50 ms", "p90 ms",
+                                             "p99 ms", "srv cpu", "errors"))
+for r in rows:
+    print("%-20s %5d %8.0f %8.3f %8.3f %8.3f %8.2f %7d" % (
+        r["config"], r["connections"], r["qps"], r["p50_us"] / 1e3, r["p90_us"] / 1e3,
+        r["p99_us"] / 1e3, r["server_cpu"], r["errors"]))
+json.dump({"corpus_mb": gen["bytes"] / 1e6, "files": gen["files"], "index_s_single": t1,
+           "index_s_3shards": t3, "seconds": float(sys.argv[5]), "rows": rows},
+          open("bench/results/shards.json", "w"), indent=1)
+EOF
