@@ -131,18 +131,34 @@ static void strvec_free(strvec_t *sv)
     memset(sv, 0, sizeof *sv);
 }
 
-/* A growable array of unsigned numbers. */
+/* A growable array of distinct unsigned numbers. */
+#define UVEC_SEEN_MAX 1000000u /* numbers below this are deduplicated through a bitmap */
 typedef struct {
-    unsigned *v; /* the numbers */
-    size_t n;    /* used */
-    size_t cap;  /* allocated */
+    unsigned *v;         /* the numbers */
+    size_t n;            /* used */
+    size_t cap;          /* allocated */
+    unsigned char *seen; /* bitmap of the numbers held, once there are many (else NULL) */
 } uvec_t;
+
+/* Frees what the vector owns besides v (which the caller hands over or frees). */
+static void uvec_done(uvec_t *uv)
+{
+    free(uv->seen);
+    uv->seen = NULL;
+}
 
 static int uvec_push_unique(uvec_t *uv, unsigned x)
 {
-    for (size_t i = 0; i < uv->n; i++)
-        if (uv->v[i] == x)
+    /* A linear scan while short; a bitmap after that, so that a hostile paragraph of a
+     * million citation markers costs linear time, not quadratic. */
+    if (uv->seen && x < UVEC_SEEN_MAX) {
+        if (uv->seen[x / 8] & (1u << (x % 8)))
             return 0;
+    } else {
+        for (size_t i = 0; i < uv->n; i++)
+            if (uv->v[i] == x)
+                return 0;
+    }
     if (uv->n == uv->cap) {
         size_t cap = uv->cap ? uv->cap * 2 : 4;
         unsigned *v = realloc(uv->v, cap * sizeof *v);
@@ -152,6 +168,15 @@ static int uvec_push_unique(uvec_t *uv, unsigned x)
         uv->cap = cap;
     }
     uv->v[uv->n++] = x;
+    if (!uv->seen && uv->n >= 32) {
+        if (!(uv->seen = calloc(UVEC_SEEN_MAX / 8 + 1, 1)))
+            return -1;
+        for (size_t i = 0; i < uv->n; i++)
+            if (uv->v[i] < UVEC_SEEN_MAX)
+                uv->seen[uv->v[i] / 8] |= (unsigned char)(1u << (uv->v[i] % 8));
+    } else if (uv->seen && x < UVEC_SEEN_MAX) {
+        uv->seen[x / 8] |= (unsigned char)(1u << (x % 8));
+    }
     return 0;
 }
 
@@ -519,12 +544,13 @@ static void mark_quotes(const char *s, size_t n, unsigned char *mask)
 {
     memset(mask, 0, n);
     size_t i = 0;
+    int no_straight = 0, no_curly = 0;
     while (i < n) {
         size_t ql = 0;
         int curly = 0;
-        if (s[i] == '"')
+        if (s[i] == '"' && !no_straight)
             ql = 1;
-        else if (starts_with(s + i, n - i, "\xe2\x80\x9c")) /* “ */
+        else if (!no_curly && starts_with(s + i, n - i, "\xe2\x80\x9c")) /* “ */
             ql = 3, curly = 1;
         if (!ql) {
             i++;
@@ -544,7 +570,13 @@ static void mark_quotes(const char *s, size_t n, unsigned char *mask)
             j++;
         }
         if (!cl) {
-            i += ql; /* an unmatched quote marks nothing */
+            /* An unmatched quote marks nothing, and no later quote of its kind can be
+             * matched either: stop looking, so that many of them cost linear time. */
+            if (curly)
+                no_curly = 1;
+            else
+                no_straight = 1;
+            i += ql;
             continue;
         }
         memset(mask + i, 1, close + cl - i);
@@ -938,6 +970,7 @@ static int add_paragraph(builder_t *b, const char *s, size_t n, const char *sect
     if (t.len == 0) {
         free(t.s);
         free(cites.v);
+        uvec_done(&cites);
         return 0;
     }
     char anchor[32];
@@ -951,10 +984,12 @@ static int add_paragraph(builder_t *b, const char *s, size_t n, const char *sect
     d->text = buf_take(&t, &d->text_len);
     d->cites = cites.v;
     d->ncites = cites.n;
+    uvec_done(&cites);
     return d->text ? 0 : -1;
 fail:
     free(t.s);
     free(cites.v);
+    uvec_done(&cites);
     return -1;
 }
 
@@ -1058,6 +1093,7 @@ static int add_infobox(builder_t *b, const line_t *rows, size_t nrows)
     if (t.len == 0) {
         free(t.s);
         free(cites.v);
+        uvec_done(&cites);
         return 0;
     }
     silk_corpus_doc_t *d = new_doc(b, "infobox", SILK_KIND_INFOBOX, "");
@@ -1066,10 +1102,12 @@ static int add_infobox(builder_t *b, const line_t *rows, size_t nrows)
     d->text = buf_take(&t, &d->text_len);
     d->cites = cites.v;
     d->ncites = cites.n;
+    uvec_done(&cites);
     return d->text ? 0 : -1;
 fail:
     free(t.s);
     free(cites.v);
+    uvec_done(&cites);
     return -1;
 }
 
@@ -1323,12 +1361,26 @@ out:
 static int md_inline(const char *s, size_t n, buf_t *out)
 {
     size_t i = 0;
+    /* The next ']' and ')' found so far (n: none), so that a line of many '[' is scanned
+     * once, not once per '['. */
+    size_t next_close = 0, next_paren = 0;
+    int have_close = 0, have_paren = 0;
     while (i < n) {
         if ((s[i] == '[' || (s[i] == '!' && i + 1 < n && s[i + 1] == '['))) {
             size_t open = s[i] == '!' ? i + 1 : i;
-            const char *close = memchr(s + open, ']', n - open);
+            if (!have_close || (next_close < n && next_close < open)) {
+                const char *c = memchr(s + open, ']', n - open);
+                next_close = c ? (size_t)(c - s) : n;
+                have_close = 1;
+            }
+            const char *close = next_close < n ? s + next_close : NULL;
             if (close && (size_t)(close - s) + 1 < n && close[1] == '(') {
-                const char *rp = memchr(close, ')', n - (size_t)(close - s));
+                if (!have_paren || (next_paren < n && next_paren < next_close)) {
+                    const char *p = memchr(close, ')', n - next_close);
+                    next_paren = p ? (size_t)(p - s) : n;
+                    have_paren = 1;
+                }
+                const char *rp = next_paren < n ? s + next_paren : NULL;
                 if (rp) {
                     buf_add(out, s + open + 1, (size_t)(close - (s + open + 1)));
                     i = (size_t)(rp - s) + 1;
@@ -1808,15 +1860,18 @@ static const char *jsonl_doc(builder_t *b, json_t *o, silk_corpus_doc_t *d)
             if (!json_is_integer(v) || json_integer_value(v) < 1 ||
                 json_integer_value(v) > 1000000) {
                 free(uv.v);
+                uvec_done(&uv);
                 return "\"cites\" must be an array of integers >= 1";
             }
             if (uvec_push_unique(&uv, (unsigned)json_integer_value(v)) < 0) {
                 free(uv.v);
+                uvec_done(&uv);
                 return "";
             }
         }
         d->cites = uv.v;
         d->ncites = uv.n;
+        uvec_done(&uv);
     }
     if (cited_by && !json_is_null(cited_by)) {
         if (!json_is_array(cited_by))

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -472,6 +473,47 @@ static void test_utf8_and_binary(void **state)
     silk_article_destroy(a);
 }
 
+/* Inputs that a naive parser handles in quadratic time: many distinct citation markers
+ * in one paragraph, a Markdown line of '[' without ']', a reference full of unmatched
+ * opening quotes. Each must parse in (near) linear time. */
+static void test_hostile_inputs_are_linear(void **state)
+{
+    (void)state;
+    enum { N = 200000 };
+    char *big = malloc((size_t)N * 8 + 64);
+    assert_non_null(big);
+    clock_t t0 = clock();
+
+    size_t k = (size_t)sprintf(big, "T\nword");
+    for (unsigned i = 1; i <= N; i++)
+        k += (size_t)sprintf(big + k, "[%u]", i % 9999 + 1); /* markers have 1-4 digits */
+    big[k++] = '.';
+    silk_article_t *a = NULL;
+    assert_int_equal(silk_article_parse(SILK_FORMAT_TXT, "h", "h.txt", big, k, &a), SILK_OK);
+    assert_int_equal(must_find(a, "p1")->ncites, 9999);
+    assert_string_equal(must_find(a, "p1")->text, "word.");
+    silk_article_destroy(a);
+
+    k = (size_t)sprintf(big, "# T\n\n");
+    memset(big + k, '[', (size_t)N * 4);
+    k += (size_t)N * 4;
+    assert_int_equal(silk_article_parse(SILK_FORMAT_MD, "h", "h.md", big, k, &a), SILK_OK);
+    assert_int_equal(silk_article_count(a), 1);
+    silk_article_destroy(a);
+
+    k = (size_t)sprintf(big, "T\nReferences\n- ");
+    for (unsigned i = 0; i < N; i++)
+        k += (size_t)sprintf(big + k, "\xe2\x80\x9c\"x");
+    k += (size_t)sprintf(big + k, " 2001.");
+    assert_int_equal(silk_article_parse(SILK_FORMAT_TXT, "h", "h.txt", big, k, &a), SILK_OK);
+    assert_int_equal(must_find(a, "ref-1")->year, 2001); /* after the last closed quote */
+    silk_article_destroy(a);
+    free(big);
+    double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    if (secs > 5)
+        fail_msg("hostile inputs took %.1f s of CPU", secs);
+}
+
 static void test_names_and_formats(void **state)
 {
     (void)state;
@@ -522,6 +564,7 @@ int main(void)
         cmocka_unit_test(test_markdown),
         cmocka_unit_test(test_jsonl),
         cmocka_unit_test(test_utf8_and_binary),
+        cmocka_unit_test(test_hostile_inputs_are_linear),
         cmocka_unit_test(test_names_and_formats),
         cmocka_unit_test(test_synonyms),
     };
