@@ -136,7 +136,7 @@ static void on_note(const char *msg, int skip, void *ud)
     /* Notes about the corpus as a whole (an ignored file, an unreadable folder) come from
      * every shard's scan: pass each on once. */
     if (!json_object_getn(sh->notes, msg, strlen(msg))) {
-        json_object_setn_nocheck(sh->notes, msg, strlen(msg), json_true());
+        json_object_setn_new_nocheck(sh->notes, msg, strlen(msg), json_true());
         if (sh->uo->note)
             sh->uo->note(msg, skip, sh->uo->ud);
     }
@@ -238,7 +238,7 @@ static int spell_into(const char *word, size_t len, unsigned freq, void *ud)
     json_t *map = ud;
     json_t *v = json_object_getn(map, word, len);
     json_int_t n = (v ? json_integer_value(v) : 0) + (json_int_t)freq;
-    return json_object_setn_nocheck(map, word, len, json_integer(n)) != 0;
+    return json_object_setn_new_nocheck(map, word, len, json_integer(n)) != 0;
 }
 
 typedef struct {
