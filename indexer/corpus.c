@@ -1115,26 +1115,39 @@ fail:
 static int link_citations(builder_t *b)
 {
     silk_article_t *a = b->a;
+    if (!b->nref)
+        return 0;
+    /* Count first, then fill arrays of the right size: one allocation per reference,
+     * however many paragraphs cite it. */
+    size_t *cnt = calloc(b->nref, sizeof *cnt);
+    if (!cnt)
+        return -1;
+    for (size_t i = 0; i < a->ndocs; i++)
+        for (size_t c = 0; c < a->docs[i].ncites; c++)
+            if (a->docs[i].cites[c] >= 1 && a->docs[i].cites[c] <= b->nref)
+                cnt[a->docs[i].cites[c] - 1]++;
+    int rc = -1;
+    for (unsigned k = 0; k < b->nref; k++) {
+        silk_corpus_doc_t *r = &a->docs[b->refs[k]];
+        if (cnt[k] && !(r->cited_by = calloc(cnt[k], sizeof *r->cited_by)))
+            goto out;
+    }
     for (size_t i = 0; i < a->ndocs; i++) {
         silk_corpus_doc_t *d = &a->docs[i];
-        if (!d->ncites)
-            continue;
-        const char *anchor = strchr(d->id, '#') + 1;
         for (size_t c = 0; c < d->ncites; c++) {
             unsigned n = d->cites[c];
             if (n == 0 || n > b->nref)
                 continue;
             silk_corpus_doc_t *r = &a->docs[b->refs[n - 1]];
-            char **v = realloc(r->cited_by, (r->ncited_by + 1) * sizeof *v);
-            if (!v)
-                return -1;
-            r->cited_by = v;
-            if (!(v[r->ncited_by] = strdup(anchor)))
-                return -1;
+            if (!(r->cited_by[r->ncited_by] = strdup(strchr(d->id, '#') + 1)))
+                goto out;
             r->ncited_by++;
         }
     }
-    return 0;
+    rc = 0;
+out:
+    free(cnt);
+    return rc;
 }
 
 typedef enum { SEC_PROSE, SEC_REFS, SEC_READING } section_kind_t;

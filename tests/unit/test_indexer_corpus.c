@@ -508,6 +508,15 @@ static void test_hostile_inputs_are_linear(void **state)
     assert_int_equal(silk_article_parse(SILK_FORMAT_TXT, "h", "h.txt", big, k, &a), SILK_OK);
     assert_int_equal(must_find(a, "ref-1")->year, 2001); /* after the last closed quote */
     silk_article_destroy(a);
+    /* Many paragraphs citing one reference. */
+    k = (size_t)sprintf(big, "T\n");
+    for (unsigned i = 0; i < N / 2; i++)
+        k += (size_t)sprintf(big + k, "Prose line.[1]\n");
+    k += (size_t)sprintf(big + k, "References\n- The one.\n");
+    assert_int_equal(silk_article_parse(SILK_FORMAT_TXT, "h", "h.txt", big, k, &a), SILK_OK);
+    assert_int_equal(must_find(a, "ref-1")->ncited_by, N / 2);
+    assert_string_equal(must_find(a, "ref-1")->cited_by[N / 2 - 1], "p100000");
+    silk_article_destroy(a);
     free(big);
     double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
     if (secs > 5)
