@@ -8,6 +8,7 @@
 # Prints a table and writes bench/results/shards.json.
 #   SHARDS_MB     size of the generated corpus (default 30; BENCH_QUICK=1: 4)
 #   SHARDS_SECS   seconds measured per configuration and connection count (default 5)
+#   SHARDS_REUSE  nonempty: keep the indexes of the last run (latency only)
 #   BUILD, BIN    as the Makefile's
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -52,11 +53,15 @@ timed() {
     "$@" >/dev/null
     echo "$(date +%s.%N) - $t0" | bc >"$out"
 }
-log "indexing: one database"
-rm -rf "$W/single" "$W/single.lock" "$W/sh"
-timed "$W/t.single" "$BIN/silk-index" --quiet --corpus "$W/corpus" --index "$W/single"
-log "indexing: 3 shards"
-timed "$W/t.sh" "$BIN/silk-index" --quiet --corpus "$W/corpus" --index "$W/sh" --shards 3
+if [ -n "${SHARDS_REUSE:-}" ] && [ -f "$W/t.sh" ] && [ -f "$W/sh/XAPIANDB" ]; then
+    log "reusing the indexes of the last run (SHARDS_REUSE)"
+else
+    log "indexing: one database"
+    rm -rf "$W/single" "$W/single.lock" "$W/sh"
+    timed "$W/t.single" "$BIN/silk-index" --quiet --corpus "$W/corpus" --index "$W/single"
+    log "indexing: 3 shards"
+    timed "$W/t.sh" "$BIN/silk-index" --quiet --corpus "$W/corpus" --index "$W/sh" --shards 3
+fi
 
 free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'

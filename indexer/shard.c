@@ -126,6 +126,12 @@ unsigned silk_shard_count(const char *index)
     return n;
 }
 
+int silk_shard_is_stub_file(const char *index)
+{
+    struct stat sb;
+    return stat(index, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
 /* ---- the runs ------------------------------------------------------------------------------ */
 
 static void on_note(const char *msg, int skip, void *ud)
@@ -524,6 +530,11 @@ silk_status_t silk_shard_run(const silk_index_opts_t *opts, unsigned nshards, in
     clock_gettime(CLOCK_MONOTONIC, &sh.t0);
     pthread_mutex_init(&sh.mu, NULL);
     pthread_cond_init(&sh.cv, NULL);
+    if (silk_shard_is_stub_file(opts->index)) {
+        st = failf(&err, SILK_ERR_INVALID,
+                   "%s is a file (a stub?): index the folder of the shards instead", opts->index);
+        goto out;
+    }
     if (nshards < 1 || nshards > SILK_SHARD_MAX || (only >= 0 && (unsigned)only >= nshards)) {
         st = failf(&err, SILK_ERR_INVALID, "bad shard numbers (%d of %u; at most %d shards)", only,
                    nshards, SILK_SHARD_MAX);

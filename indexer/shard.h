@@ -47,6 +47,9 @@ extern "C" {
  * 0 when it is not one. */
 unsigned silk_shard_count(const char *index);
 
+/* Whether `index` is a regular file (a stub of one's own): silk_shard_run() refuses it. */
+int silk_shard_is_stub_file(const char *index);
+
 /* Indexes `opts->corpus` into the sharded index `opts->index` with `nshards` shards
  * (1..SILK_SHARD_MAX): every shard when `only` < 0, else only shard `only` (silk-index
  * --shard K/N, for shards built on different machines; the stub is then left alone). Then

@@ -378,6 +378,17 @@ static void test_one_shard_and_refusals(void **state)
     assert_int_equal(run_opts(f->corpus, f->sh, SILK_SHARD_MAX + 1, -1, 0, 0, &s),
                      SILK_ERR_INVALID);
     assert_int_equal(run_opts(f->corpus, f->sh, 2, 2, 0, 0, &s), SILK_ERR_INVALID);
+    /* A stub file of one's own is not an index to write: its shard would get everything. */
+    char stub[400];
+    snprintf(stub, sizeof stub, "%s/my.stub", f->dir);
+    FILE *fp = fopen(stub, "w");
+    assert_non_null(fp);
+    fputs("glass sh/shard-0\n", fp);
+    fclose(fp);
+    uint64_t before = revision(stub);
+    assert_int_equal(run_opts(f->corpus, stub, 0, -1, 0, 0, &s), SILK_ERR_INVALID);
+    assert_int_equal(run_opts(f->corpus, stub, 3, -1, 0, 0, &s), SILK_ERR_INVALID);
+    assert_int_equal(revision(stub), before);
 }
 
 int main(void)
