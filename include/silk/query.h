@@ -127,6 +127,7 @@ size_t silk_qast_term_count(const silk_qast_t *ast);
  * and section words the indexer already weighs above body words (SILK_WDF_TITLE,
  * SILK_WDF_SECTION); the extra postlists would double their cost for little gain. */
 #define SILK_KEYWORD_QUERY_MAX_TERMS 6
+#define SILK_PHRASE_BONUS_MAX_DOCS   200  /* no adjacency bonus when every word is in more */
 #define SILK_EXPANSION_TOTAL_MAX     4000 /* terms all prefixes of one query may expand to */
 #define SILK_SYNONYM_MAX_WORDS       8 /* longest run of query words looked up as a synonym key */
 #define SILK_SYLLABLE_EXPANSION_MAX                                                                \
