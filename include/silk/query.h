@@ -130,9 +130,8 @@ size_t silk_qast_term_count(const silk_qast_t *ast);
 #define SILK_PHRASE_BONUS_MAX_DOCS   200  /* no adjacency bonus when every word is in more */
 #define SILK_EXPANSION_TOTAL_MAX     4000 /* terms all prefixes of one query may expand to */
 #define SILK_SYNONYM_MAX_WORDS       8 /* longest run of query words looked up as a synonym key */
-#define SILK_SYLLABLE_EXPANSION_MAX                                                                \
-    100 /* a lone CJK character matches at most this many                                          \
-           bigrams that start with it */
+/* A lone CJK character matches at most this many of the bigrams that start with it. */
+#define SILK_SYLLABLE_EXPANSION_MAX 100
 
 typedef struct {
     silk_mode_t mode;      /* all: implicit AND stays AND; any: implicit AND becomes OR */
