@@ -301,8 +301,20 @@ static int open_tcp_listener(const char *spec)
         freeaddrinfo(ai);
         return -1;
     }
+    /* Anyone who can reach a non-loopback address can query (there is no authentication):
+     * say so, since DESIGN.md keeps TCP on loopback unless the user asks otherwise. */
+    int loopback = 0;
+    if (ai->ai_family == AF_INET)
+        loopback = (ntohl(((struct sockaddr_in *)ai->ai_addr)->sin_addr.s_addr) >> 24) == 127;
+    else if (ai->ai_family == AF_INET6)
+        loopback = IN6_IS_ADDR_LOOPBACK(&((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr);
     freeaddrinfo(ai);
     silkd_log(SILKD_LOG_INFO, "listening on tcp %s:%s", host, port);
+    if (!loopback)
+        silkd_log(SILKD_LOG_WARN,
+                  "tcp %s:%s is not a loopback address: other machines can connect, and silk "
+                  "has no authentication",
+                  host, port);
     return fd;
 }
 
@@ -396,23 +408,53 @@ static void on_listener_closed(uv_handle_t *h)
 /* ---- index revision, signals, shutdown ----------------------------------------------------- */
 
 /* Picks up an index changed by a silk-index run started by hand (or one that appeared):
- * a reopen only reads the revision file, so once a second is cheap. */
-static void on_revision_timer(uv_timer_t *t)
+ * a reopen only reads the revision file, so once a second is cheap. The check runs on
+ * libuv's thread pool, not on the main loop: with remote shards (docs/scale-out.md) a
+ * reopen talks to them, and a hung shard would otherwise stall accepting connections for
+ * the remote timeout. Only that work touches watch_db while the loop runs. */
+static uv_work_t revision_work; /* the check in flight */
+static int revision_busy;       /* revision_work is queued or running (main loop only) */
+static int revision_found;      /* set by the check: 1 index appeared, 2 revision changed */
+
+static void revision_check(uv_work_t *w)
 {
-    (void)t;
+    (void)w;
+    revision_found = 0;
     if (!watch_db) {
         if (silk_db_open(cfg.index_path, &cfg.db_opts, &watch_db, NULL) == SILK_OK)
-            silkd_server_bump(&srv, "index appeared");
+            revision_found = 1;
         return;
     }
     int changed = 0;
     silk_status_t rc = silk_db_reopen(watch_db, &changed);
     if (rc == SILK_OK && changed)
-        silkd_server_bump(&srv, "index revision changed");
+        revision_found = 2;
     else if (rc != SILK_OK && rc != SILK_ERR_MODIFIED) {
         silk_db_destroy(watch_db);
         watch_db = NULL;
     }
+}
+
+static void revision_checked(uv_work_t *w, int status)
+{
+    (void)w;
+    revision_busy = 0;
+    if (status != 0)
+        return;
+    if (revision_found == 1)
+        silkd_server_bump(&srv, "index appeared");
+    else if (revision_found == 2)
+        silkd_server_bump(&srv, "index revision changed");
+}
+
+static void on_revision_timer(uv_timer_t *t)
+{
+    (void)t;
+    /* A check still waiting for a slow remote shard: skip this tick. */
+    if (revision_busy)
+        return;
+    if (uv_queue_work(loop, &revision_work, revision_check, revision_checked) == 0)
+        revision_busy = 1;
 }
 
 static void close_if_open(uv_handle_t *h)

@@ -201,6 +201,17 @@ took = time.monotonic() - t0
 check(r["ok"] is False and r["error"]["code"] == "unavailable", "hung shard: unavailable")
 check("127.0.0.1:" + port in r["error"]["message"], "names the shard: " + r["error"]["message"])
 check(0.8 < took < 4.0, "hung shard: answered after the 1 s timeout (%.2f s)" % took)
+# silkd's once-a-second revision check talks to the hung shard too: it must not stall the
+# main loop, which accepts new connections.
+worst, t_end = 0.0, time.monotonic() + 2.5
+while time.monotonic() < t_end:
+    t0 = time.monotonic()
+    p = Client(t + "/mixed.sock", timeout=30)
+    check(p.call({"op": "ping"})["ok"], "hung shard: a new connection is answered")
+    p.close()
+    worst = max(worst, time.monotonic() - t0)
+    time.sleep(0.1)
+check(worst < 0.5, "hung shard: new connections wait at most %.2f s" % worst)
 EOF
 kill -CONT -- "-$tcpsrv"
 PYTHONPATH="$SILK_ROOT/tests/e2e" python3 - "$T" <<'EOF' || fail "shard resumed"
