@@ -20,11 +20,12 @@
 #include "silk/schema.h"
 #include "silk/text.h"
 
-#define CACHE_SLOTS  4096 /* direct-mapped document cache: slot = docid % CACHE_SLOTS */
-#define EXACT_EXTRA  100  /* count this many matches past the page so small totals are exact */
-#define ARENA_KEEP   (4u << 20)     /* result memory kept between searches */
-#define ELLIPSIS     "\xe2\x80\xa6" /* U+2026 */
-#define ELLIPSIS_LEN 3
+#define CACHE_SLOTS     4096 /* direct-mapped document cache: slot = docid % CACHE_SLOTS */
+#define EXACT_EXTRA     100  /* count this many matches past the page so small totals are exact */
+#define DYM_MAX_LOOKUPS 3    /* spelling lookups of one query */
+#define ARENA_KEEP      (4u << 20)     /* result memory kept between searches */
+#define ELLIPSIS        "\xe2\x80\xa6" /* U+2026 */
+#define ELLIPSIS_LEN    3
 
 /* A parsed (and, once a snippet was asked for, tokenized) stored document. */
 typedef struct {
@@ -856,6 +857,7 @@ typedef struct {
 typedef struct {
     fix_t f[SILK_QUERY_MAX_TERMS]; /* corrections in query order */
     size_t n;                      /* how many */
+    size_t asked;                  /* spelling lookups made */
 } fixes_t;
 
 /* Collects a correction for every positive free-text word that the index does not know. */
@@ -867,8 +869,10 @@ static silk_status_t collect_fixes(silk_searcher_t *s, const silk_qnode_t *n, fi
     for (size_t i = 0; i < n->nkids; i++)
         if ((st = collect_fixes(s, n->kids[i], fx)) != SILK_OK)
             return st;
+    /* A spelling lookup costs from tens of microseconds (English) to milliseconds (Persian
+     * on a large index): a query gets a few. */
     if (n->type != SILK_QN_WORD || n->field != SILK_QF_BODY || n->quoted ||
-        fx->n >= SILK_QUERY_MAX_TERMS)
+        fx->asked >= DYM_MAX_LOOKUPS)
         return SILK_OK;
     /* A word of the synonym table (kcna) is known even when no text has it. */
     if (!s->syn.oom && has_synonyms(s, n->term, strlen(n->term)))
@@ -889,6 +893,7 @@ static silk_status_t collect_fixes(silk_searcher_t *s, const silk_qnode_t *n, fi
             return SILK_OK;
     }
     char *fix = NULL;
+    fx->asked++;
     if ((st = silk_db_spelling(s->db, n->term, 2, &fix)) != SILK_OK) {
         /* Without spelling data there is just no suggestion. */
         if (st == SILK_ERR_MODIFIED || st == SILK_ERR_NETWORK || st == SILK_ERR_NOMEM)
@@ -910,7 +915,7 @@ static silk_status_t collect_fixes(silk_searcher_t *s, const silk_qnode_t *n, fi
 static silk_status_t did_you_mean(silk_searcher_t *s, const silk_qast_t *ast, const char *q,
                                   size_t len)
 {
-    fixes_t fx = {.n = 0};
+    fixes_t fx = {.n = 0, .asked = 0};
     silk_status_t st = collect_fixes(s, silk_qast_root(ast), &fx);
     if (st == SILK_OK && fx.n > 0) {
         size_t need = len + 1;

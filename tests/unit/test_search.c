@@ -171,6 +171,9 @@ static const case_t cases[] = {
     /* did you mean */
     {"nucler weapns", ALL, NULL, NULL, NULL, 0, 1, "nuclear weapons"},
     {"hezbolah", ALL, NULL, NULL, NULL, 0, 0, "hezbollah"},
+    /* at most three spelling lookups a query */
+    {"nucler weapns hezbolah mosqe", ALL, NULL, NULL, NULL, 0, 1,
+     "nuclear weapons hezbollah mosqe"},
     {"nucler  weapons", ALL, NULL, "p1 p12 p16", NULL, 6, 1, "nuclear  weapons"},
     {"kcna", ALL, NULL, "ref-15 p6", NULL, 8, 0, NULL}, /* a synonym, not a misspelling */
     /* synonyms, both ways */
