@@ -1661,12 +1661,13 @@ static int is_cjk_term(const char *t)
 static silk_status_t build_phrase(builder_t *b, const silk_qnode_t *n, int id, silk_query_t **out)
 {
     silk_status_t st;
-    if (b->o->mode == SILK_MODE_ANY && !n->quoted && n->field == SILK_QF_BODY &&
-        is_cjk_term(n->terms[0])) {
+    if (!n->quoted && n->field == SILK_QF_BODY &&
+        ((b->o->mode == SILK_MODE_ANY && is_cjk_term(n->terms[0])) || b->o->relaxed)) {
         /* A Korean word of a question carries its particle (북한의, 북한은): as a phrase of
          * its bigrams it would match only that exact form. Ranked retrieval OR's the
          * bigrams instead, as CJK bigram search engines do, and BM25 favours the documents
-         * that share most of them. */
+         * that share most of them. The relaxed retry of an `all` search does the same with
+         * any split word (Hwasong-15: hwasong or 15). */
         qlist_t l = {0};
         st = SILK_OK;
         for (size_t i = 0; i < n->nterms && st == SILK_OK; i++) {

@@ -962,13 +962,14 @@ typedef struct {
 } hitoff_t;
 
 static silk_status_t build_and_run(silk_searcher_t *s, const silk_qast_t *ast, silk_mode_t mode,
-                                   const silk_search_req_t *req, silk_qbuilt_t **built,
+                                   int relaxed, const silk_search_req_t *req, silk_qbuilt_t **built,
                                    silk_mset_t **mset)
 {
     silk_qbuild_opts_t bo;
     silk_qerror_t qe;
     silk_qbuild_opts_init(&bo);
     bo.mode = mode;
+    bo.relaxed = relaxed;
     bo.title_weight = s->opts.title_weight;
     bo.section_weight = s->opts.section_weight;
     bo.phrase_boost = s->opts.phrase_boost;
@@ -1024,13 +1025,13 @@ static silk_status_t search_once(silk_searcher_t *s, const silk_search_req_t *re
     s->dym = NULL;
     if ((st = load_synonyms(s)) != SILK_OK)
         return st;
-    if ((st = build_and_run(s, ast, req->mode, req, &built, &m)) != SILK_OK)
+    if ((st = build_and_run(s, ast, req->mode, 0, req, &built, &m)) != SILK_OK)
         goto done;
     if (req->mode == SILK_MODE_ALL && silk_mset_upper_bound(m) == 0 && silk_qast_is_plain(ast)) {
         /* Nothing has every word: rank the documents that have some of them. */
         silk_mset_destroy(m);
         silk_qbuilt_destroy(built);
-        if ((st = build_and_run(s, ast, SILK_MODE_ANY, req, &built, &m)) != SILK_OK)
+        if ((st = build_and_run(s, ast, SILK_MODE_ANY, 1, req, &built, &m)) != SILK_OK)
             goto done;
         relaxed = 1;
     }

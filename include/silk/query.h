@@ -138,6 +138,8 @@ typedef struct {
     double title_weight;   /* multiplier of title matches of free-text words */
     double section_weight; /* multiplier of section matches of free-text words */
     double phrase_boost;   /* multiplier of the adjacency bonus (0: no bonus) */
+    int relaxed;           /* the retry of an `all` search that found nothing: a word the
+                              tokenizer split (Hwasong-15) is any of its pieces */
     /* Optional: whether `key` (normalized words joined by one space) has synonyms, so
      * the builder asks the database only about keys that have some. NULL: always ask. */
     int (*has_synonyms)(void *ud, const char *key, size_t len);

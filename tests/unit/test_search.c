@@ -148,6 +148,7 @@ static const case_t cases[] = {
     {"\"Hwasong-14\"", ALL, "p16", NULL, NULL, 1, 0, NULL},
     {"\"hwasong 14\"", ALL, "p16", NULL, NULL, 1, 0, NULL},
     {"hwasong 14", ALL, "p16", NULL, NULL, 1, 0, NULL},
+    {"Hwasong-15", ALL, "p16", NULL, NULL, 1, 1, NULL}, /* relaxed: hwasong or 15 */
     {"U.S.-led", ALL, "p5", NULL, NULL, 1, 0, NULL},
     {"\"democratic people's republic of korea\"", ALL, "p5", NULL, NULL, 1, 0, NULL},
     /* operators */
