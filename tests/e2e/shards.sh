@@ -278,4 +278,21 @@ b = mixed.call({"op": "search", "q": "zyxwvutsrk"})
 check(a.get("did_you_mean") == b.get("did_you_mean") and b.get("did_you_mean"),
       "the new word's spelling reached meta/: %r" % b.get("did_you_mean"))
 EOF
+# ---- silkd serving the shard folder: its reindex op runs every shard ------------------------------
+start_silkd folder "$T/sh"
+printf 'Ornithopter wombats visit the lead.\n' >>"$T/corpus/iran-north-korea-relations.txt"
+PYTHONPATH="$SILK_ROOT/tests/e2e" python3 - "$T" <<'EOF' || fail "reindex through silkd"
+import os, sys, time
+from daemon_client import Client, check
+SLOW = int(os.environ["SLOW"])
+c = Client(sys.argv[1] + "/folder.sock", timeout=60 * SLOW)
+r = c.call({"op": "reindex"})
+check(r["ok"] and r["summary"]["files_changed"] == 1, "reindex op on the shard folder")
+for _ in range(60 * SLOW):
+    r = c.call({"op": "search", "q": "ornithopter wombats"})
+    if r["ok"] and r["hits"]:
+        break
+    time.sleep(0.1)
+check(r["hits"][0]["id"].startswith("iran-north-korea-relations#"), "its change is searchable")
+EOF
 ok "shards"
