@@ -45,6 +45,8 @@ struct shared {
     int failed;                  /* a run failed before the commit point */
     const silk_index_opts_t *uo; /* the caller's options */
     json_t *notes;               /* notes already passed on (every shard scans the corpus) */
+    uint64_t dup_problems;       /* repeats of a problem note: counted by several shards */
+    uint64_t dup_notes;          /* repeats of another note (an ignored file) */
     job_t *jobs;                 /* njobs runs */
     struct timespec t0;          /* start */
 };
@@ -145,6 +147,10 @@ static void on_note(const char *msg, int skip, void *ud)
         json_object_setn_new_nocheck(sh->notes, msg, strlen(msg), json_true());
         if (sh->uo->note)
             sh->uo->note(msg, skip, sh->uo->ud);
+    } else if (skip) {
+        sh->dup_problems++;
+    } else {
+        sh->dup_notes++;
     }
     pthread_mutex_unlock(&sh->mu);
 }
@@ -613,6 +619,11 @@ silk_status_t silk_shard_run(const silk_index_opts_t *opts, unsigned nshards, in
             failf(&err, j->st, "shard %u: %s", j->k, j->msg ? j->msg : silk_status_to_string(st));
         }
     }
+    /* What the corpus scan found outside any shard's files (an ignored file, an unreadable
+     * folder) was counted by every shard: once is right. */
+    sum->files_skipped -= sh.dup_problems;
+    sum->problems -= sh.dup_problems;
+    sum->files_ignored -= sh.dup_notes;
     if (st != SILK_OK)
         goto out;
     if (only < 0) {

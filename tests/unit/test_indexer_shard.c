@@ -220,9 +220,18 @@ static void test_sharded_like_single(void **state)
     fixture_t *f = *state;
     silk_index_summary_t s1, s3;
     write_corpus(f);
+    /* Seen by every shard's scan, counted once: an ignored file, a skipped symlink. */
+    write_file(f, "notes.csv", "not an article\n");
+    char link[600];
+    snprintf(link, sizeof link, "%s/outside.txt", f->corpus);
+    assert_int_equal(symlink("/etc/hostname", link), 0);
     assert_int_equal(run_opts(f->corpus, f->single, 0, -1, 0, 0, &s1), SILK_OK);
     assert_int_equal(run_opts(f->corpus, f->sh, 3, -1, 0, 0, &s3), SILK_OK);
     assert_int_equal(s3.files_scanned, s1.files_scanned);
+    assert_int_equal(s3.files_ignored, 1);
+    assert_int_equal(s1.files_ignored, 1);
+    assert_int_equal(s3.problems, 1);
+    assert_int_equal(s3.files_skipped, 1);
     assert_int_equal(s3.docs_added, s1.docs_added);
     assert_int_equal(s3.docs_total, s1.docs_total);
     assert_int_equal(silk_shard_count(f->sh), 3);
