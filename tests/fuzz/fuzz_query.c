@@ -147,11 +147,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *printed = silk_qast_print(ast);
     check(printed != NULL, "printable");
     free(printed);
-    for (int mode = 0; mode < 2; mode++) {
+    for (int mode = 0; mode < 3; mode++) { /* all, any, the relaxed retry */
         silk_qbuild_opts_t o;
         silk_qbuilt_t *b = NULL;
         silk_qbuild_opts_init(&o);
         o.mode = mode ? SILK_MODE_ANY : SILK_MODE_ALL;
+        o.relaxed = mode == 2;
         st = silk_qbuild(ast, NULL, tok, &o, &b, &err);
         check(st == SILK_OK, "a parsed query builds");
         check(silk_qbuilt_query(b) != NULL, "built query");
