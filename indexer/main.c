@@ -54,6 +54,9 @@ static const char usage[] =
     "  with a note; binary files, files over the size cap, unreadable files and symlinks\n"
     "  leading outside the corpus are skipped (a skipped file keeps what was indexed).\n"
     "\n"
+    "Environment: SILK_CORPUS, SILK_INDEX (defaults of --corpus, --index);\n"
+    "XAPIAN_FLUSH_THRESHOLD (documents buffered between merges; default here 2500).\n"
+    "\n"
     "Exit status: 0 done (also: up to date), 1 fatal error (nothing committed: missing\n"
     "corpus, index not writable, locked with --no-wait, ...), 2 bad command line,\n"
     "3 done but some files or lines were skipped (each named on stderr with the reason).\n";
@@ -265,6 +268,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "silk-index: empty --corpus or --index\n");
         return EXIT_USAGE;
     }
+    /* Xapian buffers this many documents' postings before merging them into its tables.
+     * Our documents are paragraphs, so its default (10000) holds many more postings than
+     * it was tuned for: 2500 measured ~10% less CPU and 40% less memory (100 MB corpus:
+     * 114 s vs 125 s of CPU, 94 MB vs 152 MB). A value in the environment wins. */
+    setenv("XAPIAN_FLUSH_THRESHOLD", "2500", 0);
     ui.tty = isatty(STDERR_FILENO);
     ui.problems = json_array();
     o.progress = on_progress;
