@@ -15,7 +15,7 @@ slow=1
 export SLOW=$slow
 
 command -v xapian-tcpsrv >/dev/null || fail "xapian-tcpsrv not installed (xapian-tools)"
-[ -n "$SHARED" ] && [ -d "$SHARED/data/cranfield" ] || fail "../shared/data not found"
+if [ -z "$SHARED" ] || [ ! -d "$SHARED/data/cranfield" ]; then fail "../shared/data not found"; fi
 
 mkdir -p "$T/corpus"
 cp "$SILK_ROOT/corpus/"* "$T/corpus/"
