@@ -626,6 +626,14 @@ silk_status_t silk_shard_run(const silk_index_opts_t *opts, unsigned nshards, in
     sum->files_ignored -= sh.dup_notes;
     if (st != SILK_OK)
         goto out;
+    /* meta/ first, then the stub: a first build becomes openable only once it is whole. */
+    int meta_changed = 0;
+    uint64_t meta_rev = 0;
+    if ((st = update_meta(index, nshards, &meta_changed, &meta_rev, &err)) != SILK_OK)
+        goto out;
+    if (meta_changed)
+        sum->up_to_date = 0;
+    sum->revision += meta_rev;
     if (only < 0) {
         if ((st = write_stub(index, nshards, &err)) != SILK_OK)
             goto out;
@@ -636,13 +644,6 @@ silk_status_t silk_shard_run(const silk_index_opts_t *opts, unsigned nshards, in
             nftw(p, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
         }
     }
-    int meta_changed = 0;
-    uint64_t meta_rev = 0;
-    if ((st = update_meta(index, nshards, &meta_changed, &meta_rev, &err)) != SILK_OK)
-        goto out;
-    if (meta_changed)
-        sum->up_to_date = 0;
-    sum->revision += meta_rev;
 out:
     sum->elapsed = since(&sh.t0);
     for (unsigned i = 0; sh.jobs && i < sh.njobs; i++)
