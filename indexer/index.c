@@ -1471,9 +1471,10 @@ silk_status_t silk_index_run(const silk_index_opts_t *opts, silk_index_summary_t
     r.sum = sum;
     clock_gettime(CLOCK_MONOTONIC, &r.t0);
     /* A sharded index (silk-index --shards): every shard, then its metadata; a stub file
-     * is refused there (its first local shard must not receive the whole corpus). */
+     * or a folder of shards built one by one is refused there (it must not become one
+     * database holding the whole corpus). */
     unsigned nshards = opts->nshards ? 0 : silk_shard_count(opts->index);
-    if (nshards || (!opts->nshards && silk_shard_is_stub_file(opts->index)))
+    if (nshards || (!opts->nshards && silk_shard_not_plain(opts->index)))
         return silk_shard_run(opts, nshards, -1, sum, msg);
     if (!(r.index = strdup(opts->index))) {
         st = SILK_ERR_NOMEM;

@@ -128,10 +128,20 @@ unsigned silk_shard_count(const char *index)
     return n;
 }
 
-int silk_shard_is_stub_file(const char *index)
+static int is_file(const char *path)
 {
     struct stat sb;
-    return stat(index, &sb) == 0 && S_ISREG(sb.st_mode);
+    return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+int silk_shard_not_plain(const char *index)
+{
+    char meta[PATH_MAX];
+    if (is_file(index))
+        return 1;
+    if ((size_t)snprintf(meta, sizeof meta, "%s/%s", index, SILK_SHARD_META) >= sizeof meta)
+        return 0;
+    return !is_db_dir(index) && is_db_dir(meta) && !silk_shard_count(index);
 }
 
 /* ---- the runs ------------------------------------------------------------------------------ */
@@ -536,9 +546,14 @@ silk_status_t silk_shard_run(const silk_index_opts_t *opts, unsigned nshards, in
     clock_gettime(CLOCK_MONOTONIC, &sh.t0);
     pthread_mutex_init(&sh.mu, NULL);
     pthread_cond_init(&sh.cv, NULL);
-    if (silk_shard_is_stub_file(opts->index)) {
+    if (is_file(opts->index)) {
         st = failf(&err, SILK_ERR_INVALID,
                    "%s is a file (a stub?): index the folder of the shards instead", opts->index);
+        goto out;
+    }
+    if (!nshards && silk_shard_not_plain(opts->index)) {
+        st = failf(&err, SILK_ERR_INVALID,
+                   "%s holds shards built one by one: say which with --shard K/N", opts->index);
         goto out;
     }
     if (nshards < 1 || nshards > SILK_SHARD_MAX || (only >= 0 && (unsigned)only >= nshards)) {

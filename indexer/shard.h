@@ -47,8 +47,10 @@ extern "C" {
  * 0 when it is not one. */
 unsigned silk_shard_count(const char *index);
 
-/* Whether `index` is a regular file (a stub of one's own): silk_shard_run() refuses it. */
-int silk_shard_is_stub_file(const char *index);
+/* Whether `index` must not be indexed as one database: a regular file (a stub of one's
+ * own), or a folder holding meta/ but no stub of ours (shards built with --shard K/N).
+ * silk_shard_run() with nshards 0 refuses it with the reason. */
+int silk_shard_not_plain(const char *index);
 
 /* Indexes `opts->corpus` into the sharded index `opts->index` with `nshards` shards
  * (1..SILK_SHARD_MAX): every shard when `only` < 0, else only shard `only` (silk-index

@@ -370,6 +370,10 @@ static void test_one_shard_and_refusals(void **state)
     assert_int_equal(silk_shard_count(f->sh), 0);
     snprintf(p, sizeof p, "%s/shard-1", f->sh);
     assert_int_equal(doc_count(p), s.docs_total);
+    /* A plain run there must not turn the folder into one database of everything. */
+    assert_int_equal(run_opts(f->corpus, f->sh, 0, -1, 0, 0, &s), SILK_ERR_INVALID);
+    snprintf(p, sizeof p, "%s/iamglass", f->sh);
+    assert_int_not_equal(access(p, F_OK), 0);
     /* The whole index, then another number of shards: only with --full. */
     assert_int_equal(run_opts(f->corpus, f->sh, 3, -1, 0, 0, &s), SILK_OK);
     uint64_t total = s.docs_total;
