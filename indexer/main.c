@@ -34,7 +34,7 @@ static const char usage[] =
     "  --shards N       a sharded index: DIR/shard-0..N-1 (files spread by a hash of the\n"
     "                   article name), DIR/meta (spelling, synonyms) and the stub\n"
     "                   DIR/XAPIANDB; all shards commit together (docs/scale-out.md).\n"
-    "                   Later runs on DIR find the shards by themselves\n"
+    "                   Later runs on DIR find the shards by themselves.\n"
     "  --shard K/N      index only shard K (0-based) of N into DIR/shard-K, e.g. on the\n"
     "                   machine that serves it with xapian-tcpsrv\n"
     "  --help           this text\n"
@@ -213,7 +213,14 @@ int main(int argc, char **argv)
             char end = 0;
             int ok = c == 'S' ? sscanf(optarg, "%u%c", &n, &end) == 1
                               : sscanf(optarg, "%u/%u%c", &k, &n, &end) == 2 && k < n;
-            if (!ok || n < 1 || n > SILK_SHARD_MAX || (nshards && nshards != n)) {
+            if (ok && nshards && nshards != n) {
+                fprintf(stderr,
+                        "silk-index: --shards and --shard name different numbers of "
+                        "shards (%u and %u)\n",
+                        nshards, n);
+                return EXIT_USAGE;
+            }
+            if (!ok || n < 1 || n > SILK_SHARD_MAX) {
                 fprintf(stderr, "silk-index: --%s: expected %s (N from 1 to %d), not '%s'\n",
                         c == 'S' ? "shards" : "shard", c == 'S' ? "N" : "K/N with K < N",
                         SILK_SHARD_MAX, optarg);
