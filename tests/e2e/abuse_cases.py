@@ -23,8 +23,15 @@ import time
 from daemon_client import Client, check, ids, rss_kib, wait_until
 
 SOCK, PID, MODE = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+MODE = "valgrind" if "valgrind" in MODE else MODE
 SLOW = bool(MODE)
 TIMEOUT = 60 if SLOW else 15
+# The RSS bound: 10% over idle. ASan's allocator and valgrind's keep freed memory in their
+# own caches (malloc_trim does nothing there), so under them the bound is wider, and says so.
+RSS_SLACK = {"": 0.10, "sanitized": 0.35, "valgrind": 0.50}[MODE]
+if MODE:
+    print("scaled under %s: RSS bound %d%% over idle instead of 10%% (the allocator of the "
+          "tool keeps freed memory)" % (MODE, RSS_SLACK * 100))
 CODES = {"bad_request", "bad_query", "too_large", "overloaded", "unavailable", "internal"}
 
 
@@ -139,7 +146,7 @@ def after(case):
                "connections of %s to close" % case)
     end = time.time() + (20 if SLOW else 8)
     rss = rss_kib(PID)
-    while rss > IDLE * 1.10 and time.time() < end:
+    while rss > IDLE * (1 + RSS_SLACK) and time.time() < end:
         time.sleep(0.2)
         rss = rss_kib(PID)
     n, worst = bystander.window()
@@ -514,6 +521,7 @@ print("\n%-32s %10s %8s %10s" % ("case", "RSS KiB", "vs idle", "bystander"))
 bad = []
 for case, rss, n, worst in results:
     print("%-32s %10d %+7.1f%% %7.0f ms" % (case, rss, 100.0 * (rss - IDLE) / IDLE, worst * 1000))
-    if rss > IDLE * 1.10:
+    if rss > IDLE * (1 + RSS_SLACK):
         bad.append(case)
-check(not bad, "RSS back within 10%% of idle (%d KiB) after every case %s" % (IDLE, bad))
+check(not bad, "RSS back within %d%% of idle (%d KiB) after every case %s"
+      % (RSS_SLACK * 100, IDLE, bad))

@@ -100,11 +100,21 @@ else
 fi
 kill -TERM $pid
 wait $pid || fail "silkd exit status"
-"${TRACE[@]}" "${SILK_WRAP[@]}" "$SILK_BIN/silkd" --index "$T/index" --corpus "$T/corpus" \
-    --socket "$sock" --threads 1 2>"$T/silkd.log" &
+# LeakSanitizer cannot run under ptrace: leaks are left to the other tests' runs here.
+[ "${#TRACE[@]}" -gt 0 ] && [ -n "${SILK_SANITIZED:-}" ] &&
+    echo "note: leak detection off for the daemon under strace (LeakSanitizer needs no ptrace)"
+ASAN_OPTIONS="${ASAN_OPTIONS:-}${TRACE:+:detect_leaks=0}" "${TRACE[@]}" "${SILK_WRAP[@]}" \
+    "$SILK_BIN/silkd" --index "$T/index" --corpus "$T/corpus" --socket "$sock" --threads 1 \
+    2>"$T/silkd.log" &
 pid=$!
 track_pid $pid
 wait_for_socket "$sock" 60
+# strace ignores SIGTERM while it traces: the cleanup at exit must stop the daemon itself.
+if [ "${#TRACE[@]}" -gt 0 ]; then
+    dpid=$(pgrep -P $pid | head -1)
+    [ -n "$dpid" ] || fail "no daemon under strace"
+    track_pid "$dpid"
+fi
 python3 - "$sock" "$T" <<'EOF' || fail "path in the protocol"
 import sys
 from daemon_client import Client, check
@@ -128,8 +138,6 @@ check(s["index_path"].endswith("/index") and s["corpus_path"].endswith("/corpus"
 EOF
 # With strace, $pid is strace's: stop the daemon it traces; strace ends with it.
 if [ "${#TRACE[@]}" -gt 0 ]; then
-    dpid=$(pgrep -P $pid | head -1)
-    [ -n "$dpid" ] || fail "no daemon under strace"
     kill -TERM "$dpid"
 else
     kill -TERM $pid
