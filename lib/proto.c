@@ -408,6 +408,21 @@ static const data_field_t data_fields[] = {
 };
 #define N_DATA_FIELDS (sizeof data_fields / sizeof data_fields[0])
 
+/* Copies a value the scanner accepted, without its line breaks and tabs: a validated
+ * string holds no raw control byte, so every one in the value is white space between
+ * tokens, and a response must stay on one line whatever the stored data looks like. */
+static void put_value(writer_t *w, const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        size_t j = i;
+        while (j < n && s[j] != '\n' && s[j] != '\r' && s[j] != '\t')
+            j++;
+        put(w, s + i, j - i);
+        i = j + 1;
+    }
+}
+
 /* Copies the wanted members of the stored data object as `,"name":value`. */
 static void put_data_fields(writer_t *w, const char *s, size_t n, uint32_t want)
 {
@@ -440,7 +455,7 @@ static void put_data_fields(writer_t *w, const char *s, size_t n, uint32_t want)
                 put(w, ",", 1);
                 put(w, s + ks, ke - ks);
                 put(w, ":", 1);
-                put(w, s + vs, ve - vs);
+                put_value(w, s + vs, ve - vs);
             }
         }
         i = skip_ws(s, n, ve);
