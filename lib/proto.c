@@ -564,10 +564,13 @@ silk_status_t silk_proto_encode_result(silk_proto_buf_t *b, const silk_request_t
         put_jstr(&w, res->explain, strlen(res->explain));
     }
     puts_(&w, ",\"hits\":[");
+    /* Without snippets there is nothing to show: leave both members out. */
+    uint32_t fields =
+        req->snippets ? req->fields : req->fields & ~(SILK_FIELD_SNIPPET | SILK_FIELD_HIGHLIGHTS);
     for (size_t i = 0; res->hits && i < res->nhits; i++) {
         if (i)
             put(&w, ",", 1);
-        put_hit(&w, &res->hits[i], req->fields);
+        put_hit(&w, &res->hits[i], fields);
     }
     puts_(&w, "]}");
     return finish(&w);
