@@ -106,11 +106,12 @@ c.close()
 # ---- warm-up, then the idle RSS -----------------------------------------------------------
 WARM = ["iran", "north korea", "missile*", "axis of evil", "kind:reference", "\"north korea\"",
         "weapons OR arms", "(iran OR syria) -nuclear", "zzqqxxv", "t*", "year:2000..2020"]
+T_START = time.time()
 clients = [Client(SOCK, timeout=TIMEOUT) for _ in range(2)]
 # The warm-up runs the kinds of searches the cases run (wildcards, whole-index pages), so
 # that caches and allocator arenas that grow once are part of the idle size.
 WARM += WILDCARDS + ["iran OR korea OR the", "\ufffd iran", "(" * 30 + "iran" + ")" * 30]
-for rnd in range(10):
+for rnd in range(scaled("warm-up rounds", 10, 3)):
     for cl in clients:
         for q in WARM:
             cl.send({"q": q, "limit": 1000 if rnd == 0 and cl is clients[0] else 50,
@@ -123,11 +124,12 @@ for cl in clients:
 wait_until(lambda: stats()["connections"]["current"] == 1, 10, "warm-up connections to close")
 time.sleep(0.5)
 IDLE = rss_kib(PID)
-print("idle RSS after warm-up: %d KiB" % IDLE)
+print("idle RSS after warm-up: %d KiB (warm-up took %.1fs)" % (IDLE, time.time() - T_START))
 
 bystander = Bystander()
 bystander.want = ids(BASELINE)
 bystander.start()
+CASE_T0 = time.time()
 results = []  # (case, rss after, bystander answers, worst bystander latency)
 
 
@@ -151,20 +153,25 @@ def after(case):
         rss = rss_kib(PID)
     n, worst = bystander.window()
     results.append((case, rss, n, worst))
+    global CASE_T0
+    print("case %s took %.1fs" % (case, time.time() - CASE_T0))
+    CASE_T0 = time.time()
     print("ok: %s: RSS %d KiB (idle %d), bystander worst latency %.0f ms"
           % (case, rss, IDLE, worst * 1000))
 
 
-def read_all(cl, seconds):
-    """Response lines until EOF (returns (lines, True)) or `seconds` of quiet."""
+def read_all(cl, seconds, expect=None):
+    """Response lines until EOF (returns (lines, True)), `expect` lines, or `seconds` of
+    quiet (returns (lines, False))."""
     lines = []
     cl.sock.settimeout(seconds)
     try:
-        while True:
+        while expect is None or len(lines) < expect:
             line = cl.read_line()
             if line is None:
                 return lines, True
             lines.append(line)
+        return lines, False
     except socket.timeout:
         return lines, False
     except (ConnectionResetError, BrokenPipeError):
@@ -185,10 +192,10 @@ for k in range(4):
         cl.send_raw(blob)
     except (BrokenPipeError, ConnectionResetError):
         pass
-    lines, eof = read_all(cl, 3)
+    nlines = sum(1 for x in blob.split(b"\n")[:-1] if x.strip(b" \t\r\n\v\f"))
+    lines, eof = read_all(cl, 3, None if k == 3 else nlines)
     for line in lines:
         parse(line)
-    nlines = sum(1 for x in blob.split(b"\n")[:-1] if x.strip(b" \t\r\n\v\f"))
     if k == 3:
         check(lines and parse(lines[-1])["error"]["code"] == "too_large" and eof,
               "random bytes without a newline: too_large, then closed")
