@@ -14,6 +14,7 @@
 # Prints a Markdown table of medians (and p90) in milliseconds, and writes it to --out
 # (default bench/results/cli_latency.md).
 set -euo pipefail
+invocation="bench/cli_latency.sh $*"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 corpus="$root/corpus"
 runs=200
@@ -126,7 +127,8 @@ method=$([ -z "${NO_HYPERFINE:-}" ] && command -v hyperfine >/dev/null && echo "
 floor="$(measure /bin/true)"
 {
     echo "End-to-end latency of one query from a shell (fresh process per query), in ms:"
-    echo "median (p90) of $runs runs each, measured with $method on $(nproc) cores."
+    echo "median (p90) of $runs runs each, measured with $method on $(nproc) cores"
+    echo "(\`${invocation% }\`)."
     echo "Corpus: \`${corpus#"$root"/}\` ($(du -sh "$corpus" | cut -f1)); \`/bin/true\` takes $(cut -d' ' -f1 <<<"$floor") ms here."
     echo
     echo "| query | silk hits | silk | quest | sqlite3 FTS5 | rg |"
