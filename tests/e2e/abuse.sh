@@ -7,6 +7,7 @@
 # daemon serves a fresh client the same answer as before, holds no leftover connection,
 # and its RSS (VmRSS) is back within 10% of its idle value measured after a warm-up.
 . "$(dirname "$0")/lib.sh"
+export PYTHONDONTWRITEBYTECODE=1 # no __pycache__ in the source tree
 
 mkdir -p "$T/corpus"
 cp "$SILK_ROOT/corpus/"*.txt "$T/corpus/"

@@ -6,6 +6,7 @@
 # silk-index does not follow symlinks out of the corpus; TCP listens on loopback unless an
 # address is given, and logs a warning when it is not loopback.
 . "$(dirname "$0")/lib.sh"
+export PYTHONDONTWRITEBYTECODE=1 # no __pycache__ in the source tree
 export PYTHONPATH="$SILK_ROOT/tests/e2e"
 
 mkdir -p "$T/corpus"

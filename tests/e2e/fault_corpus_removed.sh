@@ -4,6 +4,7 @@
 # before is lost, xapian-check passes, the daemon keeps serving; with the corpus back, a
 # reindex commits it.
 . "$(dirname "$0")/lib.sh"
+export PYTHONDONTWRITEBYTECODE=1 # no __pycache__ in the source tree
 export PYTHONPATH="$SILK_ROOT/tests/e2e"
 
 python3 "$SILK_ROOT/tests/e2e/fault_util.py" gen "$T/corpus" 200 31

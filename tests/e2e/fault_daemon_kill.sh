@@ -4,6 +4,7 @@
 # are still there), answers exactly as before, and the index passes xapian-check with every
 # document still in it. The last daemon then stops cleanly and removes its socket.
 . "$(dirname "$0")/lib.sh"
+export PYTHONDONTWRITEBYTECODE=1 # no __pycache__ in the source tree
 export PYTHONPATH="$SILK_ROOT/tests/e2e"
 
 python3 "$SILK_ROOT/tests/e2e/fault_util.py" gen "$T/corpus" 40 5

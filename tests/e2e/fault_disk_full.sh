@@ -7,6 +7,7 @@
 # Mounting a tmpfs needs root (CAP_SYS_ADMIN); where that is not possible the test says why
 # and fails, rather than pass without having tested anything.
 . "$(dirname "$0")/lib.sh"
+export PYTHONDONTWRITEBYTECODE=1 # no __pycache__ in the source tree
 export PYTHONPATH="$SILK_ROOT/tests/e2e"
 
 mkdir -p "$T/disk"

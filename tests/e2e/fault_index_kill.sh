@@ -4,6 +4,7 @@
 # that was indexed before is missing, and the daemon answers. A last clean run then gives
 # exactly the documents of a fresh full index of the same corpus and removes leftovers.
 . "$(dirname "$0")/lib.sh"
+export PYTHONDONTWRITEBYTECODE=1 # no __pycache__ in the source tree
 export PYTHONPATH="$SILK_ROOT/tests/e2e"
 
 python3 "$SILK_ROOT/tests/e2e/fault_util.py" gen "$T/corpus" 300 11

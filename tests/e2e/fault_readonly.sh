@@ -8,6 +8,7 @@
 # no alternative, as Linux refuses it while the indexer has files open for writing. Where
 # neither works the test says why and fails rather than pass without testing anything.
 . "$(dirname "$0")/lib.sh"
+export PYTHONDONTWRITEBYTECODE=1 # no __pycache__ in the source tree
 export PYTHONPATH="$SILK_ROOT/tests/e2e"
 
 python3 "$SILK_ROOT/tests/e2e/fault_util.py" gen "$T/corpus" 200 21
