@@ -1363,8 +1363,11 @@ static silk_status_t run(run_t *r)
     char *wmsg = NULL;
     int flags = (o->full ? SILK_WDB_OVERWRITE : 0) | (o->no_wait ? 0 : SILK_WDB_RETRY_LOCK);
     if ((st = silk_wdb_open(r->target, flags, &r->wdb, &wmsg)) != SILK_OK) {
+        /* We already hold <index>.lock, so a refused Xapian lock is rarely another
+         * silk-index: a read-only folder or a foreign writer. Xapian's message says which. */
         if (st == SILK_ERR_LOCKED)
-            fatal(r, st, "index %s is being written by another silk-index (pid ?)", r->index);
+            fatal(r, st, "cannot lock the index %s for writing: %s", r->target,
+                  wmsg ? wmsg : silk_status_to_string(st));
         else
             fatal(r, st, "cannot open the index %s for writing: %s", r->target,
                   wmsg ? wmsg : silk_status_to_string(st));

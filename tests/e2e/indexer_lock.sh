@@ -67,14 +67,16 @@ ok "xapian-check after --full"
 # --- the corpus vanishes in the middle of a run: nothing is committed ----------------------------
 rev=$(xapian-delve "$I" | sed -n 's/^revision = //p')
 sed -i '13s/^/Vanishing. /' "$C"/*.txt
-(exec "${SILK_WRAP[@]}" "$SILK_BIN/silk-index" --corpus "$C" --index "$I" --quiet 2>"$T/verr") &
+# --full re-reads every file, so the run reliably outlasts the moment the corpus moves.
+(exec "${SILK_WRAP[@]}" "$SILK_BIN/silk-index" --full --corpus "$C" --index "$I" --quiet \
+    2>"$T/verr") &
 victim=$!
 track_pid "$victim"
 for _ in $(seq 1 200); do
     [ "$(cat "$I.lock" 2>/dev/null)" == "$victim" ] && break
     sleep 0.01
 done
-sleep 0.2
+sleep 0.1
 mv "$C" "$C.moved"
 set +e
 wait "$victim"
