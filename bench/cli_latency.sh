@@ -7,18 +7,20 @@
 #
 #   bench/cli_latency.sh [--corpus DIR] [--index DIR] [--runs N] [--out FILE] [--query Q]...
 #
-# --query (repeatable) replaces the default queries, which suit the corpus article.
+# --query (repeatable) replaces the default queries (which suit the corpus article, or for
+# another corpus the one bench/gen generates).
 # --index serves an index of the corpus built before (a large corpus takes minutes).
 # BIN (default bin) holds the silk programs. Uses hyperfine (-N, no shell in between) when
 # it is installed and NO_HYPERFINE is unset, else a bash loop timed with $EPOCHREALTIME.
 # Prints a Markdown table of medians (and p90) in milliseconds, and writes it to --out
-# (default bench/results/cli_latency.md).
+# (default bench/results/cli_latency.md for the corpus article, else
+# bench/results/cli_latency_large.md).
 set -euo pipefail
 invocation="bench/cli_latency.sh $*"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 corpus="$root/corpus"
 runs=200
-out="$root/bench/results/cli_latency.md"
+out=""
 queries=()
 index=""
 while [ $# -gt 0 ]; do
@@ -28,12 +30,16 @@ while [ $# -gt 0 ]; do
     --out) out="$2"; shift 2 ;;
     --query) queries+=("$2"); shift 2 ;;
     --index) index="$(cd "$2" && pwd)"; shift 2 ;;
-    -h | --help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "cli_latency.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
 # Paths given by the caller are relative to where they ran us from.
 corpus="$(cd "$corpus" && pwd)"
+if [ -z "$out" ]; then
+    out="$root/bench/results/cli_latency.md"
+    [ "$corpus" = "$root/corpus" ] || out="$root/bench/results/cli_latency_large.md"
+fi
 mkdir -p "$(dirname "$out")"
 out="$(cd "$(dirname "$out")" && pwd)/$(basename "$out")"
 cd "$root"
@@ -78,7 +84,15 @@ if ! quest -d "$quest_db" -m 1 iran >/dev/null 2>&1; then
     exit 1
 fi
 
-[ "${#queries[@]}" -gt 0 ] || queries=("missile" "nuclear weapons" "axis of evil" "조선" "ایران")
+# Default queries: words of the corpus article for it, and for any other corpus words of
+# the corpus that bench/gen builds from Cranfield, KorQuAD and PersianQA sentences.
+if [ "${#queries[@]}" -eq 0 ]; then
+    if [ "$corpus" = "$root/corpus" ]; then
+        queries=("missile" "nuclear weapons" "axis of evil" "조선" "ایران")
+    else
+        queries=("boundary layer" "supersonic" "heat transfer" "대한민국" "ایران")
+    fi
+fi
 # Commands are strings that hyperfine -N splits like a shell would (quotes only), so the
 # queries are single-quoted and may not contain a single quote.
 sq() { printf "'%s'" "$1"; }
@@ -144,6 +158,13 @@ for q in "${queries[@]}"; do
     echo "$row |" >>"$work/table"
     echo "measured: $q" >&2
 done
+cat >>"$work/table" <<'EOF'
+
+Notes. `quest` parses with Xapian's QueryParser, whose default operator is OR (silk's is
+AND), and which does not know silk's Hangul bigrams: a Hangul word that is only part of
+longer words finds nothing with it. FTS5's unicode61 tokenizer does not split Hangul words
+either. `rg -F -i -m 10` scans every file for the literal string.
+EOF
 mkdir -p "$(dirname "$out")"
 cp "$work/table" "$out"
 cat "$work/table"
