@@ -16,7 +16,6 @@
 # (default bench/results/cli_latency.md for the corpus article, else
 # bench/results/cli_latency_large.md).
 set -euo pipefail
-invocation="bench/cli_latency.sh $*"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 corpus="$root/corpus"
 runs=200
@@ -44,6 +43,11 @@ mkdir -p "$(dirname "$out")"
 out="$(cd "$(dirname "$out")" && pwd)/$(basename "$out")"
 cd "$root"
 BIN="${BIN:-bin}"
+# The command line as the table shows it: paths inside the repository relative to it,
+# others as DIR, so that no path of this machine ends up in a committed result.
+rel() { case "$1" in "$root"/*) echo "${1#"$root"/}" ;; *) echo DIR ;; esac; }
+invocation="bench/cli_latency.sh --corpus $(rel "$corpus")${index:+ --index $(rel "$index")} --runs $runs"
+for q in "${queries[@]}"; do invocation="$invocation --query '$q'"; done
 for p in "$BIN/silk" "$BIN/silkd" "$BIN/silk-index"; do
     [ -x "$p" ] || { echo "cli_latency.sh: $p is missing; run make first" >&2; exit 2; }
 done
@@ -143,7 +147,7 @@ floor="$(measure /bin/true)"
     echo "End-to-end latency of one query from a shell (fresh process per query), in ms:"
     echo "median (p90) of $runs runs each, measured with $method on $(nproc) cores"
     echo "(\`${invocation% }\`)."
-    echo "Corpus: \`${corpus#"$root"/}\` ($(du -sh "$corpus" | cut -f1)); \`/bin/true\` takes $(cut -d' ' -f1 <<<"$floor") ms here."
+    echo "Corpus: \`$(rel "$corpus")\` ($(du -sh "$corpus" | cut -f1)); \`/bin/true\` takes $(cut -d' ' -f1 <<<"$floor") ms here."
     echo
     echo "| query | silk hits | silk | quest | sqlite3 FTS5 | rg |"
     echo "|---|---:|---:|---:|---:|---:|"
