@@ -63,7 +63,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "corpus: $corpus ($(du -sh "$corpus" | cut -f1)), $runs runs per command" >&2
+echo "corpus: $(rel "$corpus") ($(du -sh "$corpus" | cut -f1)), $runs runs per command" >&2
 if [ -z "$index" ]; then
     index="$work/index"
     rc=0
