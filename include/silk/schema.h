@@ -12,33 +12,33 @@ extern "C" {
 #endif
 
 /* Free-text terms have no prefix and carry positions. */
-#define SILK_PREFIX_STEM "Z"       /* English stem of a body word, no positions: Zweapon */
-#define SILK_PREFIX_UNIQUE "Q"     /* unique id: Qiran-north-korea-relations#p1 */
-#define SILK_PREFIX_TITLE "S"      /* article title word, positional: Siran; stems ZSiran */
-#define SILK_PREFIX_SECTION "XS"   /* section path word, positional: XShistory; ZXShistori */
-#define SILK_PREFIX_KIND "K"       /* boolean: Klead Kparagraph Kinfobox Kreference Kreading */
-#define SILK_PREFIX_ARTICLE "XA"   /* boolean: article name (file name without extension) */
-#define SILK_PREFIX_AUTHOR "A"     /* boolean: each normalized word of each author's name */
-#define SILK_PREFIX_YEAR "Y"       /* boolean: publication year, Y2007 */
-#define SILK_PREFIX_CITES "XC"     /* boolean: a paragraph citing reference 27 has XC27 */
+#define SILK_PREFIX_STEM    "Z"  /* English stem of a body word, no positions: Zweapon */
+#define SILK_PREFIX_UNIQUE  "Q"  /* unique id: Qiran-north-korea-relations#p1 */
+#define SILK_PREFIX_TITLE   "S"  /* article title word, positional: Siran; stems ZSiran */
+#define SILK_PREFIX_SECTION "XS" /* section path word, positional: XShistory; ZXShistori */
+#define SILK_PREFIX_KIND    "K"  /* boolean: Klead Kparagraph Kinfobox Kreference Kreading */
+#define SILK_PREFIX_ARTICLE "XA" /* boolean: article name (file name without extension) */
+#define SILK_PREFIX_AUTHOR  "A"  /* boolean: each normalized word of each author's name */
+#define SILK_PREFIX_YEAR    "Y"  /* boolean: publication year, Y2007 */
+#define SILK_PREFIX_CITES   "XC" /* boolean: a paragraph citing reference 27 has XC27 */
 
 #define SILK_SLOT_YEAR 0 /* sortable value: publication year */
 
 /* Within-document frequency increments: a title word counts more than a body word. */
-#define SILK_WDF_BODY 1
+#define SILK_WDF_BODY    1
 #define SILK_WDF_SECTION 2
-#define SILK_WDF_TITLE 3
+#define SILK_WDF_TITLE   3
 
 /* Document kinds as stored in the "kind" field of the document data. */
-#define SILK_KIND_LEAD "lead"
+#define SILK_KIND_LEAD      "lead"
 #define SILK_KIND_PARAGRAPH "paragraph"
-#define SILK_KIND_INFOBOX "infobox"
+#define SILK_KIND_INFOBOX   "infobox"
 #define SILK_KIND_REFERENCE "reference"
-#define SILK_KIND_READING "reading"
+#define SILK_KIND_READING   "reading"
 
 /* Index metadata keys. */
-#define SILK_META_FILE_PREFIX "silk.file:" /* + corpus-relative path: JSON {hash, size, ids} */
-#define SILK_META_INDEXED_AT "silk.indexed_at" /* ISO 8601 time of the last commit */
+#define SILK_META_FILE_PREFIX "silk.file:"      /* + corpus-relative path: JSON {hash, size, ids} */
+#define SILK_META_INDEXED_AT  "silk.indexed_at" /* ISO 8601 time of the last commit */
 
 #ifdef __cplusplus
 }

@@ -58,15 +58,15 @@ void silk_tokenizer_set_stemmer(silk_tokenizer_t *tok, silk_stemmer_t *st);
  * callback stopped the run; SILK_ERR_NOMEM when the buffer cannot grow. The callback must
  * not call silk_normalize() or silk_tokenize() on the same tokenizer (the term lives in its
  * buffer); use a second tokenizer for that. */
-silk_status_t silk_tokenize(silk_tokenizer_t *tok, const char *text, size_t len,
-                            uint32_t first_pos, silk_token_cb cb, void *ud, uint32_t *next_pos);
+silk_status_t silk_tokenize(silk_tokenizer_t *tok, const char *text, size_t len, uint32_t first_pos,
+                            silk_token_cb cb, void *ud, uint32_t *next_pos);
 
 /* Normalizes a whole string the way words are normalized (NFKC, case fold, mark and
  * Arabic folds), without splitting it into words: for field values such as an author name
  * or a section title. *out points into the tokenizer's buffer, NUL-terminated, valid until
  * the next call on tok. */
-silk_status_t silk_normalize(silk_tokenizer_t *tok, const char *text, size_t len,
-                             const char **out, size_t *out_len);
+silk_status_t silk_normalize(silk_tokenizer_t *tok, const char *text, size_t len, const char **out,
+                             size_t *out_len);
 
 #ifdef __cplusplus
 }
