@@ -22,7 +22,7 @@ QUICK="${BENCH_QUICK:-0}"
 [ "$QUICK" = "0" ] && QUICK=""
 SHARED="$ROOT/../shared/data"
 DATA="$ROOT/bench/data"
-W="$DATA/work"
+W="$DATA/runs"
 REC="$W/records.jsonl"
 CORES="$(nproc)"
 if [ -n "$QUICK" ]; then

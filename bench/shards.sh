@@ -21,7 +21,7 @@ if [ "${BENCH_QUICK:-0}" = 1 ]; then
 else
     MB="${SHARDS_MB:-30}" SECS="${SHARDS_SECS:-3}" WARM=1 ROUNDS="${SHARDS_ROUNDS:-3}"
 fi
-W="bench/data/work/shards"
+W="bench/data/runs/shards"
 mkdir -p "$W" bench/results
 pids=()
 cleanup() {
