@@ -467,6 +467,13 @@ static void put_data_fields(writer_t *w, const char *s, size_t n, uint32_t want)
 
 /* ---- encoders ------------------------------------------------------------------------------ */
 
+/* `"key":` then the string value, "" for NULL (a hit field the document lacks). */
+static void put_str_member(writer_t *w, const char *key, const char *v)
+{
+    puts_(w, key);
+    put_jstr(w, v, v ? strlen(v) : 0);
+}
+
 static void put_hit(writer_t *w, const silk_hit_t *h, uint32_t f)
 {
     int first = 1;
@@ -484,13 +491,11 @@ static void put_hit(writer_t *w, const silk_hit_t *h, uint32_t f)
     }
     if (f & SILK_FIELD_ID) {
         SEP();
-        puts_(w, "\"id\":");
-        put_jstr(w, h->id, h->id ? strlen(h->id) : 0);
+        put_str_member(w, "\"id\":", h->id);
     }
     if (f & SILK_FIELD_KIND) {
         SEP();
-        puts_(w, "\"kind\":");
-        put_jstr(w, h->kind, h->kind ? strlen(h->kind) : 0);
+        put_str_member(w, "\"kind\":", h->kind);
     }
     if (f & SILK_FIELD_SCORE) {
         SEP();
@@ -499,13 +504,11 @@ static void put_hit(writer_t *w, const silk_hit_t *h, uint32_t f)
     }
     if (f & SILK_FIELD_ARTICLE) {
         SEP();
-        puts_(w, "\"article\":");
-        put_jstr(w, h->article, h->article ? strlen(h->article) : 0);
+        put_str_member(w, "\"article\":", h->article);
     }
     if (f & SILK_FIELD_SECTION) {
         SEP();
-        puts_(w, "\"section\":");
-        put_jstr(w, h->section, h->section ? strlen(h->section) : 0);
+        put_str_member(w, "\"section\":", h->section);
     }
     if ((f & SILK_FIELD_SNIPPET) && h->snippet) {
         SEP();
