@@ -38,7 +38,7 @@ PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 WARN = -Wall -Wextra -Werror
 CFLAGS ?= $(OPT)
 CXXFLAGS ?= $(OPT)
-SILK_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Wshadow -Wstrict-prototypes -Iinclude \
+SILK_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Wshadow -Wstrict-prototypes -Iinclude -Itests/support \
 	$(PKG_CFLAGS) -MMD -MP $(SAN_FLAGS) $(CFLAGS)
 SILK_CXXFLAGS = -std=c++17 $(WARN) -Iinclude $(PKG_CFLAGS) -MMD -MP $(SAN_FLAGS) $(CXXFLAGS)
 SILK_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
