@@ -1,6 +1,8 @@
 # silk — one Makefile for the library, the three programs, tests, fuzzers and benchmarks.
 #
-#   make            build bin/silk-index, bin/silkd, bin/silk (installs missing packages first)
+#   make            build bin/silk-index, bin/silkd, bin/silk (never installs anything: a
+#                   missing package stops it with the apt-get line that fixes it)
+#   make deps       install the Debian packages silk needs (only what is missing)
 #   make run        build, index corpus/ into var/index, serve it on the default socket
 #   make test       build and run every unit and end-to-end test
 #   make asan       the same tests built with AddressSanitizer + UBSan (in build-asan/)
@@ -25,15 +27,34 @@ CLANGXX ?= clang++
 CLANG_FORMAT ?= clang-format
 FUZZ_SECONDS ?= 30
 
-# Where objects and programs go. `make asan` re-invokes make with BUILD=build-asan.
+# Where objects and programs go. `make asan` re-invokes make with BUILD=build-asan; any
+# other SANITIZER build gets a folder of its own, so objects of two builds never mix.
+ifneq ($(SANITIZER),)
+BUILD ?= build-$(SANITIZER)
+BIN ?= $(BUILD)/bin
+LIBSILK ?= $(BUILD)/lib/libsilk.a
+endif
 BUILD ?= build
 BIN ?= bin
 LIBSILK ?= lib/libsilk.a
 SANITIZER ?=
 
 PKGS := xapian-core libuv libutf8proc jansson
-PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
+
+# A build never installs: when a package it needs is missing, make stops before compiling
+# anything with the one command that fixes it. The goals that install first (deps, test,
+# run, asan, valgrind, fuzz, bench) check in the `make build` they run after installing.
+NO_CHECK_GOALS := deps clean format format-check test run asan valgrind fuzz bench bench-deps \
+	help
+ifneq ($(filter-out $(NO_CHECK_GOALS),$(or $(MAKECMDGOALS),all)),)
+DEPS_MISSING := $(shell ./scripts/install-deps.sh --missing)
+ifneq ($(DEPS_MISSING),)
+$(error silk: missing Debian packages:$(DEPS_MISSING). Install them with: \
+	apt-get install -y$(DEPS_MISSING)   (or run `make deps`))
+endif
+endif
 
 WARN = -Wall -Wextra -Werror
 CFLAGS ?= $(OPT)
@@ -44,8 +65,16 @@ SILK_CXXFLAGS = -std=c++17 $(WARN) -Iinclude $(PKG_CFLAGS) -MMD -MP $(SAN_FLAGS)
 SILK_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 SILK_LIBS = $(PKG_LIBS) -lpthread -lm
 
+# SANITIZER=address (AddressSanitizer + UBSan, what `make asan` uses), undefined (UBSan
+# alone) or thread (ThreadSanitizer); any other value is refused rather than ignored.
 ifeq ($(SANITIZER),address)
 SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+else ifeq ($(SANITIZER),undefined)
+SAN_FLAGS = -fsanitize=undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+else ifeq ($(SANITIZER),thread)
+SAN_FLAGS = -fsanitize=thread -fno-omit-frame-pointer
+else ifneq ($(SANITIZER),)
+$(error SANITIZER=$(SANITIZER) is not supported: use address, undefined or thread)
 endif
 
 # ---- sources -------------------------------------------------------------------------------
@@ -69,8 +98,7 @@ PROGRAMS = $(BIN)/silk-index $(BIN)/silkd $(BIN)/silk
 .PHONY: all build run test unit e2e asan valgrind fuzz fuzz-build bench clean deps format \
 	format-check check-deps
 
-all: deps
-	@$(MAKE) --no-print-directory build
+all: build
 
 build: $(PROGRAMS) $(UNIT_BINS) $(EXTRA_BUILD)
 
@@ -192,6 +220,6 @@ format-check:
 	$(CLANG_FORMAT) --dry-run --Werror $(FORMAT_FILES)
 
 clean:
-	rm -rf build build-asan build-fuzz build-valgrind bin lib/libsilk.a
+	rm -rf build build-asan build-undefined build-thread build-fuzz build-valgrind bin lib/libsilk.a
 
 -include $(shell find $(BUILD) build-fuzz -name '*.d' 2>/dev/null)

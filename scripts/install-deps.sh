@@ -11,9 +11,20 @@ libsqlite3-dev sqlite3 python3 procps ripgrep util-linux"
 # need instead: the peer daemons, GNU time for peak RSS and hyperfine (bench-cli). Kept
 # out of the main list so `make test` on a fresh machine does not pull them in.
 BENCH_PKGS="sphinxsearch groonga-bin groonga-httpd time hyperfine"
-if [ "${1:-}" = "--bench" ]; then
-    PKGS="$BENCH_PKGS"
-fi
+
+# `install-deps.sh --missing` (called by a plain `make`, which never installs) only prints
+# the packages a build needs that are not installed, and exits 0.
+BUILD_PKGS="gcc g++ make pkg-config libxapian-dev libuv1-dev libutf8proc-dev libjansson-dev \
+libcmocka-dev"
+
+mode=install
+case "${1:-}" in
+--bench) PKGS="$BENCH_PKGS" ;;
+--missing)
+    PKGS="$BUILD_PKGS"
+    mode=list
+    ;;
+esac
 
 missing=""
 for p in $PKGS; do
@@ -22,6 +33,10 @@ for p in $PKGS; do
     fi
 done
 [ -z "$missing" ] && exit 0
+if [ "$mode" = list ]; then
+    echo "$missing"
+    exit 0
+fi
 
 echo "silk: installing missing packages:$missing"
 if [ "$(id -u)" -eq 0 ]; then
