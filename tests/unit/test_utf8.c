@@ -104,18 +104,26 @@ static void test_decode(void **state)
 static void test_valid(void **state)
 {
     (void)state;
-    size_t bad = 99;
-    assert_int_equal(silk_utf8_valid("a", 1, &bad), 1);
-    assert_int_equal(bad, 99); /* untouched when valid */
-    assert_int_equal(silk_utf8_valid("\xc3\xa9", 2, NULL), 2);
-    assert_int_equal(silk_utf8_valid("\xef\xbf\xbd", 3, &bad), 3); /* a real U+FFFD is valid */
-    assert_int_equal(silk_utf8_valid("\xe1\x80", 2, &bad), 0);
-    assert_int_equal(bad, 2);
-    assert_int_equal(silk_utf8_valid("\xe0\x80", 2, &bad), 0);
-    assert_int_equal(bad, 1);
-    assert_int_equal(silk_utf8_valid("\x80", 1, &bad), 0);
-    assert_int_equal(bad, 1);
-    assert_int_equal(silk_utf8_valid("\xed\xa0\x80", 3, NULL), 0);
+    static const struct {
+        const char *s; /* the bytes */
+        size_t n;      /* their count */
+        size_t valid;  /* silk_utf8_valid's answer */
+        size_t bad;    /* the invalid subpart's length (when valid is 0) */
+    } cases[] = {
+        {S("a"), 1, 0},
+        {S("\xc3\xa9"), 2, 0},
+        {S("\xef\xbf\xbd"), 3, 0}, /* a real U+FFFD is valid */
+        {S("\xe1\x80"), 0, 2},
+        {S("\xe0\x80"), 0, 1},
+        {S("\x80"), 0, 1},
+        {S("\xed\xa0\x80"), 0, 1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        size_t bad = 99;
+        assert_int_equal(silk_utf8_valid(cases[i].s, cases[i].n, &bad), cases[i].valid);
+        assert_int_equal(bad, cases[i].valid ? 99 : cases[i].bad); /* untouched when valid */
+        assert_int_equal(silk_utf8_valid(cases[i].s, cases[i].n, NULL), cases[i].valid);
+    }
 }
 
 static void test_valid_prefix(void **state)
