@@ -24,8 +24,18 @@ int silk_fs_mkdir_p(const char *path, mode_t mode)
             return -1;
         *p = '/';
     }
-    if (mkdir(buf, mode) != 0 && errno != EEXIST)
-        return -1;
+    if (mkdir(buf, mode) != 0) {
+        struct stat st;
+        if (errno != EEXIST)
+            return -1;
+        /* Something is there already: only a folder (or a link to one) will do. */
+        if (stat(buf, &st) != 0)
+            return -1;
+        if (!S_ISDIR(st.st_mode)) {
+            errno = ENOTDIR;
+            return -1;
+        }
+    }
     return 0;
 }
 

@@ -70,6 +70,12 @@ static void test_mkdir_p(void **state)
     assert_int_equal(silk_fs_mkdir_p(p, 0755), -1);
     assert_int_equal(errno, ENOTDIR);
 
+    /* The path itself is a file: not a folder, so not "already there". */
+    silk_tmpdir_path(&t, p, sizeof p, "file");
+    errno = 0;
+    assert_int_equal(silk_fs_mkdir_p(p, 0755), -1);
+    assert_int_equal(errno, ENOTDIR);
+
     /* Too long for PATH_MAX. */
     char *longp = malloc(PATH_MAX + 16);
     assert_non_null(longp);
