@@ -11,7 +11,10 @@
 #include <cmocka.h>
 
 #include "silk/db.h"
-#include "silk/query.h"
+#include "silk/qast.h"
+#include "silk/qbuild.h"
+#include "silk/qmatch.h"
+#include "silk/qparse.h"
 #include "silk/text.h"
 
 typedef struct {
