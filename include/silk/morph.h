@@ -1,11 +1,11 @@
 /* silk — Persian suffix morphology, for query words.
  *
  * Persian writes the ezafe, the plural and the indefinite article as suffixes of the word
- * (کره → کرهی, کره‌ای, کره‌ها), and the tokenizer (text.h) joins them to it, so
- * each form is its own index term. A Persian word typed without quotes therefore also matches its
- * indexed suffixed forms. This module knows the suffixes (normalized as the tokenizer normalizes
- * them: Farsi yeh, ZWNJ joined away) and which of a word's forms an index has. It belongs to the
- * text layer beside text.c; the query builder and the did-you-mean code use it.
+ * (کره → کرهی, کره‌ای, کره‌ها), and the tokenizer (text.h) joins them to it,
+ * so each form is its own index term. A Persian word typed without quotes therefore also matches
+ * its indexed suffixed forms. This module knows the suffixes (normalized as the tokenizer
+ * normalizes them: Farsi yeh, ZWNJ joined away) and which of a word's forms an index has. It
+ * belongs to the text layer beside text.c; the query builder and the did-you-mean code use it.
  */
 #ifndef SILK_MORPH_H
 #define SILK_MORPH_H
