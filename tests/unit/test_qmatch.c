@@ -111,7 +111,7 @@ static void test_many(void **state)
 {
     (void)state;
     silk_qmatch_t *m = silk_qmatch_new();
-    char words[300][8];
+    char words[300][16];
     silk_qtok_t toks[300];
     for (int i = 0; i < 300; i++) {
         snprintf(words[i], sizeof words[i], "w%d", i);
