@@ -1,5 +1,6 @@
-/* silk — the engine's answer to a query (include/silk/search.h): parse, build, run, relax,
- * did-you-mean, snippets with exact highlights.
+/* silk — the engine's answer to a query (include/silk/search.h): parse (qparse.h), build
+ * (qbuild.h), run (db.h), relax, did-you-mean (suggest.h), snippets with exact highlights
+ * (snippet.h), and the page of hits packed for the caller.
  *
  * A searcher belongs to one thread. Besides the database it keeps a small cache of parsed
  * and tokenized documents keyed by document id: the stored JSON is parsed and the text
@@ -16,16 +17,18 @@
 #include <string.h>
 #include <time.h>
 
-#include "silk/query.h"
-#include "silk/schema.h"
+#include "silk/buf.h"
+#include "silk/hash.h"
+#include "silk/qast.h"
+#include "silk/qbuild.h"
+#include "silk/qparse.h"
+#include "silk/snippet.h"
+#include "silk/suggest.h"
 #include "silk/text.h"
 
-#define CACHE_SLOTS     4096 /* direct-mapped document cache: slot = docid % CACHE_SLOTS */
-#define EXACT_EXTRA     100  /* count this many matches past the page so small totals are exact */
-#define DYM_MAX_LOOKUPS 3    /* spelling lookups of one query */
-#define ARENA_KEEP      (4u << 20)     /* result memory kept between searches */
-#define ELLIPSIS        "\xe2\x80\xa6" /* U+2026 */
-#define ELLIPSIS_LEN    3
+#define CACHE_SLOTS 4096       /* direct-mapped document cache: slot = docid % CACHE_SLOTS */
+#define EXACT_EXTRA 100        /* count this many matches past the page so small totals are exact */
+#define ARENA_KEEP  (4u << 20) /* result memory kept between searches */
 
 /* A parsed (and, once a snippet was asked for, tokenized) stored document. */
 typedef struct {
@@ -36,14 +39,8 @@ typedef struct {
     char *strs;      /* id, kind, article, section, text: NUL-terminated, one block */
     const char *id, *kind, *article, *section, *text; /* into strs */
     size_t text_len;                                  /* bytes of text */
-    int tokenized;                                    /* the fields below are set */
-    size_t ntoks;            /* tokens of the first SILK_SNIPPET_SCAN_MAX bytes of text */
-    silk_qtok_t *toks;       /* ntoks tokens (terms point into terms) */
-    uint32_t *tstart, *tend; /* byte offsets of each token in text */
-    uint32_t *cstart, *cend; /* character offsets of each token in text */
-    char *terms;             /* the tokens' terms, back to back */
-    size_t scan_len;         /* bytes of text that were tokenized */
-    size_t scan_chars;       /* characters in them */
+    int tokenized;                                    /* snip is set */
+    silk_snippet_text_t snip; /* the first SILK_SNIPPET_SCAN_MAX bytes of text, tokenized */
 } docent_t;
 
 /* The distinct-key set of the synonym table, loaded once per revision. */
@@ -73,25 +70,14 @@ struct silk_searcher {
     uint64_t stats_terms; /* distinct terms */
 
     /* The result of the last search, all memory owned here. */
-    silk_result_t res; /* handed out */
-    silk_hit_t *hits;  /* result hits */
-    size_t hits_cap;
-    char *arena; /* strings of the hits (offsets until the end of the search) */
-    size_t arena_len, arena_cap;
-    uint32_t *hl; /* highlight pairs of all hits */
-    size_t hl_len, hl_cap;
-    char *dym;     /* did_you_mean text */
-    char *explain; /* printed AST */
-    /* Scratch of the snippet computation. */
-    struct match {
-        uint32_t t0, t1;
-        int id;
-    } * matches;
-    size_t matches_cap;
-    int *idcount;
-    size_t idcount_cap;
-    /* Scratch of tokenizing a document. */
-    size_t tok_cap, terms_cap, terms_len;
+    silk_result_t res;         /* handed out */
+    silk_hit_t *hits;          /* result hits */
+    size_t hits_cap;           /* allocated hits */
+    silk_buf_t arena;          /* strings of the hits (offsets until the end of the search) */
+    silk_snippet_hl_t hl;      /* highlight pairs of all hits */
+    char *dym;                 /* did_you_mean text */
+    char *explain;             /* printed AST */
+    silk_snippet_scratch_t sc; /* scratch of the snippet computation */
 };
 
 /* ---- errors -------------------------------------------------------------------------------- */
@@ -130,12 +116,7 @@ static void docent_clear(docent_t *e)
 {
     free(e->data);
     free(e->strs);
-    free(e->toks);
-    free(e->tstart);
-    free(e->tend);
-    free(e->cstart);
-    free(e->cend);
-    free(e->terms);
+    silk_snippet_text_clear(&e->snip);
     memset(e, 0, sizeof *e);
 }
 
@@ -214,145 +195,14 @@ static silk_status_t docent_load(silk_searcher_t *s, docent_t *e, unsigned docid
     return SILK_OK;
 }
 
-typedef struct {
-    silk_searcher_t *s; /* for the scratch capacities */
-    docent_t *e;        /* the document being tokenized */
-    const char *text;   /* its text */
-    size_t last;        /* byte offset up to which characters were counted */
-    size_t chars;       /* characters before `last` */
-    int oom;            /* an allocation failed */
-} tokrun_t;
-
-static size_t count_chars(const char *p, size_t n)
-{
-    size_t c = 0;
-    for (size_t i = 0; i < n; i++)
-        c += ((unsigned char)p[i] & 0xC0) != 0x80;
-    return c;
-}
-
-/* The character offset of byte offset `at`, moving the run's cursor there (CJK bigrams
- * overlap, so the cursor may move back by a character). */
-static size_t chars_at(tokrun_t *r, size_t at)
-{
-    if (at >= r->last)
-        r->chars += count_chars(r->text + r->last, at - r->last);
-    else
-        r->chars -= count_chars(r->text + at, r->last - at);
-    r->last = at;
-    return r->chars;
-}
-
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return 0;
-    size_t c = *cap ? *cap : 64;
-    while (c < need)
-        c *= 2;
-    void *q = realloc(*p, c * elem);
-    if (q == NULL)
-        return -1;
-    *p = q;
-    *cap = c;
-    return 0;
-}
-
-static int tok_cb(const silk_token_t *t, void *ud)
-{
-    tokrun_t *r = ud;
-    docent_t *e = r->e;
-    silk_searcher_t *s = r->s;
-    size_t n = e->ntoks;
-    if (n + 1 > s->tok_cap) {
-        size_t cap = s->tok_cap ? s->tok_cap * 2 : 256;
-        silk_qtok_t *a = realloc(e->toks, cap * sizeof *a);
-        if (a)
-            e->toks = a;
-        uint32_t *b1 = a ? realloc(e->tstart, cap * sizeof *b1) : NULL;
-        if (b1)
-            e->tstart = b1;
-        uint32_t *b2 = b1 ? realloc(e->tend, cap * sizeof *b2) : NULL;
-        if (b2)
-            e->tend = b2;
-        uint32_t *b3 = b2 ? realloc(e->cstart, cap * sizeof *b3) : NULL;
-        if (b3)
-            e->cstart = b3;
-        uint32_t *b4 = b3 ? realloc(e->cend, cap * sizeof *b4) : NULL;
-        if (b4)
-            e->cend = b4;
-        if (b4 == NULL) {
-            r->oom = 1;
-            return 1;
-        }
-        s->tok_cap = cap;
-    }
-    /* Terms are kept as offsets while the block may move; fixed up after the run. */
-    void *terms = e->terms;
-    if (grow(&terms, &s->terms_cap, s->terms_len + t->len + 1, 1) != 0) {
-        r->oom = 1;
-        return 1;
-    }
-    e->terms = terms;
-    memcpy(e->terms + s->terms_len, t->term, t->len);
-    silk_qtok_t *q = &e->toks[n];
-    q->term = (const char *)(uintptr_t)s->terms_len;
-    q->len = (uint32_t)t->len;
-    s->terms_len += t->len;
-    q->h_term = silk_qhash(t->term, t->len);
-    q->h_stem = t->stem != NULL && t->stem_len > 0 ? silk_qhash_stem(t->stem, t->stem_len) : 0;
-    q->pos = t->pos;
-    e->tstart[n] = (uint32_t)t->start;
-    e->cstart[n] = (uint32_t)chars_at(r, t->start);
-    e->tend[n] = (uint32_t)t->end;
-    e->cend[n] = (uint32_t)chars_at(r, t->end);
-    e->ntoks = n + 1;
-    return 0;
-}
-
-/* Tokenizes the first SILK_SNIPPET_SCAN_MAX bytes of e's text (cut at a character start). */
+/* Tokenizes the first SILK_SNIPPET_SCAN_MAX bytes of e's text for its snippets. */
 static silk_status_t docent_tokenize(silk_searcher_t *s, docent_t *e)
 {
-    size_t n = e->text_len;
-    if (n > SILK_SNIPPET_SCAN_MAX) {
-        n = SILK_SNIPPET_SCAN_MAX;
-        while (n > 0 && ((unsigned char)e->text[n] & 0xC0) == 0x80)
-            n--;
-    }
-    tokrun_t r = {.s = s, .e = e, .text = e->text};
-    s->tok_cap = 0;
-    s->terms_cap = 0;
-    s->terms_len = 0;
-    e->ntoks = 0;
-    silk_status_t st = silk_tokenize(s->tok, e->text, n, 1, tok_cb, &r, NULL);
-    if (st != SILK_OK || r.oom)
+    if (silk_snippet_text_tokenize(&e->snip, s->tok, e->text, e->text_len, SILK_SNIPPET_SCAN_MAX) !=
+        SILK_OK)
         return fail(s, SILK_ERR_NOMEM, -1, "out of memory");
-    /* The arrays grew by doubling; a cached document keeps only what it uses. */
-    size_t nt = e->ntoks;
-    if (nt > 0 && nt < s->tok_cap) {
-        void *p;
-        if ((p = realloc(e->toks, nt * sizeof *e->toks)) != NULL)
-            e->toks = p;
-        if ((p = realloc(e->tstart, nt * sizeof(uint32_t))) != NULL)
-            e->tstart = p;
-        if ((p = realloc(e->tend, nt * sizeof(uint32_t))) != NULL)
-            e->tend = p;
-        if ((p = realloc(e->cstart, nt * sizeof(uint32_t))) != NULL)
-            e->cstart = p;
-        if ((p = realloc(e->cend, nt * sizeof(uint32_t))) != NULL)
-            e->cend = p;
-    }
-    if (s->terms_len > 0 && s->terms_len < s->terms_cap) {
-        char *p = realloc(e->terms, s->terms_len);
-        if (p != NULL)
-            e->terms = p;
-    }
-    for (size_t i = 0; i < nt; i++)
-        e->toks[i].term = e->terms + (uintptr_t)e->toks[i].term;
-    e->scan_len = n;
-    e->scan_chars = r.chars + count_chars(e->text + r.last, n - r.last);
     e->tokenized = 1;
-    e->bytes += nt * (sizeof(silk_qtok_t) + 4 * sizeof(uint32_t)) + s->terms_len;
+    e->bytes += e->snip.bytes;
     return SILK_OK;
 }
 
@@ -424,219 +274,16 @@ static silk_status_t doc_get(silk_searcher_t *s, silk_mset_t *m, size_t i, int t
 
 /* ---- result storage ------------------------------------------------------------------------ */
 
-/* Appends bytes to the arena; returns the offset or (size_t)-1 when out of memory. */
+/* Appends bytes and a NUL to the arena; returns their offset or (size_t)-1 when out of
+ * memory. */
 static size_t arena_put(silk_searcher_t *s, const char *p, size_t n)
 {
-    void *a = s->arena;
-    if (grow(&a, &s->arena_cap, s->arena_len + n + 1, 1) != 0)
+    size_t off = s->arena.len;
+    if (silk_buf_reserve(&s->arena, n + 1) != SILK_OK)
         return (size_t)-1;
-    s->arena = a;
-    size_t off = s->arena_len;
-    memcpy(s->arena + off, p, n);
-    s->arena[off + n] = '\0';
-    s->arena_len += n + 1;
+    silk_buf_add(&s->arena, p, n);
+    silk_buf_addc(&s->arena, '\0');
     return off;
-}
-
-static int hl_put(silk_searcher_t *s, uint32_t a, uint32_t b)
-{
-    void *p = s->hl;
-    if (grow(&p, &s->hl_cap, s->hl_len + 2, sizeof(uint32_t)) != 0)
-        return -1;
-    s->hl = p;
-    s->hl[s->hl_len++] = a;
-    s->hl[s->hl_len++] = b;
-    return 0;
-}
-
-/* ---- snippets ------------------------------------------------------------------------------ */
-
-static int is_space_byte(unsigned char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-/* Byte offset after advancing `chars` characters from the start of p[0, n). */
-static size_t advance_chars(const char *p, size_t n, size_t chars)
-{
-    size_t i = 0, c = 0;
-    while (i < n) {
-        if (((unsigned char)p[i] & 0xC0) != 0x80) {
-            if (c == chars)
-                return i;
-            c++;
-        }
-        i++;
-    }
-    return n;
-}
-
-/* Computes the snippet of document e for the query terms m, appends it to the arena
- * (offset in *off) and its highlights to s->hl (from index *hl0, *nhl pairs). */
-static silk_status_t snippet(silk_searcher_t *s, const docent_t *e, const silk_qmatch_t *m,
-                             size_t *off, size_t *hl0, size_t *nhl)
-{
-    const size_t W = SILK_SNIPPET_CHARS;
-    size_t nm = 0, nids = silk_qmatch_ids(m);
-    *hl0 = s->hl_len;
-    *nhl = 0;
-
-    /* 1. The matches: runs of tokens that match a positive query term. */
-    if (nids > 0) {
-        for (size_t i = 0; i < e->ntoks;) {
-            size_t k = 0;
-            int id = silk_qmatch_at(m, e->toks, e->ntoks, i, &k);
-            if (id < 0 || k == 0) {
-                i++;
-                continue;
-            }
-            void *p = s->matches;
-            if (grow(&p, &s->matches_cap, nm + 1, sizeof *s->matches) != 0)
-                return fail(s, SILK_ERR_NOMEM, -1, "out of memory");
-            s->matches = p;
-            s->matches[nm].t0 = (uint32_t)i;
-            s->matches[nm].t1 = (uint32_t)(i + k - 1);
-            s->matches[nm].id = id;
-            nm++;
-            i += k;
-        }
-    }
-
-    /* 2. The window of W characters holding the most distinct matched words (then the
-     * most matches, then the earliest): two pointers over the matches. */
-    size_t best_l = 0, best_r = 0, best_d = 0, best_c = 0;
-    if (nm > 0) {
-        void *p = s->idcount;
-        if (grow(&p, &s->idcount_cap, nids, sizeof(int)) != 0)
-            return fail(s, SILK_ERR_NOMEM, -1, "out of memory");
-        s->idcount = p;
-        memset(s->idcount, 0, nids * sizeof(int));
-        size_t r = 0, distinct = 0;
-        for (size_t l = 0; l < nm; l++) {
-            if (r < l)
-                r = l;
-            while (r < nm && e->cend[s->matches[r].t1] - e->cstart[s->matches[l].t0] <= W) {
-                if (s->idcount[s->matches[r].id]++ == 0)
-                    distinct++;
-                r++;
-            }
-            size_t count = r - l;
-            if (count > 0 && (distinct > best_d || (distinct == best_d && count > best_c))) {
-                best_d = distinct;
-                best_c = count;
-                best_l = l;
-                best_r = r;
-            }
-            if (r > l && --s->idcount[s->matches[l].id] == 0)
-                distinct--;
-        }
-        if (best_c == 0) { /* a single match longer than the window: show its start */
-            best_l = 0;
-            best_r = 1;
-        }
-    }
-
-    /* 3. Place the window in characters, then snap it to token boundaries in bytes. */
-    size_t total_chars = e->scan_chars;
-    size_t cs = 0, ce;
-    if (nm > 0) {
-        size_t ms = e->cstart[s->matches[best_l].t0];
-        size_t me = e->cend[s->matches[best_r - 1].t1];
-        size_t slack = me - ms < W ? W - (me - ms) : 0;
-        size_t before = slack / 2 < 60 ? slack / 2 : 60;
-        cs = ms > before ? ms - before : 0;
-    }
-    ce = cs + W;
-    if (ce > total_chars) {
-        ce = total_chars;
-        cs = ce > W ? ce - W : 0;
-    }
-    size_t bs = 0, be;
-    if (cs > 0) {
-        /* The first token starting at or after cs (never cut a word in two). */
-        size_t lo = 0, hi = e->ntoks;
-        while (lo < hi) {
-            size_t mid = (lo + hi) / 2;
-            if (e->cstart[mid] < cs)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        bs = lo < e->ntoks ? e->tstart[lo] : e->scan_len;
-        if (nm > 0 && bs > e->tstart[s->matches[best_l].t0])
-            bs = e->tstart[s->matches[best_l].t0];
-    }
-    if (ce >= total_chars && e->scan_len == e->text_len) {
-        be = e->text_len;
-    } else {
-        /* The last token ending at or before ce, then its trailing punctuation. */
-        size_t lo = 0, hi = e->ntoks;
-        while (lo < hi) {
-            size_t mid = (lo + hi) / 2;
-            if (e->cend[mid] <= ce)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        if (lo > 0 && e->tend[lo - 1] > bs) {
-            be = e->tend[lo - 1];
-            for (int k = 0; k < 4 && be < e->scan_len; k++) {
-                unsigned char c = (unsigned char)e->text[be];
-                if (c >= 0x80 || is_space_byte(c) || (c >= '0' && c <= '9') ||
-                    ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'))
-                    break;
-                be++;
-            }
-        } else {
-            /* No token fits (a text of one long word, or of symbols): cut characters. */
-            be = bs + advance_chars(e->text + bs, e->scan_len - bs, W);
-        }
-        if (nm > 0 && be < e->tend[s->matches[best_l].t1])
-            be = e->tend[s->matches[best_l].t1];
-    }
-    /* Trim whitespace at the cut ends. */
-    while (bs < be && is_space_byte((unsigned char)e->text[bs]))
-        bs++;
-    while (be > bs && is_space_byte((unsigned char)e->text[be - 1]))
-        be--;
-    int lead = bs > 0, trail = be < e->text_len;
-
-    /* 4. Copy, with "…" where text was left out; line breaks, tabs and NUL bytes become
-     * spaces (same length, so the offsets hold), so the snippet is one C string. */
-    size_t need = (lead ? ELLIPSIS_LEN : 0) + (be - bs) + (trail ? ELLIPSIS_LEN : 0);
-    void *a = s->arena;
-    if (grow(&a, &s->arena_cap, s->arena_len + need + 1, 1) != 0)
-        return fail(s, SILK_ERR_NOMEM, -1, "out of memory");
-    s->arena = a;
-    char *dst = s->arena + s->arena_len;
-    size_t o = 0;
-    if (lead) {
-        memcpy(dst, ELLIPSIS, ELLIPSIS_LEN);
-        o += ELLIPSIS_LEN;
-    }
-    for (size_t i = bs; i < be; i++) {
-        char c = e->text[i];
-        dst[o++] = (c == '\n' || c == '\r' || c == '\t' || c == '\0') ? ' ' : c;
-    }
-    if (trail) {
-        memcpy(dst + o, ELLIPSIS, ELLIPSIS_LEN);
-        o += ELLIPSIS_LEN;
-    }
-    dst[o] = '\0';
-    *off = s->arena_len;
-    s->arena_len += o + 1;
-
-    /* 5. Highlights: every match inside the snippet, as byte ranges into it. */
-    size_t shift = lead ? ELLIPSIS_LEN : 0;
-    for (size_t k = 0; k < nm; k++) {
-        size_t hs = e->tstart[s->matches[k].t0], he = e->tend[s->matches[k].t1];
-        if (hs < bs || he > be)
-            continue;
-        if (hl_put(s, (uint32_t)(hs - bs + shift), (uint32_t)(he - bs + shift)) != 0)
-            return fail(s, SILK_ERR_NOMEM, -1, "out of memory");
-        (*nhl)++;
-    }
-    return SILK_OK;
 }
 
 /* ---- the searcher -------------------------------------------------------------------------- */
@@ -699,12 +346,11 @@ void silk_searcher_destroy(silk_searcher_t *s)
     silk_stemmer_destroy(s->stemmer);
     free(s->path);
     free(s->hits);
-    free(s->arena);
-    free(s->hl);
+    silk_buf_free(&s->arena);
+    free(s->hl.v);
     free(s->dym);
     free(s->explain);
-    free(s->matches);
-    free(s->idcount);
+    silk_snippet_scratch_free(&s->sc);
     free(s);
 }
 
@@ -784,7 +430,7 @@ static int synkey_cb(const char *k, size_t len, void *ud)
 {
     silk_searcher_t *s = ud;
     synset_t *y = &s->syn;
-    uint64_t h = silk_qhash(k, len) | 1;
+    uint64_t h = silk_hash(k, len) | 1;
     if (y->mask == 0 || y->count * 2 > y->mask) {
         size_t cap = y->mask ? (y->mask + 1) * 2 : 64;
         uint64_t *t = calloc(cap, sizeof *t);
@@ -820,7 +466,7 @@ static int has_synonyms(void *ud, const char *key, size_t len)
     synset_t *y = &s->syn;
     if (y->mask == 0)
         return 0;
-    uint64_t h = silk_qhash(key, len) | 1;
+    uint64_t h = silk_hash(key, len) | 1;
     size_t j = h & y->mask;
     while (y->h[j] != 0) {
         if (y->h[j] == h)
@@ -847,104 +493,26 @@ static silk_status_t load_synonyms(silk_searcher_t *s)
     return SILK_OK;
 }
 
-/* ---- did you mean -------------------------------------------------------------------------- */
+/* ---- did you mean ------------------------------------------------------------------------- */
 
-typedef struct {
-    size_t start, end; /* span of the word in the query */
-    char *fix;         /* the suggestion (malloc'd) */
-} fix_t;
-
-typedef struct {
-    fix_t f[SILK_QUERY_MAX_TERMS]; /* corrections in query order */
-    size_t n;                      /* how many */
-    size_t asked;                  /* spelling lookups made */
-} fixes_t;
-
-/* Collects a correction for every positive free-text word that the index does not know. */
-static silk_status_t collect_fixes(silk_searcher_t *s, const silk_qnode_t *n, fixes_t *fx)
+/* A word of the synonym table (kcna) is known even when no text has it. */
+static int known_word(void *ud, const char *word, size_t len)
 {
-    silk_status_t st;
-    if (n->type == SILK_QN_NOT)
-        return SILK_OK;
-    for (size_t i = 0; i < n->nkids; i++)
-        if ((st = collect_fixes(s, n->kids[i], fx)) != SILK_OK)
-            return st;
-    /* A spelling lookup costs from tens of microseconds (English) to milliseconds (Persian
-     * on a large index): a query gets a few. */
-    if (n->type != SILK_QN_WORD || n->field != SILK_QF_BODY || n->quoted ||
-        fx->asked >= DYM_MAX_LOOKUPS)
-        return SILK_OK;
-    /* A word of the synonym table (kcna) is known even when no text has it. */
-    if (!s->syn.oom && has_synonyms(s, n->term, strlen(n->term)))
-        return SILK_OK;
-    char key[SILK_TERM_MAX + 2];
-    snprintf(key, sizeof key, "%s%s", n->stem ? SILK_PREFIX_STEM : "", n->stem ? n->stem : n->term);
-    uint64_t freq = 0;
-    if ((st = silk_db_term_freq(s->db, key, &freq)) != SILK_OK)
-        return fail_db(s, st);
-    if (freq > 0)
-        return SILK_OK;
-    if (n->stem == NULL) { /* a Persian word is known when a suffixed form is */
-        char variants[SILK_FA_SUFFIXES + 1][SILK_QTERM_BUF];
-        size_t nv = 0;
-        if ((st = silk_qword_variants(s->db, n->term, variants, &nv)) != SILK_OK)
-            return fail_db(s, st);
-        if (nv > 1)
-            return SILK_OK;
-    }
-    char *fix = NULL;
-    fx->asked++;
-    if ((st = silk_db_spelling(s->db, n->term, 2, &fix)) != SILK_OK) {
-        /* Without spelling data there is just no suggestion. */
-        if (st == SILK_ERR_MODIFIED || st == SILK_ERR_NETWORK || st == SILK_ERR_NOMEM)
-            return fail_db(s, st);
-        return SILK_OK;
-    }
-    if (fix == NULL || *fix == '\0' || strcmp(fix, n->term) == 0) {
-        free(fix);
-        return SILK_OK;
-    }
-    fx->f[fx->n].start = n->start;
-    fx->f[fx->n].end = n->end;
-    fx->f[fx->n].fix = fix;
-    fx->n++;
-    return SILK_OK;
+    silk_searcher_t *s = ud;
+    return !s->syn.oom && has_synonyms(s, word, len);
 }
 
 /* The query text with the corrections applied, in s->dym (NULL when there are none). */
 static silk_status_t did_you_mean(silk_searcher_t *s, const silk_qast_t *ast, const char *q,
                                   size_t len)
 {
-    fixes_t fx = {.n = 0, .asked = 0};
-    silk_status_t st = collect_fixes(s, silk_qast_root(ast), &fx);
-    if (st == SILK_OK && fx.n > 0) {
-        size_t need = len + 1;
-        for (size_t i = 0; i < fx.n; i++)
-            need += strlen(fx.f[i].fix);
-        char *out = malloc(need), *o = out;
-        if (out == NULL) {
-            st = fail(s, SILK_ERR_NOMEM, -1, "out of memory");
-        } else {
-            size_t at = 0;
-            /* collect_fixes visits kids in order, so the spans are increasing. */
-            for (size_t i = 0; i < fx.n; i++) {
-                memcpy(o, q + at, fx.f[i].start - at);
-                o += fx.f[i].start - at;
-                size_t fl = strlen(fx.f[i].fix);
-                memcpy(o, fx.f[i].fix, fl);
-                o += fl;
-                at = fx.f[i].end;
-            }
-            memcpy(o, q + at, len - at);
-            o += len - at;
-            *o = '\0';
-            free(s->dym);
-            s->dym = out;
-        }
-    }
-    for (size_t i = 0; i < fx.n; i++)
-        free(fx.f[i].fix);
-    return st;
+    char *dym = NULL;
+    silk_status_t st = silk_suggest_query(s->db, ast, q, len, known_word, s, &dym);
+    if (st != SILK_OK)
+        return fail_db(s, st);
+    free(s->dym);
+    s->dym = dym;
+    return SILK_OK;
 }
 
 /* ---- searching ----------------------------------------------------------------------------- */
@@ -1013,14 +581,10 @@ static silk_status_t search_once(silk_searcher_t *s, const silk_search_req_t *re
     silk_status_t st;
     int relaxed = 0;
 
-    s->arena_len = 0;
-    s->hl_len = 0;
-    if (s->arena_cap > ARENA_KEEP) {
-        /* One page of 1000 large documents should not pin its memory for good. */
-        free(s->arena);
-        s->arena = NULL;
-        s->arena_cap = 0;
-    }
+    s->arena.len = 0;
+    s->hl.n = 0;
+    if (s->arena.cap > ARENA_KEEP) /* one page of 1000 large documents should not pin */
+        silk_buf_free(&s->arena);  /* its memory for good */
     free(s->dym);
     s->dym = NULL;
     if ((st = load_synonyms(s)) != SILK_OK)
@@ -1037,16 +601,8 @@ static silk_status_t search_once(silk_searcher_t *s, const silk_search_req_t *re
     }
 
     size_t n = silk_mset_size(m);
-    if (n > s->hits_cap) {
-        silk_hit_t *h = realloc(s->hits, n * sizeof *h);
-        if (h == NULL) {
-            st = fail(s, SILK_ERR_NOMEM, -1, "out of memory");
-            goto done;
-        }
-        s->hits = h;
-        s->hits_cap = n;
-    }
-    if (n > 0 && (off = calloc(n, sizeof *off)) == NULL) {
+    if ((n > 0 && SILK_GROW(s->hits, s->hits_cap, n) != SILK_OK) ||
+        (n > 0 && (off = calloc(n, sizeof *off)) == NULL)) {
         st = fail(s, SILK_ERR_NOMEM, -1, "out of memory");
         goto done;
     }
@@ -1066,11 +622,14 @@ static silk_status_t search_once(silk_searcher_t *s, const silk_search_req_t *re
         }
         o->data_len = e->data_len;
         if (req->snippets) {
-            if ((st = snippet(s, e, qm, &o->snippet, &o->hl0, &o->nhl)) != SILK_OK)
+            if (silk_snippet_make(&s->sc, &e->snip, qm, SILK_SNIPPET_CHARS, &s->arena, &o->snippet,
+                                  &s->hl, &o->hl0, &o->nhl) != SILK_OK) {
+                st = fail(s, SILK_ERR_NOMEM, -1, "out of memory");
                 goto done;
+            }
         } else {
             o->snippet = o->section + strlen(e->section); /* the section's NUL: "" */
-            o->hl0 = s->hl_len;
+            o->hl0 = s->hl.n;
         }
         s->hits[i].rank = silk_mset_rank(m, i) + 1;
         s->hits[i].score = silk_mset_weight(m, i);
@@ -1085,14 +644,14 @@ static silk_status_t search_once(silk_searcher_t *s, const silk_search_req_t *re
     /* The arena stopped moving: turn offsets into pointers. */
     for (size_t i = 0; i < n; i++) {
         silk_hit_t *h = &s->hits[i];
-        h->id = s->arena + off[i].id;
-        h->kind = s->arena + off[i].kind;
-        h->article = s->arena + off[i].article;
-        h->section = s->arena + off[i].section;
-        h->snippet = s->arena + off[i].snippet;
-        h->data = s->arena + off[i].data;
+        h->id = s->arena.data + off[i].id;
+        h->kind = s->arena.data + off[i].kind;
+        h->article = s->arena.data + off[i].article;
+        h->section = s->arena.data + off[i].section;
+        h->snippet = s->arena.data + off[i].snippet;
+        h->data = s->arena.data + off[i].data;
         h->data_len = off[i].data_len;
-        h->highlights = off[i].nhl ? s->hl + off[i].hl0 : NULL;
+        h->highlights = off[i].nhl ? s->hl.v + off[i].hl0 : NULL;
         h->nhighlights = off[i].nhl;
     }
     uint64_t lo = silk_mset_lower_bound(m), hi = silk_mset_upper_bound(m);

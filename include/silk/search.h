@@ -19,17 +19,15 @@
 #include <stdint.h>
 
 #include "silk/db.h"
+#include "silk/qdefs.h" /* SILK_QUERY_MAX_BYTES/DEPTH/TERMS, SILK_WILDCARD_MAX, silk_mode_t */
 #include "silk/status.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* Bounds of one search (DESIGN.md: every cost is bounded). */
-#define SILK_QUERY_MAX_BYTES  4096
-#define SILK_QUERY_MAX_DEPTH  32
-#define SILK_QUERY_MAX_TERMS  64
-#define SILK_WILDCARD_MAX     1000
+/* Bounds of one search (DESIGN.md: every cost is bounded); those of the query itself are
+ * in qdefs.h. */
 #define SILK_LIMIT_MAX        1000
 #define SILK_OFFSET_MAX       100000
 #define SILK_SNIPPET_CHARS    200
@@ -44,11 +42,6 @@ extern "C" {
 #define SILK_DOC_CACHE_BYTES_DEFAULT (32L << 20) /* parsed, tokenized documents per searcher */
 
 typedef struct silk_searcher silk_searcher_t;
-
-typedef enum {
-    SILK_MODE_ALL = 0, /* every word (AND); retried as OR when nothing matches (relaxed) */
-    SILK_MODE_ANY,     /* any word (OR), ranked by BM25 */
-} silk_mode_t;
 
 typedef struct {
     double k1, b;           /* BM25 parameters (0 for both: silk's tuned defaults) */

@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "silk/db.h"
-#include "silk/query.h"
+#include "silk/qast.h"
+#include "silk/qbuild.h"
+#include "silk/qparse.h"
 #include "silk/search.h"
 #include "silk/text.h"
 

@@ -1,4 +1,5 @@
-/* Unit tests of the query parser (lib/query.c): the AST printed for each syntax element,
+/* Unit tests of the query parser (lib/qparse.c, printed by lib/qast.c), the builder
+ * (lib/qbuild.c) and its matcher (lib/qmatch.c): the AST printed for each syntax element,
  * and each error with its status, message and byte position. No index needed. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,7 +12,10 @@
 #include <cmocka.h>
 
 #include "silk/db.h"
-#include "silk/query.h"
+#include "silk/qast.h"
+#include "silk/qbuild.h"
+#include "silk/qmatch.h"
+#include "silk/qparse.h"
 #include "silk/text.h"
 
 typedef struct {

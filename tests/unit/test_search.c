@@ -18,7 +18,6 @@
 #include <cmocka.h>
 
 #include "silk/db.h"
-#include "silk/query.h"
 #include "silk/search.h"
 #include "silk/text.h"
 

@@ -1,0 +1,59 @@
+/* silk — query words (include/silk/qword.h): the one copier from tokenizer tokens to
+ * query words, shared by the parser and by the builder's synonyms.
+ */
+#include "silk/qword.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "silk/buf.h"
+
+typedef struct {
+    silk_qwords_t *l; /* where the words go */
+    size_t max;       /* stop when l holds this many */
+    silk_status_t st; /* SILK_OK, or why the run stopped early */
+} qword_run_t;
+
+/* Copies s[0, n) into dst (SILK_TERM_MAX + 1 bytes), cut at SILK_TERM_MAX. */
+static void copy_term(char *dst, const char *s, size_t n)
+{
+    if (n > SILK_TERM_MAX)
+        n = SILK_TERM_MAX;
+    if (n > 0)
+        memcpy(dst, s, n);
+    dst[n] = '\0';
+}
+
+static int qword_cb(const silk_token_t *t, void *ud)
+{
+    qword_run_t *r = ud;
+    silk_qwords_t *l = r->l;
+    if ((r->st = SILK_GROW(l->w, l->cap, l->n + 1)) != SILK_OK)
+        return 1;
+    silk_qword_t *w = &l->w[l->n++];
+    copy_term(w->term, t->term, t->len);
+    w->has_stem = t->stem != NULL && t->stem_len > 0;
+    copy_term(w->stem, w->has_stem ? t->stem : "", w->has_stem ? t->stem_len : 0);
+    w->kind = t->kind;
+    return l->n >= r->max;
+}
+
+silk_status_t silk_qwords_tokenize(silk_qwords_t *l, silk_tokenizer_t *tok, const char *text,
+                                   size_t len, size_t max)
+{
+    qword_run_t r = {.l = l, .max = max, .st = SILK_OK};
+    l->n = 0;
+    if (max == 0)
+        return SILK_OK;
+    silk_status_t st = silk_tokenize(tok, text, len, 1, qword_cb, &r, NULL);
+    return st != SILK_OK ? st : r.st;
+}
+
+void silk_qwords_free(silk_qwords_t *l)
+{
+    if (l == NULL)
+        return;
+    free(l->w);
+    l->w = NULL;
+    l->n = l->cap = 0;
+}
