@@ -29,31 +29,31 @@ struct silkd_conn {
         uv_stream_t stream;
         uv_pipe_t pipe;
         uv_tcp_t tcp;
-    } h;                        /* the socket */
-    uv_timer_t timer;           /* idle timeout, and the quiet timer while draining */
-    uv_write_t wreq;            /* the one write in progress */
-    uv_shutdown_t sreq;         /* the final shutdown */
-    silkd_conn_cbs_t cbs;       /* the owner's callbacks */
-    void *data;                 /* the owner's pointer, passed to each callback */
-    silkd_conn_limits_t lim;    /* bounds */
-    silk_buf_t in;              /* read buffer (limit: two lines and a read's worth) */
-    size_t rstart;              /* unprocessed bytes are in.data[rstart, in.len) */
-    silk_buf_t out;             /* answers not yet handed to the kernel */
-    unsigned out_n;             /* answers in out */
-    silk_buf_t wbuf;            /* bytes of the write in progress */
-    unsigned wbuf_n;            /* answers in wbuf */
-    int writing;                /* wreq is in progress */
-    int reading;                /* uv_read_start is active */
-    int holding;                /* a held line's answer is owed: hold later lines */
-    int eof;                    /* the peer will send nothing more */
-    int finishing;              /* answer what is buffered, flush, then close (no more reads) */
-    int draining;               /* the owner is stopping: close once quiet */
-    int shutting;               /* sreq is in progress */
-    int closing;                /* the close chain has started */
-    int silent;                 /* open failed: free without telling the owner */
-    int open_handles;           /* handles not yet closed by the chain */
-    int refs;                   /* references held elsewhere (a held line's answer) */
-    uint64_t last_active;       /* loop time of the last read or write progress */
+    } h;                     /* the socket */
+    uv_timer_t timer;        /* idle timeout, and the quiet timer while draining */
+    uv_write_t wreq;         /* the one write in progress */
+    uv_shutdown_t sreq;      /* the final shutdown */
+    silkd_conn_cbs_t cbs;    /* the owner's callbacks */
+    void *data;              /* the owner's pointer, passed to each callback */
+    silkd_conn_limits_t lim; /* bounds */
+    silk_buf_t in;           /* read buffer (limit: two lines and a read's worth) */
+    size_t rstart;           /* unprocessed bytes are in.data[rstart, in.len) */
+    silk_buf_t out;          /* answers not yet handed to the kernel */
+    unsigned out_n;          /* answers in out */
+    silk_buf_t wbuf;         /* bytes of the write in progress */
+    unsigned wbuf_n;         /* answers in wbuf */
+    int writing;             /* wreq is in progress */
+    int reading;             /* uv_read_start is active */
+    int holding;             /* a held line's answer is owed: hold later lines */
+    int eof;                 /* the peer will send nothing more */
+    int finishing;           /* answer what is buffered, flush, then close (no more reads) */
+    int draining;            /* the owner is stopping: close once quiet */
+    int shutting;            /* sreq is in progress */
+    int closing;             /* the close chain has started */
+    int silent;              /* open failed: free without telling the owner */
+    int open_handles;        /* handles not yet closed by the chain */
+    int refs;                /* references held elsewhere (a held line's answer) */
+    uint64_t last_active;    /* loop time of the last read or write progress */
 };
 
 static void on_alloc(uv_handle_t *handle, size_t suggested, uv_buf_t *buf);
@@ -87,8 +87,9 @@ silkd_frame_t silkd_frame_next(const char *buf, size_t len, size_t max_line, siz
     return SILKD_FRAME_LINE;
 }
 
-silk_status_t silkd_conn_open(uv_loop_t *loop, int fd, int is_tcp, const silkd_conn_limits_t *limits,
-                              const silkd_conn_cbs_t *cbs, void *data, silkd_conn_t **out)
+silk_status_t silkd_conn_open(uv_loop_t *loop, int fd, int is_tcp,
+                              const silkd_conn_limits_t *limits, const silkd_conn_cbs_t *cbs,
+                              void *data, silkd_conn_t **out)
 {
     *out = NULL;
     silkd_conn_t *c = calloc(1, sizeof *c);

@@ -76,8 +76,9 @@ typedef struct {
  * reading and the idle timer. On SILK_OK *out is the connection; it frees itself at the end
  * of its close chain, after on_close. On failure fd is closed, *out is NULL, and no callback
  * is ever called. cbs and limits are copied. */
-silk_status_t silkd_conn_open(uv_loop_t *loop, int fd, int is_tcp, const silkd_conn_limits_t *limits,
-                              const silkd_conn_cbs_t *cbs, void *data, silkd_conn_t **out);
+silk_status_t silkd_conn_open(uv_loop_t *loop, int fd, int is_tcp,
+                              const silkd_conn_limits_t *limits, const silkd_conn_cbs_t *cbs,
+                              void *data, silkd_conn_t **out);
 
 /* Queues one answer (len bytes, a whole line with its '\n') after those queued before. It
  * leaves at the end of the current on_line call, or at silkd_conn_release for a held line.
@@ -96,9 +97,9 @@ void silkd_conn_drain(silkd_conn_t *c);
 void silkd_conn_close(silkd_conn_t *c);
 
 /* State, for the owner and for tests. */
-int silkd_conn_is_closing(const silkd_conn_t *c);   /* the close chain has started */
-int silkd_conn_is_reading(const silkd_conn_t *c);   /* reading is active (not paused) */
-size_t silkd_conn_queued_bytes(const silkd_conn_t *c); /* bytes answered but not yet sent */
+int silkd_conn_is_closing(const silkd_conn_t *c);          /* the close chain has started */
+int silkd_conn_is_reading(const silkd_conn_t *c);          /* reading is active (not paused) */
+size_t silkd_conn_queued_bytes(const silkd_conn_t *c);     /* bytes answered but not yet sent */
 unsigned silkd_conn_queued_answers(const silkd_conn_t *c); /* answers not yet sent */
 
 #endif

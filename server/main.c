@@ -42,9 +42,9 @@ typedef struct {
 } listener_t;
 
 static silkd_config_t cfg;
-static silkd_server_t *srv;       /* server-wide state */
-static silkd_worker_t **workers;  /* cfg.threads workers (NULL slots: not started) */
-static silkd_reindex_t *reindex;  /* the reindex runner */
+static silkd_server_t *srv;      /* server-wide state */
+static silkd_worker_t **workers; /* cfg.threads workers (NULL slots: not started) */
+static silkd_reindex_t *reindex; /* the reindex runner */
 static uv_loop_t *loop;
 static listener_t listeners[2];
 static unsigned nlisteners;
@@ -665,8 +665,7 @@ int main(int argc, char **argv)
 
     int tmp_default = silk_socket_path(socket_arg, socket_buf, sizeof socket_buf);
     if (tmp_default < 0) {
-        fprintf(stderr, "silkd: the socket path is longer than %zu bytes\n",
-                sizeof socket_buf - 1);
+        fprintf(stderr, "silkd: the socket path is longer than %zu bytes\n", sizeof socket_buf - 1);
         return 2;
     }
     cfg.socket_path = socket_buf;

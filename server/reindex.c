@@ -41,11 +41,11 @@ typedef struct watch {
 } watch_t;
 
 typedef struct waiter {
-    struct waiter *next;        /* list link */
+    struct waiter *next;          /* list link */
     silkd_reindex_reply_fn reply; /* how the answer goes back */
     void *owner, *tag;            /* the requester's pointers, passed to reply */
-    size_t id_len;              /* length of id */
-    char id[SILK_PROTO_ID_MAX]; /* the request's id */
+    size_t id_len;                /* length of id */
+    char id[SILK_PROTO_ID_MAX];   /* the request's id */
 } waiter_t;
 
 struct silkd_reindex {
@@ -522,8 +522,8 @@ silk_status_t silkd_reindex_new(silkd_server_t *srv, uv_loop_t *loop, silkd_rein
         rx->watching = 1;
         rewatch(rx);
         if (rx->watches)
-            silkd_log(SILKD_LOG_INFO, "watching %s (%u folders) for changes", silkd_server_config(srv)->corpus_path,
-                      rx->nwatches);
+            silkd_log(SILKD_LOG_INFO, "watching %s (%u folders) for changes",
+                      silkd_server_config(srv)->corpus_path, rx->nwatches);
         else
             rx->watching = 0;
     }

@@ -72,11 +72,11 @@ static inline void silkd_count(_Atomic uint64_t *c)
 
 /* Every worker's counters added up: a moment's snapshot, not a transaction. */
 typedef struct {
-    uint64_t requests;                   /* lines answered */
-    uint64_t queries;                    /* searches answered */
-    uint64_t errors[SILK_PROTO_NCODES];  /* error answers by code */
-    uint64_t hist[SILKD_HIST_BUCKETS];   /* service times */
-    uint64_t samples;                    /* the sum of hist */
+    uint64_t requests;                  /* lines answered */
+    uint64_t queries;                   /* searches answered */
+    uint64_t errors[SILK_PROTO_NCODES]; /* error answers by code */
+    uint64_t hist[SILKD_HIST_BUCKETS];  /* service times */
+    uint64_t samples;                   /* the sum of hist */
 } silkd_totals_t;
 
 /* The q-quantile (0 < q <= 1) of the service times in t, in nanoseconds (the middle of the

@@ -38,36 +38,36 @@ typedef struct inbox_item {
 
 /* The worker's record of one of its connections (the connection's owner pointer). */
 struct peer {
-    silkd_worker_t *w;    /* owner */
-    silkd_conn_t *conn;   /* the connection */
-    peer_t *prev, *next;  /* the worker's list */
+    silkd_worker_t *w;   /* owner */
+    silkd_conn_t *conn;  /* the connection */
+    peer_t *prev, *next; /* the worker's list */
 };
 
 struct silkd_worker {
-    silkd_server_t *srv;          /* shared state */
-    const silkd_config_t *cfg;    /* its configuration */
-    silkd_reindex_t *reindex;     /* where reindex requests go */
-    unsigned index;               /* 0-based, for logs and the counters' slot */
-    uv_thread_t thread;           /* runs loop */
-    uv_loop_t loop;               /* this worker's loop */
-    uv_async_t async;             /* wakes the loop when the inbox has items */
-    uv_timer_t stop_timer;        /* on shutdown: closes connections that outstay drain_max_ms */
-    uv_mutex_t lock;              /* guards the inbox and stop_requested */
-    inbox_item_t *head, *tail;    /* the inbox */
-    int stop_requested;           /* set by silkd_worker_stop */
-    int stopping;                 /* the loop acted on stop_requested */
-    int closed;                   /* the loop's own handles are closing */
-    peer_t *peers;                /* open connections */
-    unsigned nconns;              /* how many */
-    unsigned peak_conns;          /* most connections open since memory was last trimmed */
-    silk_searcher_t *searcher;    /* this thread's reader */
-    uint64_t gen;                 /* generation the searcher was last reopened at */
-    silk_request_t req;           /* decoded request, reused (it is large) */
-    silk_proto_buf_t answer;      /* the answer being encoded, reused */
-    silk_proto_buf_t scratch;     /* stats text, reused */
-    silkd_totals_t totals;        /* stats sums, reused (too large for a stack frame) */
-    silkd_counters_t *counters;   /* this worker's counters (in srv) */
-    silkd_conn_limits_t limits;   /* of every connection */
+    silkd_server_t *srv;        /* shared state */
+    const silkd_config_t *cfg;  /* its configuration */
+    silkd_reindex_t *reindex;   /* where reindex requests go */
+    unsigned index;             /* 0-based, for logs and the counters' slot */
+    uv_thread_t thread;         /* runs loop */
+    uv_loop_t loop;             /* this worker's loop */
+    uv_async_t async;           /* wakes the loop when the inbox has items */
+    uv_timer_t stop_timer;      /* on shutdown: closes connections that outstay drain_max_ms */
+    uv_mutex_t lock;            /* guards the inbox and stop_requested */
+    inbox_item_t *head, *tail;  /* the inbox */
+    int stop_requested;         /* set by silkd_worker_stop */
+    int stopping;               /* the loop acted on stop_requested */
+    int closed;                 /* the loop's own handles are closing */
+    peer_t *peers;              /* open connections */
+    unsigned nconns;            /* how many */
+    unsigned peak_conns;        /* most connections open since memory was last trimmed */
+    silk_searcher_t *searcher;  /* this thread's reader */
+    uint64_t gen;               /* generation the searcher was last reopened at */
+    silk_request_t req;         /* decoded request, reused (it is large) */
+    silk_proto_buf_t answer;    /* the answer being encoded, reused */
+    silk_proto_buf_t scratch;   /* stats text, reused */
+    silkd_totals_t totals;      /* stats sums, reused (too large for a stack frame) */
+    silkd_counters_t *counters; /* this worker's counters (in srv) */
+    silkd_conn_limits_t limits; /* of every connection */
 };
 
 /* ---- requests ------------------------------------------------------------------------------ */
@@ -343,13 +343,19 @@ static void on_close(silkd_conn_t *c, void *data)
     check_done(w);
 }
 
+/* An admitted socket that will not be served after all. */
+static void drop_fd(silkd_worker_t *w, int fd)
+{
+    close(fd);
+    silkd_server_conn_closed(w->srv);
+}
+
 static void open_conn(silkd_worker_t *w, int fd, int is_tcp)
 {
     static const silkd_conn_cbs_t cbs = {on_line, on_error, on_close};
     peer_t *peer = calloc(1, sizeof *peer);
     if (!peer) {
-        close(fd);
-        silkd_server_conn_closed(w->srv);
+        drop_fd(w, fd);
         return;
     }
     peer->w = w;
@@ -409,12 +415,10 @@ static void on_async(uv_async_t *a)
     while (it) {
         inbox_item_t *next = it->next;
         if (it->fd >= 0) {
-            if (w->stopping) {
-                close(it->fd);
-                silkd_server_conn_closed(w->srv);
-            } else {
+            if (w->stopping)
+                drop_fd(w, it->fd);
+            else
                 open_conn(w, it->fd, it->is_tcp);
-            }
         } else {
             deliver(w, it);
         }
@@ -447,8 +451,7 @@ void silkd_worker_add_fd(silkd_worker_t *w, int fd, int is_tcp)
 {
     inbox_item_t *it = calloc(1, sizeof *it);
     if (!it) {
-        close(fd);
-        silkd_server_conn_closed(w->srv);
+        drop_fd(w, fd);
         return;
     }
     it->fd = fd;

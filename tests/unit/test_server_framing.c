@@ -201,8 +201,7 @@ static silkd_conn_limits_t limits(size_t max_line)
 
 /* Writes `input` into one end of a socket pair (then ends it when eof), serves the other end
  * with a connection until it has closed, and returns what the client end received. */
-static char *serve(probe_t *p, const silkd_conn_limits_t *lim, const char *input, size_t n,
-                   int eof)
+static char *serve(probe_t *p, const silkd_conn_limits_t *lim, const char *input, size_t n, int eof)
 {
     int sv[2];
     assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
@@ -323,14 +322,10 @@ int main(void)
 {
     silkd_log_level = SILKD_LOG_WARN; /* the bounds tests trip info lines on purpose */
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_lines),
-        cmocka_unit_test(test_bound),
-        cmocka_unit_test(test_pieces),
-        cmocka_unit_test(test_conn_lines),
-        cmocka_unit_test(test_conn_bound),
-        cmocka_unit_test(test_conn_hold),
-        cmocka_unit_test(test_conn_overflow),
-        cmocka_unit_test(test_conn_idle),
+        cmocka_unit_test(test_lines),         cmocka_unit_test(test_bound),
+        cmocka_unit_test(test_pieces),        cmocka_unit_test(test_conn_lines),
+        cmocka_unit_test(test_conn_bound),    cmocka_unit_test(test_conn_hold),
+        cmocka_unit_test(test_conn_overflow), cmocka_unit_test(test_conn_idle),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
