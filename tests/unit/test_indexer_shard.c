@@ -1,6 +1,6 @@
 /* silk-index --shards (indexer/shard.c): routing, a sharded index against a single one
  * (documents, spelling, synonyms through the stub's meta database), incremental runs found
- * by a plain silk_index_run(), the commit barrier (one failing shard commits nothing
+ * by a plain silk_build_run(), the commit barrier (one failing shard commits nothing
  * anywhere), --shard K/N, and the refusals. */
 #include <fcntl.h>
 #include <setjmp.h>
@@ -16,51 +16,46 @@
 
 #include <cmocka.h>
 
+#include "../../indexer/build.h"
 #include "../../indexer/index.h"
 #include "../../indexer/shard.h"
+#include "silk/buf.h"
+#include "silk/db.h"
 #include "silk/schema.h"
+#include "support.h"
 
 typedef struct {
-    char dir[256];    /* the temporary folder */
-    char corpus[300]; /* dir/corpus */
-    char single[300]; /* dir/single: one database */
-    char sh[300];     /* dir/sh: the sharded index */
+    silk_tmpdir_t tmp; /* the temporary folder */
+    char corpus[300];  /* tmp/corpus */
+    char single[300];  /* tmp/single: one database */
+    char sh[300];      /* tmp/sh: the sharded index */
 } fixture_t;
 
 static int setup(void **state)
 {
     fixture_t *f = calloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "%s/silk-shard-XXXXXX",
-             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-    if (!mkdtemp(f->dir))
+    if (!f || silk_tmpdir_make(&f->tmp, "shard") != 0)
         return -1;
-    snprintf(f->corpus, sizeof f->corpus, "%s/corpus", f->dir);
-    snprintf(f->single, sizeof f->single, "%s/single", f->dir);
-    snprintf(f->sh, sizeof f->sh, "%s/sh", f->dir);
-    mkdir(f->corpus, 0755);
+    silk_tmpdir_path(&f->tmp, f->corpus, sizeof f->corpus, "corpus");
+    silk_tmpdir_path(&f->tmp, f->single, sizeof f->single, "single");
+    silk_tmpdir_path(&f->tmp, f->sh, sizeof f->sh, "sh");
     *state = f;
-    return 0;
+    return mkdir(f->corpus, 0755);
 }
 
 static int teardown(void **state)
 {
     fixture_t *f = *state;
-    char cmd[400];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    if (system(cmd) != 0)
-        return -1;
+    int rc = silk_tmpdir_remove(&f->tmp);
     free(f);
-    return 0;
+    return rc;
 }
 
 static void write_file(const fixture_t *f, const char *rel, const char *text)
 {
-    char p[600];
+    char p[700];
     snprintf(p, sizeof p, "%s/%s", f->corpus, rel);
-    FILE *fp = fopen(p, "wb");
-    assert_non_null(fp);
-    fputs(text, fp);
-    fclose(fp);
+    silk_write_file(p, text);
 }
 
 /* Twelve small articles: a shared vocabulary, and one word of their own each. */
@@ -92,8 +87,7 @@ static silk_status_t run_opts(const char *corpus, const char *index, unsigned ns
     o.no_wait = no_wait;
     o.full = full;
     char *msg = NULL;
-    silk_status_t st =
-        nshards ? silk_shard_run(&o, nshards, only, sum, &msg) : silk_index_run(&o, sum, &msg);
+    silk_status_t st = silk_build_run(&o, nshards, only, sum, &msg);
     if (st != SILK_OK)
         fprintf(stderr, "run: %s\n", msg ? msg : "?");
     free(msg);
@@ -126,49 +120,35 @@ static uint64_t revision(const char *path)
 }
 
 /* "word:freq " for every spelling word, into a growing string. */
-typedef struct {
-    char *s;
-    size_t len;
-} buf_t;
-
 static int spell_cb(const char *w, size_t len, unsigned freq, void *ud)
 {
-    buf_t *b = ud;
     char item[256];
     int n = snprintf(item, sizeof item, "%.*s:%u ", (int)len, w, freq);
-    b->s = realloc(b->s, b->len + (size_t)n + 1);
-    memcpy(b->s + b->len, item, (size_t)n + 1);
-    b->len += (size_t)n;
-    return 0;
+    return silk_buf_add(ud, item, (size_t)n) != SILK_OK;
 }
 
 static char *spellings(const char *path)
 {
     silk_db_t *db = open_db(path);
-    buf_t b = {calloc(1, 1), 0};
+    silk_buf_t b = SILK_BUF_INIT;
     assert_int_equal(silk_db_spellings(db, spell_cb, &b), SILK_OK);
     silk_db_destroy(db);
-    return b.s;
+    return silk_buf_steal(&b, NULL);
 }
 
+/* "s|" for every string s. */
 static int str_cb(const char *s, size_t len, void *ud)
 {
-    buf_t *b = ud;
-    b->s = realloc(b->s, b->len + len + 2);
-    memcpy(b->s + b->len, s, len);
-    b->len += len;
-    b->s[b->len++] = '|';
-    b->s[b->len] = '\0';
-    return 0;
+    return silk_buf_add(ud, s, len) != SILK_OK || silk_buf_addc(ud, '|') != SILK_OK;
 }
 
 static char *synonyms(const char *path, const char *key)
 {
     silk_db_t *db = open_db(path);
-    buf_t b = {calloc(1, 1), 0};
+    silk_buf_t b = SILK_BUF_INIT;
     assert_int_equal(silk_db_synonyms(db, key, str_cb, &b), SILK_OK);
     silk_db_destroy(db);
-    return b.s;
+    return silk_buf_steal(&b, NULL);
 }
 
 /* The shard (0..n-1) whose database holds document `id`, or -1. */
@@ -339,7 +319,7 @@ static void test_barrier(void **state)
     o.corpus = f->corpus;
     o.index = f->sh;
     o.no_wait = 1;
-    assert_int_equal(silk_index_run(&o, &s, &msg), SILK_ERR_LOCKED);
+    assert_int_equal(silk_build_run(&o, 0, -1, &s, &msg), SILK_ERR_LOCKED);
     assert_non_null(msg);
     assert_non_null(strstr(msg, "shard 1"));
     free(msg);
@@ -392,12 +372,9 @@ static void test_one_shard_and_refusals(void **state)
                      SILK_ERR_INVALID);
     assert_int_equal(run_opts(f->corpus, f->sh, 2, 2, 0, 0, &s), SILK_ERR_INVALID);
     /* A stub file of one's own is not an index to write: its shard would get everything. */
-    char stub[400];
-    snprintf(stub, sizeof stub, "%s/my.stub", f->dir);
-    FILE *fp = fopen(stub, "w");
-    assert_non_null(fp);
-    fputs("glass sh/shard-0\n", fp);
-    fclose(fp);
+    char stub[600];
+    silk_tmpdir_path(&f->tmp, stub, sizeof stub, "my.stub");
+    silk_write_file(stub, "glass sh/shard-0\n");
     uint64_t before = revision(stub);
     assert_int_equal(run_opts(f->corpus, stub, 0, -1, 0, 0, &s), SILK_ERR_INVALID);
     assert_int_equal(run_opts(f->corpus, stub, 3, -1, 0, 0, &s), SILK_ERR_INVALID);
