@@ -16,55 +16,9 @@
 #include "../../indexer/index.h"
 #include "silk/db.h"
 #include "silk/schema.h"
-#include "support.h"
+#include "indexer_fixture.h"
 
 /* A temporary folder with a corpus/ and the index path beside it. */
-typedef struct {
-    silk_tmpdir_t tmp; /* the temporary folder */
-    char corpus[300];  /* tmp/corpus */
-    char index[300];   /* tmp/index */
-} fixture_t;
-
-static int setup(void **state)
-{
-    fixture_t *f = calloc(1, sizeof *f);
-    if (!f || silk_tmpdir_make(&f->tmp, "ix") != 0)
-        return -1;
-    silk_tmpdir_path(&f->tmp, f->corpus, sizeof f->corpus, "corpus");
-    silk_tmpdir_path(&f->tmp, f->index, sizeof f->index, "index");
-    *state = f;
-    return mkdir(f->corpus, 0755);
-}
-
-static int teardown(void **state)
-{
-    fixture_t *f = *state;
-    int rc = silk_tmpdir_remove(&f->tmp);
-    free(f);
-    return rc;
-}
-
-/* The path of corpus file `rel` into p[600]. */
-static void corpus_path(const fixture_t *f, const char *rel, char p[600])
-{
-    int n = snprintf(p, 600, "%s/%s", f->corpus, rel);
-    assert_true(n > 0 && n < 600);
-}
-
-static void write_file(const fixture_t *f, const char *rel, const char *text)
-{
-    char p[600];
-    corpus_path(f, rel, p);
-    silk_write_file(p, text);
-}
-
-static void remove_file(const fixture_t *f, const char *rel)
-{
-    char p[600];
-    corpus_path(f, rel, p);
-    assert_int_equal(unlink(p), 0);
-}
-
 /* Problems reported by the last run. */
 static int problems;
 static void count_note(const char *msg, int skip, void *ud)

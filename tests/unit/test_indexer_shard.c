@@ -22,41 +22,7 @@
 #include "silk/buf.h"
 #include "silk/db.h"
 #include "silk/schema.h"
-#include "support.h"
-
-typedef struct {
-    silk_tmpdir_t tmp; /* the temporary folder */
-    char corpus[300];  /* tmp/corpus */
-    char single[300];  /* tmp/single: one database */
-    char sh[300];      /* tmp/sh: the sharded index */
-} fixture_t;
-
-static int setup(void **state)
-{
-    fixture_t *f = calloc(1, sizeof *f);
-    if (!f || silk_tmpdir_make(&f->tmp, "shard") != 0)
-        return -1;
-    silk_tmpdir_path(&f->tmp, f->corpus, sizeof f->corpus, "corpus");
-    silk_tmpdir_path(&f->tmp, f->single, sizeof f->single, "single");
-    silk_tmpdir_path(&f->tmp, f->sh, sizeof f->sh, "sh");
-    *state = f;
-    return mkdir(f->corpus, 0755);
-}
-
-static int teardown(void **state)
-{
-    fixture_t *f = *state;
-    int rc = silk_tmpdir_remove(&f->tmp);
-    free(f);
-    return rc;
-}
-
-static void write_file(const fixture_t *f, const char *rel, const char *text)
-{
-    char p[700];
-    snprintf(p, sizeof p, "%s/%s", f->corpus, rel);
-    silk_write_file(p, text);
-}
+#include "indexer_fixture.h"
 
 /* Twelve small articles: a shared vocabulary, and one word of their own each. */
 static void write_corpus(const fixture_t *f)
@@ -203,9 +169,9 @@ static void test_sharded_like_single(void **state)
     /* Seen by every shard's scan, counted once: an ignored file, a skipped symlink. */
     write_file(f, "notes.csv", "not an article\n");
     char link[600];
-    snprintf(link, sizeof link, "%s/outside.txt", f->corpus);
+    corpus_path(f, "outside.txt", link);
     assert_int_equal(symlink("/etc/hostname", link), 0);
-    assert_int_equal(run_opts(f->corpus, f->single, 0, -1, 0, 0, &s1), SILK_OK);
+    assert_int_equal(run_opts(f->corpus, f->index, 0, -1, 0, 0, &s1), SILK_OK);
     assert_int_equal(run_opts(f->corpus, f->sh, 3, -1, 0, 0, &s3), SILK_OK);
     assert_int_equal(s3.files_scanned, s1.files_scanned);
     assert_int_equal(s3.files_ignored, 1);
@@ -215,9 +181,9 @@ static void test_sharded_like_single(void **state)
     assert_int_equal(s3.docs_added, s1.docs_added);
     assert_int_equal(s3.docs_total, s1.docs_total);
     assert_int_equal(silk_shard_count(f->sh), 3);
-    assert_int_equal(silk_shard_count(f->single), 0);
+    assert_int_equal(silk_shard_count(f->index), 0);
     /* The folder opens as one database: its revision is what the summary says. */
-    assert_int_equal(doc_count(f->sh), doc_count(f->single));
+    assert_int_equal(doc_count(f->sh), doc_count(f->index));
     assert_int_equal(revision(f->sh), s3.revision);
     /* Each document sits in the shard its file is routed to. */
     unsigned used = 0;
@@ -231,7 +197,7 @@ static void test_sharded_like_single(void **state)
     }
     assert_int_equal(used, 7); /* twelve articles reach every shard */
     /* Spelling: meta/ holds the sum of the shards' data, i.e. the single index's. */
-    char *a = spellings(f->single), *b = spellings(f->sh);
+    char *a = spellings(f->index), *b = spellings(f->sh);
     assert_true(strlen(a) > 100);
     assert_string_equal(a, b);
     free(a);
@@ -247,7 +213,7 @@ static void test_sharded_like_single(void **state)
     assert_string_equal(n, "3");
     free(n);
     silk_db_destroy(db);
-    a = synonyms(f->single, "harbour");
+    a = synonyms(f->index, "harbour");
     b = synonyms(f->sh, "harbour");
     assert_string_equal(a, "haven|port|");
     assert_string_equal(a, b);
@@ -269,9 +235,7 @@ static void test_incremental(void **state)
     /* One article edited (a new word), one removed, one added. */
     write_file(f, "art03.txt",
                "Article 3 about dulcimer\nThe dulcimer of the valley, with a xylograph.\n");
-    char p[600];
-    snprintf(p, sizeof p, "%s/art05.txt", f->corpus);
-    assert_int_equal(unlink(p), 0);
+    remove_file(f, "art05.txt");
     write_file(f, "art99.txt", "Article 99 about quagmire\nA quagmire by the harbour.\n");
     assert_int_equal(run_opts(f->corpus, f->sh, 0, -1, 0, 0, &s), SILK_OK);
     assert_false(s.up_to_date);
@@ -282,8 +246,8 @@ static void test_incremental(void **state)
     assert_int_equal(shard_of_doc(f, 3, "art05#p1"), -1);
     assert_int_equal(shard_of_doc(f, 3, "art99#p1"), (int)silk_index_db_for_file("art99.txt", 3));
     /* meta/ followed: the single index built from scratch has the same spelling data. */
-    assert_int_equal(run_opts(f->corpus, f->single, 0, -1, 0, 0, &s), SILK_OK);
-    char *a = spellings(f->single), *b = spellings(f->sh);
+    assert_int_equal(run_opts(f->corpus, f->index, 0, -1, 0, 0, &s), SILK_OK);
+    char *a = spellings(f->index), *b = spellings(f->sh);
     assert_non_null(strstr(b, "xylograph:1 "));
     assert_non_null(strstr(b, "quagmire:")); /* the added article */
     assert_string_equal(a, b);
@@ -365,8 +329,8 @@ static void test_one_shard_and_refusals(void **state)
     assert_int_not_equal(access(p, F_OK), 0);
     assert_int_equal(doc_count(f->sh), total);
     /* A single-database index is not turned into shards; bad numbers are refused. */
-    assert_int_equal(run_opts(f->corpus, f->single, 0, -1, 0, 0, &s), SILK_OK);
-    assert_int_equal(run_opts(f->corpus, f->single, 3, -1, 0, 0, &s), SILK_ERR_INVALID);
+    assert_int_equal(run_opts(f->corpus, f->index, 0, -1, 0, 0, &s), SILK_OK);
+    assert_int_equal(run_opts(f->corpus, f->index, 3, -1, 0, 0, &s), SILK_ERR_INVALID);
     assert_int_equal(run_opts(f->corpus, f->sh, 0, -1, 0, 0, &s), SILK_OK);
     assert_int_equal(run_opts(f->corpus, f->sh, SILK_SHARD_MAX + 1, -1, 0, 0, &s),
                      SILK_ERR_INVALID);
