@@ -195,11 +195,11 @@ static int md_add_text(md_t *m, const char *s, size_t n)
     return md_inline(s, n, &m->text);
 }
 
-silk_status_t silk_read_md(silk_builder_t *b, const silk_line_t *lines, size_t nl)
+/* Sets the article title (a level-1 heading on the first line, else the front matter's
+ * `title:`, else the article name) and *body to the first line after front matter and
+ * title. */
+static silk_status_t md_title(silk_builder_t *b, const silk_line_t *lines, size_t nl, size_t *body)
 {
-    md_t m = {0};
-    m.b = b;
-    silk_status_t rc = SILK_ERR_NOMEM;
     size_t i = 0;
     char *fm_title = NULL;
     /* Front matter. */
@@ -216,7 +216,7 @@ silk_status_t silk_read_md(silk_builder_t *b, const silk_line_t *lines, size_t n
                     if (tn >= 2 && (t[0] == '"' || t[0] == '\'') && t[tn - 1] == t[0])
                         t++, tn -= 2;
                     if (!(fm_title = strndup(t, tn)))
-                        goto out;
+                        goto fail;
                 }
             i = j + 1;
         }
@@ -236,15 +236,31 @@ silk_status_t silk_read_md(silk_builder_t *b, const silk_line_t *lines, size_t n
                     silk_builder_set_title(b, h.data ? h.data : "", h.len) != SILK_OK;
             silk_buf_free(&h);
             if (r)
-                goto out;
+                goto fail;
             i++;
         }
     }
     if (!silk_builder_has_title(b)) {
         const char *t = fm_title ? fm_title : silk_builder_name(b);
         if (silk_builder_set_title(b, t, strlen(t)) != SILK_OK)
-            goto out;
+            goto fail;
     }
+    free(fm_title);
+    *body = i;
+    return SILK_OK;
+fail:
+    free(fm_title);
+    return SILK_ERR_NOMEM;
+}
+
+silk_status_t silk_read_md(silk_builder_t *b, const silk_line_t *lines, size_t nl)
+{
+    md_t m = {0};
+    m.b = b;
+    silk_status_t rc = SILK_ERR_NOMEM;
+    size_t i = 0;
+    if (md_title(b, lines, nl, &i) != SILK_OK)
+        goto out;
     if (!(m.section = strdup("")))
         goto out;
     for (; i < nl; i++) {
@@ -350,7 +366,6 @@ silk_status_t silk_read_md(silk_builder_t *b, const silk_line_t *lines, size_t n
         goto out;
     rc = SILK_OK;
 out:
-    free(fm_title);
     for (int l = 0; l < 7; l++)
         free(m.stack[l]);
     free(m.section);
