@@ -5,15 +5,11 @@
 
 C="$T/corpus"
 I="$T/index"
-mkdir -p "$C"
 # Enough distinct copies of the article that a run lasts a moment (fewer under sanitizers).
 n=200
 [ -n "${SILK_SANITIZED:-}" ] && n=60
 [ -n "${SILK_VALGRIND:-}" ] && n=20
-src="$SILK_ROOT/corpus/iran-north-korea-relations.txt"
-for i in $(seq 1 "$n"); do
-    sed "1s/\$/ $i/; 12s/^/Copy $i. /" "$src" >"$C/a$i.txt"
-done
+corpus_copies "$n"
 docs=$((n * 55))
 docs_files=$n
 

@@ -79,14 +79,13 @@ glass sh/shard-1
 remote 127.0.0.1:$port
 EOF
 
-start_silkd() { # NAME INDEX
-    "${SILK_WRAP[@]}" "$SILK_BIN/silkd" --index "$2" --corpus "$T/corpus" --socket "$T/$1.sock" \
-        --threads 1 --remote-timeout 1000 2>"$T/$1.log" &
-    track_pid $!
-    wait_for_socket "$T/$1.sock"
+# serve NAME INDEX: a silkd on INDEX at $T/NAME.sock, its log in $T/NAME.log.
+serve() {
+    INDEX="$2" start_silkd -l "$T/$1.log" "$T/$1.sock" --corpus "$T/corpus" --threads 1 \
+        --remote-timeout 1000
 }
-start_silkd single "$T/single"
-start_silkd mixed "$T/mixed.stub"
+serve single "$T/single"
+serve mixed "$T/mixed.stub"
 
 # Thirty queries: generated ones (English, Korean, Persian), and ones for the article's
 # features: phrases, fields, wildcards, synonyms, misspellings (did-you-mean), exclusions.
@@ -279,7 +278,7 @@ check(a.get("did_you_mean") == b.get("did_you_mean") and b.get("did_you_mean"),
       "the new word's spelling reached meta/: %r" % b.get("did_you_mean"))
 EOF
 # ---- silkd serving the shard folder: its reindex op runs every shard ------------------------------
-start_silkd folder "$T/sh"
+serve folder "$T/sh"
 printf 'Ornithopter wombats visit the lead.\n' >>"$T/corpus/iran-north-korea-relations.txt"
 PYTHONPATH="$SILK_ROOT/tests/e2e" python3 - "$T" <<'EOF' || fail "reindex through silkd"
 import os, sys, time
