@@ -22,13 +22,18 @@ $(BUILD)/bench/score: $(BUILD)/bench/eval/score_main.o $(BENCH_SCORE_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(SILK_LDFLAGS) -o $@ $^ -lm
 
+# Helpers of the load generators and the peers (clock, process CPU, quantiles, words).
+BENCH_COMMON_OBJ = $(BUILD)/bench/common.o
+
 # The peers: SQLite FTS5 (C) and Xapian's own QueryParser + TermGenerator (C++). They are
 # benchmark programs, not silk code, so the Xapian one includes <xapian.h> directly.
-$(BUILD)/bench/fts5peer: $(BUILD)/bench/peers/fts5peer.o $(BUILD)/bench/peers/peerutil.o
+$(BUILD)/bench/fts5peer: $(BUILD)/bench/peers/fts5peer.o $(BUILD)/bench/peers/peerutil.o \
+		$(BENCH_COMMON_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(SILK_LDFLAGS) -o $@ $^ -lsqlite3 $(SILK_LIBS)
 
-$(BUILD)/bench/xapianpeer: $(BUILD)/bench/peers/xapianpeer.o $(BUILD)/bench/peers/peerutil.o
+$(BUILD)/bench/xapianpeer: $(BUILD)/bench/peers/xapianpeer.o $(BUILD)/bench/peers/peerutil.o \
+		$(BENCH_COMMON_OBJ)
 	@mkdir -p $(dir $@)
 	$(CXX) $(SILK_LDFLAGS) -o $@ $^ $(SILK_LIBS)
 
@@ -38,7 +43,7 @@ $(BUILD)/bench/peers/%.o: bench/peers/%.cc
 
 # A load generator for the two peer daemons (SphinxQL and HTTP), built like ours: it waits
 # for each answer and keeps every latency sample.
-$(BUILD)/bench/peerload: $(BUILD)/bench/peers/peerload.o
+$(BUILD)/bench/peerload: $(BUILD)/bench/peers/peerload.o $(BENCH_COMMON_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(SILK_LDFLAGS) -o $@ $^ -lpthread -lm
 
@@ -58,6 +63,6 @@ bench: deps
 
 # The tuning sweep runs queries through the real search library, in process.
 $(BUILD)/bench/tune: $(BUILD)/bench/eval/tune.o $(BENCH_SCORE_OBJ) $(BUILD)/bench/peers/peerutil.o \
-		$(LIBSILK)
+		$(BENCH_COMMON_OBJ) $(LIBSILK)
 	@mkdir -p $(dir $@)
 	$(CXX) $(SILK_LDFLAGS) -o $@ $^ $(SILK_LIBS)
