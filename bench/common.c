@@ -2,6 +2,7 @@
 #include "common.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
@@ -61,15 +62,39 @@ double bench_quantile_sorted(const double *v, size_t n, double q)
     return v[k - 1];
 }
 
-size_t bench_next_word(const unsigned char *s, size_t n, size_t *pos, size_t *start,
-                       int (*is_word)(unsigned char c))
+char *bench_join_words(const char *text, int (*is_word)(unsigned char c), const char *sep,
+                       const char *quote)
 {
-    size_t i = *pos;
-    while (i < n && !is_word(s[i]))
-        i++;
-    *start = i;
-    while (i < n && is_word(s[i]))
-        i++;
-    *pos = i;
-    return i - *start;
+    size_t n = strlen(text), seplen = strlen(sep), qlen = strlen(quote);
+    /* Worst case: every other byte a one-byte word. */
+    char *out = malloc(n * (seplen + 2 * qlen + 1) + 1), *p = out;
+    if (!out)
+        return NULL;
+    const unsigned char *s = (const unsigned char *)text;
+    size_t i = 0;
+    while (i < n) {
+        while (i < n && !is_word(s[i]))
+            i++;
+        size_t start = i;
+        while (i < n && is_word(s[i]))
+            i++;
+        if (i == start)
+            break;
+        if (p != out) {
+            memcpy(p, sep, seplen);
+            p += seplen;
+        }
+        memcpy(p, quote, qlen);
+        p += qlen;
+        memcpy(p, s + start, i - start);
+        p += i - start;
+        memcpy(p, quote, qlen);
+        p += qlen;
+    }
+    *p = 0;
+    if (p == out) {
+        free(out);
+        return NULL;
+    }
+    return out;
 }

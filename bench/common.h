@@ -28,11 +28,11 @@ int bench_cmp_double(const void *a, const void *b);
  * q * n samples at or below it (0 when n is 0). */
 double bench_quantile_sorted(const double *v, size_t n, double q);
 
-/* Finds the next word of s[0..n) from *pos on: a maximal run of bytes for which
- * is_word(byte) is nonzero. Returns its length (0 when there is none) and sets *start to
- * its offset and *pos past it. */
-size_t bench_next_word(const unsigned char *s, size_t n, size_t *pos, size_t *start,
-                       int (*is_word)(unsigned char c));
+/* The words of text (maximal runs of bytes for which is_word(byte) is nonzero), each
+ * between two `quote`s, joined by `sep`, in a new string (free()); NULL when text has no
+ * word or out of memory. E.g. `"w1" OR "w2"` with sep " OR " and quote "\"". */
+char *bench_join_words(const char *text, int (*is_word)(unsigned char c), const char *sep,
+                       const char *quote);
 
 #ifdef __cplusplus
 }

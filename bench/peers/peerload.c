@@ -69,26 +69,7 @@ static int is_word_byte(unsigned char c)
 /* The words of `text` joined by `sep`, into a new string (NULL when there is no word). */
 static char *join_words(const char *text, const char *sep)
 {
-    size_t n = strlen(text), seplen = strlen(sep);
-    char *out = malloc(n * (seplen + 1) + 1), *p = out;
-    const unsigned char *s = (const unsigned char *)text;
-    if (!out)
-        return NULL;
-    size_t pos = 0, start, len;
-    while ((len = bench_next_word(s, n, &pos, &start, is_word_byte)) > 0) {
-        if (p != out) {
-            memcpy(p, sep, seplen);
-            p += seplen;
-        }
-        memcpy(p, s + start, len);
-        p += len;
-    }
-    *p = 0;
-    if (p == out) {
-        free(out);
-        return NULL;
-    }
-    return out;
+    return bench_join_words(text, is_word_byte, sep, "");
 }
 
 static char *url_encode(const char *s)

@@ -127,27 +127,7 @@ static int is_word_byte(unsigned char c)
 
 char *peer_or_query(const char *text)
 {
-    size_t n = strlen(text);
-    /* Worst case: every byte a one-byte word: `"x" OR ` per byte. */
-    char *out = malloc(n * 7 + 1), *p = out;
-    if (!out)
-        return NULL;
-    const unsigned char *s = (const unsigned char *)text;
-    size_t pos = 0, start, len;
-    while ((len = bench_next_word(s, n, &pos, &start, is_word_byte)) > 0) {
-        if (p != out)
-            p += sprintf(p, " OR ");
-        *p++ = '"';
-        memcpy(p, s + start, len);
-        p += len;
-        *p++ = '"';
-    }
-    *p = 0;
-    if (p == out) {
-        free(out);
-        return NULL;
-    }
-    return out;
+    return bench_join_words(text, is_word_byte, " OR ", "\"");
 }
 
 double peer_percentile(double *lat, size_t n, double q)

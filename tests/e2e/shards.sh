@@ -40,9 +40,7 @@ assert_eq "$(head -1 "$T/sh/XAPIANDB")" "# silk-index shards 3" "the stub names 
 out="$(index --corpus "$T/corpus" --index "$T/sh" --json)"
 assert_contains "$out" '"up_to_date":true' "a plain run on a sharded index: up to date"
 
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
+. "$SILK_ROOT/bench/common.sh" # free_port, wait_port
 port="$(free_port)"
 tcpsrv=""
 # xapian-tcpsrv forks a child per connection: it runs in a session of its own so that
@@ -52,16 +50,7 @@ start_tcpsrv() {
         >>"$T/tcpsrv.log" 2>&1 &
     tcpsrv=$!
     track_pid "$tcpsrv"
-    python3 - "$port" <<'EOF' || fail "xapian-tcpsrv did not start on port $port: $(cat "$T/tcpsrv.log")"
-import socket, sys, time
-for _ in range(100):
-    try:
-        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close()
-        sys.exit(0)
-    except OSError:
-        time.sleep(0.05)
-sys.exit(1)
-EOF
+    wait_port "$port" 100 || fail "xapian-tcpsrv did not start on port $port: $(cat "$T/tcpsrv.log")"
 }
 stop_tcpsrv() {
     kill -TERM -- "-$tcpsrv" 2>/dev/null || true
