@@ -16,6 +16,7 @@
 #include <memory>
 #include <new>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include <xapian.h>
@@ -1075,7 +1076,11 @@ extern "C" silk_status_t silk_query_term(const char *term, size_t len, unsigned 
 extern "C" silk_status_t silk_query_combine(silk_op_t op, silk_query_t *const *subs, size_t n,
                                             unsigned window, silk_query_t **out)
 {
-    bool bad = (subs == nullptr && n != 0) || (unsigned)op > (unsigned)SILK_OP_MAX;
+    /* C callers may pass any int: read it as one, since loading an out-of-range value as
+     * the enum type is undefined in C++ (UBSan's -fsanitize=enum reports it). */
+    std::underlying_type<silk_op_t>::type raw;
+    std::memcpy(&raw, &op, sizeof raw);
+    bool bad = (subs == nullptr && n != 0) || static_cast<unsigned long long>(raw) > SILK_OP_MAX;
     for (size_t i = 0; !bad && i < n; i++)
         bad = subs[i] == nullptr;
     return make_into(out, bad, [&] {
@@ -1089,7 +1094,7 @@ extern "C" silk_status_t silk_query_combine(silk_op_t op, silk_query_t *const *s
                     wild.push_back(w);
         }
         /* Xapian treats an empty list as MatchNothing, whatever the operator. */
-        return new_query(Xapian::Query(xapian_ops[op], v.begin(), v.end(), window),
+        return new_query(Xapian::Query(xapian_ops[raw], v.begin(), v.end(), window),
                          std::move(wild));
     });
 }
