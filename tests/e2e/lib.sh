@@ -3,8 +3,6 @@
 set -euo pipefail
 SILK_ROOT="${SILK_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 SILK_BIN="$(cd "$SILK_ROOT" && cd "${SILK_BIN:-bin}" && pwd)"
-# SILK_SHARED: the steering folder shared/ (default ../shared beside the checkout).
-SHARED="$(cd "${SILK_SHARED:-$SILK_ROOT/../shared}" 2>/dev/null && pwd || true)"
 T="$(mktemp -d "${TMPDIR:-/tmp}/silk-test.XXXXXX")"
 _silk_pids=()
 _silk_cleanup() {
