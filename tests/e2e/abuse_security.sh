@@ -42,10 +42,9 @@ stop_silkd "$spid" "silkd in the sticky folder: exit status"
 
 # The default folder /tmp/silk-$UID: created 0700; refused when its mode is wrong. As root
 # the test uses the user nobody, so it cannot disturb a daemon of the user running it.
-if [ "$(id -u)" -eq 0 ] && setpriv --reuid=nobody --regid=nogroup --clear-groups -- true 2>/dev/null; then
-    AS=(setpriv --reuid=nobody --regid=nogroup --clear-groups --)
+if as_nobody "the default folder of another user"; then
+    AS=("${AS_NOBODY[@]}")
     uid=$(id -u nobody)
-    chmod 755 "$T"
     chmod 755 "$T/index" && chmod 644 "$T/index"/*
 else
     AS=()

@@ -16,6 +16,11 @@ cleanup() {
     _silk_cleanup
 }
 trap cleanup EXIT
+if [ "$(id -u)" -ne 0 ]; then
+    # Mounting a small tmpfs needs root; CI runs as root, so this runs there.
+    echo "skip: the full-disk test needs root to mount a small tmpfs (run as $(id -un))"
+    exit 0
+fi
 mount -t tmpfs -o size=4m,mode=0700 silk-test-disk "$T/disk" 2>"$T/mount.err" ||
     fail "cannot mount a small tmpfs for the full-disk test ($(id -un), $(cat "$T/mount.err"))"
 mounted="$T/disk"

@@ -14,9 +14,9 @@ corpus_generated 200 21
 index_corpus --quiet
 
 if [ "$(id -u)" -eq 0 ]; then
-    setpriv --reuid=nobody --regid=nogroup --clear-groups -- true 2>"$T/setpriv.err" ||
-        fail "running as root, and cannot drop to user nobody with setpriv: $(cat "$T/setpriv.err")"
-    SILKD_PREFIX=(setpriv --reuid=nobody --regid=nogroup --clear-groups --)
+    as_nobody "read-only index as an unprivileged daemon" ||
+        fail "running as root, and cannot drop to user nobody to make permission bits count"
+    SILKD_PREFIX=("${AS_NOBODY[@]}")
     chown -R nobody:nogroup "$T"
     echo "running silkd and silk-index as nobody (the test runs as root)"
 fi

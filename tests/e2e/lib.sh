@@ -135,3 +135,37 @@ stop_silkd() {
     kill -TERM "$p"
     wait "$p" || fail "${2:-silkd exit status}"
 }
+
+# as_nobody: when the test runs as root and can drop to user nobody, sets AS_NOBODY to the
+# setpriv command that does, makes $T reachable by that user, and stages the programs under
+# test in $T/bin (the checkout may sit in a private 0700 folder nobody cannot enter), then
+# returns 0. Otherwise prints a visible skip line naming what is not tested, and returns 1.
+AS_NOBODY=()
+as_nobody() {
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "skip: $1: needs root to run a program as another user (run as $(id -un))"
+        return 1
+    fi
+    if ! setpriv --reuid=nobody --regid=nogroup --clear-groups -- true 2>"$T/setpriv.err"; then
+        echo "skip: $1: cannot drop to user nobody: $(cat "$T/setpriv.err")"
+        return 1
+    fi
+    AS_NOBODY=(setpriv --reuid=nobody --regid=nogroup --clear-groups --)
+    chmod 755 "$T"
+    if [ "$SILK_BIN" != "$T/bin" ]; then
+        mkdir -p "$T/bin"
+        cp "$SILK_BIN/silk" "$SILK_BIN/silkd" "$SILK_BIN/silk-index" "$T/bin/"
+        chmod 755 "$T/bin" "$T/bin/"*
+        SILK_BIN="$T/bin"
+    fi
+    # The Python helpers too, for tests that run them as that user.
+    if [ -n "${PYTHONPATH:-}" ] && [ "$PYTHONPATH" = "$SILK_ROOT/tests/e2e" ]; then
+        mkdir -p "$T/py"
+        cp "$SILK_ROOT/tests/e2e/"*.py "$T/py/"
+        chmod -R a+rX "$T/py"
+        export PYTHONPATH="$T/py"
+    fi
+    "${AS_NOBODY[@]}" "$SILK_BIN/silk" --version >/dev/null 2>"$T/nobody.err" ||
+        fail "user nobody cannot run the staged programs: $(cat "$T/nobody.err")"
+    return 0
+}
