@@ -37,6 +37,9 @@ typedef struct {
     uint64_t drain_ms;        /* on shutdown: quiet time after which a connection closes */
     uint64_t drain_max_ms;    /* on shutdown: connections still open after this are closed */
     silk_db_opts_t db_opts;   /* --remote-timeout: timeouts of remote shards (0: defaults) */
+    uint64_t reindex_timeout_ms; /* --reindex-timeout: a child running longer is stopped */
+    uint64_t watch_max_ms;       /* --watch-max-delay: a change waits at most this long */
+    uint64_t shutdown_max_ms;    /* --shutdown-timeout: after SIGTERM, exit by then anyway */
 } silkd_config_t;
 
 /* ---- latency histogram --------------------------------------------------------------------- */
