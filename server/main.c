@@ -531,7 +531,9 @@ static void on_signal(uv_signal_t *h, int signum)
 {
     (void)h;
     if (signum == SIGHUP) {
-        silkd_server_bump(srv, "SIGHUP");
+        /* Always a fresh open: a reopen follows revisions, but not files overwritten in
+         * place, which only a new handle reads right. */
+        silkd_server_force_fresh(srv, "SIGHUP: opening the index afresh");
         return;
     }
     if (shutting_down && started)

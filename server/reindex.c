@@ -55,43 +55,43 @@ typedef struct waiter {
 } waiter_t;
 
 struct silkd_reindex {
-    silkd_server_t *srv;   /* shared state */
-    uv_loop_t *loop;       /* the main loop */
-    uv_async_t async;      /* wakes the main loop when a request arrives */
-    uv_mutex_t lock;       /* guards incoming, nwaiting, refusing */
-    waiter_t *incoming;    /* requests not yet seen by the main loop */
-    unsigned nwaiting;     /* requests not yet answered */
-    int refusing;          /* shutting down: refuse new requests */
-    waiter_t *next_run;    /* main loop: requests for the next run */
-    waiter_t *current;     /* main loop: requests the running child will answer */
-    int running;           /* a child is running (or its handles are closing) */
-    int want_run;          /* a watch event asked for a run */
-    int stopping;          /* silkd_reindex_stop was called */
-    uv_process_t proc;     /* the child */
-    uv_pipe_t out_pipe;    /* its stdout */
-    uv_pipe_t err_pipe;    /* its stderr */
-    int open_handles;      /* of proc, out_pipe, err_pipe */
-    int exited;            /* exit_cb ran */
-    int64_t exit_status;   /* the child's exit status */
-    int term_signal;       /* the signal that killed it, or 0 */
-    int spawn_failed;      /* uv_spawn failed: err holds the message */
-    char err[ERR_TAIL];    /* the tail of its stderr */
-    size_t err_len;        /* bytes in err */
-    uint64_t started_ns;   /* uv_hrtime() at spawn */
-    silkd_summary_t summ;  /* reads the child's stdout, bounded */
-    uv_timer_t deadline;   /* the time limit of a run, then the SIGKILL grace, then pipes */
-    int timed_out;         /* the run was stopped for its time limit */
-    int killing;           /* SIGTERM was sent; the deadline timer now sends SIGKILL */
-    uint64_t timeouts;     /* runs stopped for their time limit */
-    uint64_t first_change; /* --watch: ms of the first change not yet indexed, or 0 */
+    silkd_server_t *srv;       /* shared state */
+    uv_loop_t *loop;           /* the main loop */
+    uv_async_t async;          /* wakes the main loop when a request arrives */
+    uv_mutex_t lock;           /* guards incoming, nwaiting, refusing */
+    waiter_t *incoming;        /* requests not yet seen by the main loop */
+    unsigned nwaiting;         /* requests not yet answered */
+    int refusing;              /* shutting down: refuse new requests */
+    waiter_t *next_run;        /* main loop: requests for the next run */
+    waiter_t *current;         /* main loop: requests the running child will answer */
+    int running;               /* a child is running (or its handles are closing) */
+    int want_run;              /* a watch event asked for a run */
+    int stopping;              /* silkd_reindex_stop was called */
+    uv_process_t proc;         /* the child */
+    uv_pipe_t out_pipe;        /* its stdout */
+    uv_pipe_t err_pipe;        /* its stderr */
+    int open_handles;          /* of proc, out_pipe, err_pipe */
+    int exited;                /* exit_cb ran */
+    int64_t exit_status;       /* the child's exit status */
+    int term_signal;           /* the signal that killed it, or 0 */
+    int spawn_failed;          /* uv_spawn failed: err holds the message */
+    char err[ERR_TAIL];        /* the tail of its stderr */
+    size_t err_len;            /* bytes in err */
+    uint64_t started_ns;       /* uv_hrtime() at spawn */
+    silkd_summary_t summ;      /* reads the child's stdout, bounded */
+    uv_timer_t deadline;       /* the time limit of a run, then the SIGKILL grace, then pipes */
+    int timed_out;             /* the run was stopped for its time limit */
+    int killing;               /* SIGTERM was sent; the deadline timer now sends SIGKILL */
+    uint64_t timeouts;         /* runs stopped for their time limit */
+    uint64_t first_change;     /* --watch: ms of the first change not yet indexed, or 0 */
     char index_real[PATH_MAX]; /* --watch: the index's absolute path, to ignore its writes */
-    struct watch *watches; /* --watch: one inotify watch per corpus folder */
-    unsigned nwatches;     /* how many */
-    uv_timer_t debounce;   /* --watch: quiet time before a run */
-    int watching;          /* --watch is on and the corpus could be watched */
-    uint64_t runs;         /* runs that succeeded */
-    uint64_t failures;     /* runs that failed */
-    json_t *last;          /* the last run's result, or NULL */
+    struct watch *watches;     /* --watch: one inotify watch per corpus folder */
+    unsigned nwatches;         /* how many */
+    uv_timer_t debounce;       /* --watch: quiet time before a run */
+    int watching;              /* --watch is on and the corpus could be watched */
+    uint64_t runs;             /* runs that succeeded */
+    uint64_t failures;         /* runs that failed */
+    json_t *last;              /* the last run's result, or NULL */
 };
 
 static void start_run(silkd_reindex_t *rx);
@@ -477,8 +477,8 @@ static int is_index_file(const silkd_reindex_t *rx, const char *dir, const char 
     if (strncmp(path, rx->index_real, n) != 0)
         return 0;
     const char *rest = path + n;
-    return !*rest || *rest == '/' || strcmp(rest, ".lock") == 0 ||
-           strncmp(rest, ".new-", 5) == 0 || strncmp(rest, ".old-", 5) == 0;
+    return !*rest || *rest == '/' || strcmp(rest, ".lock") == 0 || strncmp(rest, ".new-", 5) == 0 ||
+           strncmp(rest, ".old-", 5) == 0;
 }
 
 /* The absolute path of the index, resolved through its folder (the index itself may not
