@@ -410,7 +410,7 @@ static void test_metadata(void **state)
     silk_wdb_destroy(w);
 }
 
-/* ---- stubs, shards, replaced folders ------------------------------------------------------- */
+/* ---- the stemmer -------------------------------------------------------------------------- */
 
 static void test_stemmer(void **state)
 {
