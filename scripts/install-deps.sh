@@ -5,7 +5,7 @@ set -eu
 
 PKGS="gcc g++ make pkg-config libxapian-dev libuv1-dev libutf8proc-dev libjansson-dev \
 libcmocka-dev xapian-tools socat clang libclang-rt-14-dev clang-format valgrind \
-libsqlite3-dev sqlite3 python3 procps ripgrep util-linux"
+libsqlite3-dev sqlite3 python3 procps ripgrep util-linux scdoc zsh fish"
 
 # `install-deps.sh --bench` (called by `make bench`) installs what only the benchmarks
 # need instead: the peer daemons, GNU time for peak RSS and hyperfine (bench-cli). Kept
@@ -13,6 +13,12 @@ libsqlite3-dev sqlite3 python3 procps ripgrep util-linux"
 BENCH_PKGS="sphinxsearch groonga-bin groonga-httpd time hyperfine"
 if [ "${1:-}" = "--bench" ]; then
     PKGS="$BENCH_PKGS"
+fi
+# `install-deps.sh --deb` (called by `make deb`, `make deb-test`): what building and checking
+# the Debian package needs, beyond debian/control's Build-Depends, which the main list has.
+DEB_PKGS="debhelper dpkg-dev lintian fakeroot scdoc"
+if [ "${1:-}" = "--deb" ]; then
+    PKGS="$DEB_PKGS"
 fi
 
 missing=""
