@@ -54,7 +54,11 @@ $(BUILD)/man/%: docs/man/%.scd
 	$(SCDOC) <$< >$@.tmp
 	@mv $@.tmp $@
 
-install: programs man
+# What install builds first; the tests set it to `man` to install the programs under test
+# ($(BIN), maybe a sanitizer build) as they are.
+INSTALL_PREREQS ?= programs man
+
+install: $(INSTALL_PREREQS)
 	$(INSTALL) -d $(DESTDIR)$(BINDIR)
 	$(INSTALL) -m 0755 $(addprefix $(BIN)/,$(INST_PROGRAMS)) $(DESTDIR)$(BINDIR)/
 	$(foreach s,$(sort $(subst .,,$(suffix $(MAN_NAMES)))),\
