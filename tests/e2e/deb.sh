@@ -16,8 +16,8 @@ done
 
 out="${DEB_OUT:-$T/deb}"
 case "$out" in /*) ;; *) out="$SILK_ROOT/$out" ;; esac
-"$SILK_ROOT/dist/build-deb.sh" "$out" >"$T/build.log" 2>&1 ||
-    fail "dist/build-deb.sh: $(tail -n 40 "$T/build.log")"
+make -C "$SILK_ROOT" --no-print-directory deb DEB_OUT="$out" >"$T/build.log" 2>&1 ||
+    fail "make deb: $(tail -n 40 "$T/build.log")"
 version="$(cd "$SILK_ROOT" && dpkg-parsechangelog -S Version)"
 arch="$(dpkg --print-architecture)"
 debs=("$out/silk_${version}_$arch.deb" "$out/silkd_${version}_$arch.deb")

@@ -88,3 +88,30 @@ left="$(find "$dest" ! -type d)"
 ok "make uninstall removed every file it installed"
 [ ! -e "$dest/usr/share/doc/silk" ] || fail "make uninstall left share/doc/silk"
 ok "make uninstall removed silk's own doc folder"
+
+# The default prefix, /usr/local (staged in a DESTDIR), as docs/install.md shows it.
+mk() { make -C "$SILK_ROOT" --no-print-directory BIN="$SILK_BIN" BUILD="${SILK_BUILD:-build}" \
+    INSTALL_PREREQS=man "$@" >"$T/mk.log" 2>&1 || fail "make $*: $(tail -n 20 "$T/mk.log")"; }
+mk install DESTDIR="$T/local"
+for f in usr/local/bin/silkd usr/local/share/man/man8/silkd.8 \
+    usr/local/share/zsh/site-functions/_silk usr/local/lib/systemd/user/silkd.service; do
+    [ -f "$T/local/$f" ] || fail "default prefix: $f not installed"
+done
+grep -q '^ExecStart=/usr/local/bin/silkd ' "$T/local/usr/local/lib/systemd/user/silkd.service" ||
+    fail "default prefix: silkd.service does not run /usr/local/bin/silkd"
+mk uninstall DESTDIR="$T/local"
+[ -z "$(find "$T/local" ! -type d)" ] || fail "default prefix: uninstall left $(find "$T/local" ! -type d)"
+ok "make install / uninstall with the default prefix /usr/local"
+
+# A user's own install, no root: PREFIX=~/.local, the units where systemd --user looks.
+home="$T/home"
+mkdir -p "$home"
+mk install PREFIX="$home/.local" SYSTEMDUSERDIR="$home/.local/share/systemd/user"
+[ -x "$home/.local/bin/silk" ] || fail "~/.local: silk not installed"
+[ -f "$home/.local/share/systemd/user/silkd.socket" ] || fail "~/.local: silkd.socket not installed"
+grep -q "^ExecStart=$home/.local/bin/silkd " "$home/.local/share/systemd/user/silkd.service" ||
+    fail "~/.local: silkd.service does not run ~/.local/bin/silkd"
+assert_contains "$("$home/.local/bin/silk" --version)" "silk " "~/.local: the installed silk runs"
+mk uninstall PREFIX="$home/.local" SYSTEMDUSERDIR="$home/.local/share/systemd/user"
+[ -z "$(find "$home" ! -type d)" ] || fail "~/.local: uninstall left $(find "$home" ! -type d)"
+ok "make install / uninstall PREFIX=~/.local SYSTEMDUSERDIR=~/.local/share/systemd/user"
