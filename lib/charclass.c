@@ -69,8 +69,31 @@ static bool letter_alone(const char *s, size_t n, size_t i)
     return !is_alnum(after);
 }
 
+/* Whether s[start..end) is exactly a Persian verbal prefix, می or نمی (with Farsi yeh, or
+ * Arabic yeh or alef maksura, which the normalization folds to it). */
+static bool persian_prefix(const uint8_t *s, size_t start, size_t end)
+{
+    size_t len = end - start;
+    if (len == 6 && s[start] == 0xD9 && s[start + 1] == 0x86) /* ن */
+        start += 2, len -= 2;
+    if (len != 4 || s[start] != 0xD9 || s[start + 1] != 0x85) /* م */
+        return false;
+    return (s[start + 2] == 0xDB && s[start + 3] == 0x8C) ||                         /* ی U+06CC */
+           (s[start + 2] == 0xD9 && (s[start + 3] == 0x8A || s[start + 3] == 0x89)); /* ي ى */
+}
+
+/* Whether cp is a letter of the Arabic script (the Arabic blocks and presentation forms). */
+static bool arabic_letter(int32_t cp)
+{
+    return ((cp >= 0x0620 && cp <= 0x06FF) || (cp >= 0x0750 && cp <= 0x077F) ||
+            (cp >= 0x08A0 && cp <= 0x08FF) || (cp >= 0xFB50 && cp <= 0xFDFF) ||
+            (cp >= 0xFE70 && cp <= 0xFEFF)) &&
+           silk_cc_letter_cat(silk_cc_category(cp));
+}
+
 size_t silk_cc_scan_word(const char *str, size_t n, size_t i, bool *ascii)
 {
+    size_t start = i;
     const uint8_t *s = (const uint8_t *)str;
     size_t end = i, len;
     bool all_ascii = true;
@@ -140,6 +163,22 @@ size_t silk_cc_scan_word(const char *str, size_t n, size_t i, bool *ascii)
                 seg = 0;
                 i += len;
                 continue;
+            }
+            break;
+        case SILK_CC_SEP:
+            /* The Persian verbal prefixes are written joined, with a ZWNJ (a format
+             * character, skipped above) or with a space: می شود, می‌شود and میشود are
+             * one word. A space (or no-break space) joins the prefix, when it is the whole word so
+             * far, with an Arabic-script letter right after it. */
+            if ((b == ' ' || (b == 0xC2 && i + 1 < n && s[i + 1] == 0xA0)) && last == SILK_CC_LET &&
+                persian_prefix(s, start, end)) {
+                int32_t ncp;
+                next = silk_cc_at(str, n, i + len, &nlen, &ncp);
+                if (next == SILK_CC_LET && arabic_letter(ncp)) {
+                    chain = false;
+                    i += len;
+                    continue;
+                }
             }
             break;
         default:
