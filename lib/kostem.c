@@ -83,6 +83,16 @@ static const suffixes_t by_len[] = {
 };
 #define MAX_SYLLABLES (sizeof by_len / sizeof by_len[0] - 1)
 
+/* memcmp() for the few bytes of an ending, inline: a call per probe would cost more than
+ * the comparison. */
+static inline int bytes_cmp(const char *a, const char *b, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (a[k] != b[k])
+            return (uint8_t)a[k] < (uint8_t)b[k] ? -1 : 1;
+    return 0;
+}
+
 /* The entry of by_len[syl] whose ending is the bytes e[0..3*syl), or NULL. */
 static const suffix_t *find(size_t syl, const char *e)
 {
@@ -90,7 +100,7 @@ static const suffix_t *find(size_t syl, const char *e)
     size_t lo = 0, hi = t->n, nb = syl * SILK_KO_SYLLABLE_BYTES;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        int c = memcmp(t->v[mid].s, e, nb);
+        int c = bytes_cmp(t->v[mid].s, e, nb);
         if (c == 0)
             return &t->v[mid];
         if (c < 0)
@@ -108,7 +118,7 @@ bool silk__ko_table_sorted(void)
             const suffix_t *e = &by_len[k].v[i];
             if (strlen(e->s) != k * SILK_KO_SYLLABLE_BYTES || e->strip < 0 || (size_t)e->strip > k)
                 return false;
-            if (i > 0 && memcmp(by_len[k].v[i - 1].s, e->s, k * SILK_KO_SYLLABLE_BYTES) >= 0)
+            if (i > 0 && bytes_cmp(by_len[k].v[i - 1].s, e->s, k * SILK_KO_SYLLABLE_BYTES) >= 0)
                 return false;
             if (find(k, e->s) != e)
                 return false;

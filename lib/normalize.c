@@ -222,7 +222,9 @@ static silk_status_t map_span(silk_norm_t *nm, const char *s, size_t n, bool one
                 for (size_t k = 0; k < ng; k++)
                     if (utf8proc_get_property(nm->cps[cnt + k])->combining_class)
                         *reorder = true;
-                if ((rc = fold_latin(nm, cnt, &ng)) != SILK_OK)
+                /* Only Latin-1 Supplement, Extended-A and -B letters decompose or fold to
+                 * the letters latin_fold() spells out (Ø → ø, Ǿ → ø + acute). */
+                if (cp >= 0xC6 && cp <= 0x24F && (rc = fold_latin(nm, cnt, &ng)) != SILK_OK)
                     return rc;
                 cnt += ng;
                 break;
