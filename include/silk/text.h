@@ -54,9 +54,11 @@ typedef struct {
  * stores English stems and inflected forms meet on it. Every bigram whose first syllable
  * lies in the word reports the word's span in word_start/word_end, so that a highlight can
  * cover the whole inflected word. A word of two syllables is one bigram, whose term is the
- * word: it reports no stem, and a two-syllable stem (북한과 → 북한) is that bigram's term,
- * which is how a query should search it. A lone syllable, Han, Kana, and Hangul written
- * with conjoining jamo get no stem, and their word is the token itself. */
+ * word: it reports no stem (so a one-bigram query word is searched as before). A stem of
+ * two syllables is still reported for a longer word (북한과 → 북한), but the documents that
+ * write the bare 북한 have only its bigram, so a query should search such a stem as that
+ * bigram term. A lone syllable, Han, Kana, and syllables written with conjoining jamo
+ * belong to no Korean word: their word is the token itself, and they get no stem. */
 
 /* Called for each token in order; return nonzero to stop the run early. */
 typedef int (*silk_token_cb)(const silk_token_t *tok, void *ud);
