@@ -128,6 +128,14 @@ silk_status_t silk_response_decode(silk_response_t *r, const char *line, size_t 
     return decode_hits(r, json_object_get(o, "hits"));
 }
 
+/* The member kind of each jansson type. */
+static const silk_resp_kind_t kind_of[] = {
+    [JSON_OBJECT] = SILK_RESP_OBJECT, [JSON_ARRAY] = SILK_RESP_ARRAY,
+    [JSON_STRING] = SILK_RESP_STRING, [JSON_INTEGER] = SILK_RESP_INT,
+    [JSON_REAL] = SILK_RESP_REAL,     [JSON_TRUE] = SILK_RESP_TRUE,
+    [JSON_FALSE] = SILK_RESP_FALSE,   [JSON_NULL] = SILK_RESP_NULL,
+};
+
 /* Appends the members of obj (and of the objects inside it) to r->members; `prefix` is
  * the name of obj ("" for the answer). */
 static silk_status_t flatten(silk_response_t *r, size_t *cap, json_t *obj, const char *prefix,
@@ -147,42 +155,24 @@ static silk_status_t flatten(silk_response_t *r, size_t *cap, json_t *obj, const
         m->name = name;
         m->depth = depth;
         r->nmembers++;
-        switch (json_typeof(v)) {
-        case JSON_STRING:
-            m->kind = SILK_RESP_STRING;
+        m->kind = kind_of[json_typeof(v)];
+        if (m->kind == SILK_RESP_STRING) {
             m->str = json_string_value(v);
             m->str_len = json_string_length(v);
             continue;
-        case JSON_INTEGER:
-            m->kind = SILK_RESP_INT;
-            m->integer = (long long)json_integer_value(v);
-            break;
-        case JSON_REAL:
-            m->kind = SILK_RESP_REAL;
+        }
+        if (m->kind == SILK_RESP_REAL) {
             m->real = json_real_value(v);
             continue;
-        case JSON_TRUE:
-            m->kind = SILK_RESP_TRUE;
-            break;
-        case JSON_FALSE:
-            m->kind = SILK_RESP_FALSE;
-            break;
-        case JSON_NULL:
-            m->kind = SILK_RESP_NULL;
-            break;
-        case JSON_ARRAY:
-            m->kind = SILK_RESP_ARRAY;
-            break;
-        case JSON_OBJECT:
-            m->kind = SILK_RESP_OBJECT;
-            m->children = json_object_size(v);
-            if (m->children > 0) {
-                silk_status_t rc = flatten(r, cap, v, name, depth + 1);
-                if (rc != SILK_OK)
-                    return rc;
-                continue;
-            }
-            break;
+        }
+        m->integer = (long long)json_integer_value(v);
+        m->children = json_object_size(v);
+        if (m->children > 0) {
+            /* Its members follow it; m may move as the list grows, and is done with. */
+            silk_status_t rc = flatten(r, cap, v, name, depth + 1);
+            if (rc != SILK_OK)
+                return rc;
+            continue;
         }
         if (!(m->json = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY)))
             return SILK_ERR_NOMEM;
