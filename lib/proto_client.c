@@ -61,7 +61,10 @@ static silk_status_t decode_hits(silk_response_t *r, json_t *hits)
     json_t *h, *pair;
     if (n == 0)
         return SILK_OK;
-    json_array_foreach(hits, i, h) nspans += json_array_size(json_object_get(h, "highlights"));
+    json_array_foreach(hits, i, h)
+    {
+        nspans += json_array_size(json_object_get(h, "highlights"));
+    }
     /* One block: the hits, then the spans they point into. */
     silk_resp_hit_t *out = calloc(1, n * sizeof *out + nspans * sizeof(silk_span_t));
     if (!out)
