@@ -14,7 +14,7 @@
 #include <uv.h>
 
 #include "silk/db.h"
-#include "silk/proto.h"
+#include "silk/proto_resp.h"
 #include "silk/status.h"
 
 /* ---- configuration ------------------------------------------------------------------------- */
