@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "args.h"
-#include "print.h"
+#include "errmsg.h"
 
 static void usage(FILE *out)
 {

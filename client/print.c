@@ -8,18 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "errmsg.h"
 #include "render.h"
-
-void silk_cli_errorf(const char *fmt, ...)
-{
-    va_list ap;
-    fflush(stdout);
-    fputs("silk: ", stderr);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-}
 
 const char *silk_cli_where(const silk_cli_opts_t *opt, long line)
 {

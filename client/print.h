@@ -6,12 +6,9 @@
 #ifndef SILK_CLIENT_PRINT_H
 #define SILK_CLIENT_PRINT_H
 
+#include "errmsg.h"
 #include "options.h"
 #include "silk/proto_client.h"
-
-/* Prints "silk: " and the message on stderr, after flushing stdout so that the two stay
- * in order on a terminal. */
-void silk_cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* "line 3: " in batch mode, "" otherwise; points into a static buffer. */
 const char *silk_cli_where(const silk_cli_opts_t *opt, long line);
