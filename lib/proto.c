@@ -558,6 +558,8 @@ silk_status_t silk_proto_encode_result(silk_proto_buf_t *b, const silk_request_t
     put_u64(&w, res->total);
     puts_(&w, res->exact ? ",\"exact\":true" : ",\"exact\":false");
     puts_(&w, res->relaxed ? ",\"relaxed\":true" : ",\"relaxed\":false");
+    if (res->partial) /* only when set, so answers within the time limit are unchanged */
+        puts_(&w, ",\"partial\":true");
     if (res->did_you_mean) {
         puts_(&w, ",\"did_you_mean\":");
         put_jstr(&w, res->did_you_mean, strlen(res->did_you_mean));
