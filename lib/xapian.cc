@@ -12,7 +12,6 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
-#include <ctime>
 #include <fstream>
 #include <new>
 #include <string>
@@ -60,8 +59,6 @@ struct opened_db {
     std::vector<file_ident> ident;        /* identities of the path, stub and local shards */
     Xapian::Database meta;                /* a stub's `meta` database (spelling, synonyms) */
     bool has_meta = false;                /* the stub named one */
-    bool remote = false;                  /* a shard is remote (no match time limit: Xapian
-                                             documents bugs of set_time_limit with them) */
 };
 
 /* Where spelling, synonyms and metadata come from: the stub's metadata database when it
@@ -106,7 +103,6 @@ struct silk_mset {
     std::vector<char> have_uniq;        /* whether uniq[i] was fetched */
     std::vector<std::string> wildcards; /* the query's wildcard prefixes */
     std::string err;                    /* message of the last failure */
-    bool timed_out = false;             /* the match ran into its time limit */
     explicit silk_mset(const Xapian::Database &d) : db(d), enq(d) {}
 };
 
@@ -423,11 +419,9 @@ opened_db open_path(const std::string &path, const silk_db_opts_t &opts)
                 break;
             case stub_entry::TCP:
                 o.shards.push_back(Xapian::Remote::open(e.where, e.port, timeout, connect));
-                o.remote = true;
                 break;
             case stub_entry::PROG:
                 o.shards.push_back(Xapian::Remote::open(e.where, e.args, timeout));
-                o.remote = true;
                 break;
             case stub_entry::META:
                 if (o.has_meta)
@@ -1342,7 +1336,6 @@ extern "C" void silk_search_opts_init(silk_search_opts_t *opts)
     opts->check_at_least = 0;
     opts->sort_slot = -1;
     opts->sort_reverse = 0;
-    opts->time_limit_ms = 0;
 }
 
 extern "C" silk_status_t silk_db_search(silk_db_t *db, const silk_query_t *q,
@@ -1374,16 +1367,7 @@ extern "C" silk_status_t silk_db_search(silk_db_t *db, const silk_query_t *q,
         if (o.sort_slot >= 0)
             m->enq.set_sort_by_value_then_relevance((Xapian::valueno)o.sort_slot,
                                                     o.sort_reverse != 0);
-        /* Xapian stops the exact counting (check_at_least) when the limit passes; it does
-         * not say whether it did, so a match that lasted the limit counts as cut short. */
-        if (o.time_limit_ms > 0 && !db->cur.remote)
-            m->enq.set_time_limit(o.time_limit_ms / 1000.0);
-        struct timespec t0, t1;
-        clock_gettime(CLOCK_MONOTONIC, &t0);
         m->mset = m->enq.get_mset(o.offset, o.limit, o.check_at_least);
-        clock_gettime(CLOCK_MONOTONIC, &t1);
-        double ms = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
-        m->timed_out = o.time_limit_ms > 0 && !db->cur.remote && ms >= o.time_limit_ms;
         size_t n = m->mset.size();
         m->data.resize(n);
         m->have_data.assign(n, 0);
@@ -1412,11 +1396,6 @@ extern "C" uint64_t silk_mset_estimated(const silk_mset_t *m)
 extern "C" uint64_t silk_mset_lower_bound(const silk_mset_t *m)
 {
     return m != nullptr ? m->mset.get_matches_lower_bound() : 0;
-}
-
-extern "C" int silk_mset_timed_out(const silk_mset_t *m)
-{
-    return m != nullptr && m->timed_out ? 1 : 0;
 }
 
 extern "C" uint64_t silk_mset_upper_bound(const silk_mset_t *m)

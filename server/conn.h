@@ -49,17 +49,17 @@ typedef struct silkd_conn silkd_conn_t;
 
 /* The bounds of one connection (copied at open). */
 typedef struct {
-    size_t max_line;          /* bytes of one request line */
-    unsigned max_inflight;    /* unsent answers before reading pauses */
-    size_t max_output;        /* bytes of one answer; no line is handled while a quarter
-                                 of it is unsent, so unsent bytes stay under 1.25 times it */
-    _Atomic size_t *total;    /* unsent bytes of every connection of the daemon (shared,
-                                 any thread), or NULL for no daemon-wide bound */
-    size_t max_total;         /* with total: the daemon-wide bound of unsent bytes */
-    unsigned slice_lines;     /* lines per turn before yielding (0: SILKD_SLICE_LINES) */
-    uint64_t slice_ns;        /* time per turn before yielding (0: SILKD_SLICE_NS) */
-    uint64_t idle_ms;         /* no traffic for this long closes it; 0: never */
-    uint64_t drain_ms;        /* once draining: quiet time after which it closes */
+    size_t max_line;       /* bytes of one request line */
+    unsigned max_inflight; /* unsent answers before reading pauses */
+    size_t max_output;     /* bytes of one answer; no line is handled while a quarter
+                              of it is unsent, so unsent bytes stay under 1.25 times it */
+    _Atomic size_t *total; /* unsent bytes of every connection of the daemon (shared,
+                              any thread), or NULL for no daemon-wide bound */
+    size_t max_total;      /* with total: the daemon-wide bound of unsent bytes */
+    unsigned slice_lines;  /* lines per turn before yielding (0: SILKD_SLICE_LINES) */
+    uint64_t slice_ns;     /* time per turn before yielding (0: SILKD_SLICE_NS) */
+    uint64_t idle_ms;      /* no traffic for this long closes it; 0: never */
+    uint64_t drain_ms;     /* once draining: quiet time after which it closes */
 } silkd_conn_limits_t;
 
 /* Returned by silkd_conn_queue. */

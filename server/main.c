@@ -350,7 +350,7 @@ static void reject_overloaded(int fd)
  * bound waits here instead (accepting pauses meanwhile, the kernel's backlog holding the
  * rest), gets the first slot a close frees, and is refused only if none frees within
  * ADMIT_GRACE_MS: that is, when live connections really hold the bound. */
-#define ADMIT_WAIT_MAX 64
+#define ADMIT_WAIT_MAX 1024
 #define ADMIT_GRACE_MS 200
 static struct {
     int fd;         /* the accepted socket */
@@ -371,6 +371,8 @@ static void on_admit_timer(uv_timer_t *t)
 
 static void set_accepting(int on)
 {
+    if (on && uv_is_active((uv_handle_t *)&accept_timer))
+        return; /* out of descriptors: on_accept_timer resumes */
     for (unsigned i = 0; i < nlisteners; i++)
         if (listeners[i].active && !shutting_down) {
             if (on)
@@ -380,12 +382,36 @@ static void set_accepting(int on)
         }
 }
 
+/* Closes the waiting connections whose client has already gone without asking anything
+ * (EOF and no byte to read): nothing is owed to them, and handing them to a worker would
+ * only hold a slot longer. A client that sent requests, then shut down, is kept. */
+static void drop_gone_waiting(void)
+{
+    unsigned kept = 0;
+    for (unsigned i = 0; i < nwaiting; i++) {
+        char byte;
+        ssize_t n = recv(waiting[i].fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+            close(waiting[i].fd);
+        else
+            waiting[kept++] = waiting[i];
+    }
+    nwaiting = kept;
+}
+
 /* Admits or refuses waiting connections, oldest first (main loop; after a close, a timer,
  * or an accept). */
 static void admit_waiting(void)
 {
+    static uint64_t swept = UINT64_MAX;
     uint64_t now = uv_now(loop);
     unsigned done = 0;
+    /* A recv per waiting connection: at most once per millisecond of loop time, unless
+     * the list is full, so a storm of accepts does not make it quadratic. */
+    if (!shutting_down && (now != swept || nwaiting == ADMIT_WAIT_MAX)) {
+        drop_gone_waiting();
+        swept = now;
+    }
     while (done < nwaiting) {
         if (shutting_down) {
             close(waiting[done++].fd);
@@ -439,21 +465,21 @@ static void on_poll(uv_poll_t *p, int status, int events)
             } else if (errno != EAGAIN && errno != EWOULDBLOCK) {
                 silkd_log(SILKD_LOG_WARN, "accept: %s", strerror(errno));
             }
-            return;
+            break;
         }
         if (nwaiting > 0 || !silkd_server_conn_admit(srv)) {
             /* At the bound (or others wait already, who go first): wait for a slot. */
             waiting[nwaiting].fd = fd;
             waiting[nwaiting].is_tcp = l->is_tcp;
             waiting[nwaiting].since = uv_now(loop);
-            nwaiting++;
-            admit_waiting();
-            if (nwaiting >= ADMIT_WAIT_MAX)
-                return;
+            if (++nwaiting == ADMIT_WAIT_MAX)
+                admit_waiting(); /* makes room, or stops accepting */
             continue;
         }
         silkd_worker_add_fd(workers[next_worker++ % cfg.threads], fd, l->is_tcp);
     }
+    if (nwaiting > 0)
+        admit_waiting();
 }
 
 static int add_listener(int fd, int is_tcp)

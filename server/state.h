@@ -20,29 +20,29 @@
 /* ---- configuration ------------------------------------------------------------------------- */
 
 typedef struct {
-    const char *index_path;   /* --index: the index to serve */
-    const char *corpus_path;  /* --corpus: what reindex and --watch index */
-    const char *socket_path;  /* the Unix socket */
-    const char *listen;       /* --listen HOST:PORT, or NULL */
-    const char *indexer;      /* the silk-index program run by reindex */
-    unsigned threads;         /* worker threads */
-    int watch;                /* --watch: reindex when the corpus changes */
-    unsigned watch_delay_ms;  /* quiet time after the last change before a watch reindex */
-    unsigned max_connections; /* connections served at once; more are answered overloaded */
-    size_t max_line;          /* bytes of one request line */
-    unsigned max_inflight;    /* answered-but-unsent responses per connection before reading
-                                 pauses */
-    size_t max_output;        /* bytes of one answer (longer: too_large); a connection with a
-                                 quarter of it unsent handles no new line */
-    size_t max_output_total;  /* unsent bytes of all connections: past it, new large answers
-                                 are refused (overloaded) and connections with unsent output
-                                 wait */
+    const char *index_path;       /* --index: the index to serve */
+    const char *corpus_path;      /* --corpus: what reindex and --watch index */
+    const char *socket_path;      /* the Unix socket */
+    const char *listen;           /* --listen HOST:PORT, or NULL */
+    const char *indexer;          /* the silk-index program run by reindex */
+    unsigned threads;             /* worker threads */
+    int watch;                    /* --watch: reindex when the corpus changes */
+    unsigned watch_delay_ms;      /* quiet time after the last change before a watch reindex */
+    unsigned max_connections;     /* connections served at once; more are answered overloaded */
+    size_t max_line;              /* bytes of one request line */
+    unsigned max_inflight;        /* answered-but-unsent responses per connection before reading
+                                     pauses */
+    size_t max_output;            /* bytes of one answer (longer: too_large); a connection with a
+                                     quarter of it unsent handles no new line */
+    size_t max_output_total;      /* unsent bytes of all connections: past it, new large answers
+                                     are refused (overloaded) and connections with unsent output
+                                     wait */
     uint64_t query_time_limit_ms; /* a search's time budget (0: none); past it the answer is
                                      flagged partial */
-    uint64_t idle_ms;         /* a connection with no traffic for this long is closed */
-    uint64_t drain_ms;        /* on shutdown: quiet time after which a connection closes */
-    uint64_t drain_max_ms;    /* on shutdown: connections still open after this are closed */
-    silk_db_opts_t db_opts;   /* --remote-timeout: timeouts of remote shards (0: defaults) */
+    uint64_t idle_ms;             /* a connection with no traffic for this long is closed */
+    uint64_t drain_ms;            /* on shutdown: quiet time after which a connection closes */
+    uint64_t drain_max_ms;        /* on shutdown: connections still open after this are closed */
+    silk_db_opts_t db_opts;       /* --remote-timeout: timeouts of remote shards (0: defaults) */
 } silkd_config_t;
 
 /* ---- latency histogram --------------------------------------------------------------------- */

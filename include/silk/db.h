@@ -221,12 +221,10 @@ typedef struct {
     uint32_t check_at_least;           /* count at least this many matches exactly */
     int sort_slot;                     /* -1: by relevance; else by this value slot */
     int sort_reverse;                  /* with sort_slot: 1 for descending */
-    uint32_t time_limit_ms;            /* match time after which Xapian stops counting
-                                          matches exactly (Enquire::set_time_limit); 0: none */
 } silk_search_opts_t;
 
 /* Fills opts with Xapian's BM25 defaults (k1 1.2, k2 0, k3 1, b 0.5, min_normlen 0.5),
- * offset 0, limit 10, check_at_least 0, sort by relevance, no time limit. */
+ * offset 0, limit 10, check_at_least 0, sort by relevance. */
 void silk_search_opts_init(silk_search_opts_t *opts);
 
 /* Runs q against db. On success *out owns the result (silk_mset_destroy()). A wildcard
@@ -241,8 +239,6 @@ size_t silk_mset_size(const silk_mset_t *m);          /* hits held */
 uint64_t silk_mset_estimated(const silk_mset_t *m);   /* estimated total matches */
 uint64_t silk_mset_lower_bound(const silk_mset_t *m); /* total matches is at least this */
 uint64_t silk_mset_upper_bound(const silk_mset_t *m); /* total matches is at most this */
-/* 1 when the match ran into opts->time_limit_ms (the counts may then be estimates). */
-int silk_mset_timed_out(const silk_mset_t *m);
 unsigned silk_mset_docid(const silk_mset_t *m, size_t i);
 uint32_t silk_mset_rank(const silk_mset_t *m, size_t i); /* 0-based, counting the offset */
 double silk_mset_weight(const silk_mset_t *m, size_t i);

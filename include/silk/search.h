@@ -54,15 +54,15 @@ typedef struct {
 } silk_searcher_opts_t;
 
 typedef struct {
-    const char *q;    /* query text, UTF-8 (invalid bytes are decoded as U+FFFD) */
-    size_t q_len;     /* its length in bytes */
-    silk_mode_t mode; /* all or any */
-    uint32_t limit;   /* hits wanted (<= SILK_LIMIT_MAX) */
-    uint32_t offset;  /* hits skipped (<= SILK_OFFSET_MAX) */
-    int snippets;     /* nonzero: compute snippet and highlights */
-    int explain;      /* nonzero: fill silk_result_t.explain with the parsed AST */
-    uint32_t time_limit_ms; /* time budget (0: none): past it Xapian stops counting exactly,
-                               and the hits left get no snippet; the result says partial */
+    const char *q;          /* query text, UTF-8 (invalid bytes are decoded as U+FFFD) */
+    size_t q_len;           /* its length in bytes */
+    silk_mode_t mode;       /* all or any */
+    uint32_t limit;         /* hits wanted (<= SILK_LIMIT_MAX) */
+    uint32_t offset;        /* hits skipped (<= SILK_OFFSET_MAX) */
+    int snippets;           /* nonzero: compute snippet and highlights */
+    int explain;            /* nonzero: fill silk_result_t.explain with the parsed AST */
+    uint32_t time_limit_ms; /* time budget (0: none): past it the work left (an any-word retry,
+                               the hits' snippets, spelling) is skipped; result says partial */
 } silk_search_req_t;
 
 typedef struct {

@@ -490,11 +490,16 @@ int main(void)
 {
     silkd_log_level = SILKD_LOG_WARN; /* the bounds tests trip info lines on purpose */
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_lines),         cmocka_unit_test(test_bound),
-        cmocka_unit_test(test_pieces),        cmocka_unit_test(test_conn_lines),
-        cmocka_unit_test(test_conn_bound),    cmocka_unit_test(test_conn_hold),
-        cmocka_unit_test(test_conn_idle),     cmocka_unit_test(test_conn_backpressure),
-        cmocka_unit_test(test_conn_answer_too_large), cmocka_unit_test(test_conn_total),
+        cmocka_unit_test(test_lines),
+        cmocka_unit_test(test_bound),
+        cmocka_unit_test(test_pieces),
+        cmocka_unit_test(test_conn_lines),
+        cmocka_unit_test(test_conn_bound),
+        cmocka_unit_test(test_conn_hold),
+        cmocka_unit_test(test_conn_idle),
+        cmocka_unit_test(test_conn_backpressure),
+        cmocka_unit_test(test_conn_answer_too_large),
+        cmocka_unit_test(test_conn_total),
         cmocka_unit_test(test_conn_turns),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
