@@ -495,7 +495,8 @@ static void process(silkd_conn_t *c)
     if (c->closing)
         return;
     update_reading(c);
-    if (c->finishing && !c->holding && !c->writing && c->out.len == 0)
+    /* A connection that yielded still has lines to answer before it may finish. */
+    if (c->finishing && !c->holding && !c->yielded && !c->writing && c->out.len == 0)
         finish_now(c);
 }
 
@@ -539,8 +540,16 @@ static void on_timer(uv_timer_t *timer)
         uv_timer_start(&c->timer, on_timer, left, 0);
         return;
     }
-    silkd_log(SILKD_LOG_DEBUG, "closing a connection idle for %llu ms",
-              (unsigned long long)(now - c->last_active));
+    /* The one way a client that does not read is dropped: its answers wait, reading it
+     * paused, and nothing moved for the idle bound. Worth an info line, unlike a quiet
+     * client going idle. */
+    if (silkd_conn_queued_bytes(c) > 0)
+        silkd_log(SILKD_LOG_INFO,
+                  "dropping a connection with %zu bytes of unread answers, idle for %llu ms",
+                  silkd_conn_queued_bytes(c), (unsigned long long)(now - c->last_active));
+    else
+        silkd_log(SILKD_LOG_DEBUG, "closing a connection idle for %llu ms",
+                  (unsigned long long)(now - c->last_active));
     report(c, SILKD_CONN_IDLE);
     silkd_conn_close(c);
 }

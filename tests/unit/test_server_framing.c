@@ -430,6 +430,22 @@ static void test_conn_total(void **state)
     silk_buf_free(&q.lines);
 }
 
+/* A client that sends 300 lines and ends (EOF) gets all 300 answers before the close,
+ * though the connection yields every 8 lines (finishing waits for the lines it yielded). */
+static void test_conn_yield_then_finish(void **state)
+{
+    (void)state;
+    probe_t p = {0};
+    silkd_conn_limits_t lim = limits(64);
+    lim.slice_lines = 8;
+    char *in = repeat("x\n", 300);
+    char *out = serve(&p, &lim, in, strlen(in), 1);
+    assert_int_equal(strlen(out), 300 * 4);
+    free(out);
+    free(in);
+    silk_buf_free(&p.lines);
+}
+
 /* Two connections of one loop, each with 200 pipelined lines: they take turns (a slice of
  * lines each), instead of the first handling all of its lines before the second starts. */
 static void test_conn_turns(void **state)
@@ -501,6 +517,7 @@ int main(void)
         cmocka_unit_test(test_conn_answer_too_large),
         cmocka_unit_test(test_conn_total),
         cmocka_unit_test(test_conn_turns),
+        cmocka_unit_test(test_conn_yield_then_finish),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
