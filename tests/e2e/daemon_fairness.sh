@@ -80,7 +80,7 @@ start total --threads 2
 py <<'EOF' || fail "daemon-wide output bound"
 import json, sys, time
 from daemon_client import Client, check, rss_kib, wait_until
-sock, pid = sys.argv[1], int(sys.argv[2])
+sock, pid, slow = sys.argv[1], int(sys.argv[2]), bool(sys.argv[3])
 big = {"q": "iran OR korea OR the", "limit": 1000, "fields": ["text", "id"], "snippets": False}
 c = Client(sock)
 for i in range(30):  # warm the caches, so what grows below is answers
@@ -112,7 +112,11 @@ st = stats()
 rss = rss_kib(pid)
 out = st.get("output", {"queued": -1, "max": -1})
 print("RSS %d KiB -> %d KiB; unsent %d bytes (bound %d)" % (base, rss, out["queued"], out["max"]))
-check(rss - base < 112 * 1024, "RSS bounded: %d KiB -> %d KiB (200 unread clients)" % (base, rss))
+if slow:  # ASan's quarantine keeps freed memory: RSS says nothing there; the count does
+    print("note: scaled under a sanitizer/valgrind: RSS not checked, the unsent count is")
+else:
+    check(rss - base < 112 * 1024,
+          "RSS bounded: %d KiB -> %d KiB (200 unread clients)" % (base, rss))
 check(0 <= out["queued"] <= out["max"] + conns * 4096, "unsent bytes within the daemon-wide bound")
 bystander = Client(sock)
 r = bystander.call({"id": 1, "q": "iran", "limit": 1})
