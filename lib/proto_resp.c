@@ -366,6 +366,8 @@ silk_status_t silk_proto_encode_result(silk_proto_buf_t *b, const silk_request_t
     silk_jsonw_u64(&w, res->total);
     silk_jsonw_lit(&w, res->exact ? ",\"exact\":true" : ",\"exact\":false");
     silk_jsonw_lit(&w, res->relaxed ? ",\"relaxed\":true" : ",\"relaxed\":false");
+    if (res->partial) /* only when set, so answers within the time limit are unchanged */
+        silk_jsonw_lit(&w, ",\"partial\":true");
     if (res->did_you_mean) {
         silk_jsonw_lit(&w, ",\"did_you_mean\":");
         silk_jsonw_string(&w, res->did_you_mean, strlen(res->did_you_mean));

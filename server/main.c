@@ -94,8 +94,13 @@ static void usage(FILE *f)
             "  --max-line BYTES     longest request line (default 65536)\n"
             "  --max-inflight N     unsent answers per connection before reading pauses\n"
             "                       (default 64)\n"
-            "  --max-output BYTES   unsent bytes per connection before it is dropped\n"
+            "  --max-output BYTES   longest answer (longer: \"too_large\"); a connection with a\n"
+            "                       quarter of it unsent is not read until it drains\n"
             "                       (default 4194304)\n"
+            "  --max-output-total BYTES  unsent bytes of all connections; past it large answers\n"
+            "                       get \"overloaded\" and readers wait (default 67108864)\n"
+            "  --query-time-limit MS  time budget of a search, 0 none; past it the answer is\n"
+            "                       flagged \"partial\" (default 2000)\n"
             "  --remote-timeout MS  connect and reply timeout of remote shards of a stub index\n"
             "                       (default 2000 to connect, 10000 to reply; docs/scale-out.md)\n"
             "  --log-level L        error, warn, info (default) or debug\n"
@@ -346,6 +351,105 @@ static void reject_overloaded(int fd)
     close(fd);
 }
 
+/* Connections accepted while max_connections were counted open. The count runs from
+ * admission to the close callback, so under a client that connects and closes in a tight
+ * loop it includes connections that are already gone but not yet closed by their worker;
+ * refusing at once refused clients while nearly nothing was open. A connection at the
+ * bound waits here instead (accepting pauses meanwhile, the kernel's backlog holding the
+ * rest), gets the first slot a close frees, and is refused only if none frees within
+ * ADMIT_GRACE_MS: that is, when live connections really hold the bound. */
+#define ADMIT_WAIT_MAX 1024
+#define ADMIT_GRACE_MS 200
+static struct {
+    int fd;         /* the accepted socket */
+    int is_tcp;     /* TCP (else Unix) */
+    uint64_t since; /* loop time it arrived */
+} waiting[ADMIT_WAIT_MAX];
+static unsigned nwaiting;
+static uv_timer_t admit_timer; /* ends the grace of the oldest waiting connection */
+
+static void reject_overloaded(int fd);
+static void admit_waiting(void);
+
+static void on_admit_timer(uv_timer_t *t)
+{
+    (void)t;
+    admit_waiting();
+}
+
+static void set_accepting(int on)
+{
+    if (on && uv_is_active((uv_handle_t *)&accept_timer))
+        return; /* out of descriptors: on_accept_timer resumes */
+    for (unsigned i = 0; i < nlisteners; i++)
+        if (listeners[i].active && !shutting_down) {
+            if (on)
+                uv_poll_start(&listeners[i].poll, UV_READABLE, on_poll);
+            else
+                uv_poll_stop(&listeners[i].poll);
+        }
+}
+
+/* Closes the waiting connections whose client has already gone without asking anything
+ * (EOF and no byte to read): nothing is owed to them, and handing them to a worker would
+ * only hold a slot longer. A client that sent requests, then shut down, is kept. */
+static void drop_gone_waiting(void)
+{
+    unsigned kept = 0;
+    for (unsigned i = 0; i < nwaiting; i++) {
+        char byte;
+        ssize_t n = recv(waiting[i].fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+            close(waiting[i].fd);
+        else
+            waiting[kept++] = waiting[i];
+    }
+    nwaiting = kept;
+}
+
+/* Admits or refuses waiting connections, oldest first (main loop; after a close, a timer,
+ * or an accept). */
+static void admit_waiting(void)
+{
+    static uint64_t swept = UINT64_MAX;
+    uint64_t now = uv_now(loop);
+    unsigned done = 0;
+    /* A recv per waiting connection: at most once per millisecond of loop time, unless
+     * the list is full, so a storm of accepts does not make it quadratic. */
+    if (!shutting_down && (now != swept || nwaiting == ADMIT_WAIT_MAX)) {
+        drop_gone_waiting();
+        swept = now;
+    }
+    while (done < nwaiting) {
+        if (shutting_down) {
+            close(waiting[done++].fd);
+            continue;
+        }
+        if (silkd_server_conn_admit(srv)) {
+            silkd_worker_add_fd(workers[next_worker++ % cfg.threads], waiting[done].fd,
+                                waiting[done].is_tcp);
+        } else if (now - waiting[done].since >= ADMIT_GRACE_MS) {
+            silkd_log(SILKD_LOG_DEBUG, "refusing a connection: %u open",
+                      silkd_server_conns_open(srv));
+            silkd_server_conn_refused(srv);
+            reject_overloaded(waiting[done].fd);
+        } else {
+            break;
+        }
+        done++;
+    }
+    memmove(waiting, waiting + done, (nwaiting - done) * sizeof waiting[0]);
+    nwaiting -= done;
+    silkd_server_set_admit_waiting(srv, nwaiting > 0);
+    if (nwaiting > 0) {
+        uint64_t left = ADMIT_GRACE_MS - (now - waiting[0].since);
+        uv_timer_start(&admit_timer, on_admit_timer, left, 0);
+    } else {
+        uv_timer_stop(&admit_timer);
+    }
+    set_accepting(nwaiting < ADMIT_WAIT_MAX);
+}
+
 static void on_poll(uv_poll_t *p, int status, int events)
 {
     listener_t *l = p->data;
@@ -354,6 +458,10 @@ static void on_poll(uv_poll_t *p, int status, int events)
         return;
     /* Bounded per wake-up, so a connection storm cannot starve signals and timers. */
     for (int i = 0; i < 64; i++) {
+        if (nwaiting >= ADMIT_WAIT_MAX) {
+            uv_poll_stop(p); /* resumed by admit_waiting once a waiting one is served */
+            return;
+        }
         int fd = accept4(l->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0) {
             if (errno == EINTR || errno == ECONNABORTED)
@@ -365,16 +473,21 @@ static void on_poll(uv_poll_t *p, int status, int events)
             } else if (errno != EAGAIN && errno != EWOULDBLOCK) {
                 silkd_log(SILKD_LOG_WARN, "accept: %s", strerror(errno));
             }
-            return;
+            break;
         }
-        if (!silkd_server_conn_admit(srv)) {
-            silkd_log(SILKD_LOG_DEBUG, "refusing a connection: %u open",
-                      silkd_server_conns_open(srv));
-            reject_overloaded(fd);
+        if (nwaiting > 0 || !silkd_server_conn_admit(srv)) {
+            /* At the bound (or others wait already, who go first): wait for a slot. */
+            waiting[nwaiting].fd = fd;
+            waiting[nwaiting].is_tcp = l->is_tcp;
+            waiting[nwaiting].since = uv_now(loop);
+            if (++nwaiting == ADMIT_WAIT_MAX)
+                admit_waiting(); /* makes room, or stops accepting */
             continue;
         }
         silkd_worker_add_fd(workers[next_worker++ % cfg.threads], fd, l->is_tcp);
     }
+    if (nwaiting > 0)
+        admit_waiting();
 }
 
 static int add_listener(int fd, int is_tcp)
@@ -465,6 +578,7 @@ static void maybe_finish(void)
     close_if_open((uv_handle_t *)&sig_hup);
     close_if_open((uv_handle_t *)&revision_timer);
     close_if_open((uv_handle_t *)&accept_timer);
+    close_if_open((uv_handle_t *)&admit_timer);
     close_if_open((uv_handle_t *)&main_wake);
     close_if_open((uv_handle_t *)&shutdown_timer);
     silkd_reindex_close(reindex);
@@ -473,6 +587,8 @@ static void maybe_finish(void)
 static void on_main_wake(uv_async_t *a)
 {
     (void)a;
+    if (nwaiting > 0)
+        admit_waiting();
     maybe_finish();
 }
 
@@ -520,6 +636,7 @@ static void begin_shutdown(const char *why)
     }
     uv_timer_stop(&revision_timer);
     uv_timer_stop(&accept_timer);
+    admit_waiting(); /* closes the connections waiting for a slot */
     silkd_reindex_stop(reindex);
     for (unsigned i = 0; workers && i < cfg.threads; i++)
         if (workers[i])
@@ -592,6 +709,8 @@ static const struct {
     {"max-line", 64, 64u << 20, 1, FIELD(max_line)},
     {"max-inflight", 1, 1000000, 1, FIELD(max_inflight)},
     {"max-output", 1024, 1ull << 34, 1, FIELD(max_output)},
+    {"max-output-total", 1024, 1ull << 40, 1, FIELD(max_output_total)},
+    {"query-time-limit", 0, 3600 * 1000, 1, FIELD(query_time_limit_ms)},
     {"remote-timeout", 1, 3600 * 1000, 1, FIELD(db_opts.remote_timeout_ms)},
     {"reindex-timeout", 0, 86400 * 7, 1000, FIELD(reindex_timeout_ms)},
     {"watch-max-delay", 0, 3600 * 1000, 1, FIELD(watch_max_ms)},
@@ -696,6 +815,8 @@ int main(int argc, char **argv)
     cfg.max_line = SILK_PROTO_LINE_MAX;
     cfg.max_inflight = 64;
     cfg.max_output = 4u << 20;
+    cfg.max_output_total = 64u << 20;
+    cfg.query_time_limit_ms = 2000;
     cfg.idle_ms = 300 * 1000;
     cfg.drain_ms = 100;
     cfg.drain_max_ms = 5000;
@@ -736,6 +857,7 @@ int main(int argc, char **argv)
     uv_timer_init(loop, &revision_timer);
     uv_timer_init(loop, &accept_timer);
     uv_timer_init(loop, &shutdown_timer);
+    uv_timer_init(loop, &admit_timer);
     uv_signal_init(loop, &sig_int);
     uv_signal_init(loop, &sig_term);
     uv_signal_init(loop, &sig_hup);
