@@ -31,6 +31,7 @@
 
 #include "silk/db.h"
 #include "silk/fs.h"
+#include "silk/trust.h"
 
 #define MAX_THREADS 64
 
@@ -90,6 +91,9 @@ static void usage(FILE *f)
             "                       (default 4194304)\n"
             "  --remote-timeout MS  connect and reply timeout of remote shards of a stub index\n"
             "                       (default 2000 to connect, 10000 to reply; docs/scale-out.md)\n"
+            "  --allow-remote-programs  let the index's stub file run the program of a\n"
+            "                       `remote :PROGRAM` line (refused by default: whoever can\n"
+            "                       write the index would choose what silkd runs)\n"
             "  --log-level L        error, warn, info (default) or debug\n"
             "  --print-socket       print the socket path silkd would use, and exit\n"
             "  --help               this text\n"
@@ -537,6 +541,7 @@ enum {
     O_LOGLEVEL,
     O_PRINT,
     O_HELP,
+    O_ALLOW_PROGRAMS,
     O_NUMERIC = 512, /* O_NUMERIC + i: numeric[i] */
 };
 
@@ -582,7 +587,7 @@ static void set_numeric(unsigned i, const char *arg)
  * *print_socket. Exits on --help and on errors. */
 static const char *parse_args(int argc, char **argv, int *print_socket)
 {
-    static struct option opts[NNUMERIC + 9] = {
+    static struct option opts[NNUMERIC + 10] = {
         {"index", required_argument, NULL, O_INDEX},
         {"corpus", required_argument, NULL, O_CORPUS},
         {"socket", required_argument, NULL, O_SOCKET},
@@ -591,9 +596,10 @@ static const char *parse_args(int argc, char **argv, int *print_socket)
         {"log-level", required_argument, NULL, O_LOGLEVEL},
         {"print-socket", no_argument, NULL, O_PRINT},
         {"help", no_argument, NULL, O_HELP},
+        {"allow-remote-programs", no_argument, NULL, O_ALLOW_PROGRAMS},
     };
     for (unsigned i = 0; i < NNUMERIC; i++)
-        opts[8 + i] = (struct option){numeric[i].name, required_argument, NULL, O_NUMERIC + (int)i};
+        opts[9 + i] = (struct option){numeric[i].name, required_argument, NULL, O_NUMERIC + (int)i};
     const char *socket_arg = NULL;
     opterr = 0;
     int c;
@@ -613,6 +619,9 @@ static const char *parse_args(int argc, char **argv, int *print_socket)
             break;
         case O_WATCH:
             cfg.watch = 1;
+            break;
+        case O_ALLOW_PROGRAMS:
+            cfg.db_opts.allow_programs = 1;
             break;
         case O_LOGLEVEL:
             silkd_log_level = silkd_log_parse_level(optarg);
@@ -674,6 +683,16 @@ int main(int argc, char **argv)
         return 0;
     }
     find_indexer();
+    /* StrictModes: an index another user can write could make silkd serve their text (or,
+     * with --allow-remote-programs, run their program). */
+    char *why = NULL;
+    if (silk_trust_check("index", cfg.index_path, geteuid(), SILK_TRUST_MAY_BE_MISSING, &why) ==
+        SILK_ERR_INVALID) {
+        fprintf(stderr, "silkd: %s\n", why ? why : "refusing the index");
+        free(why);
+        return 1;
+    }
+    free(why);
 
     signal(SIGPIPE, SIG_IGN);
     struct rlimit rl;
@@ -698,13 +717,15 @@ int main(int argc, char **argv)
 
     if (check_socket_dir(tmp_default) != 0 || claim_socket_path() != 0)
         goto out;
-    if (silk_db_open(cfg.index_path, &cfg.db_opts, &watch_db, NULL) != SILK_OK) {
+    char *open_msg = NULL;
+    if (silk_db_open(cfg.index_path, &cfg.db_opts, &watch_db, &open_msg) != SILK_OK) {
         watch_db = NULL;
         silkd_log(SILKD_LOG_WARN,
-                  "no index at %s yet: searches answer \"unavailable\" until one appears "
+                  "no index at %s yet (%s): searches answer \"unavailable\" until one appears "
                   "(run silk-index, or send {\"op\":\"reindex\"})",
-                  cfg.index_path);
+                  cfg.index_path, open_msg ? open_msg : "cannot open it");
     }
+    free(open_msg);
     if (silkd_reindex_new(srv, loop, &reindex) != SILK_OK)
         goto out;
     workers = calloc(cfg.threads, sizeof *workers);
