@@ -274,7 +274,7 @@ static silk_status_t index_file(run_t *r, const silk_scan_entry_t *e)
     int err_no;
     size_t len = 0;
     uint64_t cap = r->o->max_size ? r->o->max_size : SILK_INDEX_MAX_SIZE;
-    char *data = silk_scan_read(e->full, cap, &len, &why, &err_no);
+    char *data = silk_scan_read_entry(e, cap, &len, &why, &err_no);
     const char *kept = m ? " (its indexed documents are kept)" : "";
     if (!data) {
         r->sum->files_skipped++;
