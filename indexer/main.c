@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "build.h"
@@ -305,6 +306,13 @@ int main(int argc, char **argv)
     if (st != SILK_ERR_INVALID) {
         free(msg);
         msg = NULL;
+        /* Privacy: everything the run creates (Xapian's files, the .new-PID folder of
+         * --full, the stub) is no more readable than the corpus, and so is what an earlier
+         * run left. */
+        mode_t hide = silk_index_hidden_bits(o.corpus);
+        mode_t old = umask(0);
+        umask(old | hide);
+        silk_index_restrict(o.index, hide);
         st = silk_build_run(&o, nshards, only, &sum, &msg);
     }
     clear_progress(&ui);
