@@ -32,6 +32,7 @@
 
 #include "silk/db.h"
 #include "silk/fs.h"
+#include "silk/trust.h"
 
 typedef struct {
     uv_poll_t poll; /* readable: connections to accept */
@@ -645,6 +646,16 @@ int main(int argc, char **argv)
         return 0;
     }
     find_indexer();
+    /* StrictModes: an index another user can write could make silkd serve their text (or,
+     * with --allow-remote-programs, run their program). */
+    char *why = NULL;
+    if (silk_trust_check("index", cfg.index_path, geteuid(), SILK_TRUST_MAY_BE_MISSING, &why) ==
+        SILK_ERR_INVALID) {
+        fprintf(stderr, "silkd: %s\n", why ? why : "refusing the index");
+        free(why);
+        return 1;
+    }
+    free(why);
 
     signal(SIGPIPE, SIG_IGN);
     struct rlimit rl;
@@ -671,13 +682,15 @@ int main(int argc, char **argv)
 
     if (check_socket_dir(tmp_default) != 0 || claim_socket_path() != 0)
         goto out;
-    if (silk_db_open(cfg.index_path, &cfg.db_opts, &watch_db, NULL) != SILK_OK) {
+    char *open_msg = NULL;
+    if (silk_db_open(cfg.index_path, &cfg.db_opts, &watch_db, &open_msg) != SILK_OK) {
         watch_db = NULL;
         silkd_log(SILKD_LOG_WARN,
-                  "no index at %s yet: searches answer \"unavailable\" until one appears "
+                  "no index at %s yet (%s): searches answer \"unavailable\" until one appears "
                   "(run silk-index, or send {\"op\":\"reindex\"})",
-                  cfg.index_path);
+                  cfg.index_path, open_msg ? open_msg : "cannot open it");
     }
+    free(open_msg);
     if (silkd_reindex_new(srv, loop, &reindex) != SILK_OK)
         goto out;
     workers = calloc(cfg.threads, sizeof *workers);

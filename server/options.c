@@ -51,6 +51,9 @@ static void usage(FILE *f)
             "                       flagged \"partial\" (default 2000)\n"
             "  --remote-timeout MS  connect and reply timeout of remote shards of a stub index\n"
             "                       (default 2000 to connect, 10000 to reply; docs/scale-out.md)\n"
+            "  --allow-remote-programs  let the index's stub file run the program of a\n"
+            "                       `remote :PROGRAM` line (refused by default: whoever can\n"
+            "                       write the index would choose what silkd runs)\n"
             "  --log-level L        error, warn, info (default) or debug\n"
             "  --print-socket       print the socket path silkd would use, and exit\n"
             "  --help               this text\n"
@@ -93,6 +96,7 @@ enum {
     O_LOGLEVEL,
     O_PRINT,
     O_HELP,
+    O_ALLOW_PROGRAMS,
     O_NUMERIC = 512, /* O_NUMERIC + i: numeric[i] */
 };
 
@@ -141,7 +145,7 @@ static void set_numeric(silkd_config_t *cfg, unsigned i, const char *arg)
 
 const char *silkd_options_parse(int argc, char **argv, silkd_config_t *cfg, int *print_socket)
 {
-    static struct option opts[NNUMERIC + 9] = {
+    static struct option opts[NNUMERIC + 10] = {
         {"index", required_argument, NULL, O_INDEX},
         {"corpus", required_argument, NULL, O_CORPUS},
         {"socket", required_argument, NULL, O_SOCKET},
@@ -150,9 +154,10 @@ const char *silkd_options_parse(int argc, char **argv, silkd_config_t *cfg, int 
         {"log-level", required_argument, NULL, O_LOGLEVEL},
         {"print-socket", no_argument, NULL, O_PRINT},
         {"help", no_argument, NULL, O_HELP},
+        {"allow-remote-programs", no_argument, NULL, O_ALLOW_PROGRAMS},
     };
     for (unsigned i = 0; i < NNUMERIC; i++)
-        opts[8 + i] = (struct option){numeric[i].name, required_argument, NULL, O_NUMERIC + (int)i};
+        opts[9 + i] = (struct option){numeric[i].name, required_argument, NULL, O_NUMERIC + (int)i};
     const char *socket_arg = NULL;
     opterr = 0;
     int c;
@@ -172,6 +177,9 @@ const char *silkd_options_parse(int argc, char **argv, silkd_config_t *cfg, int 
             break;
         case O_WATCH:
             cfg->watch = 1;
+            break;
+        case O_ALLOW_PROGRAMS:
+            cfg->db_opts.allow_programs = 1;
             break;
         case O_LOGLEVEL:
             silkd_log_level = silkd_log_parse_level(optarg);
