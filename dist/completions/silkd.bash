@@ -7,7 +7,8 @@ _silkd() {
 --idle-timeout --max-connections --max-line --max-inflight --max-output --remote-timeout
 --log-level --print-socket --watch-max-delay
 --reindex-timeout --shutdown-timeout
---help'
+--allow-remote-programs --max-output-total
+--query-time-limit --help'
     case "$prev" in
     --corpus | --index)
         compopt -o dirnames 2>/dev/null
@@ -33,6 +34,14 @@ _silkd() {
         return 0
         ;;
     --shutdown-timeout)
+        COMPREPLY=()
+        return 0
+        ;;
+    --max-output-total)
+        COMPREPLY=()
+        return 0
+        ;;
+    --query-time-limit)
         COMPREPLY=()
         return 0
         ;;
