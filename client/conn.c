@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,129 @@ static int connect_unix(const char *path)
     return fd;
 }
 
+/* True when uid may serve this user: the user itself or root. */
+static bool trusted_uid(uid_t uid)
+{
+    return uid == getuid() || uid == 0;
+}
+
+/* Checks what is at sock before connecting to it: a socket owned by the user or root, in a
+ * folder owned by the user or root that others cannot write unless it is sticky (so that no
+ * other user can have planted or swapped it). Returns 0 when nothing is there (errno set),
+ * 1 when it may be used, -1 after printing why not. */
+static int check_socket_path(const char *sock)
+{
+    struct stat st;
+    if (lstat(sock, &st) != 0)
+        return 0;
+    if (!S_ISSOCK(st.st_mode)) {
+        silk_cli_errorf("refusing %s: not a socket", sock);
+        return -1;
+    }
+    if (!trusted_uid(st.st_uid)) {
+        silk_cli_errorf("refusing %s: the socket belongs to uid %ld, not to you (uid %ld) or root",
+                        sock, (long)st.st_uid, (long)getuid());
+        return -1;
+    }
+    char *dir = strdup(sock);
+    if (!dir) {
+        silk_cli_errorf("out of memory");
+        return -1;
+    }
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        strcpy(dir, ".");
+    else if (slash == dir)
+        dir[1] = '\0';
+    else
+        *slash = '\0';
+    int rc = 1;
+    if (stat(dir, &st) != 0) {
+        silk_cli_errorf("refusing %s: cannot check its folder %s: %s", sock, dir, strerror(errno));
+        rc = -1;
+    } else if (!trusted_uid(st.st_uid)) {
+        silk_cli_errorf(
+            "refusing %s: its folder %s belongs to uid %ld, not to you (uid %ld) or root", sock,
+            dir, (long)st.st_uid, (long)getuid());
+        rc = -1;
+    } else if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX)) {
+        silk_cli_errorf("refusing %s: others can write its folder %s (mode %03o, not sticky)", sock,
+                        dir, (unsigned)(st.st_mode & 0777));
+        rc = -1;
+    }
+    free(dir);
+    return rc;
+}
+
+/* Checks that the process at the other end of fd is the user or root (SO_PEERCRED).
+ * True when it is; false after printing why not. */
+static bool check_peer(int fd, const char *sock)
+{
+    struct ucred cr;
+    socklen_t len = sizeof cr;
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) != 0) {
+        silk_cli_errorf("refusing %s: cannot learn who serves it: %s", sock, strerror(errno));
+        return false;
+    }
+    if (!trusted_uid(cr.uid)) {
+        silk_cli_errorf("refusing %s: it is served by uid %ld (pid %ld), not by you (uid %ld) or "
+                        "root",
+                        sock, (long)cr.uid, (long)cr.pid, (long)getuid());
+        return false;
+    }
+    return true;
+}
+
+/* connect_unix after check_socket_path, then check_peer. -2 after printing why the socket
+ * is refused; -1 with errno set when it cannot be reached. */
+static int connect_trusted(const char *sock)
+{
+    int c = check_socket_path(sock);
+    if (c < 0)
+        return -2;
+    int fd = connect_unix(sock);
+    if (fd < 0)
+        return -1;
+    if (c == 0 && check_socket_path(sock) != 1) { /* it appeared meanwhile */
+        close(fd);
+        return -2;
+    }
+    if (!check_peer(fd, sock)) {
+        close(fd);
+        return -2;
+    }
+    return fd;
+}
+
+/* Opens the daemon's log at path for appending, never through a symlink, and checks that
+ * what was opened is a regular file of ours with one link. Returns the descriptor, or -1
+ * after printing why. */
+static int open_log(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
+    if (fd < 0) {
+        silk_cli_errorf("refusing to start silkd: cannot open its log %s: %s%s", path,
+                        strerror(errno), errno == ELOOP ? " (a symlink)" : "");
+        return -1;
+    }
+    struct stat st;
+    const char *why = NULL;
+    if (fstat(fd, &st) != 0)
+        why = strerror(errno);
+    else if (!S_ISREG(st.st_mode))
+        why = "not a regular file";
+    else if (st.st_uid != geteuid())
+        why = "not yours";
+    else if (st.st_nlink != 1)
+        why = "it has other hard links";
+    if (why) {
+        silk_cli_errorf("refusing to start silkd: its log %s: %s", path, why);
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
 /* True when errno after connect_unix means "nobody serves there" (as opposed to, say, a
  * permission problem that starting another daemon would not fix). */
 static bool nobody_there(int err)
@@ -86,7 +210,7 @@ static int start_daemon(const char *sock)
 {
     char *silkd = silkd_beside_me();
     char *log = NULL;
-    int fd = -1;
+    int fd = -1, lf = -1;
     pid_t pid;
 
     if (asprintf(&log, "%s.log", sock) < 0) {
@@ -107,6 +231,9 @@ static int start_daemon(const char *sock)
         }
         free(dir);
     }
+    lf = open_log(log);
+    if (lf < 0)
+        goto out;
     fflush(NULL);
     pid = fork();
     if (pid < 0) {
@@ -118,15 +245,10 @@ static int start_daemon(const char *sock)
          * terminal on stdin, output to its log. */
         setsid();
         int nul = open("/dev/null", O_RDONLY);
-        int lf = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-        if (lf < 0)
-            lf = open("/dev/null", O_WRONLY);
         if (nul >= 0)
             dup2(nul, 0);
-        if (lf >= 0) {
-            dup2(lf, 1);
-            dup2(lf, 2);
-        }
+        dup2(lf, 1);
+        dup2(lf, 2);
         /* Nothing else of ours (or of the shell that ran us, such as the pipe of a
          * `$(silk --start ...)`) may stay open in a process that runs for months. */
         close_range(3, ~0U, 0);
@@ -143,9 +265,13 @@ static int start_daemon(const char *sock)
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (;;) {
-        fd = connect_unix(sock);
+        fd = connect_trusted(sock);
         if (fd >= 0)
             break;
+        if (fd == -2) {
+            kill(pid, SIGTERM);
+            goto out;
+        }
         int status;
         if (waitpid(pid, &status, WNOHANG) == pid) {
             silk_cli_errorf("silkd exited (%s %d) before it was ready; see %s",
@@ -161,6 +287,8 @@ static int start_daemon(const char *sock)
         usleep(10000);
     }
 out:
+    if (lf >= 0)
+        close(lf);
     free(silkd);
     free(log);
     return fd;
@@ -168,9 +296,11 @@ out:
 
 int silk_cli_connect(const char *sock, bool start)
 {
-    int fd = connect_unix(sock);
+    int fd = connect_trusted(sock);
     if (fd >= 0)
         return fd;
+    if (fd == -2)
+        return -1;
     int err = errno;
     if (err == ENAMETOOLONG) {
         silk_cli_errorf("socket path too long for a Unix socket: %s", sock);

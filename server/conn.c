@@ -59,6 +59,7 @@ struct silkd_conn {
     int holding;             /* a held line's answer is owed: hold later lines */
     int eof;                 /* the peer will send nothing more */
     int finishing;           /* answer what is buffered, flush, then close (no more reads) */
+    int refused;             /* the owner refused the peer: no more lines, flush and close */
     int draining;            /* the owner is stopping: close once quiet */
     int shutting;            /* sreq is in progress */
     int closing;             /* the close chain has started */
@@ -473,6 +474,10 @@ static void process(silkd_conn_t *c)
             c->slice_start = uv_hrtime();
         silkd_line_t r = c->cbs.on_line(c, c->data, p, line_len);
         c->rstart += consumed;
+        if (c->refused) {
+            c->in.len = c->rstart = 0;
+            break;
+        }
         if (r == SILKD_LINE_HOLD) {
             c->holding = 1;
             c->refs++;
@@ -552,6 +557,12 @@ static void on_timer(uv_timer_t *timer)
                   (unsigned long long)(now - c->last_active));
     report(c, SILKD_CONN_IDLE);
     silkd_conn_close(c);
+}
+
+void silkd_conn_refuse(silkd_conn_t *c)
+{
+    c->refused = 1;
+    c->finishing = 1;
 }
 
 void silkd_conn_drain(silkd_conn_t *c)

@@ -116,6 +116,10 @@ silkd_queue_t silkd_conn_queue(silkd_conn_t *c, const char *answer, size_t len);
  * lines held back resumes, or c is freed when its close chain is done. Once per HOLD. */
 void silkd_conn_release(silkd_conn_t *c);
 
+/* From on_line: the peer is refused (say, not authenticated): the lines after this one are
+ * dropped unanswered; what is queued is flushed, then the connection closes. */
+void silkd_conn_refuse(silkd_conn_t *c);
+
 /* The owner is stopping: answer what arrives until the client is quiet for drain_ms, then
  * flush and close. */
 void silkd_conn_drain(silkd_conn_t *c);

@@ -6,6 +6,7 @@
  * through the worker's inbox), because a libuv handle cannot move between loops.
  */
 #include "log.h"
+#include "token.h"
 #include "options.h"
 #include "reindex.h"
 #include "state.h"
@@ -705,6 +706,17 @@ int main(int argc, char **argv)
     }
     /* The Unix socket comes last: its appearance tells scripts that silkd is ready. */
     if (cfg.listen) {
+        char *tpath = NULL;
+        const char *tf = cfg.token_file;
+        if (!tf && asprintf(&tpath, "%s.token", cfg.socket_path) >= 0)
+            tf = tpath;
+        int trc = tf ? silkd_token_load(tf, cfg.token) : -1;
+        free(tpath);
+        if (trc != 0) {
+            silkd_log(SILKD_LOG_ERROR, "refusing to listen on tcp %s without a token", cfg.listen);
+            exit_code = 2;
+            goto out;
+        }
         int tfd = open_tcp_listener(cfg.listen);
         if (tfd < 0 || add_listener(tfd, 1) != 0)
             goto out;

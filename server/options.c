@@ -26,7 +26,10 @@ static void usage(FILE *f)
             "                       ./corpus)\n"
             "  --socket PATH        Unix socket ($SILK_SOCKET, else $XDG_RUNTIME_DIR/silk.sock,\n"
             "                       else /tmp/silk-$UID/silk.sock in a 0700 folder); mode 0600\n"
-            "  --listen HOST:PORT   also serve TCP; HOST defaults to 127.0.0.1 (\":7700\")\n"
+            "  --listen HOST:PORT   also serve TCP; HOST defaults to 127.0.0.1 (\":7700\");\n"
+            "                       a TCP client must first send {\"op\":\"auth\",\"token\":T}\n"
+            "  --token-file PATH    TCP's token, created 0600 if missing (default\n"
+            "                       <socket>.token)\n"
             "  --threads N          worker threads, 1..%d (default: the number of cores)\n"
             "  --watch              reindex when a file in the corpus changes\n"
             "  --watch-delay MS     quiet time after a change before reindexing (default 500)\n"
@@ -97,6 +100,7 @@ enum {
     O_PRINT,
     O_HELP,
     O_ALLOW_PROGRAMS,
+    O_TOKEN_FILE,
     O_NUMERIC = 512, /* O_NUMERIC + i: numeric[i] */
 };
 
@@ -145,7 +149,7 @@ static void set_numeric(silkd_config_t *cfg, unsigned i, const char *arg)
 
 const char *silkd_options_parse(int argc, char **argv, silkd_config_t *cfg, int *print_socket)
 {
-    static struct option opts[NNUMERIC + 10] = {
+    static struct option opts[NNUMERIC + 11] = {
         {"index", required_argument, NULL, O_INDEX},
         {"corpus", required_argument, NULL, O_CORPUS},
         {"socket", required_argument, NULL, O_SOCKET},
@@ -155,9 +159,11 @@ const char *silkd_options_parse(int argc, char **argv, silkd_config_t *cfg, int 
         {"print-socket", no_argument, NULL, O_PRINT},
         {"help", no_argument, NULL, O_HELP},
         {"allow-remote-programs", no_argument, NULL, O_ALLOW_PROGRAMS},
+        {"token-file", required_argument, NULL, O_TOKEN_FILE},
     };
     for (unsigned i = 0; i < NNUMERIC; i++)
-        opts[9 + i] = (struct option){numeric[i].name, required_argument, NULL, O_NUMERIC + (int)i};
+        opts[10 + i] =
+            (struct option){numeric[i].name, required_argument, NULL, O_NUMERIC + (int)i};
     const char *socket_arg = NULL;
     opterr = 0;
     int c;
@@ -174,6 +180,9 @@ const char *silkd_options_parse(int argc, char **argv, silkd_config_t *cfg, int 
             break;
         case O_LISTEN:
             cfg->listen = optarg;
+            break;
+        case O_TOKEN_FILE:
+            cfg->token_file = optarg;
             break;
         case O_WATCH:
             cfg->watch = 1;

@@ -24,6 +24,8 @@ typedef struct {
     const char *corpus_path;      /* --corpus: what reindex and --watch index */
     const char *socket_path;      /* the Unix socket */
     const char *listen;           /* --listen HOST:PORT, or NULL */
+    const char *token_file;       /* --token-file: TCP's token (default <socket>.token) */
+    char token[65];               /* with --listen: the token a TCP client must send first */
     const char *indexer;          /* the silk-index program run by reindex */
     unsigned threads;             /* worker threads */
     int watch;                    /* --watch: reindex when the corpus changes */

@@ -12,6 +12,7 @@
 #include "worker.h"
 
 #include <jansson.h>
+#include <jansson.h>
 #include <malloc.h>
 #include <math.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include <unistd.h>
 
 #include "conn.h"
+#include "token.h"
 #include "log.h"
 #include "silk/search.h"
 
@@ -41,6 +43,7 @@ struct peer {
     silkd_worker_t *w;   /* owner */
     silkd_conn_t *conn;  /* the connection */
     peer_t *prev, *next; /* the worker's list */
+    int need_auth;       /* TCP: the first line must be {"op":"auth","token":...} */
 };
 
 struct silkd_worker {
@@ -310,6 +313,41 @@ static silk_proto_code_t send_answer(silkd_worker_t *w, silkd_conn_t *c, const c
     return code;
 }
 
+/* The first line of a TCP connection: {"op":"auth","token":T} with the daemon's token is
+ * answered {"ok":true}; anything else gets one unauthorized error, and the connection closes
+ * without reading further. */
+static silkd_line_t check_auth(silkd_worker_t *w, silkd_conn_t *c, peer_t *peer, const char *line,
+                               size_t len)
+{
+    json_t *j = json_loadb(line, len, 0, NULL);
+    const char *op = json_string_value(json_object_get(j, "op"));
+    json_t *tok = json_object_get(j, "token");
+    int ok = op && strcmp(op, "auth") == 0 && json_is_string(tok) &&
+             silkd_token_equal(w->cfg->token, json_string_value(tok), json_string_length(tok));
+    json_decref(j);
+    silk_proto_buf_t *out = &w->answer;
+    out->len = 0;
+    silkd_count(&w->counters->requests);
+    if (ok) {
+        peer->need_auth = 0;
+        if (silk_proto_encode_ok(out, NULL, 0, "", 0) != SILK_OK ||
+            silkd_conn_queue(c, out->data, out->len) != SILKD_QUEUED)
+            silkd_conn_close(c);
+        out->len = 0;
+        return SILKD_LINE_DONE;
+    }
+    silkd_count(&w->counters->errors[SILK_PROTO_BAD_REQUEST]);
+    silkd_log(SILKD_LOG_INFO, "closing a TCP connection that did not authenticate");
+    if (silk_proto_encode_error(out, NULL, 0, SILK_PROTO_BAD_REQUEST,
+                                "unauthorized: a TCP connection must first send "
+                                "{\"op\":\"auth\",\"token\":\"...\"} with the daemon's token",
+                                -1) == SILK_OK)
+        silkd_conn_queue(c, out->data, out->len);
+    out->len = 0;
+    silkd_conn_refuse(c);
+    return SILKD_LINE_DONE;
+}
+
 /* conn's on_line: answers one request line, on the loop that owns the connection. */
 static silkd_line_t on_line(silkd_conn_t *c, void *data, const char *line, size_t len)
 {
@@ -319,6 +357,8 @@ static silkd_line_t on_line(silkd_conn_t *c, void *data, const char *line, size_
     silk_request_t *req = &w->req;
     silk_proto_buf_t *out = &w->answer;
     silk_proto_code_t code = SILK_PROTO_OK;
+    if (peer->need_auth)
+        return check_auth(w, c, peer, line, len);
     out->len = 0;
     if (silk_proto_decode(line, len, req) != SILK_OK) {
         code = answer_error(out, req, req->code, req->message, req->position);
@@ -435,6 +475,7 @@ static void open_conn(silkd_worker_t *w, int fd, int is_tcp)
         return;
     }
     peer->w = w;
+    peer->need_auth = is_tcp;
     /* Listed before the open: the open already reads, and may close the connection. */
     peer->next = w->peers;
     if (w->peers)

@@ -7,7 +7,7 @@ _silkd() {
 --idle-timeout --max-connections --max-line --max-inflight --max-output --remote-timeout
 --log-level --print-socket --watch-max-delay
 --reindex-timeout --shutdown-timeout
---allow-remote-programs --max-output-total
+--allow-remote-programs --max-output-total --token-file
 --query-time-limit --help'
     case "$prev" in
     --corpus | --index)
@@ -15,7 +15,7 @@ _silkd() {
         COMPREPLY=($(compgen -d -- "$cur"))
         return 0
         ;;
-    --socket)
+    --socket | --token-file)
         compopt -o filenames 2>/dev/null
         COMPREPLY=($(compgen -f -- "$cur"))
         return 0

@@ -170,7 +170,9 @@ grep -q "not a loopback" "$T/tcp.log" && fail "a loopback listener logged a warn
 r=$(python3 -c "
 import socket, sys
 s = socket.create_connection(('127.0.0.1', $port), timeout=10)
-s.sendall(b'{\"op\":\"ping\"}\n'); print(s.recv(200).decode())")
+f = s.makefile('rwb')
+f.write(b'{\"op\":\"auth\",\"token\":\"$(cat "$T/run/t.sock.token")\"}\n{\"op\":\"ping\"}\n'); f.flush()
+f.readline(); print(f.readline().decode())")
 assert_contains "$r" '"ok":true' "TCP on loopback answers"
 stop_silkd "$tpid" "silkd (tcp) exit status"
 
