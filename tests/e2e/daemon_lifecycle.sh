@@ -151,7 +151,10 @@ assert_eq "$(cat "$T/file.sock")" "not a socket" "non-socket file untouched"
 port=$((20000 + RANDOM % 20000))
 start_silkd -l "$T/tcp.log" "$sock" --threads 1 --listen ":$port"
 grep -q "listening on tcp 127.0.0.1:$port" "$T/tcp.log" || fail "TCP not on loopback: $(cat "$T/tcp.log")"
-out="$(printf '{"id":"t","q":"iran","limit":1}\n' | socat -t 5 - TCP:127.0.0.1:$port)"
+# TCP needs the token of the file silkd keeps beside its socket (docs/protocol.md).
+token="$(cat "$sock.token")"
+out="$(printf '{"op":"auth","token":"%s"}\n{"id":"t","q":"iran","limit":1}\n' "$token" |
+    socat -t 5 - TCP:127.0.0.1:$port)"
 assert_contains "$out" '"id":"t","ok":true' "TCP: answered on loopback"
 kill -INT $pid
 rc=0
