@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "silk/qword.h"
+#include "silk/schema.h"
 
 typedef struct {
     silk_tokenizer_t *tok; /* normalizes words */
@@ -396,6 +397,12 @@ static silk_status_t parse_field(parser_t *p, fname_t f, size_t s, size_t vs, si
         if (nn == 0 || nn > SILK_TERM_MAX * 4 || ctl)
             return perr(p, SILK_ERR_BAD_QUERY, vs, "malformed %s value at %zu",
                         f == F_KIND ? "kind" : "article", vs);
+        /* kind is a closed set: an unknown value would silently match nothing, which
+         * reads as "no such documents" instead of "no such kind". */
+        if (f == F_KIND && !silk_kind_is_known(norm, nn))
+            return perr(p, SILK_ERR_BAD_QUERY, vs,
+                        "unknown kind '%.*s' at %zu (valid: " SILK_KINDS_LIST ")", (int)nn, norm,
+                        vs);
         if ((st = count_terms(p, 1, s)) != SILK_OK)
             return st;
         *out =
