@@ -13,9 +13,11 @@
 #include "silk/schema.h"
 
 struct silk_qbuilt {
-    silk_query_t *q;  /* the query */
-    silk_qmatch_t *m; /* highlight terms */
-    long prefix_pos;  /* first prefix node, or -1 */
+    silk_query_t *q;         /* the query */
+    silk_qmatch_t *m;        /* highlight terms */
+    long prefix_pos;         /* first prefix node, or -1 */
+    silk_typo_fixes_t fixes; /* typo corrections made */
+    int short_words;         /* words typos_short would correct */
 };
 
 void silk_qbuild_opts_init(silk_qbuild_opts_t *o)
@@ -25,6 +27,7 @@ void silk_qbuild_opts_init(silk_qbuild_opts_t *o)
     o->title_weight = SILK_TITLE_WEIGHT_DEFAULT;
     o->section_weight = SILK_SECTION_WEIGHT_DEFAULT;
     o->phrase_boost = SILK_PHRASE_BOOST_DEFAULT;
+    o->typos = 1;
 }
 
 void silk_qbuilt_destroy(silk_qbuilt_t *b)
@@ -33,6 +36,7 @@ void silk_qbuilt_destroy(silk_qbuilt_t *b)
         return;
     silk_query_destroy(b->q);
     silk_qmatch_destroy(b->m);
+    silk_typo_fixes_free(&b->fixes);
     free(b);
 }
 
@@ -44,6 +48,17 @@ const silk_query_t *silk_qbuilt_query(const silk_qbuilt_t *b)
 const silk_qmatch_t *silk_qbuilt_match(const silk_qbuilt_t *b)
 {
     return b->m;
+}
+
+const silk_typo_fix_t *silk_qbuilt_corrections(const silk_qbuilt_t *b, size_t *n)
+{
+    *n = b->fixes.n;
+    return b->fixes.v;
+}
+
+int silk_qbuilt_short_words(const silk_qbuilt_t *b)
+{
+    return b->short_words;
 }
 
 long silk_qbuilt_prefix_pos(const silk_qbuilt_t *b)
@@ -314,29 +329,8 @@ static silk_status_t word_body(builder_t *b, const silk_qnode_t *n, int id, silk
             st = SILK_ERR_NOMEM;
         return st;
     }
-    if (b->db != NULL && !n->quoted && silk_morph_is_arabic(n->term)) {
-        /* Persian writes the ezafe, the plural and the indefinite article as suffixes
-         * (کره → کرهی, کره‌ای, کره‌ها): the word matches its indexed
-         * suffixed forms too.
-         */
-        char variants[SILK_FA_SUFFIXES + 1][SILK_QTERM_BUF];
-        size_t nv = 0;
-        if ((st = silk_morph_variants(b->db, n->term, variants, &nv)) != SILK_OK)
-            return st;
-        qlist_t l = {0};
-        for (size_t i = 0; i < nv && st == SILK_OK; i++) {
-            silk_query_t *q = NULL;
-            if ((st = tq("", variants[i], &q)) == SILK_OK)
-                st = ql_push(&l, q);
-            if (st == SILK_OK && id >= 0 && silk_qmatch_add_term(m, id, variants[i]) != SILK_OK)
-                st = SILK_ERR_NOMEM;
-        }
-        if (st != SILK_OK) {
-            ql_free(&l);
-            return st;
-        }
-        return combine(&l, SILK_OP_SYNONYM, 0, out);
-    }
+    if (b->db != NULL && !n->quoted && silk_morph_is_arabic(n->term))
+        return silk_morph_query(b->db, n->term, m, id, out);
     st = tq("", n->term, out);
     if (st == SILK_OK && id >= 0 && silk_qmatch_add_term(m, id, n->term) != SILK_OK)
         st = SILK_ERR_NOMEM;
@@ -430,6 +424,19 @@ static silk_status_t build_phrase(builder_t *b, const silk_qnode_t *n, int id, s
     return with_fields(b, body, title, section, out);
 }
 
+/* body (owned; replaced) OR'ed with the typo corrections of word n, when it was typed
+ * unquoted in free text (not inside a NOT: what is excluded stays exact). */
+static silk_status_t typo_or(builder_t *b, const silk_qnode_t *n, int id, silk_query_t **body)
+{
+    if (!b->o->typos || b->db == NULL || b->negated || n->quoted ||
+        (n->tok_kind != SILK_TOK_WORD && n->tok_kind != SILK_TOK_OTHER))
+        return SILK_OK;
+    size_t chars = silk_typo_chars(n->term, strlen(n->term));
+    b->out->short_words += chars >= SILK_TYPO_SHORT_MIN_CHARS && chars < SILK_TYPO_MIN_CHARS;
+    return silk_typo_expand(b->db, b->tok, n->term, n->stem, b->o->typos_short, b->out->m, id, body,
+                            &b->out->fixes);
+}
+
 /* A word or split word written as free text, with title/section boosts. */
 static silk_status_t build_word(builder_t *b, const silk_qnode_t *n, silk_query_t **out)
 {
@@ -437,8 +444,13 @@ static silk_status_t build_word(builder_t *b, const silk_qnode_t *n, silk_query_
     if (n->field != SILK_QF_BODY)
         return word_field(n, n->field, out);
     silk_query_t *body = NULL, *title = NULL, *section = NULL;
-    if ((st = word_body(b, n, new_id(b), &body)) != SILK_OK)
+    int id = new_id(b);
+    if ((st = word_body(b, n, id, &body)) != SILK_OK)
         return st;
+    if ((st = typo_or(b, n, id, &body)) != SILK_OK) {
+        silk_query_destroy(body);
+        return st;
+    }
     if (!b->keyword) {
         *out = body;
         return SILK_OK;
@@ -698,11 +710,33 @@ static silk_status_t phrase_bonus(builder_t *b, silk_qnode_t *const *kids, size_
     return st;
 }
 
+/* The kids of a relaxed AND without its stopwords, into keep (n slots), when some other
+ * word remains (else all of them: `the who` is all the user asked for). Returns how many. */
+static size_t content_kids(silk_qnode_t *const *kids, size_t n, silk_qnode_t **keep)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (kids[i]->type != SILK_QN_WORD || !silk_qword_is_stopword(kids[i]->term))
+            keep[k++] = kids[i];
+    if (k == 0)
+        memcpy(keep, kids, (k = n) * sizeof *kids);
+    return k;
+}
+
 static silk_status_t build_and(builder_t *b, const silk_qnode_t *n, silk_query_t **out)
 {
     qlist_t pos = {0}, filt = {0}, neg = {0};
     silk_query_t *main = NULL, *q = NULL, *bonus = NULL;
-    silk_status_t st = build_positives(b, n->kids, n->nkids, 1, &pos);
+    silk_qnode_t *kept[SILK_QUERY_MAX_TERMS];
+    size_t nk = n->nkids;
+    silk_qnode_t *const *kids = n->kids;
+    /* The relaxed OR ranks by the words that tell documents apart: a stopword would
+     * match nearly every document and carry the ranking (`axis of evl` on "of"). */
+    if (b->o->relaxed && nk <= SILK_QUERY_MAX_TERMS) {
+        nk = content_kids(n->kids, nk, kept);
+        kids = kept;
+    }
+    silk_status_t st = build_positives(b, kids, nk, 1, &pos);
     for (size_t i = 0; i < n->nkids && st == SILK_OK; i++) {
         const silk_qnode_t *k = n->kids[i];
         if (k->type == SILK_QN_NOT) {

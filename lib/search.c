@@ -78,6 +78,9 @@ struct silk_searcher {
     char *dym;                 /* did_you_mean text */
     char *explain;             /* printed AST */
     silk_snippet_scratch_t sc; /* scratch of the snippet computation */
+    silk_typo_fixes_t fixes;   /* the typo corrections of the last search */
+    silk_correction_t *corr;   /* the same as the result hands them out */
+    size_t corr_cap;           /* allocated corr */
 };
 
 /* ---- errors -------------------------------------------------------------------------------- */
@@ -351,6 +354,8 @@ void silk_searcher_destroy(silk_searcher_t *s)
     free(s->dym);
     free(s->explain);
     silk_snippet_scratch_free(&s->sc);
+    silk_typo_fixes_free(&s->fixes);
+    free(s->corr);
     free(s);
 }
 
@@ -529,18 +534,26 @@ typedef struct {
     size_t id, kind, article, section, snippet, data, data_len, hl0, nhl;
 } hitoff_t;
 
+/* Ways of building the query (the retries of an all-words query that found nothing). */
+enum {
+    RUN_RELAXED = 1, /* OR of the words, stopwords left out */
+    RUN_SHORT = 2,   /* short words get typo corrections too */
+};
+
 static silk_status_t build_and_run(silk_searcher_t *s, const silk_qast_t *ast, silk_mode_t mode,
-                                   int relaxed, const silk_search_req_t *req, silk_qbuilt_t **built,
+                                   int how, const silk_search_req_t *req, silk_qbuilt_t **built,
                                    silk_mset_t **mset)
 {
     silk_qbuild_opts_t bo;
     silk_qerror_t qe;
     silk_qbuild_opts_init(&bo);
     bo.mode = mode;
-    bo.relaxed = relaxed;
+    bo.relaxed = (how & RUN_RELAXED) != 0;
+    bo.typos_short = (how & RUN_SHORT) != 0;
     bo.title_weight = s->opts.title_weight;
     bo.section_weight = s->opts.section_weight;
     bo.phrase_boost = s->opts.phrase_boost;
+    bo.typos = !req->no_typos;
     if (!s->syn.oom) {
         bo.has_synonyms = has_synonyms;
         bo.syn_ud = s;
@@ -572,6 +585,28 @@ static silk_status_t build_and_run(silk_searcher_t *s, const silk_qast_t *ast, s
     return SILK_OK;
 }
 
+/* Copies the typo corrections of the query that ran into the result. */
+static silk_status_t keep_corrections(silk_searcher_t *s, const silk_qbuilt_t *built)
+{
+    size_t n = 0;
+    const silk_typo_fix_t *f = silk_qbuilt_corrections(built, &n);
+    s->fixes.n = 0;
+    s->res.ncorrections = 0;
+    s->res.corrections = NULL;
+    if (n == 0)
+        return SILK_OK;
+    if (SILK_GROW(s->fixes.v, s->fixes.cap, n) != SILK_OK ||
+        SILK_GROW(s->corr, s->corr_cap, n) != SILK_OK)
+        return fail(s, SILK_ERR_NOMEM, -1, "out of memory");
+    memcpy(s->fixes.v, f, n * sizeof *f);
+    s->fixes.n = n;
+    for (size_t i = 0; i < n; i++)
+        s->corr[i] = (silk_correction_t){.from = s->fixes.v[i].from, .to = s->fixes.v[i].to};
+    s->res.ncorrections = n;
+    s->res.corrections = s->corr;
+    return SILK_OK;
+}
+
 static silk_status_t search_once(silk_searcher_t *s, const silk_search_req_t *req,
                                  const silk_qast_t *ast)
 {
@@ -591,11 +626,22 @@ static silk_status_t search_once(silk_searcher_t *s, const silk_search_req_t *re
         return st;
     if ((st = build_and_run(s, ast, req->mode, 0, req, &built, &m)) != SILK_OK)
         goto done;
+    int how = 0;
+    if (req->mode == SILK_MODE_ALL && silk_mset_upper_bound(m) == 0 && !req->no_typos &&
+        silk_qbuilt_short_words(built) > 0) {
+        /* Nothing has every word: perhaps a short word is misspelt (`evl`). */
+        silk_mset_destroy(m);
+        silk_qbuilt_destroy(built);
+        how = RUN_SHORT;
+        if ((st = build_and_run(s, ast, SILK_MODE_ALL, how, req, &built, &m)) != SILK_OK)
+            goto done;
+    }
     if (req->mode == SILK_MODE_ALL && silk_mset_upper_bound(m) == 0 && silk_qast_is_plain(ast)) {
         /* Nothing has every word: rank the documents that have some of them. */
         silk_mset_destroy(m);
         silk_qbuilt_destroy(built);
-        if ((st = build_and_run(s, ast, SILK_MODE_ANY, 1, req, &built, &m)) != SILK_OK)
+        how |= RUN_RELAXED;
+        if ((st = build_and_run(s, ast, SILK_MODE_ANY, how, req, &built, &m)) != SILK_OK)
             goto done;
         relaxed = 1;
     }
@@ -654,6 +700,8 @@ static silk_status_t search_once(silk_searcher_t *s, const silk_search_req_t *re
         h->highlights = off[i].nhl ? s->hl.v + off[i].hl0 : NULL;
         h->nhighlights = off[i].nhl;
     }
+    if ((st = keep_corrections(s, built)) != SILK_OK)
+        goto done;
     uint64_t lo = silk_mset_lower_bound(m), hi = silk_mset_upper_bound(m);
     s->res.exact = lo == hi;
     s->res.total = lo == hi ? lo : silk_mset_estimated(m);
