@@ -628,8 +628,9 @@ static silk_status_t search_once(silk_searcher_t *s, const silk_search_req_t *re
         goto done;
     int how = 0;
     if (req->mode == SILK_MODE_ALL && silk_mset_upper_bound(m) == 0 && !req->no_typos &&
-        silk_qbuilt_short_words(built) > 0) {
-        /* Nothing has every word: perhaps a short word is misspelt (`evl`). */
+        silk_qbuilt_short_words(built) > 0 && silk_qast_is_plain(ast)) {
+        /* Nothing has every word: before relaxing to OR, perhaps a short word is misspelt
+         * (`axis of evl`). */
         silk_mset_destroy(m);
         silk_qbuilt_destroy(built);
         how = RUN_SHORT;
