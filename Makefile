@@ -142,6 +142,14 @@ $(BUILD)/tests/test_server_%: $(BUILD)/tests/unit/test_server_%.o $(TEST_SUPPORT
 	@mkdir -p $(dir $@)
 	$(CXX) $(SILK_LDFLAGS) -o $@ $^ $(SILK_LIBS) -lcmocka
 
+# The connection and state tests link only the module under test and the log it writes to.
+$(BUILD)/tests/test_server_framing: $(BUILD)/server/conn.o
+$(BUILD)/tests/test_server_state: $(BUILD)/server/state.o
+$(BUILD)/tests/test_server_framing $(BUILD)/tests/test_server_state: $(BUILD)/tests/%: \
+		$(BUILD)/tests/unit/%.o $(TEST_SUPPORT_OBJS) $(BUILD)/server/log.o $(LIBSILK)
+	@mkdir -p $(dir $@)
+	$(CXX) $(SILK_LDFLAGS) -o $@ $(filter-out $(LIBSILK),$^) $(LIBSILK) $(SILK_LIBS) -lcmocka
+
 $(BUILD)/tests/test_client_%: $(BUILD)/tests/unit/test_client_%.o $(TEST_SUPPORT_OBJS) \
 		$(CLIENT_OBJS) $(LIBSILK)
 	@mkdir -p $(dir $@)

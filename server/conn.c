@@ -1,12 +1,13 @@
 /* silkd — a client connection (see conn.h).
  *
  * The read callback fills the free tail of the connection's own buffer (no allocation per
- * read), and every complete line in it is answered at once into `out`; then `out` goes to
- * the kernel with uv_try_write, and only what the kernel would not take is handed to a
- * uv_write. While that write is in progress further answers accumulate in `out` and leave
- * in one batch when it completes, so a pipelining client costs one write per batch, not
- * one per request. Reading pauses while too many answers are unsent (backpressure); a
- * client whose unsent answers exceed max_output bytes is dropped.
+ * read), and every complete line in it goes to the owner's on_line at once, whose answers
+ * collect in `out`; then `out` goes to the kernel with uv_try_write, and only what the
+ * kernel would not take is handed to a uv_write. While that write is in progress further
+ * answers accumulate in `out` and leave in one batch when it completes, so a pipelining
+ * client costs one write per batch, not one per request. Reading pauses while too many
+ * answers are unsent (backpressure); a client whose unsent answers exceed max_output bytes
+ * is dropped.
  */
 #include "conn.h"
 
@@ -14,10 +15,46 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "log.h"
+#include "silk/buf.h"
+
 /* Reads get at least this much free buffer; the buffer starts at this size. */
 #define READ_CHUNK 4096
 /* Buffers above this size are given back once empty, so idle connections stay small. */
 #define KEEP_BYTES (64 * 1024)
+
+struct silkd_conn {
+    union {
+        uv_handle_t handle;
+        uv_stream_t stream;
+        uv_pipe_t pipe;
+        uv_tcp_t tcp;
+    } h;                     /* the socket */
+    uv_timer_t timer;        /* idle timeout, and the quiet timer while draining */
+    uv_write_t wreq;         /* the one write in progress */
+    uv_shutdown_t sreq;      /* the final shutdown */
+    silkd_conn_cbs_t cbs;    /* the owner's callbacks */
+    void *data;              /* the owner's pointer, passed to each callback */
+    silkd_conn_limits_t lim; /* bounds */
+    silk_buf_t in;           /* read buffer (limit: two lines and a read's worth) */
+    size_t rstart;           /* unprocessed bytes are in.data[rstart, in.len) */
+    silk_buf_t out;          /* answers not yet handed to the kernel */
+    unsigned out_n;          /* answers in out */
+    silk_buf_t wbuf;         /* bytes of the write in progress */
+    unsigned wbuf_n;         /* answers in wbuf */
+    int writing;             /* wreq is in progress */
+    int reading;             /* uv_read_start is active */
+    int holding;             /* a held line's answer is owed: hold later lines */
+    int eof;                 /* the peer will send nothing more */
+    int finishing;           /* answer what is buffered, flush, then close (no more reads) */
+    int draining;            /* the owner is stopping: close once quiet */
+    int shutting;            /* sreq is in progress */
+    int closing;             /* the close chain has started */
+    int silent;              /* open failed: free without telling the owner */
+    int open_handles;        /* handles not yet closed by the chain */
+    int refs;                /* references held elsewhere (a held line's answer) */
+    uint64_t last_active;    /* loop time of the last read or write progress */
+};
 
 static void on_alloc(uv_handle_t *handle, size_t suggested, uv_buf_t *buf);
 static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf);
@@ -50,30 +87,38 @@ silkd_frame_t silkd_frame_next(const char *buf, size_t len, size_t max_line, siz
     return SILKD_FRAME_LINE;
 }
 
-silkd_conn_t *silkd_conn_open(silkd_worker_t *w, uv_loop_t *loop, const silkd_config_t *cfg, int fd,
-                              int is_tcp)
+silk_status_t silkd_conn_open(uv_loop_t *loop, int fd, int is_tcp,
+                              const silkd_conn_limits_t *limits, const silkd_conn_cbs_t *cbs,
+                              void *data, silkd_conn_t **out)
 {
+    *out = NULL;
     silkd_conn_t *c = calloc(1, sizeof *c);
     if (!c) {
         close(fd);
-        return NULL;
+        return SILK_ERR_NOMEM;
     }
-    c->worker = w;
-    c->cfg = cfg;
-    c->rmax = 2 * (cfg->max_line + 2) + READ_CHUNK;
+    c->cbs = *cbs;
+    c->data = data;
+    c->lim = *limits;
+    c->in.limit = 2 * (limits->max_line + 2) + READ_CHUNK;
     int rc = is_tcp ? uv_tcp_init(loop, &c->h.tcp) : uv_pipe_init(loop, &c->h.pipe, 0);
-    if (rc == 0)
-        rc = is_tcp ? uv_tcp_open(&c->h.tcp, fd) : uv_pipe_open(&c->h.pipe, fd);
-    c->h.handle.data = c;
     if (rc != 0) {
         silkd_log(SILKD_LOG_WARN, "cannot serve an accepted connection: %s", uv_strerror(rc));
         close(fd);
-        /* The handle may be initialized: close it through the loop, then free. */
+        free(c);
+        return SILK_ERR_INTERNAL;
+    }
+    c->h.handle.data = c;
+    rc = is_tcp ? uv_tcp_open(&c->h.tcp, fd) : uv_pipe_open(&c->h.pipe, fd);
+    if (rc != 0) {
+        silkd_log(SILKD_LOG_WARN, "cannot serve an accepted connection: %s", uv_strerror(rc));
+        close(fd);
+        /* The handle is initialized: close it through the loop, then free. */
         c->closing = 1;
+        c->silent = 1;
         c->open_handles = 1;
         uv_close(&c->h.handle, on_closed);
-        silkd_worker_conn_added(w, c);
-        return NULL;
+        return SILK_ERR_INTERNAL;
     }
     if (is_tcp)
         uv_tcp_nodelay(&c->h.tcp, 1);
@@ -81,11 +126,39 @@ silkd_conn_t *silkd_conn_open(silkd_worker_t *w, uv_loop_t *loop, const silkd_co
     c->timer.data = c;
     c->open_handles = 2;
     c->last_active = uv_now(loop);
-    silkd_worker_conn_added(w, c);
-    if (cfg->idle_ms)
-        uv_timer_start(&c->timer, on_timer, cfg->idle_ms, 0);
+    if (c->lim.idle_ms)
+        uv_timer_start(&c->timer, on_timer, c->lim.idle_ms, 0);
+    *out = c;
     process(c);
-    return c;
+    return SILK_OK;
+}
+
+static void report(silkd_conn_t *c, silkd_conn_error_t err)
+{
+    if (c->cbs.on_error)
+        c->cbs.on_error(c, c->data, err);
+}
+
+/* ---- state --------------------------------------------------------------------------------- */
+
+int silkd_conn_is_closing(const silkd_conn_t *c)
+{
+    return c->closing;
+}
+
+int silkd_conn_is_reading(const silkd_conn_t *c)
+{
+    return c->reading;
+}
+
+size_t silkd_conn_queued_bytes(const silkd_conn_t *c)
+{
+    return c->out.len + c->wbuf.len;
+}
+
+unsigned silkd_conn_queued_answers(const silkd_conn_t *c)
+{
+    return c->out_n + c->wbuf_n;
 }
 
 /* ---- closing ------------------------------------------------------------------------------- */
@@ -94,10 +167,11 @@ static void maybe_free(silkd_conn_t *c)
 {
     if (c->open_handles > 0 || c->refs > 0)
         return;
-    silkd_worker_conn_freed(c->worker, c);
-    free(c->rbuf);
-    silk_proto_buf_free(&c->out);
-    silk_proto_buf_free(&c->wbuf);
+    if (!c->silent)
+        c->cbs.on_close(c, c->data);
+    silk_buf_free(&c->in);
+    silk_buf_free(&c->out);
+    silk_buf_free(&c->wbuf);
     free(c);
 }
 
@@ -140,12 +214,33 @@ static void finish_now(silkd_conn_t *c)
         silkd_conn_close(c);
 }
 
+static void fail_io(silkd_conn_t *c, const char *what, int err)
+{
+    silkd_log(SILKD_LOG_DEBUG, "%s failed: %s", what, uv_strerror(err));
+    report(c, SILKD_CONN_IO);
+    silkd_conn_close(c);
+}
+
 /* ---- writing ------------------------------------------------------------------------------- */
 
-static void shrink(silk_proto_buf_t *b)
+silk_status_t silkd_conn_queue(silkd_conn_t *c, const char *answer, size_t len)
+{
+    if (c->closing)
+        return SILK_ERR_INVALID;
+    silk_status_t rc = silk_buf_add(&c->out, answer, len);
+    if (rc != SILK_OK) {
+        silkd_log(SILKD_LOG_WARN, "out of memory queueing an answer; closing the connection");
+        silkd_conn_close(c);
+        return rc;
+    }
+    c->out_n++;
+    return SILK_OK;
+}
+
+static void shrink(silk_buf_t *b)
 {
     if (b->cap > KEEP_BYTES && b->len == 0)
-        silk_proto_buf_free(b);
+        silk_buf_free(b);
 }
 
 /* Sends `out`: as much as the kernel takes now, the rest through one uv_write. */
@@ -156,8 +251,7 @@ static void flush(silkd_conn_t *c)
     uv_buf_t b = uv_buf_init(c->out.data, (unsigned)c->out.len);
     int n = uv_try_write(&c->h.stream, &b, 1);
     if (n < 0 && n != UV_EAGAIN) {
-        silkd_log(SILKD_LOG_DEBUG, "write failed: %s", uv_strerror(n));
-        silkd_conn_close(c);
+        fail_io(c, "write", n);
         return;
     }
     if (n > 0)
@@ -170,7 +264,7 @@ static void flush(silkd_conn_t *c)
         return;
     }
     /* Swap buffers: the remainder is written from wbuf while out collects new answers. */
-    silk_proto_buf_t tmp = c->wbuf;
+    silk_buf_t tmp = c->wbuf;
     c->wbuf = c->out;
     c->out = tmp;
     c->out.len = 0;
@@ -180,8 +274,7 @@ static void flush(silkd_conn_t *c)
     c->wreq.data = c;
     int rc = uv_write(&c->wreq, &c->h.stream, &rest, 1, on_write);
     if (rc != 0) {
-        silkd_log(SILKD_LOG_DEBUG, "write failed: %s", uv_strerror(rc));
-        silkd_conn_close(c);
+        fail_io(c, "write", rc);
         return;
     }
     c->writing = 1;
@@ -195,14 +288,14 @@ static void on_write(uv_write_t *req, int status)
     c->wbuf_n = 0;
     if (status < 0 || c->closing) {
         if (status < 0 && status != UV_ECANCELED)
-            silkd_log(SILKD_LOG_DEBUG, "write failed: %s", uv_strerror(status));
+            fail_io(c, "write", status);
         silkd_conn_close(c);
         return;
     }
     shrink(&c->wbuf);
     c->last_active = uv_now(c->h.handle.loop);
     if (c->draining)
-        uv_timer_start(&c->timer, on_timer, c->cfg->drain_ms, 0);
+        uv_timer_start(&c->timer, on_timer, c->lim.drain_ms, 0);
     process(c);
 }
 
@@ -211,24 +304,18 @@ static void on_write(uv_write_t *req, int status)
 static void on_alloc(uv_handle_t *handle, size_t suggested, uv_buf_t *buf)
 {
     silkd_conn_t *c = handle->data;
+    silk_buf_t *in = &c->in;
     (void)suggested;
-    if (c->rstart > 0 && c->rcap - c->rend < READ_CHUNK) {
-        memmove(c->rbuf, c->rbuf + c->rstart, c->rend - c->rstart);
-        c->rend -= c->rstart;
+    if (c->rstart > 0 && in->cap - in->len < READ_CHUNK) {
+        silk_buf_consume(in, c->rstart);
         c->rstart = 0;
     }
-    if (c->rcap - c->rend < READ_CHUNK && c->rcap < c->rmax) {
-        size_t cap = c->rcap ? c->rcap * 2 : READ_CHUNK;
-        if (cap > c->rmax)
-            cap = c->rmax;
-        char *p = realloc(c->rbuf, cap);
-        if (p) {
-            c->rbuf = p;
-            c->rcap = cap;
-        }
-    }
+    /* Grow towards the bound; near it, take whatever room is left. A failed reservation
+     * leaves the buffer as it was. */
+    if (silk_buf_reserve(in, READ_CHUNK) != SILK_OK && in->len < in->limit)
+        silk_buf_reserve(in, in->limit - in->len);
     /* A zero-length buffer makes libuv report UV_ENOBUFS, handled in on_read. */
-    *buf = uv_buf_init(c->rbuf ? c->rbuf + c->rend : NULL, (unsigned)(c->rcap - c->rend));
+    *buf = uv_buf_init(in->data ? in->data + in->len : NULL, (unsigned)(in->cap - in->len));
 }
 
 static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
@@ -236,10 +323,10 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
     silkd_conn_t *c = stream->data;
     (void)buf;
     if (nread > 0) {
-        c->rend += (size_t)nread;
+        c->in.len += (size_t)nread;
         c->last_active = uv_now(stream->loop);
         if (c->draining && !c->closing)
-            uv_timer_start(&c->timer, on_timer, c->cfg->drain_ms, 0);
+            uv_timer_start(&c->timer, on_timer, c->lim.drain_ms, 0);
     } else if (nread == UV_EOF) {
         c->eof = 1;
     } else if (nread == UV_ENOBUFS) {
@@ -247,24 +334,18 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
         uv_read_stop(stream);
         c->reading = 0;
     } else if (nread < 0) {
-        silkd_log(SILKD_LOG_DEBUG, "read failed: %s", uv_strerror((int)nread));
-        silkd_conn_close(c);
+        fail_io(c, "read", (int)nread);
         return;
     }
     process(c);
-}
-
-static size_t pending_bytes(const silkd_conn_t *c)
-{
-    return c->out.len + c->wbuf.len;
 }
 
 /* Reads when there is room and no reason to hold back. */
 static void update_reading(silkd_conn_t *c)
 {
     int want = !c->closing && !c->shutting && !c->eof && !c->finishing &&
-               c->out_n + c->wbuf_n < c->cfg->max_inflight &&
-               c->rend - c->rstart <= c->cfg->max_line + 1;
+               c->out_n + c->wbuf_n < c->lim.max_inflight &&
+               c->in.len - c->rstart <= c->lim.max_line + 1;
     if (want && !c->reading) {
         if (uv_read_start(&c->h.stream, on_alloc, on_read) == 0)
             c->reading = 1;
@@ -274,18 +355,19 @@ static void update_reading(silkd_conn_t *c)
     }
 }
 
-/* Answers every complete line that may be answered now, then writes and adjusts reading. */
+/* Hands every complete line that may be answered now to the owner, then writes and adjusts
+ * reading. */
 static void process(silkd_conn_t *c)
 {
-    while (!c->closing && !c->waiting) {
-        if (c->out_n + c->wbuf_n >= c->cfg->max_inflight) {
+    while (!c->closing && !c->holding) {
+        if (c->out_n + c->wbuf_n >= c->lim.max_inflight) {
             flush(c);
-            if (c->out_n + c->wbuf_n >= c->cfg->max_inflight)
+            if (c->closing || c->out_n + c->wbuf_n >= c->lim.max_inflight)
                 break; /* paused until the write completes */
         }
-        size_t avail = c->rend - c->rstart, line_len = 0, consumed = 0;
-        const char *p = c->rbuf + c->rstart;
-        silkd_frame_t f = silkd_frame_next(p, avail, c->cfg->max_line, &line_len, &consumed);
+        size_t avail = c->in.len - c->rstart, line_len = 0, consumed = 0;
+        const char *p = c->in.data + c->rstart;
+        silkd_frame_t f = silkd_frame_next(p, avail, c->lim.max_line, &line_len, &consumed);
         if (f == SILKD_FRAME_NEED_MORE) {
             if (!c->eof || avail == 0)
                 break;
@@ -295,66 +377,56 @@ static void process(silkd_conn_t *c)
             if (line_len && p[line_len - 1] == '\r')
                 line_len--;
         } else if (f == SILKD_FRAME_TOO_LARGE) {
-            char msg[96];
-            snprintf(msg, sizeof msg, "request line longer than %zu bytes; closing",
-                     c->cfg->max_line);
-            if (silk_proto_encode_error(&c->out, NULL, 0, SILK_PROTO_TOO_LARGE, msg, -1) == SILK_OK)
-                c->out_n++;
-            silkd_counters_t *k = silkd_worker_counters(c->worker);
-            atomic_fetch_add_explicit(&k->errors[SILK_PROTO_TOO_LARGE], 1, memory_order_relaxed);
-            atomic_fetch_add_explicit(&k->requests, 1, memory_order_relaxed);
+            report(c, SILKD_CONN_TOO_LARGE);
             silkd_log(SILKD_LOG_INFO, "closing a connection that sent a line over %zu bytes",
-                      c->cfg->max_line);
-            c->rstart = c->rend = 0;
+                      c->lim.max_line);
+            c->in.len = c->rstart = 0;
             c->finishing = 1;
             break;
         }
-        int r = silkd_worker_handle(c->worker, c, p, line_len, &c->out);
+        silkd_line_t r = c->cbs.on_line(c, c->data, p, line_len);
         c->rstart += consumed;
-        if (r == SILKD_HANDLED_RESPONSE) {
-            c->out_n++;
-        } else if (r == SILKD_HANDLED_WAIT) {
-            c->waiting = 1;
+        if (r == SILKD_LINE_HOLD) {
+            c->holding = 1;
             c->refs++;
         }
-        if (pending_bytes(c) > c->cfg->max_output) {
+        if (c->closing)
+            return;
+        if (silkd_conn_queued_bytes(c) > c->lim.max_output) {
             silkd_log(SILKD_LOG_INFO,
                       "dropping a connection with %zu bytes of unread answers (bound %zu)",
-                      pending_bytes(c), c->cfg->max_output);
+                      silkd_conn_queued_bytes(c), c->lim.max_output);
+            report(c, SILKD_CONN_OVERFLOW);
             silkd_conn_close(c);
             return;
         }
     }
     if (c->closing)
         return;
-    if (c->rstart == c->rend) {
-        c->rstart = c->rend = 0;
-        if (c->rcap > KEEP_BYTES) {
-            free(c->rbuf);
-            c->rbuf = NULL;
-            c->rcap = 0;
-        }
+    if (c->rstart == c->in.len) {
+        c->in.len = c->rstart = 0;
+        if (c->in.cap > KEEP_BYTES)
+            silk_buf_free(&c->in);
     }
     /* Once the peer is done and everything it sent is answered, finish. */
-    if (c->eof && !c->waiting && c->rstart == c->rend)
+    if (c->eof && !c->holding && c->rstart == c->in.len)
         c->finishing = 1;
     flush(c);
     if (c->closing)
         return;
     update_reading(c);
-    if (c->finishing && !c->waiting && !c->writing && c->out.len == 0)
+    if (c->finishing && !c->holding && !c->writing && c->out.len == 0)
         finish_now(c);
 }
 
-void silkd_conn_resume(silkd_conn_t *c)
+void silkd_conn_release(silkd_conn_t *c)
 {
-    c->waiting = 0;
+    c->holding = 0;
     c->refs--;
     if (c->closing) {
         maybe_free(c);
         return;
     }
-    c->out_n++;
     c->last_active = uv_now(c->h.handle.loop);
     process(c);
 }
@@ -369,26 +441,27 @@ static void on_timer(uv_timer_t *timer)
     uint64_t now = uv_now(timer->loop);
     if (c->draining) {
         /* Quiet for drain_ms: answer what is buffered, flush, close. */
-        if (c->waiting || c->writing) {
-            uv_timer_start(&c->timer, on_timer, c->cfg->drain_ms, 0);
+        if (c->holding || c->writing) {
+            uv_timer_start(&c->timer, on_timer, c->lim.drain_ms, 0);
             return;
         }
         c->finishing = 1;
         process(c);
         return;
     }
-    uint64_t idle = c->cfg->idle_ms;
+    uint64_t idle = c->lim.idle_ms;
     if (!idle)
         return;
-    if (c->waiting || now - c->last_active < idle) {
+    if (c->holding || now - c->last_active < idle) {
         /* An answer is owed (a reindex can take long), or there was traffic since the
          * timer was set: check again when the idle time would run out. */
-        uint64_t left = c->waiting ? idle : idle - (now - c->last_active);
+        uint64_t left = c->holding ? idle : idle - (now - c->last_active);
         uv_timer_start(&c->timer, on_timer, left, 0);
         return;
     }
     silkd_log(SILKD_LOG_DEBUG, "closing a connection idle for %llu ms",
               (unsigned long long)(now - c->last_active));
+    report(c, SILKD_CONN_IDLE);
     silkd_conn_close(c);
 }
 
@@ -397,5 +470,5 @@ void silkd_conn_drain(silkd_conn_t *c)
     if (c->closing || c->draining)
         return;
     c->draining = 1;
-    uv_timer_start(&c->timer, on_timer, c->cfg->drain_ms, 0);
+    uv_timer_start(&c->timer, on_timer, c->lim.drain_ms, 0);
 }

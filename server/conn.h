@@ -1,8 +1,13 @@
-/* silkd — one client connection on a worker's loop: newline framing over a bounded read
- * buffer, requests answered in order, batched writes with a bounded output queue, a bounded
- * number of unsent answers (reading pauses beyond it), an idle timer, and a close chain
- * (stop reading → close timer and socket → free once both are closed and no reindex answer
- * is owed). Everything here runs on the owning worker's thread.
+/* silkd — one client connection on a loop: newline framing over a bounded read buffer,
+ * request lines handed to the owner in order, batched writes with a bounded output queue, a
+ * bounded number of unsent answers (reading pauses beyond it), an idle timer, and a close
+ * chain (stop reading → close timer → close socket → free, once both handles are closed and
+ * no held answer is owed).
+ *
+ * The connection knows nothing of what a line means: it reports each complete line, each
+ * error and its end through the callbacks its owner gave it (neovim's rstream read_cb +
+ * data), and the owner answers with silkd_conn_queue. Everything here runs on the thread of
+ * the loop the connection was opened on. This module calls only the log.
  */
 #ifndef SILKD_CONN_H
 #define SILKD_CONN_H
@@ -11,8 +16,7 @@
 #include <stdint.h>
 #include <uv.h>
 
-#include "server.h"
-#include "silk/proto.h"
+#include "silk/status.h"
 
 /* ---- framing (pure; unit-tested) ----------------------------------------------------------- */
 
@@ -29,55 +33,73 @@ silkd_frame_t silkd_frame_next(const char *buf, size_t len, size_t max_line, siz
 
 /* ---- connections --------------------------------------------------------------------------- */
 
-struct silkd_conn {
-    union {
-        uv_handle_t handle;
-        uv_stream_t stream;
-        uv_pipe_t pipe;
-        uv_tcp_t tcp;
-    } h;                       /* the socket */
-    uv_timer_t timer;          /* idle timeout, and the quiet timer while draining */
-    uv_write_t wreq;           /* the one write in progress */
-    uv_shutdown_t sreq;        /* the final shutdown */
-    silkd_worker_t *worker;    /* owner */
-    const silkd_config_t *cfg; /* bounds */
-    silkd_conn_t *prev, *next; /* the worker's list of connections */
-    char *rbuf;                /* read buffer, grown up to rmax */
-    size_t rcap;               /* its size */
-    size_t rstart, rend;       /* unprocessed bytes are rbuf[rstart, rend) */
-    size_t rmax;               /* bound of rcap */
-    silk_proto_buf_t out;      /* answers not yet handed to the kernel */
-    unsigned out_n;            /* answers in out */
-    silk_proto_buf_t wbuf;     /* bytes of the write in progress */
-    unsigned wbuf_n;           /* answers in wbuf */
-    int writing;               /* wreq is in progress */
-    int reading;               /* uv_read_start is active */
-    int waiting;               /* an answer is owed by the reindex runner: hold later lines */
-    int eof;                   /* the peer will send nothing more */
-    int finishing;             /* answer what is buffered, flush, then close (no more reads) */
-    int draining;              /* the daemon is stopping: close once quiet */
-    int shutting;              /* sreq is in progress */
-    int closing;               /* the close chain has started */
-    int open_handles;          /* handles not yet closed by the chain */
-    int refs;                  /* references held elsewhere (an owed reindex answer) */
-    uint64_t last_active;      /* loop time of the last read or write progress */
-};
+typedef struct silkd_conn silkd_conn_t;
 
-/* Wraps an accepted socket on loop: starts reading and the idle timer. On failure closes
- * fd and returns NULL. The connection frees itself at the end of its close chain, after
- * telling the worker (silkd_worker_conn_freed). */
-silkd_conn_t *silkd_conn_open(silkd_worker_t *w, uv_loop_t *loop, const silkd_config_t *cfg, int fd,
-                              int is_tcp);
+/* The bounds of one connection (copied at open). */
+typedef struct {
+    size_t max_line;       /* bytes of one request line */
+    unsigned max_inflight; /* unsent answers before reading pauses */
+    size_t max_output;     /* unsent bytes before the connection is dropped */
+    uint64_t idle_ms;      /* no traffic for this long closes it; 0: never */
+    uint64_t drain_ms;     /* once draining: quiet time after which it closes */
+} silkd_conn_limits_t;
 
-/* The reindex answer owed to c was appended to c->out (or c is closing and it was
- * dropped): drops the reference and resumes the lines held back. */
-void silkd_conn_resume(silkd_conn_t *c);
+/* Returned by on_line. */
+typedef enum {
+    SILKD_LINE_DONE = 0, /* the line is dealt with (answered, or needs no answer) */
+    SILKD_LINE_HOLD,     /* its answer comes later: hold the next lines until
+                            silkd_conn_release (the connection stays allocated until then) */
+} silkd_line_t;
 
-/* The daemon is stopping: answer what arrives until the client is quiet for drain_ms,
- * then flush and close. */
+/* What went wrong, for on_error. */
+typedef enum {
+    SILKD_CONN_TOO_LARGE = 1, /* a line over max_line: the owner may queue one last answer;
+                                 then the connection flushes and closes */
+    SILKD_CONN_OVERFLOW,      /* unsent answers over max_output: closing now */
+    SILKD_CONN_IO,            /* reading or writing failed: closing now */
+    SILKD_CONN_IDLE,          /* no traffic for idle_ms: closing now */
+} silkd_conn_error_t;
+
+/* The owner's callbacks; each gets the `data` pointer given at open. Called on the loop's
+ * thread, never after on_close. */
+typedef struct {
+    /* A complete request line: `len` bytes at line (not NUL-terminated, valid only during the
+     * call; a final "\r\n" or "\n" removed). Required. */
+    silkd_line_t (*on_line)(silkd_conn_t *c, void *data, const char *line, size_t len);
+    /* The connection hit a bound or failed (see silkd_conn_error_t). May be NULL. */
+    void (*on_error)(silkd_conn_t *c, void *data, silkd_conn_error_t err);
+    /* The connection is gone: called once, just before its memory is freed. Required. */
+    void (*on_close)(silkd_conn_t *c, void *data);
+} silkd_conn_cbs_t;
+
+/* Wraps an accepted, connected socket fd (TCP when is_tcp, else Unix) on loop: starts
+ * reading and the idle timer. On SILK_OK *out is the connection; it frees itself at the end
+ * of its close chain, after on_close. On failure fd is closed, *out is NULL, and no callback
+ * is ever called. cbs and limits are copied. */
+silk_status_t silkd_conn_open(uv_loop_t *loop, int fd, int is_tcp,
+                              const silkd_conn_limits_t *limits, const silkd_conn_cbs_t *cbs,
+                              void *data, silkd_conn_t **out);
+
+/* Queues one answer (len bytes, a whole line with its '\n') after those queued before. It
+ * leaves at the end of the current on_line call, or at silkd_conn_release for a held line.
+ * SILK_ERR_INVALID when c is closing (the answer is dropped); SILK_ERR_NOMEM closes c. */
+silk_status_t silkd_conn_queue(silkd_conn_t *c, const char *answer, size_t len);
+
+/* The held line's answer was queued (or c is closing and it was dropped): reading of the
+ * lines held back resumes, or c is freed when its close chain is done. Once per HOLD. */
+void silkd_conn_release(silkd_conn_t *c);
+
+/* The owner is stopping: answer what arrives until the client is quiet for drain_ms, then
+ * flush and close. */
 void silkd_conn_drain(silkd_conn_t *c);
 
 /* Starts the close chain now (pending output is dropped). Idempotent. */
 void silkd_conn_close(silkd_conn_t *c);
+
+/* State, for the owner and for tests. */
+int silkd_conn_is_closing(const silkd_conn_t *c);          /* the close chain has started */
+int silkd_conn_is_reading(const silkd_conn_t *c);          /* reading is active (not paused) */
+size_t silkd_conn_queued_bytes(const silkd_conn_t *c);     /* bytes answered but not yet sent */
+unsigned silkd_conn_queued_answers(const silkd_conn_t *c); /* answers not yet sent */
 
 #endif

@@ -1,5 +1,5 @@
 /* silkd — log lines to stderr with a UTC timestamp, one write(2) per line. */
-#include "server.h"
+#include "log.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -5,8 +5,10 @@
  * main loop accepts with accept4() and passes the raw descriptor to a worker (round-robin,
  * through the worker's inbox), because a libuv handle cannot move between loops.
  */
-#include "conn.h"
-#include "server.h"
+#include "log.h"
+#include "reindex.h"
+#include "state.h"
+#include "worker.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +18,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +30,7 @@
 #include <unistd.h>
 
 #include "silk/db.h"
+#include "silk/fs.h"
 
 #define MAX_THREADS 64
 
@@ -38,7 +42,9 @@ typedef struct {
 } listener_t;
 
 static silkd_config_t cfg;
-static silkd_server_t srv;
+static silkd_server_t *srv;      /* server-wide state */
+static silkd_worker_t **workers; /* cfg.threads workers (NULL slots: not started) */
+static silkd_reindex_t *reindex; /* the reindex runner */
 static uv_loop_t *loop;
 static listener_t listeners[2];
 static unsigned nlisteners;
@@ -53,7 +59,7 @@ static char lock_path[PATH_MAX];
 static int socket_created; /* we own cfg.socket_path and unlink it at exit */
 static int shutting_down;
 static int started; /* start-up succeeded: shutdown is a normal one */
-static char socket_buf[sizeof(((struct sockaddr_un *)0)->sun_path) + 64];
+static char socket_buf[PATH_MAX];
 static char indexer_buf[PATH_MAX];
 
 /* ---- usage --------------------------------------------------------------------------------- */
@@ -116,26 +122,6 @@ static uint64_t parse_num(const char *opt, const char *s, uint64_t min, uint64_t
 }
 
 /* ---- socket path --------------------------------------------------------------------------- */
-
-/* Sets cfg.socket_path from --socket, $SILK_SOCKET, $XDG_RUNTIME_DIR or /tmp/silk-$UID.
- * Returns 1 when it is the /tmp default (whose folder silkd creates and checks). */
-static int resolve_socket(const char *arg)
-{
-    const char *env;
-    int tmp_default = 0;
-    if (arg)
-        snprintf(socket_buf, sizeof socket_buf, "%s", arg);
-    else if ((env = getenv("SILK_SOCKET")) && *env)
-        snprintf(socket_buf, sizeof socket_buf, "%s", env);
-    else if ((env = getenv("XDG_RUNTIME_DIR")) && *env)
-        snprintf(socket_buf, sizeof socket_buf, "%s/silk.sock", env);
-    else {
-        snprintf(socket_buf, sizeof socket_buf, "/tmp/silk-%u/silk.sock", (unsigned)getuid());
-        tmp_default = 1;
-    }
-    cfg.socket_path = socket_buf;
-    return tmp_default;
-}
 
 /* The socket's folder must not let another user replace the socket: created 0700 for the
  * /tmp default; otherwise not writable by others unless sticky (like /tmp itself). */
@@ -350,7 +336,6 @@ static void reject_overloaded(int fd)
     ssize_t n = send(fd, line, len, MSG_NOSIGNAL | MSG_DONTWAIT);
     (void)n;
     close(fd);
-    atomic_fetch_add(&srv.rejected, 1);
 }
 
 static void on_poll(uv_poll_t *p, int status, int events)
@@ -374,15 +359,13 @@ static void on_poll(uv_poll_t *p, int status, int events)
             }
             return;
         }
-        if (atomic_load(&srv.connections) >= cfg.max_connections) {
+        if (!silkd_server_conn_admit(srv)) {
             silkd_log(SILKD_LOG_DEBUG, "refusing a connection: %u open",
-                      atomic_load(&srv.connections));
+                      silkd_server_conns_open(srv));
             reject_overloaded(fd);
             continue;
         }
-        atomic_fetch_add(&srv.connections, 1);
-        atomic_fetch_add(&srv.connections_total, 1);
-        silkd_worker_add_fd(srv.workers[next_worker++ % cfg.threads], fd, l->is_tcp);
+        silkd_worker_add_fd(workers[next_worker++ % cfg.threads], fd, l->is_tcp);
     }
 }
 
@@ -442,9 +425,9 @@ static void revision_checked(uv_work_t *w, int status)
     if (status != 0)
         return;
     if (revision_found == 1)
-        silkd_server_bump(&srv, "index appeared");
+        silkd_server_bump(srv, "index appeared");
     else if (revision_found == 2)
-        silkd_server_bump(&srv, "index revision changed");
+        silkd_server_bump(srv, "index revision changed");
 }
 
 static void on_revision_timer(uv_timer_t *t)
@@ -465,8 +448,8 @@ static void close_if_open(uv_handle_t *h)
 
 static void maybe_finish(void)
 {
-    if (!shutting_down || atomic_load(&srv.workers_done) < cfg.threads ||
-        silkd_reindex_busy(srv.reindex))
+    if (!shutting_down || silkd_server_workers_done(srv) < cfg.threads ||
+        silkd_reindex_busy(reindex))
         return;
     /* Every worker is gone and no child runs: close the main loop's handles. */
     close_if_open((uv_handle_t *)&sig_int);
@@ -475,7 +458,7 @@ static void maybe_finish(void)
     close_if_open((uv_handle_t *)&revision_timer);
     close_if_open((uv_handle_t *)&accept_timer);
     close_if_open((uv_handle_t *)&main_wake);
-    silkd_reindex_close(srv.reindex);
+    silkd_reindex_close(reindex);
 }
 
 static void on_main_wake(uv_async_t *a)
@@ -489,7 +472,6 @@ static void begin_shutdown(const char *why)
     if (shutting_down)
         return;
     shutting_down = 1;
-    atomic_store(&srv.stopping, 1);
     if (started)
         silkd_log(SILKD_LOG_INFO, "%s: finishing the requests in flight", why);
     else
@@ -507,10 +489,10 @@ static void begin_shutdown(const char *why)
     }
     uv_timer_stop(&revision_timer);
     uv_timer_stop(&accept_timer);
-    silkd_reindex_stop(srv.reindex);
-    for (unsigned i = 0; srv.workers && i < cfg.threads; i++)
-        if (srv.workers[i])
-            silkd_worker_stop(srv.workers[i]);
+    silkd_reindex_stop(reindex);
+    for (unsigned i = 0; workers && i < cfg.threads; i++)
+        if (workers[i])
+            silkd_worker_stop(workers[i]);
     maybe_finish();
 }
 
@@ -518,7 +500,7 @@ static void on_signal(uv_signal_t *h, int signum)
 {
     (void)h;
     if (signum == SIGHUP) {
-        silkd_server_bump(&srv, "SIGHUP");
+        silkd_server_bump(srv, "SIGHUP");
         return;
     }
     begin_shutdown(signum == SIGINT ? "SIGINT" : "SIGTERM");
@@ -544,61 +526,75 @@ static void find_indexer(void)
     cfg.indexer = indexer_buf;
 }
 
-int main(int argc, char **argv)
+/* ---- options ------------------------------------------------------------------------------ */
+
+enum {
+    O_INDEX = 256,
+    O_CORPUS,
+    O_SOCKET,
+    O_LISTEN,
+    O_WATCH,
+    O_LOGLEVEL,
+    O_PRINT,
+    O_HELP,
+    O_NUMERIC = 512, /* O_NUMERIC + i: numeric[i] */
+};
+
+/* The numeric options: parsed and range-checked the same way, stored in the cfg field at
+ * `offset` (an unsigned, or a 64-bit size_t / uint64_t) after multiplying by `scale`. */
+static const struct {
+    const char *name;  /* the long option */
+    uint64_t min, max; /* its range, as typed */
+    uint64_t scale;    /* units of the field per unit typed */
+    size_t offset;     /* the field in silkd_config_t */
+    size_t size;       /* its size */
+} numeric[] = {
+#define FIELD(f) offsetof(silkd_config_t, f), sizeof(((silkd_config_t *)0)->f)
+    {"threads", 1, MAX_THREADS, 1, FIELD(threads)},
+    {"watch-delay", 0, 600000, 1, FIELD(watch_delay_ms)},
+    {"idle-timeout", 0, 86400 * 365, 1000, FIELD(idle_ms)},
+    {"max-connections", 1, 1000000, 1, FIELD(max_connections)},
+    {"max-line", 64, 64u << 20, 1, FIELD(max_line)},
+    {"max-inflight", 1, 1000000, 1, FIELD(max_inflight)},
+    {"max-output", 1024, 1ull << 34, 1, FIELD(max_output)},
+    {"remote-timeout", 1, 3600 * 1000, 1, FIELD(db_opts.remote_timeout_ms)},
+#undef FIELD
+};
+#define NNUMERIC (sizeof numeric / sizeof numeric[0])
+
+static void set_numeric(unsigned i, const char *arg)
 {
-    enum {
-        O_INDEX = 256,
-        O_CORPUS,
-        O_SOCKET,
-        O_LISTEN,
-        O_THREADS,
-        O_WATCH,
-        O_WATCH_DELAY,
-        O_IDLE,
-        O_MAXCONN,
-        O_MAXLINE,
-        O_INFLIGHT,
-        O_MAXOUT,
-        O_LOGLEVEL,
-        O_REMOTE_TIMEOUT,
-        O_PRINT,
-        O_HELP,
-    };
-    static const struct option opts[] = {
+    char opt[32];
+    snprintf(opt, sizeof opt, "--%s", numeric[i].name);
+    uint64_t v = parse_num(opt, arg, numeric[i].min, numeric[i].max) * numeric[i].scale;
+    char *field = (char *)&cfg + numeric[i].offset;
+    if (numeric[i].size == sizeof(unsigned)) {
+        unsigned u = (unsigned)v;
+        memcpy(field, &u, sizeof u);
+    } else {
+        _Static_assert(sizeof(size_t) == sizeof(uint64_t) || sizeof(size_t) == sizeof(unsigned),
+                       "numeric option fields are unsigned, size_t or uint64_t");
+        memcpy(field, &v, sizeof v);
+    }
+}
+
+/* Parses the command line into cfg; returns the --socket argument (or NULL) and sets
+ * *print_socket. Exits on --help and on errors. */
+static const char *parse_args(int argc, char **argv, int *print_socket)
+{
+    static struct option opts[NNUMERIC + 9] = {
         {"index", required_argument, NULL, O_INDEX},
         {"corpus", required_argument, NULL, O_CORPUS},
         {"socket", required_argument, NULL, O_SOCKET},
         {"listen", required_argument, NULL, O_LISTEN},
-        {"threads", required_argument, NULL, O_THREADS},
         {"watch", no_argument, NULL, O_WATCH},
-        {"watch-delay", required_argument, NULL, O_WATCH_DELAY},
-        {"idle-timeout", required_argument, NULL, O_IDLE},
-        {"max-connections", required_argument, NULL, O_MAXCONN},
-        {"max-line", required_argument, NULL, O_MAXLINE},
-        {"max-inflight", required_argument, NULL, O_INFLIGHT},
-        {"max-output", required_argument, NULL, O_MAXOUT},
         {"log-level", required_argument, NULL, O_LOGLEVEL},
-        {"remote-timeout", required_argument, NULL, O_REMOTE_TIMEOUT},
         {"print-socket", no_argument, NULL, O_PRINT},
         {"help", no_argument, NULL, O_HELP},
-        {NULL, 0, NULL, 0},
     };
-    const char *env, *socket_arg = NULL;
-    int print_socket = 0;
-    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-
-    cfg.index_path = (env = getenv("SILK_INDEX")) && *env ? env : "./var/index";
-    cfg.corpus_path = (env = getenv("SILK_CORPUS")) && *env ? env : "./corpus";
-    cfg.threads = ncpu < 1 ? 1 : ncpu > MAX_THREADS ? MAX_THREADS : (unsigned)ncpu;
-    cfg.watch_delay_ms = 500;
-    cfg.max_connections = 1024;
-    cfg.max_line = SILK_PROTO_LINE_MAX;
-    cfg.max_inflight = 64;
-    cfg.max_output = 4u << 20;
-    cfg.idle_ms = 300 * 1000;
-    cfg.drain_ms = 100;
-    cfg.drain_max_ms = 5000;
-
+    for (unsigned i = 0; i < NNUMERIC; i++)
+        opts[8 + i] = (struct option){numeric[i].name, required_argument, NULL, O_NUMERIC + (int)i};
+    const char *socket_arg = NULL;
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
@@ -615,34 +611,8 @@ int main(int argc, char **argv)
         case O_LISTEN:
             cfg.listen = optarg;
             break;
-        case O_THREADS:
-            cfg.threads = (unsigned)parse_num("--threads", optarg, 1, MAX_THREADS);
-            break;
         case O_WATCH:
             cfg.watch = 1;
-            break;
-        case O_WATCH_DELAY:
-            cfg.watch_delay_ms = (unsigned)parse_num("--watch-delay", optarg, 0, 600000);
-            break;
-        case O_IDLE:
-            cfg.idle_ms = parse_num("--idle-timeout", optarg, 0, 86400 * 365) * 1000;
-            break;
-        case O_MAXCONN:
-            cfg.max_connections = (unsigned)parse_num("--max-connections", optarg, 1, 1000000);
-            break;
-        case O_MAXLINE:
-            cfg.max_line = parse_num("--max-line", optarg, 64, 64u << 20);
-            break;
-        case O_INFLIGHT:
-            cfg.max_inflight = (unsigned)parse_num("--max-inflight", optarg, 1, 1000000);
-            break;
-        case O_MAXOUT:
-            cfg.max_output = parse_num("--max-output", optarg, 1024, 1ull << 34);
-            break;
-        case O_REMOTE_TIMEOUT:
-            cfg.db_opts.remote_timeout_ms =
-                (unsigned)parse_num("--remote-timeout", optarg, 1, 3600 * 1000);
-            cfg.db_opts.connect_timeout_ms = cfg.db_opts.remote_timeout_ms;
             break;
         case O_LOGLEVEL:
             silkd_log_level = silkd_log_parse_level(optarg);
@@ -650,22 +620,55 @@ int main(int argc, char **argv)
                 die_usage("--log-level must be error, warn, info or debug, not '%s'", optarg);
             break;
         case O_PRINT:
-            print_socket = 1;
+            *print_socket = 1;
             break;
         case O_HELP:
             usage(stdout);
-            return 0;
+            exit(0);
         case ':':
             die_usage("%s needs a value", argv[optind - 1]);
             break;
         default:
-            die_usage("unknown option '%s'", argv[optind - 1]);
+            if (c >= O_NUMERIC && c < O_NUMERIC + (int)NNUMERIC)
+                set_numeric((unsigned)(c - O_NUMERIC), optarg);
+            else
+                die_usage("unknown option '%s'", argv[optind - 1]);
         }
     }
     if (optind < argc)
         die_usage("unexpected argument '%s'", argv[optind]);
+    /* --remote-timeout bounds connecting to a shard as well as waiting for its reply. */
+    cfg.db_opts.connect_timeout_ms = cfg.db_opts.remote_timeout_ms;
+    return socket_arg;
+}
 
-    int tmp_default = resolve_socket(socket_arg);
+/* ---- main ---------------------------------------------------------------------------------- */
+
+int main(int argc, char **argv)
+{
+    const char *env;
+    int print_socket = 0;
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+    cfg.index_path = (env = getenv("SILK_INDEX")) && *env ? env : "./var/index";
+    cfg.corpus_path = (env = getenv("SILK_CORPUS")) && *env ? env : "./corpus";
+    cfg.threads = ncpu < 1 ? 1 : ncpu > MAX_THREADS ? MAX_THREADS : (unsigned)ncpu;
+    cfg.watch_delay_ms = 500;
+    cfg.max_connections = 1024;
+    cfg.max_line = SILK_PROTO_LINE_MAX;
+    cfg.max_inflight = 64;
+    cfg.max_output = 4u << 20;
+    cfg.idle_ms = 300 * 1000;
+    cfg.drain_ms = 100;
+    cfg.drain_max_ms = 5000;
+    const char *socket_arg = parse_args(argc, argv, &print_socket);
+
+    int tmp_default = silk_socket_path(socket_arg, socket_buf, sizeof socket_buf);
+    if (tmp_default < 0) {
+        fprintf(stderr, "silkd: the socket path is longer than %zu bytes\n", sizeof socket_buf - 1);
+        return 2;
+    }
+    cfg.socket_path = socket_buf;
     if (print_socket) {
         printf("%s\n", cfg.socket_path);
         return 0;
@@ -681,10 +684,11 @@ int main(int argc, char **argv)
 
     int exit_code = 1;
     loop = uv_default_loop();
-    srv.cfg = &cfg;
-    srv.start_ns = uv_hrtime();
-    srv.main_wake = &main_wake;
-    uv_mutex_init(&srv.lock);
+    if (silkd_server_new(&cfg, &srv) != SILK_OK) {
+        silkd_log(SILKD_LOG_ERROR, "out of memory");
+        return 1;
+    }
+    silkd_server_set_wake(srv, &main_wake);
     uv_async_init(loop, &main_wake, on_main_wake);
     uv_timer_init(loop, &revision_timer);
     uv_timer_init(loop, &accept_timer);
@@ -701,13 +705,13 @@ int main(int argc, char **argv)
                   "(run silk-index, or send {\"op\":\"reindex\"})",
                   cfg.index_path);
     }
-    if (silkd_reindex_new(&srv, loop, &srv.reindex) != SILK_OK)
+    if (silkd_reindex_new(srv, loop, &reindex) != SILK_OK)
         goto out;
-    srv.workers = calloc(cfg.threads, sizeof *srv.workers);
-    if (!srv.workers)
+    workers = calloc(cfg.threads, sizeof *workers);
+    if (!workers)
         goto out;
     for (unsigned i = 0; i < cfg.threads; i++) {
-        silk_status_t rc = silkd_worker_start(&srv, i, &srv.workers[i]);
+        silk_status_t rc = silkd_worker_start(srv, reindex, i, &workers[i]);
         if (rc != SILK_OK) {
             silkd_log(SILKD_LOG_ERROR, "cannot start worker %u: %s", i, silk_status_to_string(rc));
             goto out;
@@ -734,27 +738,24 @@ int main(int argc, char **argv)
 out:
     if (exit_code != 0) {
         /* Start-up failed: unwind through the same shutdown path so threads end cleanly. */
-        if (!srv.reindex && silkd_reindex_new(&srv, loop, &srv.reindex) != SILK_OK) {
+        if (!reindex && silkd_reindex_new(srv, loop, &reindex) != SILK_OK) {
             return 1;
         }
         begin_shutdown("cannot start");
         /* Workers that never started count as finished. */
-        for (unsigned i = 0; srv.workers && i < cfg.threads; i++)
-            if (!srv.workers[i])
-                atomic_fetch_add(&srv.workers_done, 1);
-        if (!srv.workers)
-            atomic_store(&srv.workers_done, cfg.threads);
+        for (unsigned i = 0; i < cfg.threads; i++)
+            if (!workers || !workers[i])
+                silkd_server_worker_done(srv);
         maybe_finish();
     }
     uv_run(loop, UV_RUN_DEFAULT);
-    for (unsigned i = 0; srv.workers && i < cfg.threads; i++)
-        silkd_worker_join(srv.workers[i]);
-    free(srv.workers);
-    silkd_reindex_destroy(srv.reindex);
+    for (unsigned i = 0; workers && i < cfg.threads; i++)
+        silkd_worker_join(workers[i]);
+    free(workers);
+    silkd_reindex_destroy(reindex);
     silk_db_destroy(watch_db);
     uv_loop_close(loop);
-    free(srv.last_reindex);
-    uv_mutex_destroy(&srv.lock);
+    silkd_server_destroy(srv);
     if (socket_created)
         unlink(cfg.socket_path);
     if (lock_fd >= 0) {

@@ -10,7 +10,7 @@
  * corpus may have changed after the current run read it). --watch starts runs the same way
  * after the corpus has been quiet for watch_delay_ms.
  */
-#include "server.h"
+#include "reindex.h"
 
 #include <dirent.h>
 #include <jansson.h>
@@ -21,6 +21,9 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
+
+#include "log.h"
+#include "silk/buf.h"
 
 /* Requests that may wait at once; more are answered overloaded. */
 #define MAX_WAITING 1024
@@ -38,11 +41,11 @@ typedef struct watch {
 } watch_t;
 
 typedef struct waiter {
-    struct waiter *next;        /* list link */
-    silkd_worker_t *worker;     /* where the answer goes */
-    silkd_conn_t *conn;         /* whose answer it is (only the worker dereferences it) */
-    size_t id_len;              /* length of id */
-    char id[SILK_PROTO_ID_MAX]; /* the request's id */
+    struct waiter *next;          /* list link */
+    silkd_reindex_reply_fn reply; /* how the answer goes back */
+    void *owner, *tag;            /* the requester's pointers, passed to reply */
+    size_t id_len;                /* length of id */
+    char id[SILK_PROTO_ID_MAX];   /* the request's id */
 } waiter_t;
 
 struct silkd_reindex {
@@ -66,7 +69,7 @@ struct silkd_reindex {
     int64_t exit_status;   /* the child's exit status */
     int term_signal;       /* the signal that killed it, or 0 */
     int spawn_failed;      /* uv_spawn failed: err holds the message */
-    silk_proto_buf_t out;  /* its stdout */
+    silk_buf_t out;        /* its stdout (limit MAX_STDOUT) */
     char err[ERR_TAIL];    /* the tail of its stderr */
     size_t err_len;        /* bytes in err */
     uint64_t started_ns;   /* uv_hrtime() at spawn */
@@ -106,11 +109,7 @@ static void publish(silkd_reindex_t *rx)
     json_decref(o);
     if (!text)
         return;
-    uv_mutex_lock(&rx->srv->lock);
-    char *old = rx->srv->last_reindex;
-    rx->srv->last_reindex = text;
-    uv_mutex_unlock(&rx->srv->lock);
-    free(old);
+    silkd_server_set_reindex(rx->srv, text);
 }
 
 static void answer_all(silkd_reindex_t *rx, waiter_t *list, int ok, silk_proto_code_t code,
@@ -119,7 +118,7 @@ static void answer_all(silkd_reindex_t *rx, waiter_t *list, int ok, silk_proto_c
     unsigned n = 0;
     while (list) {
         waiter_t *next = list->next;
-        silkd_worker_reply(list->worker, list->conn, list->id, list->id_len, ok, code, text);
+        list->reply(list->owner, list->tag, list->id, list->id_len, ok, code, text);
         free(list);
         list = next;
         n++;
@@ -191,25 +190,18 @@ static void complete(silkd_reindex_t *rx, const char *spawn_err)
     if (ok) {
         rx->runs++;
         silkd_server_bump(rx->srv, "reindex committed");
-        uint64_t gen = atomic_load(&rx->srv->generation);
+        uint64_t gen = silkd_server_generation(rx->srv);
         char *sj = summary ? json_dumps(summary, JSON_COMPACT | JSON_REAL_PRECISION(10)) : NULL;
         snprintf(msg, sizeof msg, ",\"took_ms\":%llu,\"exit_status\":%d,\"generation\":%llu",
                  (unsigned long long)took_ms, (int)rx->exit_status, (unsigned long long)gen);
-        silk_proto_buf_t b = {0};
-        size_t ml = strlen(msg), sl = sj ? strlen(sj) : 4;
-        if (silk_proto_buf_reserve(&b, ml + sl + 16) == SILK_OK) {
-            memcpy(b.data, msg, ml);
-            b.len = ml;
-            memcpy(b.data + b.len, ",\"summary\":", 11);
-            b.len += 11;
-            memcpy(b.data + b.len, sj ? sj : "null", sl);
-            b.len += sl;
-            b.data[b.len] = '\0';
-        }
+        silk_buf_t b = SILK_BUF_INIT;
+        if (silk_buf_adds(&b, msg) != SILK_OK || silk_buf_adds(&b, ",\"summary\":") != SILK_OK ||
+            silk_buf_adds(&b, sj ? sj : "null") != SILK_OK || silk_buf_terminate(&b) != SILK_OK)
+            b.len = 0;
         silkd_log(SILKD_LOG_INFO, "reindex done in %llu ms (exit status %d)",
                   (unsigned long long)took_ms, (int)rx->exit_status);
-        answer_all(rx, rx->current, 1, SILK_PROTO_OK, b.data ? b.data : "");
-        silk_proto_buf_free(&b);
+        answer_all(rx, rx->current, 1, SILK_PROTO_OK, b.len ? b.data : "");
+        silk_buf_free(&b);
         free(sj);
     } else {
         rx->failures++;
@@ -236,7 +228,7 @@ static void complete(silkd_reindex_t *rx, const char *spawn_err)
     if (rx->stopping) {
         answer_all(rx, rx->next_run, 0, SILK_PROTO_UNAVAILABLE, "the daemon is shutting down");
         rx->next_run = NULL;
-        uv_async_send(rx->srv->main_wake);
+        silkd_server_wake_main(rx->srv);
     } else if (rx->next_run || rx->want_run) {
         start_run(rx);
     }
@@ -274,11 +266,8 @@ static void on_child_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
         return;
     }
     if (s == (uv_stream_t *)&rx->out_pipe) {
-        if (rx->out.len + (size_t)n <= MAX_STDOUT &&
-            silk_proto_buf_reserve(&rx->out, (size_t)n + 1) == SILK_OK) {
-            memcpy(rx->out.data + rx->out.len, buf->base, (size_t)n);
-            rx->out.len += (size_t)n;
-        }
+        /* Past MAX_STDOUT (the buffer's limit) the rest is dropped: the summary is small. */
+        (void)silk_buf_add(&rx->out, buf->base, (size_t)n);
     } else {
         /* Keep the last ERR_TAIL bytes of stderr. */
         size_t k = (size_t)n;
@@ -301,7 +290,7 @@ static void start_run(silkd_reindex_t *rx)
 {
     if (rx->running || rx->stopping)
         return;
-    const silkd_config_t *cfg = rx->srv->cfg;
+    const silkd_config_t *cfg = silkd_server_config(rx->srv);
     rx->current = rx->next_run;
     rx->next_run = NULL;
     rx->want_run = 0;
@@ -383,14 +372,15 @@ static void on_async(uv_async_t *a)
     start_run(rx);
 }
 
-silk_status_t silkd_reindex_request(silkd_reindex_t *rx, silkd_worker_t *w, silkd_conn_t *c,
-                                    const char *id, size_t id_len)
+silk_status_t silkd_reindex_request(silkd_reindex_t *rx, silkd_reindex_reply_fn reply, void *owner,
+                                    void *tag, const char *id, size_t id_len)
 {
     waiter_t *wt = calloc(1, sizeof *wt);
     if (!wt)
         return SILK_ERR_TOO_LARGE;
-    wt->worker = w;
-    wt->conn = c;
+    wt->reply = reply;
+    wt->owner = owner;
+    wt->tag = tag;
     if (id_len < sizeof wt->id) {
         memcpy(wt->id, id, id_len);
         wt->id_len = id_len;
@@ -431,7 +421,7 @@ static void on_fs_event(uv_fs_event_t *h, const char *filename, int events, int 
     silkd_reindex_t *rx = w->rx;
     (void)events;
     if (status < 0) {
-        silkd_log(SILKD_LOG_WARN, "watching %s: %s", rx->srv->cfg->corpus_path,
+        silkd_log(SILKD_LOG_WARN, "watching %s: %s", silkd_server_config(rx->srv)->corpus_path,
                   uv_strerror(status));
         return;
     }
@@ -439,7 +429,7 @@ static void on_fs_event(uv_fs_event_t *h, const char *filename, int events, int 
     if (filename && filename[0] == '.')
         return;
     silkd_log(SILKD_LOG_DEBUG, "corpus event: %s", filename ? filename : "?");
-    uv_timer_start(&rx->debounce, on_debounce, rx->srv->cfg->watch_delay_ms, 0);
+    uv_timer_start(&rx->debounce, on_debounce, silkd_server_config(rx->srv)->watch_delay_ms, 0);
 }
 
 static void on_watch_closed(uv_handle_t *h)
@@ -509,7 +499,7 @@ static void watch_tree(silkd_reindex_t *rx, const char *dir, int depth)
 static void rewatch(silkd_reindex_t *rx)
 {
     unwatch_all(rx);
-    watch_tree(rx, rx->srv->cfg->corpus_path, 0);
+    watch_tree(rx, silkd_server_config(rx->srv)->corpus_path, 0);
 }
 
 /* ---- lifetime ------------------------------------------------------------------------------ */
@@ -522,17 +512,18 @@ silk_status_t silkd_reindex_new(silkd_server_t *srv, uv_loop_t *loop, silkd_rein
         return SILK_ERR_NOMEM;
     rx->srv = srv;
     rx->loop = loop;
+    rx->out.limit = MAX_STDOUT;
     uv_mutex_init(&rx->lock);
     uv_async_init(loop, &rx->async, on_async);
     rx->async.data = rx;
     uv_timer_init(loop, &rx->debounce);
     rx->debounce.data = rx;
-    if (srv->cfg->watch) {
+    if (silkd_server_config(srv)->watch) {
         rx->watching = 1;
         rewatch(rx);
         if (rx->watches)
-            silkd_log(SILKD_LOG_INFO, "watching %s (%u folders) for changes", srv->cfg->corpus_path,
-                      rx->nwatches);
+            silkd_log(SILKD_LOG_INFO, "watching %s (%u folders) for changes",
+                      silkd_server_config(srv)->corpus_path, rx->nwatches);
         else
             rx->watching = 0;
     }
@@ -577,7 +568,7 @@ void silkd_reindex_destroy(silkd_reindex_t *rx)
     if (!rx)
         return;
     uv_mutex_destroy(&rx->lock);
-    silk_proto_buf_free(&rx->out);
+    silk_buf_free(&rx->out);
     json_decref(rx->last);
     free(rx);
 }

@@ -9,8 +9,7 @@
  * have changed), and the counters, which only this thread writes and any stats request
  * reads.
  */
-#include "conn.h"
-#include "server.h"
+#include "worker.h"
 
 #include <jansson.h>
 #include <malloc.h>
@@ -19,13 +18,17 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "conn.h"
+#include "log.h"
 #include "silk/search.h"
+
+typedef struct peer peer_t;
 
 typedef struct inbox_item {
     struct inbox_item *next;    /* FIFO link */
     int fd;                     /* an accepted socket, or -1 for a reply */
     int is_tcp;                 /* fd is TCP (set TCP_NODELAY) */
-    silkd_conn_t *conn;         /* reply: the connection that asked */
+    peer_t *peer;               /* reply: the connection that asked */
     int ok;                     /* reply: success */
     silk_proto_code_t code;     /* reply: the error code when !ok */
     size_t id_len;              /* reply: length of id */
@@ -33,74 +36,46 @@ typedef struct inbox_item {
     char text[];                /* reply: members text when ok, else the message */
 } inbox_item_t;
 
-struct silkd_worker {
-    silkd_server_t *srv;       /* shared state */
-    unsigned index;            /* 0-based, for logs */
-    uv_thread_t thread;        /* runs loop */
-    uv_loop_t loop;            /* this worker's loop */
-    uv_async_t async;          /* wakes the loop when the inbox has items */
-    uv_timer_t stop_timer;     /* on shutdown: closes connections that outstay drain_max_ms */
-    uv_mutex_t lock;           /* guards the inbox and stop_requested */
-    inbox_item_t *head, *tail; /* the inbox */
-    int stop_requested;        /* set by silkd_worker_stop */
-    int stopping;              /* the loop acted on stop_requested */
-    int closed;                /* the loop's own handles are closing */
-    silkd_conn_t *conns;       /* open connections */
-    unsigned nconns;           /* how many */
-    unsigned peak_conns;       /* most connections open since memory was last trimmed */
-    silk_searcher_t *searcher; /* this thread's reader */
-    uint64_t gen;              /* generation the searcher was last reopened at */
-    silk_request_t req;        /* decoded request, reused (it is large) */
-    silk_proto_buf_t scratch;  /* stats text, reused */
-    silkd_counters_t counters; /* this worker's counters */
+/* The worker's record of one of its connections (the connection's owner pointer). */
+struct peer {
+    silkd_worker_t *w;   /* owner */
+    silkd_conn_t *conn;  /* the connection */
+    peer_t *prev, *next; /* the worker's list */
 };
 
-/* ---- histogram ----------------------------------------------------------------------------- */
-
-unsigned silkd_hist_bucket(uint64_t ns)
-{
-    if (ns < 16)
-        return (unsigned)ns;
-    unsigned e = 63u - (unsigned)__builtin_clzll(ns);
-    unsigned sub = (unsigned)(ns >> (e - 3)) & (SILKD_HIST_SUB - 1);
-    unsigned b = 16 + (e - 4) * SILKD_HIST_SUB + sub;
-    return b < SILKD_HIST_BUCKETS ? b : SILKD_HIST_BUCKETS - 1;
-}
-
-double silkd_hist_value(unsigned b)
-{
-    if (b < 16)
-        return b;
-    unsigned e = (b - 16) / SILKD_HIST_SUB + 4, sub = (b - 16) % SILKD_HIST_SUB;
-    double step = ldexp(1.0, (int)e - 3);
-    return ldexp(1.0, (int)e) + sub * step + step / 2;
-}
-
-static void count(_Atomic uint64_t *c)
-{
-    /* Only this thread writes its counters: a relaxed load and store is enough and avoids
-     * a locked instruction per request. */
-    atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + 1,
-                          memory_order_relaxed);
-}
-
-silkd_counters_t *silkd_worker_counters(silkd_worker_t *w)
-{
-    return &w->counters;
-}
-
-void silkd_server_bump(silkd_server_t *s, const char *why)
-{
-    uint64_t g = atomic_fetch_add_explicit(&s->generation, 1, memory_order_release) + 1;
-    silkd_log(SILKD_LOG_INFO, "%s: index generation %llu", why, (unsigned long long)g);
-}
+struct silkd_worker {
+    silkd_server_t *srv;        /* shared state */
+    const silkd_config_t *cfg;  /* its configuration */
+    silkd_reindex_t *reindex;   /* where reindex requests go */
+    unsigned index;             /* 0-based, for logs and the counters' slot */
+    uv_thread_t thread;         /* runs loop */
+    uv_loop_t loop;             /* this worker's loop */
+    uv_async_t async;           /* wakes the loop when the inbox has items */
+    uv_timer_t stop_timer;      /* on shutdown: closes connections that outstay drain_max_ms */
+    uv_mutex_t lock;            /* guards the inbox and stop_requested */
+    inbox_item_t *head, *tail;  /* the inbox */
+    int stop_requested;         /* set by silkd_worker_stop */
+    int stopping;               /* the loop acted on stop_requested */
+    int closed;                 /* the loop's own handles are closing */
+    peer_t *peers;              /* open connections */
+    unsigned nconns;            /* how many */
+    unsigned peak_conns;        /* most connections open since memory was last trimmed */
+    silk_searcher_t *searcher;  /* this thread's reader */
+    uint64_t gen;               /* generation the searcher was last reopened at */
+    silk_request_t req;         /* decoded request, reused (it is large) */
+    silk_proto_buf_t answer;    /* the answer being encoded, reused */
+    silk_proto_buf_t scratch;   /* stats text, reused */
+    silkd_totals_t totals;      /* stats sums, reused (too large for a stack frame) */
+    silkd_counters_t *counters; /* this worker's counters (in srv) */
+    silkd_conn_limits_t limits; /* of every connection */
+};
 
 /* ---- requests ------------------------------------------------------------------------------ */
 
 /* Reopens the searcher when the main loop moved the generation. */
 static void refresh(silkd_worker_t *w)
 {
-    uint64_t g = atomic_load_explicit(&w->srv->generation, memory_order_acquire);
+    uint64_t g = silkd_server_generation(w->srv);
     if (g == w->gen)
         return;
     int changed = 0;
@@ -152,7 +127,7 @@ static silk_proto_code_t do_search(silkd_worker_t *w, const silk_request_t *req,
     case SILK_ERR_NOT_FOUND:
         snprintf(buf, sizeof buf,
                  "no index at %s yet: run silk-index, or send {\"op\":\"reindex\"}",
-                 w->srv->cfg->index_path);
+                 w->cfg->index_path);
         return answer_error(out, req, SILK_PROTO_UNAVAILABLE, buf, -1);
     case SILK_ERR_NETWORK:
         return answer_error(out, req, SILK_PROTO_UNAVAILABLE, msg, -1);
@@ -171,6 +146,7 @@ static silk_proto_code_t do_stats(silkd_worker_t *w, const silk_request_t *req,
                                   silk_proto_buf_t *out)
 {
     silkd_server_t *srv = w->srv;
+    const silkd_config_t *cfg = w->cfg;
     refresh(w);
     json_t *o = json_object();
     if (!o)
@@ -188,42 +164,27 @@ static silk_proto_code_t do_stats(silkd_worker_t *w, const silk_request_t *req,
         json_object_set_new(o, "terms", json_null());
         json_object_set_new(o, "revision", json_null());
     }
-    json_object_set_new(o, "index_path", json_string(srv->cfg->index_path));
-    json_object_set_new(o, "corpus_path", json_string(srv->cfg->corpus_path));
-    double up = (double)(uv_hrtime() - srv->start_ns) / 1e9;
+    json_object_set_new(o, "index_path", json_string(cfg->index_path));
+    json_object_set_new(o, "corpus_path", json_string(cfg->corpus_path));
+    double up = (double)silkd_server_uptime_ns(srv) / 1e9;
     json_object_set_new(o, "uptime_s", json_real(round(up * 10) / 10));
-    add_u64(o, "threads", srv->cfg->threads);
-    add_u64(o, "generation", atomic_load(&srv->generation));
+    add_u64(o, "threads", cfg->threads);
+    add_u64(o, "generation", silkd_server_generation(srv));
 
     json_t *conns = json_object();
-    add_u64(conns, "current", atomic_load(&srv->connections));
-    add_u64(conns, "total", atomic_load(&srv->connections_total));
-    add_u64(conns, "rejected", atomic_load(&srv->rejected));
-    add_u64(conns, "max", srv->cfg->max_connections);
+    add_u64(conns, "current", silkd_server_conns_open(srv));
+    add_u64(conns, "total", silkd_server_conns_total(srv));
+    add_u64(conns, "rejected", silkd_server_conns_rejected(srv));
+    add_u64(conns, "max", cfg->max_connections);
     json_object_set_new(o, "connections", conns);
 
-    /* Sum every worker's counters; each is read with relaxed atomics, so the totals are a
-     * moment's snapshot, not a transaction, which is all stats promises. */
-    uint64_t requests = 0, queries = 0, errors[SILK_PROTO_NCODES] = {0}, n = 0;
-    static _Thread_local uint64_t hist[SILKD_HIST_BUCKETS];
-    memset(hist, 0, sizeof hist);
-    for (unsigned i = 0; i < srv->cfg->threads; i++) {
-        silkd_counters_t *k = silkd_worker_counters(srv->workers[i]);
-        requests += atomic_load_explicit(&k->requests, memory_order_relaxed);
-        queries += atomic_load_explicit(&k->queries, memory_order_relaxed);
-        for (unsigned c = 0; c < SILK_PROTO_NCODES; c++)
-            errors[c] += atomic_load_explicit(&k->errors[c], memory_order_relaxed);
-        for (unsigned b = 0; b < SILKD_HIST_BUCKETS; b++) {
-            uint64_t v = atomic_load_explicit(&k->hist[b], memory_order_relaxed);
-            hist[b] += v;
-            n += v;
-        }
-    }
-    add_u64(o, "requests", requests);
-    add_u64(o, "queries", queries);
+    silkd_totals_t *t = &w->totals;
+    silkd_server_totals(srv, t);
+    add_u64(o, "requests", t->requests);
+    add_u64(o, "queries", t->queries);
     json_t *errs = json_object();
     for (unsigned c = 1; c < SILK_PROTO_NCODES; c++)
-        add_u64(errs, silk_proto_code_name((silk_proto_code_t)c), errors[c]);
+        add_u64(errs, silk_proto_code_name((silk_proto_code_t)c), t->errors[c]);
     json_object_set_new(o, "errors", errs);
 
     json_t *lat = json_object();
@@ -232,26 +193,14 @@ static silk_proto_code_t do_stats(silkd_worker_t *w, const silk_request_t *req,
         double q;
     } pct[] = {{"p50", 0.5}, {"p90", 0.9}, {"p99", 0.99}, {"p999", 0.999}};
     for (size_t p = 0; p < sizeof pct / sizeof pct[0]; p++) {
-        double v = 0;
-        if (n) {
-            uint64_t want = (uint64_t)ceil(pct[p].q * (double)n), cum = 0;
-            for (unsigned b = 0; b < SILKD_HIST_BUCKETS; b++) {
-                cum += hist[b];
-                if (cum >= want) {
-                    v = silkd_hist_value(b) / 1000.0;
-                    break;
-                }
-            }
-        }
+        double v = silkd_totals_quantile(t, pct[p].q) / 1000.0;
         json_object_set_new(lat, pct[p].name, json_real(round(v * 10) / 10));
     }
     json_object_set_new(o, "latency_us", lat);
 
-    json_t *rx = NULL;
-    uv_mutex_lock(&srv->lock);
-    if (srv->last_reindex)
-        rx = json_loads(srv->last_reindex, 0, NULL);
-    uv_mutex_unlock(&srv->lock);
+    char *rtext = silkd_server_reindex(srv);
+    json_t *rx = rtext ? json_loads(rtext, 0, NULL) : NULL;
+    free(rtext);
     json_object_set_new(o, "reindex", rx ? rx : json_null());
 
     silk_proto_code_t code = SILK_PROTO_OK;
@@ -271,33 +220,52 @@ static silk_proto_code_t do_stats(silkd_worker_t *w, const silk_request_t *req,
     return code;
 }
 
-int silkd_worker_handle(silkd_worker_t *w, silkd_conn_t *c, const char *line, size_t len,
-                        silk_proto_buf_t *out)
+static void reply(void *owner, void *tag, const char *id, size_t id_len, int ok,
+                  silk_proto_code_t code, const char *text);
+
+/* Hands the encoded answer to the connection. An answer that could not be encoded (out of
+ * memory) would leave a gap in the client's sequence of answers: close instead. */
+static void send_answer(silkd_worker_t *w, silkd_conn_t *c)
 {
+    if (w->answer.len == 0)
+        silkd_conn_close(c);
+    else
+        silkd_conn_queue(c, w->answer.data, w->answer.len);
+    w->answer.len = 0;
+}
+
+/* conn's on_line: answers one request line, on the loop that owns the connection. */
+static silkd_line_t on_line(silkd_conn_t *c, void *data, const char *line, size_t len)
+{
+    peer_t *peer = data;
+    silkd_worker_t *w = peer->w;
     uint64_t t0 = uv_hrtime();
     silk_request_t *req = &w->req;
+    silk_proto_buf_t *out = &w->answer;
     silk_proto_code_t code = SILK_PROTO_OK;
+    out->len = 0;
     if (silk_proto_decode(line, len, req) != SILK_OK) {
         code = answer_error(out, req, req->code, req->message, req->position);
     } else {
         switch (req->op) {
         case SILK_REQ_NONE:
-            return SILKD_HANDLED_NONE;
+            return SILKD_LINE_DONE;
         case SILK_REQ_PING:
             silk_proto_encode_ok(out, req->id, req->id_len, ",\"pong\":true", 12);
             break;
         case SILK_REQ_SEARCH:
             code = do_search(w, req, out);
-            count(&w->counters.queries);
+            silkd_count(&w->counters->queries);
             break;
         case SILK_REQ_STATS:
             code = do_stats(w, req, out);
             break;
         case SILK_REQ_REINDEX: {
-            silk_status_t rc = silkd_reindex_request(w->srv->reindex, w, c, req->id, req->id_len);
+            silk_status_t rc =
+                silkd_reindex_request(w->reindex, reply, w, peer, req->id, req->id_len);
             if (rc == SILK_OK) {
-                count(&w->counters.requests);
-                return SILKD_HANDLED_WAIT;
+                silkd_count(&w->counters->requests);
+                return SILKD_LINE_HOLD;
             }
             code = rc == SILK_ERR_TOO_LARGE
                        ? answer_error(out, req, SILK_PROTO_OVERLOADED,
@@ -308,11 +276,29 @@ int silkd_worker_handle(silkd_worker_t *w, silkd_conn_t *c, const char *line, si
         }
         }
     }
-    count(&w->counters.requests);
+    silkd_count(&w->counters->requests);
     if (code != SILK_PROTO_OK)
-        count(&w->counters.errors[code]);
-    count(&w->counters.hist[silkd_hist_bucket(uv_hrtime() - t0)]);
-    return SILKD_HANDLED_RESPONSE;
+        silkd_count(&w->counters->errors[code]);
+    silkd_count(&w->counters->hist[silkd_hist_bucket(uv_hrtime() - t0)]);
+    send_answer(w, c);
+    return SILKD_LINE_DONE;
+}
+
+/* conn's on_error: a line over the bound gets one too_large answer before the close. */
+static void on_error(silkd_conn_t *c, void *data, silkd_conn_error_t err)
+{
+    peer_t *peer = data;
+    silkd_worker_t *w = peer->w;
+    if (err != SILKD_CONN_TOO_LARGE)
+        return;
+    char msg[96];
+    snprintf(msg, sizeof msg, "request line longer than %zu bytes; closing", w->cfg->max_line);
+    w->answer.len = 0;
+    if (silk_proto_encode_error(&w->answer, NULL, 0, SILK_PROTO_TOO_LARGE, msg, -1) == SILK_OK)
+        silkd_conn_queue(c, w->answer.data, w->answer.len);
+    w->answer.len = 0;
+    silkd_count(&w->counters->errors[SILK_PROTO_TOO_LARGE]);
+    silkd_count(&w->counters->requests);
 }
 
 /* ---- the loop ------------------------------------------------------------------------------ */
@@ -332,28 +318,21 @@ static void check_done(silkd_worker_t *w)
     uv_close((uv_handle_t *)&w->stop_timer, on_handle_closed);
 }
 
-void silkd_worker_conn_added(silkd_worker_t *w, silkd_conn_t *c)
+/* conn's on_close: the connection is gone. */
+static void on_close(silkd_conn_t *c, void *data)
 {
-    c->prev = NULL;
-    c->next = w->conns;
-    if (w->conns)
-        w->conns->prev = c;
-    w->conns = c;
-    w->nconns++;
-    if (w->nconns > w->peak_conns)
-        w->peak_conns = w->nconns;
-}
-
-void silkd_worker_conn_freed(silkd_worker_t *w, silkd_conn_t *c)
-{
-    if (c->prev)
-        c->prev->next = c->next;
+    peer_t *peer = data;
+    silkd_worker_t *w = peer->w;
+    (void)c;
+    if (peer->prev)
+        peer->prev->next = peer->next;
     else
-        w->conns = c->next;
-    if (c->next)
-        c->next->prev = c->prev;
+        w->peers = peer->next;
+    if (peer->next)
+        peer->next->prev = peer->prev;
+    free(peer);
     w->nconns--;
-    atomic_fetch_sub(&w->srv->connections, 1);
+    silkd_server_conn_closed(w->srv);
     /* After a burst of connections has mostly gone, give the freed memory (read buffers and
      * handles, fragmented in this thread's malloc arena) back to the system, so a daemon
      * that runs for months returns to its idle size. Rare: only once per burst of 64+. */
@@ -364,32 +343,64 @@ void silkd_worker_conn_freed(silkd_worker_t *w, silkd_conn_t *c)
     check_done(w);
 }
 
+/* An admitted socket that will not be served after all. */
+static void drop_fd(silkd_worker_t *w, int fd)
+{
+    close(fd);
+    silkd_server_conn_closed(w->srv);
+}
+
+static void open_conn(silkd_worker_t *w, int fd, int is_tcp)
+{
+    static const silkd_conn_cbs_t cbs = {on_line, on_error, on_close};
+    peer_t *peer = calloc(1, sizeof *peer);
+    if (!peer) {
+        drop_fd(w, fd);
+        return;
+    }
+    peer->w = w;
+    /* Listed before the open: the open already reads, and may close the connection. */
+    peer->next = w->peers;
+    if (w->peers)
+        w->peers->prev = peer;
+    w->peers = peer;
+    w->nconns++;
+    if (w->nconns > w->peak_conns)
+        w->peak_conns = w->nconns;
+    if (silkd_conn_open(&w->loop, fd, is_tcp, &w->limits, &cbs, peer, &peer->conn) != SILK_OK)
+        on_close(NULL, peer); /* the connection never was: undo the listing */
+}
+
 static void on_stop_timer(uv_timer_t *t)
 {
     silkd_worker_t *w = t->data;
     if (w->nconns)
         silkd_log(SILKD_LOG_WARN, "worker %u: closing %u connections still busy at shutdown",
                   w->index, w->nconns);
-    for (silkd_conn_t *c = w->conns; c; c = c->next)
-        silkd_conn_close(c);
+    for (peer_t *p = w->peers; p; p = p->next)
+        silkd_conn_close(p->conn);
 }
 
+/* A reindex answer for a held line of one of this worker's connections. */
 static void deliver(silkd_worker_t *w, inbox_item_t *it)
 {
-    silkd_conn_t *c = it->conn;
-    if (!c->closing) {
+    silkd_conn_t *c = it->peer->conn;
+    if (!silkd_conn_is_closing(c)) {
         silk_status_t rc;
+        w->answer.len = 0;
         if (it->ok) {
-            rc = silk_proto_encode_ok(&c->out, it->id, it->id_len, it->text, strlen(it->text));
+            rc = silk_proto_encode_ok(&w->answer, it->id, it->id_len, it->text, strlen(it->text));
         } else {
-            rc = silk_proto_encode_error(&c->out, it->id, it->id_len, it->code, it->text, -1);
-            count(&w->counters.errors[it->code]);
+            rc = silk_proto_encode_error(&w->answer, it->id, it->id_len, it->code, it->text, -1);
+            silkd_count(&w->counters->errors[it->code]);
         }
-        if (rc != SILK_OK) {
+        if (rc == SILK_OK)
+            silkd_conn_queue(c, w->answer.data, w->answer.len);
+        else
             silkd_conn_close(c);
-        }
+        w->answer.len = 0;
     }
-    silkd_conn_resume(c);
+    silkd_conn_release(c);
 }
 
 static void on_async(uv_async_t *a)
@@ -404,12 +415,10 @@ static void on_async(uv_async_t *a)
     while (it) {
         inbox_item_t *next = it->next;
         if (it->fd >= 0) {
-            if (w->stopping) {
-                close(it->fd);
-                atomic_fetch_sub(&w->srv->connections, 1);
-            } else {
-                silkd_conn_open(w, &w->loop, w->srv->cfg, it->fd, it->is_tcp);
-            }
+            if (w->stopping)
+                drop_fd(w, it->fd);
+            else
+                open_conn(w, it->fd, it->is_tcp);
         } else {
             deliver(w, it);
         }
@@ -418,9 +427,9 @@ static void on_async(uv_async_t *a)
     }
     if (stop && !w->stopping) {
         w->stopping = 1;
-        for (silkd_conn_t *c = w->conns; c; c = c->next)
-            silkd_conn_drain(c);
-        uv_timer_start(&w->stop_timer, on_stop_timer, w->srv->cfg->drain_max_ms, 0);
+        for (peer_t *p = w->peers; p; p = p->next)
+            silkd_conn_drain(p->conn);
+        uv_timer_start(&w->stop_timer, on_stop_timer, w->cfg->drain_max_ms, 0);
         check_done(w);
     }
 }
@@ -442,8 +451,7 @@ void silkd_worker_add_fd(silkd_worker_t *w, int fd, int is_tcp)
 {
     inbox_item_t *it = calloc(1, sizeof *it);
     if (!it) {
-        close(fd);
-        atomic_fetch_sub(&w->srv->connections, 1);
+        drop_fd(w, fd);
         return;
     }
     it->fd = fd;
@@ -451,9 +459,12 @@ void silkd_worker_add_fd(silkd_worker_t *w, int fd, int is_tcp)
     push(w, it);
 }
 
-void silkd_worker_reply(silkd_worker_t *w, silkd_conn_t *c, const char *id, size_t id_len, int ok,
-                        silk_proto_code_t code, const char *text)
+/* reindex's answer callback (on the main loop): copies the answer into this worker's
+ * inbox; deliver() hands it to the connection on the worker's own thread. */
+static void reply(void *owner, void *tag, const char *id, size_t id_len, int ok,
+                  silk_proto_code_t code, const char *text)
 {
+    silkd_worker_t *w = owner;
     size_t tl = text ? strlen(text) : 0;
     inbox_item_t *it = calloc(1, sizeof *it + tl + 1);
     if (!it) {
@@ -463,7 +474,7 @@ void silkd_worker_reply(silkd_worker_t *w, silkd_conn_t *c, const char *id, size
         abort();
     }
     it->fd = -1;
-    it->conn = c;
+    it->peer = tag;
     it->ok = ok;
     it->code = code;
     if (id_len >= sizeof it->id)
@@ -489,22 +500,33 @@ static void thread_main(void *arg)
     silkd_worker_t *w = arg;
     uv_run(&w->loop, UV_RUN_DEFAULT);
     silkd_log(SILKD_LOG_DEBUG, "worker %u: finished", w->index);
-    atomic_fetch_add(&w->srv->workers_done, 1);
-    uv_async_send(w->srv->main_wake);
+    silkd_server_worker_done(w->srv);
 }
 
-silk_status_t silkd_worker_start(silkd_server_t *srv, unsigned index, silkd_worker_t **out)
+silk_status_t silkd_worker_start(silkd_server_t *srv, silkd_reindex_t *rx, unsigned index,
+                                 silkd_worker_t **out)
 {
     *out = NULL;
     silkd_worker_t *w = calloc(1, sizeof *w);
     if (!w)
         return SILK_ERR_NOMEM;
+    const silkd_config_t *cfg = silkd_server_config(srv);
     w->srv = srv;
+    w->cfg = cfg;
+    w->reindex = rx;
     w->index = index;
-    w->gen = atomic_load(&srv->generation);
+    w->counters = silkd_server_counters(srv, index);
+    w->limits = (silkd_conn_limits_t){
+        .max_line = cfg->max_line,
+        .max_inflight = cfg->max_inflight,
+        .max_output = cfg->max_output,
+        .idle_ms = cfg->idle_ms,
+        .drain_ms = cfg->drain_ms,
+    };
+    w->gen = silkd_server_generation(srv);
     silk_searcher_opts_t so = {0};
-    so.db_opts = srv->cfg->db_opts; /* remote shards' timeouts */
-    silk_status_t rc = silk_searcher_new(srv->cfg->index_path, &so, &w->searcher);
+    so.db_opts = cfg->db_opts; /* remote shards' timeouts */
+    silk_status_t rc = silk_searcher_new(cfg->index_path, &so, &w->searcher);
     if (rc != SILK_OK) {
         free(w);
         return rc;
@@ -542,6 +564,7 @@ void silkd_worker_join(silkd_worker_t *w)
     uv_loop_close(&w->loop);
     uv_mutex_destroy(&w->lock);
     silk_searcher_destroy(w->searcher);
+    silk_proto_buf_free(&w->answer);
     silk_proto_buf_free(&w->scratch);
     /* Items that arrived after the loop closed (none when shutdown is orderly). */
     for (inbox_item_t *it = w->head, *next; it; it = next) {

@@ -1,6 +1,9 @@
-/* silkd's newline framing (server/conn.c silkd_frame_next): lines, "\r\n", partial lines,
- * the line bound exactly at and just past its edge, and a stream cut at every byte giving
- * the same lines as the whole stream. */
+/* silkd's connections (server/conn.c), linked alone: the newline framing (lines, "\r\n",
+ * partial lines, the line bound exactly at and just past its edge, a stream cut at every
+ * byte giving the same lines as the whole stream), then a connection on a socket pair
+ * driven by this test's callbacks: lines reported in order and answered in order, a last
+ * line without its newline, a line over the bound, a held line released later, output over
+ * its bound, and the idle timeout. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,10 +11,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "../../server/conn.h"
+#include "../../server/log.h"
+#include "silk/buf.h"
 
 static silkd_frame_t frame(const char *s, size_t len, size_t max, size_t *ll, size_t *used)
 {
@@ -116,32 +123,209 @@ static void test_pieces(void **state)
     }
 }
 
-/* The histogram's buckets are ordered and each value falls inside its bucket's range. */
-static void test_histogram(void **state)
+/* ---- a connection driven by the test's callbacks ----------------------------------------- */
+
+typedef struct {
+    silk_buf_t lines;         /* every line reported, each followed by '|' */
+    unsigned errors[8];       /* on_error calls by kind */
+    int closed;               /* on_close calls */
+    int hold_next;            /* on_line: hold a line that reads "hold" */
+    silkd_conn_t *held;       /* the connection holding a line */
+    size_t answer_bytes;      /* on_line: pad each answer to this size (0: echo only) */
+    uv_timer_t release_timer; /* releases the held line */
+} probe_t;
+
+static silkd_line_t probe_line(silkd_conn_t *c, void *data, const char *line, size_t len)
+{
+    probe_t *p = data;
+    assert_int_equal(silk_buf_add(&p->lines, line, len), SILK_OK);
+    assert_int_equal(silk_buf_addc(&p->lines, '|'), SILK_OK);
+    if (p->hold_next && len == 4 && !memcmp(line, "hold", 4)) {
+        p->held = c;
+        return SILKD_LINE_HOLD;
+    }
+    char ans[128];
+    int n = snprintf(ans, sizeof ans, "[%.*s]\n", (int)len, line);
+    if (p->answer_bytes) {
+        char *big = malloc(p->answer_bytes);
+        assert_non_null(big);
+        memset(big, 'a', p->answer_bytes);
+        big[p->answer_bytes - 1] = '\n';
+        assert_int_equal(silkd_conn_queue(c, big, p->answer_bytes), SILK_OK);
+        free(big);
+    } else {
+        unsigned before = silkd_conn_queued_answers(c);
+        assert_int_equal(silkd_conn_queue(c, ans, (size_t)n), SILK_OK);
+        assert_int_equal(silkd_conn_queued_answers(c), before + 1);
+        assert_true(silkd_conn_queued_bytes(c) >= (size_t)n);
+    }
+    return SILKD_LINE_DONE;
+}
+
+static void probe_error(silkd_conn_t *c, void *data, silkd_conn_error_t err)
+{
+    probe_t *p = data;
+    assert_true(err > 0 && err < 8);
+    p->errors[err]++;
+    if (err == SILKD_CONN_TOO_LARGE)
+        assert_int_equal(silkd_conn_queue(c, "too large\n", 10), SILK_OK);
+}
+
+static void probe_close(silkd_conn_t *c, void *data)
+{
+    probe_t *p = data;
+    (void)c;
+    p->closed++;
+}
+
+static void on_release(uv_timer_t *t)
+{
+    probe_t *p = t->data;
+    assert_non_null(p->held);
+    assert_int_equal(silkd_conn_queue(p->held, "held\n", 5), SILK_OK);
+    silkd_conn_release(p->held);
+    p->held = NULL;
+    uv_close((uv_handle_t *)t, NULL);
+}
+
+static const silkd_conn_cbs_t probe_cbs = {probe_line, probe_error, probe_close};
+
+static silkd_conn_limits_t limits(size_t max_line)
+{
+    return (silkd_conn_limits_t){.max_line = max_line,
+                                 .max_inflight = 64,
+                                 .max_output = 1 << 20,
+                                 .idle_ms = 10000,
+                                 .drain_ms = 100};
+}
+
+/* Writes `input` into one end of a socket pair (then ends it when eof), serves the other end
+ * with a connection until it has closed, and returns what the client end received. */
+static char *serve(probe_t *p, const silkd_conn_limits_t *lim, const char *input, size_t n, int eof)
+{
+    int sv[2];
+    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    assert_int_equal(write(sv[1], input, n), (ssize_t)n);
+    if (eof)
+        shutdown(sv[1], SHUT_WR);
+    uv_loop_t loop;
+    assert_int_equal(uv_loop_init(&loop), 0);
+    if (p->hold_next) {
+        uv_timer_init(&loop, &p->release_timer);
+        p->release_timer.data = p;
+        uv_timer_start(&p->release_timer, on_release, 30, 0);
+    }
+    silkd_conn_t *c = NULL;
+    assert_int_equal(silkd_conn_open(&loop, sv[0], 0, lim, &probe_cbs, p, &c), SILK_OK);
+    assert_non_null(c);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    assert_int_equal(uv_loop_close(&loop), 0);
+    assert_int_equal(p->closed, 1);
+    silk_buf_t got = SILK_BUF_INIT;
+    char buf[4096];
+    ssize_t r;
+    while ((r = read(sv[1], buf, sizeof buf)) > 0)
+        assert_int_equal(silk_buf_add(&got, buf, (size_t)r), SILK_OK);
+    close(sv[1]);
+    assert_int_equal(silk_buf_terminate(&got), SILK_OK);
+    assert_int_equal(silk_buf_terminate(&p->lines), SILK_OK);
+    return got.data;
+}
+
+static void test_conn_lines(void **state)
 {
     (void)state;
-    unsigned prev = 0;
-    for (uint64_t v = 0; v < (1ull << 40); v = v < 64 ? v + 1 : v + v / 7) {
-        unsigned b = silkd_hist_bucket(v);
-        assert_true(b >= prev);
-        assert_true(b < SILKD_HIST_BUCKETS);
-        double mid = silkd_hist_value(b);
-        if (v >= 16)
-            assert_true(mid > (double)v * 0.93 && mid < (double)v * 1.07);
-        else
-            assert_true(mid == (double)v);
-        prev = b;
-    }
-    assert_int_equal(silkd_hist_bucket(UINT64_MAX), SILKD_HIST_BUCKETS - 1);
+    probe_t p = {0};
+    silkd_conn_limits_t lim = limits(64);
+    const char in[] = "a\r\nbb\n\n{\"op\":\"ping\"}\nlast\r";
+    char *out = serve(&p, &lim, in, sizeof in - 1, 1);
+    /* Every line in order, the last one without its newline (and its '\r') too. */
+    assert_string_equal(p.lines.data, "a|bb||{\"op\":\"ping\"}|last|");
+    assert_string_equal(out, "[a]\n[bb]\n[]\n[{\"op\":\"ping\"}]\n[last]\n");
+    for (int i = 0; i < 8; i++)
+        assert_int_equal(p.errors[i], 0);
+    free(out);
+    silk_buf_free(&p.lines);
+}
+
+static void test_conn_bound(void **state)
+{
+    (void)state;
+    char in[256];
+    /* A line of exactly the bound is a line. */
+    probe_t p = {0};
+    silkd_conn_limits_t lim = limits(64);
+    memset(in, 'x', 64);
+    memcpy(in + 64, "\r\n", 2);
+    char *out = serve(&p, &lim, in, 66, 1);
+    assert_int_equal(p.lines.len, 65);
+    assert_int_equal(p.errors[SILKD_CONN_TOO_LARGE], 0);
+    assert_int_equal(strlen(out), 67);
+    free(out);
+    silk_buf_free(&p.lines);
+    /* One byte more: the owner is told, answers once, and nothing after it is read, though
+     * the client neither ends nor waits. */
+    probe_t q = {0};
+    memset(in, 'x', 200);
+    memcpy(in + 200, "\nping\n", 6);
+    out = serve(&q, &lim, in, 206, 0);
+    assert_int_equal(q.errors[SILKD_CONN_TOO_LARGE], 1);
+    assert_int_equal(q.lines.len, 0);
+    assert_string_equal(out, "too large\n");
+    free(out);
+    silk_buf_free(&q.lines);
+}
+
+static void test_conn_hold(void **state)
+{
+    (void)state;
+    probe_t p = {.hold_next = 1};
+    silkd_conn_limits_t lim = limits(64);
+    const char in[] = "one\nhold\nafter\n";
+    char *out = serve(&p, &lim, in, sizeof in - 1, 1);
+    /* "after" is not reported before the held answer is released, so answers keep order. */
+    assert_string_equal(p.lines.data, "one|hold|after|");
+    assert_string_equal(out, "[one]\nheld\n[after]\n");
+    assert_null(p.held);
+    free(out);
+    silk_buf_free(&p.lines);
+}
+
+static void test_conn_overflow(void **state)
+{
+    (void)state;
+    probe_t p = {.answer_bytes = 8192};
+    silkd_conn_limits_t lim = limits(64);
+    lim.max_output = 4096;
+    char *out = serve(&p, &lim, "big\nbig\n", 8, 0);
+    assert_int_equal(p.errors[SILKD_CONN_OVERFLOW], 1);
+    assert_string_equal(p.lines.data, "big|");
+    assert_string_equal(out, ""); /* dropped, not sent */
+    free(out);
+    silk_buf_free(&p.lines);
+}
+
+static void test_conn_idle(void **state)
+{
+    (void)state;
+    probe_t p = {0};
+    silkd_conn_limits_t lim = limits(64);
+    lim.idle_ms = 20;
+    char *out = serve(&p, &lim, "", 0, 0);
+    assert_int_equal(p.errors[SILKD_CONN_IDLE], 1);
+    assert_string_equal(out, "");
+    free(out);
+    silk_buf_free(&p.lines);
 }
 
 int main(void)
 {
+    silkd_log_level = SILKD_LOG_WARN; /* the bounds tests trip info lines on purpose */
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_lines),
-        cmocka_unit_test(test_bound),
-        cmocka_unit_test(test_pieces),
-        cmocka_unit_test(test_histogram),
+        cmocka_unit_test(test_lines),         cmocka_unit_test(test_bound),
+        cmocka_unit_test(test_pieces),        cmocka_unit_test(test_conn_lines),
+        cmocka_unit_test(test_conn_bound),    cmocka_unit_test(test_conn_hold),
+        cmocka_unit_test(test_conn_overflow), cmocka_unit_test(test_conn_idle),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

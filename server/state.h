@@ -1,0 +1,133 @@
+/* silkd — server-wide state: the configuration, the index generation, the connection
+ * counts, each worker's request counters with their latency histogram, and the text of the
+ * last reindex run. Every thread may read it; who writes what is said field by field.
+ *
+ * Threads (DESIGN.md § Daemon): what crosses threads is a mutex-guarded queue plus
+ * uv_async_send, and the atomics kept here; nothing else. This module calls only the log.
+ */
+#ifndef SILKD_STATE_H
+#define SILKD_STATE_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "silk/db.h"
+#include "silk/proto.h"
+#include "silk/status.h"
+
+/* ---- configuration ------------------------------------------------------------------------- */
+
+typedef struct {
+    const char *index_path;   /* --index: the index to serve */
+    const char *corpus_path;  /* --corpus: what reindex and --watch index */
+    const char *socket_path;  /* the Unix socket */
+    const char *listen;       /* --listen HOST:PORT, or NULL */
+    const char *indexer;      /* the silk-index program run by reindex */
+    unsigned threads;         /* worker threads */
+    int watch;                /* --watch: reindex when the corpus changes */
+    unsigned watch_delay_ms;  /* quiet time after the last change before a watch reindex */
+    unsigned max_connections; /* connections served at once; more are answered overloaded */
+    size_t max_line;          /* bytes of one request line */
+    unsigned max_inflight;    /* answered-but-unsent responses per connection before reading
+                                 pauses */
+    size_t max_output;        /* bytes queued for one connection before it is dropped */
+    uint64_t idle_ms;         /* a connection with no traffic for this long is closed */
+    uint64_t drain_ms;        /* on shutdown: quiet time after which a connection closes */
+    uint64_t drain_max_ms;    /* on shutdown: connections still open after this are closed */
+    silk_db_opts_t db_opts;   /* --remote-timeout: timeouts of remote shards (0: defaults) */
+} silkd_config_t;
+
+/* ---- latency histogram --------------------------------------------------------------------- */
+
+/* Nanoseconds in log-linear buckets, 8 per power of two, so any percentile read from it is
+ * within 12.5% of the truth. */
+#define SILKD_HIST_SUB     8
+#define SILKD_HIST_BUCKETS (16 + 44 * SILKD_HIST_SUB)
+
+/* The bucket of a service time of ns nanoseconds (the last bucket holds everything above). */
+unsigned silkd_hist_bucket(uint64_t ns);
+/* The middle of bucket b, in nanoseconds. */
+double silkd_hist_value(unsigned b);
+
+/* ---- counters ------------------------------------------------------------------------------ */
+
+/* One worker's counters: written only by that worker (silkd_count), read by any stats
+ * request (relaxed atomics). */
+typedef struct {
+    _Atomic uint64_t requests;                  /* lines answered */
+    _Atomic uint64_t queries;                   /* searches answered (ok or not) */
+    _Atomic uint64_t errors[SILK_PROTO_NCODES]; /* error answers by code */
+    _Atomic uint64_t hist[SILKD_HIST_BUCKETS];  /* service time of every request */
+} silkd_counters_t;
+
+/* Adds one to a counter of the calling worker's own. Only that thread writes it, so a
+ * relaxed load and store is enough and avoids a locked instruction per request. */
+static inline void silkd_count(_Atomic uint64_t *c)
+{
+    atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + 1,
+                          memory_order_relaxed);
+}
+
+/* Every worker's counters added up: a moment's snapshot, not a transaction. */
+typedef struct {
+    uint64_t requests;                  /* lines answered */
+    uint64_t queries;                   /* searches answered */
+    uint64_t errors[SILK_PROTO_NCODES]; /* error answers by code */
+    uint64_t hist[SILKD_HIST_BUCKETS];  /* service times */
+    uint64_t samples;                   /* the sum of hist */
+} silkd_totals_t;
+
+/* The q-quantile (0 < q <= 1) of the service times in t, in nanoseconds (the middle of the
+ * bucket it falls in); 0 when there are none. */
+double silkd_totals_quantile(const silkd_totals_t *t, double q);
+
+/* ---- the server ---------------------------------------------------------------------------- */
+
+typedef struct silkd_server silkd_server_t;
+
+/* Creates the state for cfg (which must outlive it), with one set of counters per worker
+ * thread (cfg->threads) and the start time taken now. Free it with silkd_server_destroy. */
+silk_status_t silkd_server_new(const silkd_config_t *cfg, silkd_server_t **out);
+/* Frees s. Accepts NULL. No thread may use s any more. */
+void silkd_server_destroy(silkd_server_t *s);
+
+/* The configuration (immutable after start; valid as long as s). */
+const silkd_config_t *silkd_server_config(const silkd_server_t *s);
+/* Nanoseconds since silkd_server_new. */
+uint64_t silkd_server_uptime_ns(const silkd_server_t *s);
+
+/* The index generation: bumped (by reindex on a commit, by main on SIGHUP or a changed
+ * revision) when the index may have changed; workers reopen before their next search when
+ * it moved. Any thread. */
+void silkd_server_bump(silkd_server_t *s, const char *why);
+uint64_t silkd_server_generation(const silkd_server_t *s);
+
+/* Connections. admit: counts an accepted connection in and returns 1, or, when
+ * max_connections are open already, counts it as rejected and returns 0 (main loop).
+ * closed: an admitted connection is gone (any thread). */
+int silkd_server_conn_admit(silkd_server_t *s);
+void silkd_server_conn_closed(silkd_server_t *s);
+unsigned silkd_server_conns_open(const silkd_server_t *s);
+uint64_t silkd_server_conns_total(const silkd_server_t *s);
+uint64_t silkd_server_conns_rejected(const silkd_server_t *s);
+
+/* Worker `index`'s counters (index < cfg->threads; valid as long as s). */
+silkd_counters_t *silkd_server_counters(silkd_server_t *s, unsigned index);
+/* Adds up every worker's counters into *out (any thread). */
+void silkd_server_totals(silkd_server_t *s, silkd_totals_t *out);
+
+/* The reindex runner's state as JSON object text. set takes ownership of `json` (malloc'd;
+ * may be NULL); get returns a malloc'd copy the caller frees, or NULL. Any thread. */
+void silkd_server_set_reindex(silkd_server_t *s, char *json);
+char *silkd_server_reindex(silkd_server_t *s);
+
+/* Shutdown bookkeeping. set_wake: the main loop's async handle (owned by main), woken by
+ * wake_main. worker_done: a worker thread finished (counts it and wakes main). */
+void silkd_server_set_wake(silkd_server_t *s, uv_async_t *wake);
+void silkd_server_wake_main(silkd_server_t *s);
+void silkd_server_worker_done(silkd_server_t *s);
+unsigned silkd_server_workers_done(const silkd_server_t *s);
+
+#endif
