@@ -9,6 +9,7 @@
 
 #include "silk/buf.h"
 #include "silk/morph.h"
+#include "silk/qlist.h"
 #include "silk/qword.h"
 #include "silk/schema.h"
 
@@ -83,70 +84,12 @@ static int new_id(builder_t *b)
     return b->negated ? -1 : silk_qmatch_new_id(b->out->m);
 }
 
-/* A small owned array of queries, destroyed together. */
-typedef struct {
-    silk_query_t **q; /* the queries */
-    size_t n;         /* used */
-    size_t cap;       /* allocated */
-} qlist_t;
-
-static void ql_free(qlist_t *l)
-{
-    for (size_t i = 0; i < l->n; i++)
-        silk_query_destroy(l->q[i]);
-    free(l->q);
-    l->q = NULL;
-    l->n = l->cap = 0;
-}
-
-/* Takes ownership of q (destroys it on failure). */
-static silk_status_t ql_push(qlist_t *l, silk_query_t *q)
-{
-    if (SILK_GROW(l->q, l->cap, l->n + 1) != SILK_OK) {
-        silk_query_destroy(q);
-        return SILK_ERR_NOMEM;
-    }
-    l->q[l->n++] = q;
-    return SILK_OK;
-}
-
 static silk_status_t bfail(builder_t *b, silk_status_t st, long pos)
 {
     if (st == SILK_ERR_NOMEM)
         return silk_qerror_set(b->err, st, pos, "out of memory");
     return silk_qerror_set(b->err, st, pos, "cannot build the query: %s",
                            silk_status_to_string(st));
-}
-
-/* Combines the queries of l with op (a single one is returned as is); l is emptied. */
-static silk_status_t combine(qlist_t *l, silk_op_t op, unsigned window, silk_query_t **out)
-{
-    silk_status_t st = SILK_OK;
-    if (l->n == 1) {
-        *out = l->q[0];
-        l->n = 0;
-    } else {
-        st = silk_query_combine(op, l->q, l->n, window, out);
-    }
-    ql_free(l);
-    return st;
-}
-
-/* Combines `first` (owned; destroyed on failure) followed by the queries of l with op, for
- * the operators whose first subquery is special (FILTER and AND_NOT keep its weight only);
- * l is emptied. */
-static silk_status_t combine_first(qlist_t *l, silk_query_t *first, silk_op_t op,
-                                   silk_query_t **out)
-{
-    *out = NULL;
-    silk_status_t st = ql_push(l, first);
-    if (st == SILK_OK) {
-        l->q[l->n - 1] = l->q[0];
-        l->q[0] = first;
-        st = silk_query_combine(op, l->q, l->n, 0, out);
-    }
-    ql_free(l);
-    return st;
 }
 
 /* A term query for prefix + term. */
@@ -168,64 +111,24 @@ static silk_status_t scaled(silk_query_t *q, double f, silk_query_t **out)
 static silk_status_t with_fields(builder_t *b, silk_query_t *q, silk_query_t *title,
                                  silk_query_t *section, silk_query_t **out)
 {
-    qlist_t l = {0};
-    silk_status_t st = ql_push(&l, q);
+    silk_qlist_t l = {0};
+    silk_status_t st = silk_qlist_push(&l, q);
     silk_query_t *s = NULL;
     if (st == SILK_OK && title != NULL && b->o->title_weight > 0 && b->keyword) {
         if ((st = silk_query_scale(title, b->o->title_weight, &s)) == SILK_OK)
-            st = ql_push(&l, s);
+            st = silk_qlist_push(&l, s);
     }
     if (st == SILK_OK && section != NULL && b->o->section_weight > 0 && b->keyword) {
         if ((st = silk_query_scale(section, b->o->section_weight, &s)) == SILK_OK)
-            st = ql_push(&l, s);
+            st = silk_qlist_push(&l, s);
     }
     silk_query_destroy(title);
     silk_query_destroy(section);
     if (st != SILK_OK) {
-        ql_free(&l);
+        silk_qlist_free(&l);
         return st;
     }
-    return combine(&l, SILK_OP_OR, 0, out);
-}
-
-/* Strings handed to a silk_str_cb (terms of an expansion, members of a synonym group),
- * copied; at most `limit` of them: the walk stops there. */
-typedef struct {
-    char **s;         /* the strings [0, n), each malloc'd */
-    size_t n;         /* collected */
-    size_t cap;       /* allocated */
-    size_t limit;     /* stop after this many */
-    silk_status_t st; /* SILK_OK, or SILK_ERR_NOMEM when a copy failed */
-} strlist_t;
-
-static int strlist_cb(const char *s, size_t len, void *ud)
-{
-    strlist_t *l = ud;
-    char *copy = NULL;
-    if (SILK_GROW(l->s, l->cap, l->n + 1) != SILK_OK || (copy = strndup(s, len)) == NULL) {
-        l->st = SILK_ERR_NOMEM;
-        return 1;
-    }
-    l->s[l->n++] = copy;
-    return l->n >= l->limit;
-}
-
-static void strlist_free(strlist_t *l)
-{
-    for (size_t i = 0; i < l->n; i++)
-        free(l->s[i]);
-    free(l->s);
-    l->s = NULL;
-    l->n = l->cap = 0;
-}
-
-/* The terms of db starting with `prefix`, at most `limit` of them, into *l. */
-static silk_status_t terms_with_prefix(silk_db_t *db, const char *prefix, size_t limit,
-                                       strlist_t *l)
-{
-    *l = (strlist_t){.limit = limit};
-    silk_status_t st = silk_db_allterms(db, prefix, strlist_cb, l);
-    return st != SILK_OK ? st : l->st;
+    return silk_qlist_combine(&l, SILK_OP_OR, 0, out);
 }
 
 /* Counts `n` more expansion terms of the prefix or syllable node `at` against the bound of
@@ -237,25 +140,6 @@ static silk_status_t count_expansion(builder_t *b, const silk_qnode_t *at, size_
     return silk_qerror_set(b->err, SILK_ERR_TOO_BROAD, (long)at->start,
                            "prefixes are too broad (match more than %d terms together) at %zu",
                            SILK_EXPANSION_TOTAL_MAX, at->start);
-}
-
-/* OP_SYNONYM of the collected terms (match nothing when there is none). */
-static silk_status_t synonym_of_terms(const strlist_t *c, size_t n, silk_query_t **out)
-{
-    if (n == 0)
-        return silk_query_match_nothing(out);
-    qlist_t l = {0};
-    silk_status_t st = SILK_OK;
-    for (size_t i = 0; i < n && st == SILK_OK; i++) {
-        silk_query_t *q = NULL;
-        if ((st = silk_query_term(c->s[i], strlen(c->s[i]), 1, 0, &q)) == SILK_OK)
-            st = ql_push(&l, q);
-    }
-    if (st != SILK_OK) {
-        ql_free(&l);
-        return st;
-    }
-    return combine(&l, SILK_OP_SYNONYM, 0, out);
 }
 
 static const char *field_prefix(silk_qfield_t f)
@@ -277,8 +161,8 @@ static silk_status_t build_prefix(builder_t *b, const silk_qnode_t *n, silk_quer
         return silk_query_wildcard(pre, SILK_WILDCARD_MAX, out);
     /* Expanding here, not in Xapian, gives the error its position and lets the caller
      * know before running anything. */
-    strlist_t c;
-    silk_status_t st = terms_with_prefix(b->db, pre, SILK_WILDCARD_MAX + 1, &c);
+    silk_strlist_t c;
+    silk_status_t st = silk_strlist_terms(b->db, pre, SILK_WILDCARD_MAX + 1, &c);
     if (st == SILK_OK && c.n > SILK_WILDCARD_MAX)
         st = silk_qerror_set(b->err, SILK_ERR_TOO_BROAD, (long)n->start,
                              "prefix '%s*' is too broad (matches more than %d terms)", n->term,
@@ -286,8 +170,8 @@ static silk_status_t build_prefix(builder_t *b, const silk_qnode_t *n, silk_quer
     if (st == SILK_OK)
         st = count_expansion(b, n, c.n);
     if (st == SILK_OK)
-        st = synonym_of_terms(&c, c.n, out);
-    strlist_free(&c);
+        st = silk_qlist_synonym_of(&c, c.n, out);
+    silk_strlist_free(&c);
     return st;
 }
 
@@ -315,16 +199,16 @@ static silk_status_t word_body(builder_t *b, const silk_qnode_t *n, int id, silk
         return st;
     }
     if (b->db != NULL && is_lone_cjk(n)) {
-        strlist_t c;
-        st = terms_with_prefix(b->db, n->term, SILK_SYLLABLE_EXPANSION_MAX + 1, &c);
+        silk_strlist_t c;
+        st = silk_strlist_terms(b->db, n->term, SILK_SYLLABLE_EXPANSION_MAX + 1, &c);
         if (st == SILK_OK)
             st = count_expansion(b, n, c.n);
         if (st == SILK_OK && c.n == 0) /* unknown: still a valid, empty term query */
             st = tq("", n->term, out);
         else if (st == SILK_OK)
-            st = synonym_of_terms(
+            st = silk_qlist_synonym_of(
                 &c, c.n < SILK_SYLLABLE_EXPANSION_MAX ? c.n : SILK_SYLLABLE_EXPANSION_MAX, out);
-        strlist_free(&c);
+        silk_strlist_free(&c);
         if (st == SILK_OK && id >= 0 && silk_qmatch_add_prefix(m, id, n->term) != SILK_OK)
             st = SILK_ERR_NOMEM;
         return st;
@@ -345,24 +229,6 @@ static silk_status_t word_field(const silk_qnode_t *n, silk_qfield_t f, silk_que
                                      : SILK_PREFIX_STEM SILK_PREFIX_SECTION,
                   n->stem, out);
     return tq(field_prefix(f), n->term, out);
-}
-
-static silk_status_t phrase_q(const char *prefix, char *const *terms, size_t n, silk_query_t **out)
-{
-    qlist_t l = {0};
-    silk_status_t st = SILK_OK;
-    for (size_t i = 0; i < n && st == SILK_OK; i++) {
-        silk_query_t *q = NULL;
-        char buf[SILK_QTERM_BUF];
-        size_t k = silk_morph_join(buf, prefix, terms[i]);
-        if ((st = silk_query_term(buf, k, 1, (uint32_t)(i + 1), &q)) == SILK_OK)
-            st = ql_push(&l, q);
-    }
-    if (st != SILK_OK) {
-        ql_free(&l);
-        return st;
-    }
-    return combine(&l, SILK_OP_PHRASE, 0, out);
 }
 
 /* Whether a term starts with a Hangul, Han or Kana character (indexed as bigrams). */
@@ -387,30 +253,30 @@ static silk_status_t build_phrase(builder_t *b, const silk_qnode_t *n, int id, s
          * bigrams instead, as CJK bigram search engines do, and BM25 favours the documents
          * that share most of them. The relaxed retry of an `all` search does the same with
          * any split word (Hwasong-15: hwasong or 15). */
-        qlist_t l = {0};
+        silk_qlist_t l = {0};
         st = SILK_OK;
         for (size_t i = 0; i < n->nterms && st == SILK_OK; i++) {
             silk_query_t *q = NULL;
             if ((st = tq("", n->terms[i], &q)) == SILK_OK)
-                st = ql_push(&l, q);
+                st = silk_qlist_push(&l, q);
             if (st == SILK_OK && id >= 0 &&
                 silk_qmatch_add_term(b->out->m, id, n->terms[i]) != SILK_OK)
                 st = SILK_ERR_NOMEM;
         }
         if (st != SILK_OK) {
-            ql_free(&l);
+            silk_qlist_free(&l);
             return st;
         }
-        return combine(&l, SILK_OP_OR, 0, out);
+        return silk_qlist_combine(&l, SILK_OP_OR, 0, out);
     }
     if (n->field != SILK_QF_BODY)
-        return phrase_q(field_prefix(n->field), n->terms, n->nterms, out);
+        return silk_qlist_phrase(field_prefix(n->field), n->terms, n->nterms, out);
     silk_query_t *body = NULL, *title = NULL, *section = NULL;
-    if ((st = phrase_q("", n->terms, n->nterms, &body)) != SILK_OK)
+    if ((st = silk_qlist_phrase("", n->terms, n->nterms, &body)) != SILK_OK)
         return st;
     if (b->keyword &&
-        ((st = phrase_q(SILK_PREFIX_TITLE, n->terms, n->nterms, &title)) != SILK_OK ||
-         (st = phrase_q(SILK_PREFIX_SECTION, n->terms, n->nterms, &section)) != SILK_OK)) {
+        ((st = silk_qlist_phrase(SILK_PREFIX_TITLE, n->terms, n->nterms, &title)) != SILK_OK ||
+         (st = silk_qlist_phrase(SILK_PREFIX_SECTION, n->terms, n->nterms, &section)) != SILK_OK)) {
         silk_query_destroy(body);
         silk_query_destroy(title);
         return st;
@@ -508,18 +374,18 @@ static silk_status_t build_node(builder_t *b, const silk_qnode_t *n, silk_query_
 
 /* The members of `key`'s synonym group (none without a database, or when the searcher
  * knows the key has none). */
-static silk_status_t synonyms_of(builder_t *b, const char *key, size_t klen, strlist_t *l)
+static silk_status_t synonyms_of(builder_t *b, const char *key, size_t klen, silk_strlist_t *l)
 {
-    *l = (strlist_t){.limit = SYNONYMS_MAX};
+    *l = (silk_strlist_t){.limit = SYNONYMS_MAX};
     if (b->db == NULL)
         return SILK_OK;
     if (b->o->has_synonyms != NULL && !b->o->has_synonyms(b->o->syn_ud, key, klen))
         return SILK_OK;
-    silk_status_t st = silk_db_synonyms(b->db, key, strlist_cb, l);
+    silk_status_t st = silk_db_synonyms(b->db, key, silk_strlist_cb, l);
     if (st == SILK_OK)
         st = l->st;
     if (st != SILK_OK)
-        strlist_free(l);
+        silk_strlist_free(l);
     return st;
 }
 
@@ -547,7 +413,7 @@ static silk_status_t synonym_query(builder_t *b, const char *syn, int id, silk_q
         }
         for (size_t i = 0; i < l.n; i++)
             terms[i] = l.w[i].term;
-        st = phrase_q("", terms, l.n, out);
+        st = silk_qlist_phrase("", terms, l.n, out);
         if (st == SILK_OK && id >= 0 &&
             silk_qmatch_add_phrase(b->out->m, id, terms, l.n) != SILK_OK)
             st = SILK_ERR_NOMEM;
@@ -561,9 +427,9 @@ done:
 /* Words kids[i, i+k) (plain words) expanded with the synonyms of their joined key:
  * OP_SYNONYM(the words, each synonym). */
 static silk_status_t build_synonym_group(builder_t *b, silk_qnode_t *const *kids, size_t k,
-                                         const strlist_t *syn, silk_query_t **out)
+                                         const silk_strlist_t *syn, silk_query_t **out)
 {
-    qlist_t l = {0}, words = {0};
+    silk_qlist_t l = {0}, words = {0};
     silk_status_t st = SILK_OK;
     int id0 = new_id(b);
     silk_query_t *q = NULL;
@@ -571,7 +437,7 @@ static silk_status_t build_synonym_group(builder_t *b, silk_qnode_t *const *kids
      * together (a name such as "north korea"), not each "of" of the text. */
     for (size_t i = 0; i < k && st == SILK_OK; i++) {
         if ((st = word_body(b, kids[i], k == 1 ? id0 : -1, &q)) == SILK_OK)
-            st = ql_push(&words, q);
+            st = silk_qlist_push(&words, q);
     }
     if (st == SILK_OK && k > 1 && id0 >= 0) {
         char *terms[SILK_SYNONYM_MAX_WORDS];
@@ -580,18 +446,18 @@ static silk_status_t build_synonym_group(builder_t *b, silk_qnode_t *const *kids
         if (silk_qmatch_add_phrase(b->out->m, id0, terms, k) != SILK_OK)
             st = SILK_ERR_NOMEM;
     }
-    if (st == SILK_OK && (st = combine(&words, SILK_OP_AND, 0, &q)) == SILK_OK)
-        st = ql_push(&l, q);
+    if (st == SILK_OK && (st = silk_qlist_combine(&words, SILK_OP_AND, 0, &q)) == SILK_OK)
+        st = silk_qlist_push(&l, q);
     for (size_t i = 0; i < syn->n && st == SILK_OK; i++) {
         if ((st = synonym_query(b, syn->s[i], id0, &q)) == SILK_OK)
-            st = ql_push(&l, q);
+            st = silk_qlist_push(&l, q);
     }
     if (st != SILK_OK) {
-        ql_free(&words);
-        ql_free(&l);
+        silk_qlist_free(&words);
+        silk_qlist_free(&l);
         return st;
     }
-    if ((st = combine(&l, SILK_OP_SYNONYM, 0, &q)) != SILK_OK)
+    if ((st = silk_qlist_combine(&l, SILK_OP_SYNONYM, 0, &q)) != SILK_OK)
         return st;
     if (k > 1 || !b->keyword) {
         *out = q;
@@ -616,7 +482,7 @@ static int is_syn_word(const silk_qnode_t *n)
  * groups runs of plain words that form a synonym key (longest first, up to
  * SILK_SYNONYM_MAX_WORDS words). */
 static silk_status_t build_positives(builder_t *b, silk_qnode_t *const *kids, size_t nkids,
-                                     int multi, qlist_t *l)
+                                     int multi, silk_qlist_t *l)
 {
     silk_status_t st = SILK_OK;
     for (size_t i = 0; i < nkids && st == SILK_OK;) {
@@ -644,7 +510,7 @@ static silk_status_t build_positives(builder_t *b, silk_qnode_t *const *kids, si
                 if (j < k)
                     continue;
                 key[kl] = '\0';
-                strlist_t syn;
+                silk_strlist_t syn;
                 if ((st = synonyms_of(b, key, kl, &syn)) != SILK_OK)
                     return st;
                 if (syn.n > 0) {
@@ -652,7 +518,7 @@ static silk_status_t build_positives(builder_t *b, silk_qnode_t *const *kids, si
                     grouped = 1;
                     used = k;
                 }
-                strlist_free(&syn);
+                silk_strlist_free(&syn);
                 if (st != SILK_OK)
                     return st;
             }
@@ -660,7 +526,7 @@ static silk_status_t build_positives(builder_t *b, silk_qnode_t *const *kids, si
         if (!grouped &&
             (st = n->type == SILK_QN_WORD ? build_word(b, n, &q) : build_node(b, n, &q)) != SILK_OK)
             return st;
-        st = ql_push(l, q);
+        st = silk_qlist_push(l, q);
         i += used;
     }
     return st;
@@ -704,7 +570,7 @@ static silk_status_t phrase_bonus(builder_t *b, silk_qnode_t *const *kids, size_
             return SILK_OK;
     }
     silk_query_t *ph = NULL;
-    st = phrase_q("", terms, nt, &ph);
+    st = silk_qlist_phrase("", terms, nt, &ph);
     if (st == SILK_OK)
         st = scaled(ph, b->o->phrase_boost, out);
     return st;
@@ -725,7 +591,7 @@ static size_t content_kids(silk_qnode_t *const *kids, size_t n, silk_qnode_t **k
 
 static silk_status_t build_and(builder_t *b, const silk_qnode_t *n, silk_query_t **out)
 {
-    qlist_t pos = {0}, filt = {0}, neg = {0};
+    silk_qlist_t pos = {0}, filt = {0}, neg = {0};
     silk_query_t *main = NULL, *q = NULL, *bonus = NULL;
     silk_qnode_t *kept[SILK_QUERY_MAX_TERMS];
     size_t nk = n->nkids;
@@ -744,10 +610,10 @@ static silk_status_t build_and(builder_t *b, const silk_qnode_t *n, silk_query_t
             st = build_node(b, k->kids[0], &q);
             b->negated--;
             if (st == SILK_OK)
-                st = ql_push(&neg, q);
+                st = silk_qlist_push(&neg, q);
         } else if (is_filter(k)) {
             if ((st = build_node(b, k, &q)) == SILK_OK)
-                st = ql_push(&filt, q);
+                st = silk_qlist_push(&filt, q);
         }
     }
     if (st != SILK_OK)
@@ -758,7 +624,7 @@ static silk_status_t build_and(builder_t *b, const silk_qnode_t *n, silk_query_t
             goto fail;
     } else {
         int any = b->o->mode == SILK_MODE_ANY && !n->explicit_and;
-        if ((st = combine(&pos, any ? SILK_OP_OR : SILK_OP_AND, 0, &main)) != SILK_OK)
+        if ((st = silk_qlist_combine(&pos, any ? SILK_OP_OR : SILK_OP_AND, 0, &main)) != SILK_OK)
             goto fail;
         if ((st = phrase_bonus(b, n->kids, n->nkids, &bonus)) != SILK_OK)
             goto fail;
@@ -779,32 +645,33 @@ static silk_status_t build_and(builder_t *b, const silk_qnode_t *n, silk_query_t
         }
     }
     /* main goes first: FILTER keeps the first subquery's weight only. */
-    if (filt.n > 0 && (st = combine_first(&filt, main, SILK_OP_FILTER, &main)) != SILK_OK)
+    if (filt.n > 0 &&
+        (st = silk_qlist_combine_first(&filt, main, SILK_OP_FILTER, &main)) != SILK_OK)
         goto fail;
-    if (neg.n > 0 && (st = combine_first(&neg, main, SILK_OP_AND_NOT, &main)) != SILK_OK)
+    if (neg.n > 0 && (st = silk_qlist_combine_first(&neg, main, SILK_OP_AND_NOT, &main)) != SILK_OK)
         goto fail;
-    ql_free(&pos);
-    ql_free(&filt);
-    ql_free(&neg);
+    silk_qlist_free(&pos);
+    silk_qlist_free(&filt);
+    silk_qlist_free(&neg);
     *out = main;
     return SILK_OK;
 fail:
-    ql_free(&pos);
-    ql_free(&filt);
-    ql_free(&neg);
+    silk_qlist_free(&pos);
+    silk_qlist_free(&filt);
+    silk_qlist_free(&neg);
     silk_query_destroy(main);
     return st;
 }
 
 static silk_status_t build_or(builder_t *b, const silk_qnode_t *n, silk_query_t **out)
 {
-    qlist_t l = {0};
+    silk_qlist_t l = {0};
     silk_status_t st = SILK_OK;
     if (is_filter(n)) {
         for (size_t i = 0; i < n->nkids && st == SILK_OK; i++) {
             silk_query_t *q = NULL;
             if ((st = build_node(b, n->kids[i], &q)) == SILK_OK)
-                st = ql_push(&l, q);
+                st = silk_qlist_push(&l, q);
         }
     } else {
         st = build_positives(b, n->kids, n->nkids, 0, &l);
@@ -812,14 +679,14 @@ static silk_status_t build_or(builder_t *b, const silk_qnode_t *n, silk_query_t 
         for (size_t i = 0; i < n->nkids && st == SILK_OK; i++) {
             silk_query_t *q = NULL;
             if (is_filter(n->kids[i]) && (st = build_node(b, n->kids[i], &q)) == SILK_OK)
-                st = ql_push(&l, q);
+                st = silk_qlist_push(&l, q);
         }
     }
     if (st != SILK_OK) {
-        ql_free(&l);
+        silk_qlist_free(&l);
         return st;
     }
-    return combine(&l, SILK_OP_OR, 0, out);
+    return silk_qlist_combine(&l, SILK_OP_OR, 0, out);
 }
 
 static silk_status_t build_node(builder_t *b, const silk_qnode_t *n, silk_query_t **out)
@@ -828,21 +695,21 @@ static silk_status_t build_node(builder_t *b, const silk_qnode_t *n, silk_query_
     switch (n->type) {
     case SILK_QN_AND:
         if (is_filter(n)) { /* author:"two words", (kind:x -year:y): unweighted */
-            qlist_t l = {0}, neg = {0};
+            silk_qlist_t l = {0}, neg = {0};
             silk_status_t st = SILK_OK;
             for (size_t i = 0; i < n->nkids && st == SILK_OK; i++) {
                 silk_query_t *q = NULL;
                 const silk_qnode_t *k = n->kids[i];
                 if ((st = build_node(b, k->type == SILK_QN_NOT ? k->kids[0] : k, &q)) == SILK_OK)
-                    st = ql_push(k->type == SILK_QN_NOT ? &neg : &l, q);
+                    st = silk_qlist_push(k->type == SILK_QN_NOT ? &neg : &l, q);
             }
             silk_query_t *q = NULL;
             if (st == SILK_OK)
-                st = combine(&l, SILK_OP_AND, 0, &q);
+                st = silk_qlist_combine(&l, SILK_OP_AND, 0, &q);
             if (st == SILK_OK && neg.n > 0)
-                st = combine_first(&neg, q, SILK_OP_AND_NOT, &q);
-            ql_free(&l);
-            ql_free(&neg);
+                st = silk_qlist_combine_first(&neg, q, SILK_OP_AND_NOT, &q);
+            silk_qlist_free(&l);
+            silk_qlist_free(&neg);
             *out = q;
             return st;
         }
@@ -855,13 +722,13 @@ static silk_status_t build_node(builder_t *b, const silk_qnode_t *n, silk_query_
     case SILK_QN_WORD: {
         /* A word outside an AND (alone, or under OR): its synonyms still apply. */
         silk_qnode_t *const kids[1] = {(silk_qnode_t *)n};
-        qlist_t l = {0};
+        silk_qlist_t l = {0};
         silk_status_t st = build_positives(b, kids, 1, 0, &l);
         if (st != SILK_OK) {
-            ql_free(&l);
+            silk_qlist_free(&l);
             return st;
         }
-        return combine(&l, SILK_OP_OR, 0, out);
+        return silk_qlist_combine(&l, SILK_OP_OR, 0, out);
     }
     case SILK_QN_PHRASE:
         return build_phrase(b, n, n->field == SILK_QF_BODY ? new_id(b) : -1, out);
