@@ -69,8 +69,8 @@ silk_status_t silk_morph_query(silk_db_t *db, const char *term, silk_qmatch_t *m
                                silk_query_t **out)
 {
     /* Persian writes the ezafe, the plural and the indefinite article as suffixes
-     * (کره → کرهی, کره‌ای, کره‌ها): the word matches its indexed suffixed forms
-     * too.
+     * (کره → کرهی, کره‌ای, کره‌ها): the word matches its indexed suffixed
+     * forms too.
      */
     char variants[SILK_FA_SUFFIXES + 1][SILK_QTERM_BUF];
     silk_query_t *q[SILK_FA_SUFFIXES + 1];

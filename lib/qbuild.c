@@ -84,6 +84,12 @@ static int new_id(builder_t *b)
     return b->negated ? -1 : silk_qmatch_new_id(b->out->m);
 }
 
+/* The highlight id of a phrase: a new one in free text, none in a field. */
+static int plain_id(builder_t *b, const silk_qnode_t *n)
+{
+    return n->field == SILK_QF_BODY ? new_id(b) : -1;
+}
+
 static silk_status_t bfail(builder_t *b, silk_status_t st, long pos)
 {
     if (st == SILK_ERR_NOMEM)
@@ -369,6 +375,20 @@ static int is_filter(const silk_qnode_t *n)
 
 static silk_status_t build_node(builder_t *b, const silk_qnode_t *n, silk_query_t **out);
 
+/* The terms of a WORD (one) or PHRASE node into terms[0, cap); returns how many. */
+static size_t node_terms(const silk_qnode_t *n, char **terms, size_t cap)
+{
+    if (n->type == SILK_QN_WORD) {
+        if (cap == 0)
+            return 0;
+        terms[0] = n->term;
+        return 1;
+    }
+    size_t k = n->nterms < cap ? n->nterms : cap;
+    memcpy(terms, n->terms, k * sizeof *terms);
+    return k;
+}
+
 /* A synonym group is a handful of spellings; it is bounded anyway. */
 #define SYNONYMS_MAX 16
 
@@ -413,7 +433,7 @@ static silk_status_t synonym_query(builder_t *b, const char *syn, int id, silk_q
         }
         for (size_t i = 0; i < l.n; i++)
             terms[i] = l.w[i].term;
-        st = silk_qlist_phrase("", terms, l.n, out);
+        st = silk_qlist_phrase_alone(terms, l.n, b->o->syn_names, b->o->nsyn_names, out);
         if (st == SILK_OK && id >= 0 &&
             silk_qmatch_add_phrase(b->out->m, id, terms, l.n) != SILK_OK)
             st = SILK_ERR_NOMEM;
@@ -435,17 +455,22 @@ static silk_status_t build_synonym_group(builder_t *b, silk_qnode_t *const *kids
     silk_query_t *q = NULL;
     /* One word highlights like any word; several are highlighted where they stand
      * together (a name such as "north korea"), not each "of" of the text. */
+    int one = k == 1 && kids[0]->type == SILK_QN_WORD;
+    char *terms[SILK_QUERY_MAX_TERMS];
+    size_t nt = 0;
     for (size_t i = 0; i < k && st == SILK_OK; i++) {
-        if ((st = word_body(b, kids[i], k == 1 ? id0 : -1, &q)) == SILK_OK)
+        const silk_qnode_t *n = kids[i];
+        nt += node_terms(n, terms + nt, SILK_QUERY_MAX_TERMS - nt);
+        if (n->type == SILK_QN_WORD)
+            st = word_body(b, n, one ? id0 : -1, &q);
+        else
+            st = silk_qlist_phrase("", n->terms, n->nterms, &q);
+        if (st == SILK_OK)
             st = silk_qlist_push(&words, q);
     }
-    if (st == SILK_OK && k > 1 && id0 >= 0) {
-        char *terms[SILK_SYNONYM_MAX_WORDS];
-        for (size_t i = 0; i < k; i++)
-            terms[i] = kids[i]->term;
-        if (silk_qmatch_add_phrase(b->out->m, id0, terms, k) != SILK_OK)
-            st = SILK_ERR_NOMEM;
-    }
+    if (st == SILK_OK && !one && id0 >= 0 &&
+        silk_qmatch_add_phrase(b->out->m, id0, terms, nt) != SILK_OK)
+        st = SILK_ERR_NOMEM;
     if (st == SILK_OK && (st = silk_qlist_combine(&words, SILK_OP_AND, 0, &q)) == SILK_OK)
         st = silk_qlist_push(&l, q);
     for (size_t i = 0; i < syn->n && st == SILK_OK; i++) {
@@ -459,7 +484,7 @@ static silk_status_t build_synonym_group(builder_t *b, silk_qnode_t *const *kids
     }
     if ((st = silk_qlist_combine(&l, SILK_OP_SYNONYM, 0, &q)) != SILK_OK)
         return st;
-    if (k > 1 || !b->keyword) {
+    if (!one || !b->keyword) {
         *out = q;
         return SILK_OK;
     }
@@ -473,9 +498,12 @@ static silk_status_t build_synonym_group(builder_t *b, silk_qnode_t *const *kids
     return with_fields(b, q, title, section, out);
 }
 
+/* A plain word (unquoted free text), also one the tokenizer split: what a synonym key is
+ * made of. */
 static int is_syn_word(const silk_qnode_t *n)
 {
-    return n->type == SILK_QN_WORD && !n->quoted && n->field == SILK_QF_BODY;
+    return (n->type == SILK_QN_WORD || n->type == SILK_QN_PHRASE) && !n->quoted &&
+           n->field == SILK_QF_BODY;
 }
 
 /* Builds the positive kids of an AND (or the operands of an OR) into l; under an AND,
@@ -496,19 +524,22 @@ static silk_status_t build_positives(builder_t *b, silk_qnode_t *const *kids, si
         int grouped = 0;
         if (is_syn_word(n) && b->db != NULL) {
             for (size_t k = multi ? SILK_SYNONYM_MAX_WORDS : 1; k >= 1 && !grouped; k--) {
-                if (i + k > nkids)
-                    continue;
-                char key[SILK_SYNONYM_MAX_WORDS * (SILK_TERM_MAX + 1)];
-                size_t kl = 0, j;
-                for (j = 0; j < k && is_syn_word(kids[i + j]); j++) {
-                    size_t tl = strlen(kids[i + j]->term);
-                    if (j > 0)
-                        key[kl++] = ' ';
-                    memcpy(key + kl, kids[i + j]->term, tl);
-                    kl += tl;
-                }
+                /* The key is the words' terms joined by one space, as the indexer stores
+                 * each member: a split word (jong-un, 김정은) adds all its pieces. */
+                char key[SILK_QUERY_MAX_TERMS * (SILK_TERM_MAX + 1)];
+                char *terms[SILK_QUERY_MAX_TERMS];
+                size_t kl = 0, nt = 0, j;
+                for (j = 0; i + k <= nkids && j < k && is_syn_word(kids[i + j]); j++)
+                    nt += node_terms(kids[i + j], terms + nt, SILK_QUERY_MAX_TERMS - nt);
                 if (j < k)
                     continue;
+                for (size_t t = 0; t < nt; t++) {
+                    size_t tl = strlen(terms[t]);
+                    if (t > 0)
+                        key[kl++] = ' ';
+                    memcpy(key + kl, terms[t], tl);
+                    kl += tl;
+                }
                 key[kl] = '\0';
                 silk_strlist_t syn;
                 if ((st = synonyms_of(b, key, kl, &syn)) != SILK_OK)
@@ -523,8 +554,9 @@ static silk_status_t build_positives(builder_t *b, silk_qnode_t *const *kids, si
                     return st;
             }
         }
-        if (!grouped &&
-            (st = n->type == SILK_QN_WORD ? build_word(b, n, &q) : build_node(b, n, &q)) != SILK_OK)
+        if (!grouped && (st = n->type == SILK_QN_WORD     ? build_word(b, n, &q)
+                              : n->type == SILK_QN_PHRASE ? build_phrase(b, n, plain_id(b, n), &q)
+                                                          : build_node(b, n, &q)) != SILK_OK)
             return st;
         st = silk_qlist_push(l, q);
         i += used;
@@ -719,7 +751,8 @@ static silk_status_t build_node(builder_t *b, const silk_qnode_t *n, silk_query_
     case SILK_QN_NOT:
         /* The parser puts NOT only inside an AND with a positive part. */
         return SILK_ERR_INVALID;
-    case SILK_QN_WORD: {
+    case SILK_QN_WORD:
+    word : {
         /* A word outside an AND (alone, or under OR): its synonyms still apply. */
         silk_qnode_t *const kids[1] = {(silk_qnode_t *)n};
         silk_qlist_t l = {0};
@@ -731,7 +764,9 @@ static silk_status_t build_node(builder_t *b, const silk_qnode_t *n, silk_query_
         return silk_qlist_combine(&l, SILK_OP_OR, 0, out);
     }
     case SILK_QN_PHRASE:
-        return build_phrase(b, n, n->field == SILK_QF_BODY ? new_id(b) : -1, out);
+        if (is_syn_word(n))
+            goto word; /* a split word alone may be a synonym key too (김정은, jong-un) */
+        return build_phrase(b, n, plain_id(b, n), out);
     case SILK_QN_PREFIX:
         return build_prefix(b, n, out);
     case SILK_QN_FILTER:

@@ -7,6 +7,30 @@
 #include "silk/buf.h"
 #include "silk/morph.h"
 
+/* A name of the synonym table is split in place into at most this many words; longer
+ * names (or longer than the buffer) are cut, which only loses the rare name that long. */
+#define SILK_SYNONYM_NAME_WORDS 16
+#define SILK_SYNONYM_NAME_BYTES 1024
+
+/* Copies name into buf and splits it at its spaces into w; returns the number of words. */
+static size_t split_name(const char *name, char *buf, char **w)
+{
+    size_t len = strlen(name), nw = 0;
+    if (len >= SILK_SYNONYM_NAME_BYTES)
+        len = SILK_SYNONYM_NAME_BYTES - 1;
+    memcpy(buf, name, len);
+    buf[len] = '\0';
+    for (char *p = buf; *p != '\0' && nw < SILK_SYNONYM_NAME_WORDS;) {
+        w[nw++] = p;
+        char *sp = strchr(p, ' ');
+        if (sp == NULL)
+            break;
+        *sp = '\0';
+        p = sp + 1;
+    }
+    return nw;
+}
+
 void silk_qlist_free(silk_qlist_t *l)
 {
     for (size_t i = 0; i < l->n; i++)
@@ -123,4 +147,55 @@ silk_status_t silk_qlist_phrase(const char *prefix, char *const *terms, size_t n
         return st;
     }
     return silk_qlist_combine(&l, SILK_OP_PHRASE, 0, out);
+}
+
+/* Whether `name` ends with the words terms[0, n) after more words. Only an ending counts:
+ * words put in front of a name make another name ("democratic people's" + "republic of
+ * korea"), while words after it mostly name a thing about it ("north korea" + "news"),
+ * where the short name still means what it says. */
+static int holds(const char *name, char *const *terms, size_t n)
+{
+    char *w[SILK_SYNONYM_NAME_WORDS];
+    char buf[SILK_SYNONYM_NAME_BYTES];
+    size_t nw = split_name(name, buf, w);
+    if (nw <= n)
+        return 0;
+    for (size_t j = 0; j < n; j++)
+        if (strcmp(w[nw - n + j], terms[j]) != 0)
+            return 0;
+    return 1;
+}
+
+silk_status_t silk_qlist_phrase_alone(char *const *terms, size_t n, const char *const *names,
+                                      size_t nnames, silk_query_t **out)
+{
+    silk_query_t *ph = NULL, *q = NULL;
+    silk_qlist_t longer = {0};
+    silk_status_t st = silk_qlist_phrase("", terms, n, &ph);
+    for (size_t i = 0; i < nnames && st == SILK_OK; i++) {
+        char *w[SILK_SYNONYM_NAME_WORDS];
+        char buf[SILK_SYNONYM_NAME_BYTES];
+        if (!holds(names[i], terms, n))
+            continue;
+        size_t nw = split_name(names[i], buf, w);
+        if ((st = silk_qlist_phrase("", w, nw, &q)) == SILK_OK)
+            st = silk_qlist_push(&longer, q);
+    }
+    if (st != SILK_OK || longer.n == 0) {
+        silk_qlist_free(&longer);
+        *out = st == SILK_OK ? ph : NULL;
+        if (st != SILK_OK)
+            silk_query_destroy(ph);
+        return st;
+    }
+    silk_query_t *any = NULL;
+    if ((st = silk_qlist_combine(&longer, SILK_OP_OR, 0, &any)) != SILK_OK) {
+        silk_query_destroy(ph);
+        return st;
+    }
+    silk_query_t *pair[2] = {ph, any};
+    st = silk_query_combine(SILK_OP_AND_NOT, pair, 2, 0, out);
+    silk_query_destroy(ph);
+    silk_query_destroy(any);
+    return st;
 }

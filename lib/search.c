@@ -45,12 +45,17 @@ typedef struct {
 
 /* The distinct-key set of the synonym table, loaded once per revision. */
 typedef struct {
-    uint64_t *h;  /* open addressing, 0 = empty */
-    size_t mask;  /* capacity - 1 (capacity a power of two), 0 when empty */
-    size_t count; /* keys held */
-    int loaded;   /* loaded for the current revision */
-    int oom;      /* loading ran out of memory */
+    uint64_t *h;              /* open addressing, 0 = empty */
+    size_t mask;              /* capacity - 1 (capacity a power of two), 0 when empty */
+    size_t count;             /* keys held */
+    int loaded;               /* loaded for the current revision */
+    int oom;                  /* loading ran out of memory */
+    char **names;             /* the keys of several words, for qbuild's syn_names */
+    size_t nnames, names_cap; /* held, allocated */
 } synset_t;
+
+/* Multi-word synonym keys kept as text (a table has tens; this bounds a huge one). */
+#define SYN_NAMES_MAX 4096
 
 struct silk_searcher {
     char *path;                /* index path */
@@ -133,11 +138,19 @@ static void cache_clear(silk_searcher_t *s)
     docent_clear(&s->scratch);
 }
 
+static void synset_free(synset_t *y)
+{
+    free(y->h);
+    for (size_t i = 0; i < y->nnames; i++)
+        free(y->names[i]);
+    free(y->names);
+    memset(y, 0, sizeof *y);
+}
+
 static void revision_changed(silk_searcher_t *s)
 {
     cache_clear(s);
-    free(s->syn.h);
-    memset(&s->syn, 0, sizeof s->syn);
+    synset_free(&s->syn);
     s->have_terms = 0;
 }
 
@@ -343,7 +356,7 @@ void silk_searcher_destroy(silk_searcher_t *s)
         return;
     cache_clear(s);
     free(s->cache);
-    free(s->syn.h);
+    synset_free(&s->syn);
     silk_db_destroy(s->db);
     silk_tokenizer_destroy(s->tok);
     silk_stemmer_destroy(s->stemmer);
@@ -461,6 +474,15 @@ static int synkey_cb(const char *k, size_t len, void *ud)
     if (y->h[j] == 0) {
         y->h[j] = h;
         y->count++;
+        if (memchr(k, ' ', len) != NULL && y->nnames < SYN_NAMES_MAX) {
+            char *c = strndup(k, len);
+            if (c == NULL || SILK_GROW(y->names, y->names_cap, y->nnames + 1) != SILK_OK) {
+                free(c);
+                y->oom = 1;
+                return 1;
+            }
+            y->names[y->nnames++] = c;
+        }
     }
     return 0;
 }
@@ -487,8 +509,7 @@ static silk_status_t load_synonyms(silk_searcher_t *s)
         return SILK_OK;
     silk_status_t st = silk_db_synonym_keys(s->db, synkey_cb, s);
     if (st != SILK_OK) {
-        free(s->syn.h);
-        memset(&s->syn, 0, sizeof s->syn);
+        synset_free(&s->syn);
         /* A moved or unreachable index fails the search; a backend without a synonym
          * table (an old remote server) only loses the synonyms. */
         if (st == SILK_ERR_MODIFIED || st == SILK_ERR_NETWORK || st == SILK_ERR_NOMEM)
@@ -557,6 +578,8 @@ static silk_status_t build_and_run(silk_searcher_t *s, const silk_qast_t *ast, s
     if (!s->syn.oom) {
         bo.has_synonyms = has_synonyms;
         bo.syn_ud = s;
+        bo.syn_names = (const char *const *)s->syn.names;
+        bo.nsyn_names = s->syn.nnames;
     }
     *built = NULL;
     *mset = NULL;

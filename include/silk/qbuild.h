@@ -49,11 +49,16 @@ typedef struct {
     /* Optional: whether `key` (normalized words joined by one space) has synonyms, so
      * the builder asks the database only about keys that have some. NULL: always ask. */
     int (*has_synonyms)(void *ud, const char *key, size_t len);
-    void *syn_ud;    /* passed to has_synonyms */
-    int typos;       /* nonzero (the default): unquoted free-text words of 5+ characters that
-                        the index lacks also match its terms an edit or two away (typo.h) */
-    int typos_short; /* with typos: words of 3 and 4 characters the index lacks get one
-                        edit too (the retry of an all-words query that found nothing) */
+    void *syn_ud; /* passed to has_synonyms */
+    /* Optional: the synonym keys of several words (terms joined by one space), so that a
+     * multi-word synonym is not matched inside a longer one (`rok` → "republic of korea",
+     * not inside "democratic people's republic of korea"). */
+    const char *const *syn_names;
+    size_t nsyn_names; /* how many */
+    int typos;         /* nonzero (the default): unquoted free-text words of 5+ characters that
+                          the index lacks also match its terms an edit or two away (typo.h) */
+    int typos_short;   /* with typos: words of 3 and 4 characters the index lacks get one
+                          edit too (the retry of an all-words query that found nothing) */
 } silk_qbuild_opts_t;
 
 /* Fills o with mode all and the default weights. */

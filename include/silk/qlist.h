@@ -50,6 +50,15 @@ silk_status_t silk_qlist_combine_first(silk_qlist_t *l, silk_query_t *first, sil
 silk_status_t silk_qlist_phrase(const char *prefix, char *const *terms, size_t n,
                                 silk_query_t **out);
 
+/* The phrase of terms[0, n) where it is not part of a longer name: names[0, nnames) are
+ * names written as terms joined by one space (the multi-word keys of the synonym table);
+ * each that ends with the phrase's words after more words ("democratic people's republic
+ * of korea" for "republic of korea") is subtracted (AND_NOT of its phrase). Documents that
+ * have both the short name alone and the long one are lost with it: Xapian has no
+ * positional "not inside", and the names a synonym table lists rarely meet so. */
+silk_status_t silk_qlist_phrase_alone(char *const *terms, size_t n, const char *const *names,
+                                      size_t nnames, silk_query_t **out);
+
 /* A silk_str_cb that copies each string into the silk_strlist_t `ud`; it stops the walk at
  * the list's limit (or when a copy fails: st is then SILK_ERR_NOMEM). */
 int silk_strlist_cb(const char *s, size_t len, void *ud);
