@@ -266,7 +266,7 @@ static silk_status_t build_phrase(builder_t *b, const silk_qnode_t *n, int id, s
             if ((st = tq("", n->terms[i], &q)) == SILK_OK)
                 st = silk_qlist_push(&l, q);
             if (st == SILK_OK && id >= 0 &&
-                silk_qmatch_add_term(b->out->m, id, n->terms[i]) != SILK_OK)
+                silk_qmatch_add_piece(b->out->m, id, n->terms[i]) != SILK_OK)
                 st = SILK_ERR_NOMEM;
         }
         if (st != SILK_OK) {
