@@ -562,6 +562,18 @@ silk_status_t silk_proto_encode_result(silk_proto_buf_t *b, const silk_request_t
         puts_(&w, ",\"did_you_mean\":");
         put_jstr(&w, res->did_you_mean, strlen(res->did_you_mean));
     }
+    if (res->ncorrections > 0) {
+        /* Typo corrections: which query word also matched which index term. */
+        puts_(&w, ",\"corrections\":[");
+        for (size_t i = 0; i < res->ncorrections; i++) {
+            puts_(&w, i ? ",{\"from\":" : "{\"from\":");
+            put_jstr(&w, res->corrections[i].from, strlen(res->corrections[i].from));
+            puts_(&w, ",\"to\":");
+            put_jstr(&w, res->corrections[i].to, strlen(res->corrections[i].to));
+            put(&w, "}", 1);
+        }
+        put(&w, "]", 1);
+    }
     if (req->explain && res->explain) {
         puts_(&w, ",\"explain\":");
         put_jstr(&w, res->explain, strlen(res->explain));
@@ -737,6 +749,10 @@ static silk_status_t decode_object(json_t *obj, silk_request_t *req)
         (rc = get_bool(req, obj, "snippets", &req->snippets)) != SILK_OK ||
         (rc = get_bool(req, obj, "explain", &req->explain)) != SILK_OK)
         return rc;
+    int typos = 1;
+    if ((rc = get_bool(req, obj, "typos", &typos)) != SILK_OK)
+        return rc;
+    req->no_typos = !typos;
 
     v = json_object_get(obj, "fields");
     if (v) {
