@@ -249,7 +249,7 @@ static int is_cjk_term(const char *t)
            (cp >= 0xAC00 && cp <= 0xD7A3);
 }
 
-static silk_status_t build_phrase(builder_t *b, const silk_qnode_t *n, int id, silk_query_t **out)
+static silk_status_t phrase_core(builder_t *b, const silk_qnode_t *n, int id, silk_query_t **out)
 {
     silk_status_t st;
     if (!n->quoted && n->field == SILK_QF_BODY &&
@@ -307,6 +307,34 @@ static silk_status_t typo_or(builder_t *b, const silk_qnode_t *n, int id, silk_q
     b->out->short_words += chars >= SILK_TYPO_SHORT_MIN_CHARS && chars < SILK_TYPO_MIN_CHARS;
     return silk_typo_expand(b->db, b->tok, n->term, n->stem, b->o->typos_short, b->out->m, id, body,
                             &b->out->fixes);
+}
+
+/* A phrase; an unquoted Hangul word also matches its stem: Z + stem as the indexer stores
+ * the stems of Korean words, and a stem of two syllables also as the bigram it is, which
+ * is how a word of two syllables is indexed (북한과 → 북한 finds 북한 and 북한은). */
+static silk_status_t build_phrase(builder_t *b, const silk_qnode_t *n, int id, silk_query_t **out)
+{
+    silk_status_t st = phrase_core(b, n, id, out);
+    if (st != SILK_OK || n->stem == NULL || n->quoted || n->field != SILK_QF_BODY)
+        return st;
+    silk_qlist_t l = {0};
+    silk_query_t *q = NULL;
+    int two = silk_typo_chars(n->stem, strlen(n->stem)) == 2;
+    if ((st = silk_qlist_push(&l, *out)) == SILK_OK &&
+        (st = tq(SILK_PREFIX_STEM, n->stem, &q)) == SILK_OK)
+        st = silk_qlist_push(&l, q);
+    if (st == SILK_OK && two && (st = tq("", n->stem, &q)) == SILK_OK)
+        st = silk_qlist_push(&l, q);
+    if (st == SILK_OK && id >= 0 &&
+        (silk_qmatch_add_stem(b->out->m, id, n->stem) != SILK_OK ||
+         (two && silk_qmatch_add_term(b->out->m, id, n->stem) != SILK_OK)))
+        st = SILK_ERR_NOMEM;
+    *out = NULL;
+    if (st != SILK_OK) {
+        silk_qlist_free(&l);
+        return st;
+    }
+    return silk_qlist_combine(&l, SILK_OP_OR, 0, out);
 }
 
 /* A word or split word written as free text, with title/section boosts. */

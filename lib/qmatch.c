@@ -231,8 +231,16 @@ static size_t entry_match(const silk_qmatch_t *m, const mentry_t *e, const silk_
         return term_is(t, e);
     case M_PIECE:
         return term_is(t, e) && piece_ok(m, e, toks, n, i);
-    case M_STEM:
-        return t->h_stem != 0 && t->h_stem == e->h;
+    case M_STEM: {
+        if (t->h_stem == 0 || t->h_stem != e->h)
+            return 0;
+        /* A Korean stem comes on a word's first bigram: the match covers the whole
+         * inflected word, its other bigrams too (대통령은 for 대통령이). */
+        size_t k = 1;
+        while (i + k < n && same_word(toks, i + k - 1))
+            k++;
+        return k;
+    }
     case M_PREFIX:
         return t->len >= e->slen && memcmp(t->term, e->s, e->slen) == 0;
     case M_PHRASE:

@@ -224,6 +224,14 @@ static silk_status_t words_node(parser_t *p, size_t from, size_t to, size_t s, s
         }
         ph->nterms++;
     }
+    /* A Hangul word's light stem comes on its first bigram (text.h): unquoted, the word
+     * also matches the words of the same stem (대통령이 → 대통령은). */
+    const silk_qword_t *w0 = &p->words.w[from];
+    if (!quoted && w0->kind == SILK_TOK_CJK && w0->has_stem &&
+        (ph->stem = strdup(w0->stem)) == NULL) {
+        silk_qnode_destroy(ph);
+        return oom(p);
+    }
     *out = ph;
     return SILK_OK;
 }
