@@ -13,8 +13,9 @@
 # BIN (default bin) holds the silk programs. Uses hyperfine (-N, no shell in between) when
 # it is installed and NO_HYPERFINE is unset, else a bash loop timed with $EPOCHREALTIME.
 # Prints a Markdown table of medians (and p90) in milliseconds, and writes it to --out
-# (default bench/results/cli_latency.md for the corpus article, else
-# bench/results/cli_latency_large.md).
+# (default $BENCH_OUT/cli_latency.md for the corpus article, else
+# $BENCH_OUT/cli_latency_large.md; BENCH_OUT defaults to bench/data/results, ignored by git:
+# `make bench-update-results` copies them over the checked-in bench/results/).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 corpus="$root/corpus"
@@ -29,15 +30,17 @@ while [ $# -gt 0 ]; do
     --out) out="$2"; shift 2 ;;
     --query) queries+=("$2"); shift 2 ;;
     --index) index="$(cd "$2" && pwd)"; shift 2 ;;
-    -h | --help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "cli_latency.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
 # Paths given by the caller are relative to where they ran us from.
 corpus="$(cd "$corpus" && pwd)"
 if [ -z "$out" ]; then
-    out="$root/bench/results/cli_latency.md"
-    [ "$corpus" = "$root/corpus" ] || out="$root/bench/results/cli_latency_large.md"
+    results="${BENCH_OUT:-bench/data/results}"
+    case "$results" in /*) ;; *) results="$root/$results" ;; esac
+    out="$results/cli_latency.md"
+    [ "$corpus" = "$root/corpus" ] || out="$results/cli_latency_large.md"
 fi
 mkdir -p "$(dirname "$out")"
 out="$(cd "$(dirname "$out")" && pwd)/$(basename "$out")"

@@ -20,6 +20,8 @@
 #include <unistd.h>
 #include <uv.h>
 
+#include "common.h"
+
 #define HIST_SUB     16
 #define HIST_BUCKETS (16 + 44 * HIST_SUB)
 
@@ -120,35 +122,10 @@ static double percentile(double q)
     return 0;
 }
 
+/* CPU seconds of the server so far (0 without --server-pid). */
 static double server_cpu(void)
 {
-    if (opt.server_pid <= 0)
-        return 0;
-    char path[64], buf[4096];
-    snprintf(path, sizeof path, "/proc/%ld/stat", opt.server_pid);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return 0;
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    /* Fields after the command name (which may hold spaces) start after the last ')'. */
-    char *p = strrchr(buf, ')');
-    if (!p)
-        return 0;
-    unsigned long long utime = 0, stime = 0;
-    /* state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime */
-    if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime, &stime) != 2)
-        return 0;
-    return (double)(utime + stime) / (double)sysconf(_SC_CLK_TCK);
-}
-
-static double self_cpu(void)
-{
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
-           ru.ru_stime.tv_usec / 1e6;
+    return opt.server_pid > 0 ? bench_process_cpu(opt.server_pid) : 0;
 }
 
 static void on_write(uv_write_t *req, int status);
@@ -269,13 +246,13 @@ static void on_phase(uv_timer_t *t)
         measuring = 1;
         t_start = uv_hrtime();
         srv_cpu0 = server_cpu();
-        self_cpu0 = self_cpu();
+        self_cpu0 = bench_self_cpu();
         uv_timer_start(t, on_phase, (uint64_t)(opt.duration * 1000), 0);
         return;
     }
     t_end = uv_hrtime();
     double secs = (double)(t_end - t_start) / 1e9;
-    double srv = server_cpu() - srv_cpu0, self = self_cpu() - self_cpu0;
+    double srv = server_cpu() - srv_cpu0, self = bench_self_cpu() - self_cpu0;
     measuring = 0;
     stopping = 1;
     double qps = (double)answered / secs;

@@ -7,6 +7,6 @@ LOADGEN = $(BUILD)/bench/loadgen
 
 bench-load: $(LOADGEN)
 
-$(LOADGEN): $(BUILD)/bench/loadgen.o
+$(LOADGEN): $(BUILD)/bench/loadgen.o $(BUILD)/bench/common.o
 	@mkdir -p $(dir $@)
 	$(CC) $(SILK_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm

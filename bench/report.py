@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Prints the benchmark tables and writes bench/results/latest.json.
+"""Prints the benchmark tables and writes them as JSON (bench/run.sh: $BENCH_OUT/latest.json).
 
 usage: report.py RECORDS.jsonl OUT.json [EXTRA_LOG...]
 

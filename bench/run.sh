@@ -8,10 +8,12 @@
 #   BENCH_MB         size of the generated corpus in MB (default 200)
 #   BENCH_SECONDS    length of each load run (default 10)
 #   BENCH_ONLY       space-separated sections to run: relevance indexing latency extra
+#   BENCH_OUT        where the results go (default bench/data/results, ignored by git)
 #
 # Prints one table per section with silk and every peer side by side and writes the same
-# figures to bench/results/latest.json. Generated data lives under bench/data/ (ignored by
-# git). A peer that is not installed is reported as missing, never skipped silently.
+# figures to $BENCH_OUT/latest.json; `make bench-update-results` copies them over the
+# checked-in bench/results/. Generated data lives under bench/data/ (ignored by git). A
+# peer that is not installed is reported as missing, never skipped silently.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
@@ -20,9 +22,12 @@ BIN="${BIN:-bin}"
 MAKE="${MAKE:-make}"
 QUICK="${BENCH_QUICK:-0}"
 [ "$QUICK" = "0" ] && QUICK=""
-SHARED="$ROOT/../shared/data"
+SHARED="${SILK_SHARED:-$ROOT/../shared}/data" # SILK_SHARED: the steering shared/ folder
 DATA="$ROOT/bench/data"
 W="$DATA/runs"
+OUT="${BENCH_OUT:-bench/data/results}"
+case "$OUT" in /*) ;; *) OUT="$ROOT/$OUT" ;; esac
+export BENCH_OUT="$OUT" # for the other parts' targets run below
 REC="$W/records.jsonl"
 CORES="$(nproc)"
 if [ -n "$QUICK" ]; then
@@ -101,7 +106,9 @@ silk_index() {
 }
 
 rm -rf "$W"
-mkdir -p "$W" "$ROOT/bench/results"
+mkdir -p "$W" "$OUT"
+# A smoke run's figures are not worth checking in: bench-update-results refuses them.
+if [ -n "$QUICK" ]; then : >"$OUT/QUICK"; else rm -f "$OUT/QUICK"; fi
 : >"$REC"
 log "cores: $CORES, quick: ${QUICK:-no}, generated corpus: $GEN_MB MB, load runs: $DUR s"
 [ -d "$SHARED" ] || { echo "bench: ../shared/data not found" >&2; exit 1; }
@@ -288,11 +295,38 @@ loadgen_run() {
         2>>"$W/loadgen.err" | tail -n 1 |
         sed 's/"connections"/"conns"/; s/"server_cpu"/"cpu_server"/; s/"loadgen_cpu"/"cpu_client"/'
 }
+# lat_daemon TITLE SHORT SCRIPT PROGRAM PACKAGE ENGINE PROTO PORT [children]: latency of a
+# peer daemon that bench/peers/SCRIPT.sh starts on PORT (when PROGRAM is installed), through
+# peerload at 1, 8 and 64 connections, on the caller's $ds, $docs, $q and $orflag. With
+# "children", the CPU of the daemon's child processes (nginx workers) counts too.
+lat_daemon() {
+    local title="$1" short="$2" script="./bench/peers/$3.sh" prog="$4" pkg="$5" engine="$6"
+    local proto="$7" port="$8" children="${9:-}" pid p c
+    if ! command -v "$prog" >/dev/null; then
+        note "$title is not installed ($pkg): no $short figures"
+        return 0
+    fi
+    log "latency $ds: $title"
+    if pid=$("$script" start "$W/$3" "$docs" "$port" 2>"$W/$3.err") && [ -n "$pid" ]; then
+        local pids=(--server-pid "$pid")
+        if [ -n "$children" ]; then
+            for p in $(pgrep -P "$pid"); do pids+=(--server-pid "$p"); done
+        fi
+        for c in 1 8 64; do
+            rec "{\"section\":\"latency\",\"dataset\":\"$ds\",\"engine\":\"$engine\"}" \
+                "$("$BUILD/bench/peerload" --proto "$proto" --port "$port" --queries "$q" \
+                    --conns "$c" --seconds "$DUR" --warmup "$WARM" "${orflag[@]}" "${pids[@]}")"
+        done
+    else
+        note "$title failed to start on $ds: $(tail -2 "$W/$3.err" | tr '\n' ' ')"
+    fi
+    "$script" stop "$W/$3" >/dev/null 2>&1
+}
 # lat_peers DATASET DOCS QUERIES OR(0/1) [FTS5_DB XAPIAN_DB]: the in-process floors (on the
 # given databases when the earlier sections built them, else on fresh ones) and the two
 # peer daemons.
 lat_peers() {
-    local ds="$1" docs="$2" q="$3" or="$4" fdb="${5:-}" xdb="${6:-}" c pid pids orflag=()
+    local ds="$1" docs="$2" q="$3" or="$4" fdb="${5:-}" xdb="${6:-}" orflag=()
     [ "$or" = 1 ] && orflag=(--or)
     log "latency $ds: in-process floors"
     if [ -z "$fdb" ] || [ ! -e "$fdb" ]; then
@@ -307,38 +341,9 @@ lat_peers() {
         "$("$BUILD/bench/fts5peer" lat "$fdb" "$q" "$DUR" 10)"
     rec "{\"section\":\"latency\",\"dataset\":\"$ds\",\"engine\":\"xapian-inproc\",\"conns\":1}" \
         "$("$BUILD/bench/xapianpeer" lat "$xdb" "$q" "$DUR" 10)"
-    if command -v searchd >/dev/null; then
-        log "latency $ds: Sphinx searchd"
-        if pid=$(./bench/peers/sphinx.sh start "$W/sphinx" "$docs" "$SPHINX_PORT" 2>"$W/sphinx.err") && [ -n "$pid" ]; then
-            for c in 1 8 64; do
-                rec "{\"section\":\"latency\",\"dataset\":\"$ds\",\"engine\":\"sphinx\"}" \
-                    "$("$BUILD/bench/peerload" --proto sphinxql --port "$SPHINX_PORT" --queries "$q" \
-                        --conns "$c" --seconds "$DUR" --warmup "$WARM" "${orflag[@]}" --server-pid "$pid")"
-            done
-        else
-            note "Sphinx searchd failed to start on $ds: $(tail -2 "$W/sphinx.err" | tr '\n' ' ')"
-        fi
-        ./bench/peers/sphinx.sh stop "$W/sphinx" >/dev/null 2>&1
-    else
-        note "Sphinx searchd is not installed (sphinxsearch): no Sphinx figures"
-    fi
-    if command -v groonga-httpd >/dev/null; then
-        log "latency $ds: groonga-httpd"
-        if pid=$(./bench/peers/groonga.sh start "$W/groonga" "$docs" "$GROONGA_PORT" 2>"$W/groonga.err") && [ -n "$pid" ]; then
-            pids=(--server-pid "$pid")
-            for p in $(pgrep -P "$pid"); do pids+=(--server-pid "$p"); done
-            for c in 1 8 64; do
-                rec "{\"section\":\"latency\",\"dataset\":\"$ds\",\"engine\":\"groonga-httpd\"}" \
-                    "$("$BUILD/bench/peerload" --proto http --port "$GROONGA_PORT" --queries "$q" \
-                        --conns "$c" --seconds "$DUR" --warmup "$WARM" "${orflag[@]}" "${pids[@]}")"
-            done
-        else
-            note "groonga-httpd failed to start on $ds: $(tail -2 "$W/groonga.err" | tr '\n' ' ')"
-        fi
-        ./bench/peers/groonga.sh stop "$W/groonga" >/dev/null 2>&1
-    else
-        note "groonga-httpd is not installed (groonga-httpd): no groonga figures"
-    fi
+    lat_daemon "Sphinx searchd" Sphinx sphinx searchd sphinxsearch sphinx sphinxql "$SPHINX_PORT" ""
+    lat_daemon groonga-httpd groonga groonga groonga-httpd groonga-httpd groonga-httpd http \
+        "$GROONGA_PORT" children
 }
 if want latency; then
     # The corpus article with its query mix; Cranfield with its (long, OR) queries; the
@@ -409,5 +414,5 @@ if want extra; then
     extra_target bench-shards bench-shards
 fi
 
-python3 bench/report.py "$REC" bench/results/latest.json "${EXTRA_LOGS[@]}"
+python3 bench/report.py "$REC" "$OUT/latest.json" "${EXTRA_LOGS[@]}"
 log "done in $((SECONDS - T0)) s"

@@ -5,7 +5,7 @@
 #   3 local       silk-index --shards 3, the folder's own stub (3 local glass shards)
 #   2 local + 1   shard 2 served by xapian-tcpsrv on loopback
 #   3 remote      every shard served by its own xapian-tcpsrv on loopback
-# Prints a table and writes bench/results/shards.json.
+# Prints a table and writes $BENCH_OUT/shards.json (default bench/data/results, ignored).
 #   SHARDS_MB     size of the generated corpus (default 30; BENCH_QUICK=1: 4)
 #   SHARDS_SECS   seconds measured per setup and connection count (default 3)
 #   SHARDS_ROUNDS rounds over every setup (default 3); the table shows their medians
@@ -15,14 +15,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD="${BUILD:-build}"
 BIN="${BIN:-bin}"
-SHARED="$(cd ../shared/data && pwd)"
+SHARED="$(cd "${SILK_SHARED:-../shared}/data" && pwd)"
+OUT="${BENCH_OUT:-bench/data/results}"
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
     MB="${SHARDS_MB:-4}" SECS="${SHARDS_SECS:-1}" WARM=0.3 ROUNDS="${SHARDS_ROUNDS:-1}"
 else
     MB="${SHARDS_MB:-30}" SECS="${SHARDS_SECS:-3}" WARM=1 ROUNDS="${SHARDS_ROUNDS:-3}"
 fi
 W="bench/data/runs/shards"
-mkdir -p "$W" bench/results
+mkdir -p "$W" "$OUT"
 pids=()
 cleanup() {
     local p
@@ -64,21 +65,7 @@ else
     timed "$W/t.sh" "$BIN/silk-index" --quiet --corpus "$W/corpus" --index "$W/sh" --shards 3
 fi
 
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-wait_port() {
-    python3 - "$1" <<'EOF'
-import socket, sys, time
-for _ in range(200):
-    try:
-        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close()
-        sys.exit(0)
-    except OSError:
-        time.sleep(0.05)
-sys.exit(1)
-EOF
-}
+. bench/common.sh # free_port, wait_port
 ports=()
 for k in 0 1 2; do
     p=$(free_port)
@@ -155,7 +142,7 @@ for _ in $(seq "$ROUNDS"); do
     done
 done
 
-python3 - "$rows" "$W/gen.json" "$W/t.single" "$W/t.sh" "$SECS" "$ROUNDS" <<'EOF'
+python3 - "$rows" "$W/gen.json" "$W/t.single" "$W/t.sh" "$SECS" "$ROUNDS" "$OUT/shards.json" <<'EOF'
 import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 gen = json.load(open(sys.argv[2]))
@@ -190,5 +177,5 @@ for name, c in sorted(configs, key=lambda x: x[1]):
         row["silkd_cpu_ms_per_query"], row["tcpsrv_cpu_ms_per_query"], row["errors"]))
 json.dump({"corpus_mb": gen["bytes"] / 1e6, "files": gen["files"], "index_s_single": t1,
            "index_s_3shards": t3, "seconds": secs, "rounds": int(sys.argv[6]),
-           "summary": out, "runs": rows}, open("bench/results/shards.json", "w"), indent=1)
+           "summary": out, "runs": rows}, open(sys.argv[7], "w"), indent=1)
 EOF

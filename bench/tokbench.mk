@@ -2,7 +2,7 @@
 #
 #   make bench-tokenizer                        MB/s of silk_tokenize on the corpus article
 #   make bench-tokenizer TOKBENCH_MB=10         on 10 MB per flavour instead of 50
-TOKBENCH_ARTICLE ?= ../shared/corpus/iran-north-korea-relations.txt
+TOKBENCH_ARTICLE ?= $(or $(SILK_SHARED),../shared)/corpus/iran-north-korea-relations.txt
 TOKBENCH_MB ?= $(if $(BENCH_QUICK),10,50)
 
 .PHONY: bench-tokenizer

@@ -1,57 +1,24 @@
-/* silk-index — writing the corpus into the index.
+/* silk-index — what every writer of the index shares: the options and summary of a run,
+ * where a corpus file goes, its content hash, and the small helpers of the run's modules.
  *
- * Terms of one document (schema.h names the prefixes; lib/query.c reads them):
- *   body      each token of the stored text, unprefixed, with its position (from 1) and
- *             wdf SILK_WDF_BODY; for Latin/Greek/Cyrillic words also Z<stem> (no position).
- *   title     the article title's tokens as S<term> with positions from 1 and ZS<stem>
- *             (for `title:`), and AGAIN unprefixed with wdf SILK_WDF_TITLE (Z<stem> too) at
- *             positions after the body (a gap of 100 positions), so that a plain query
- *             word matches every document of an article about it, and weighs more there.
- *   section   the section path's tokens as XS<term> positional and ZXS<stem> (for
- *             `section:`), and unprefixed with wdf SILK_WDF_SECTION after the title (again
- *             a gap of 100), likewise. No phrase can span body, title and section.
- *   boolean   K<kind>, XA<article name> (verbatim: "XAiran-north-korea-relations"),
- *             A<word> for each normalized word of each author ("Aszalontai", "Abalazs"),
- *             Y<year>, XC<n> for each reference number the document cites, Q<id>.
- *   value     SILK_SLOT_YEAR: the year (sortable), when there is one.
- *   data      the JSON of silk_corpus_doc_json().
- *   spelling  every body word of 3 or more characters of kind WORD or OTHER (Latin,
- *             Persian, ...; not numbers, not CJK bigrams), one count per occurrence;
- *             counts of replaced and deleted documents are taken away again.
- *   synonyms  each group of corpus/synonyms.txt: every member gets every other member as
- *             a synonym; the key and the synonym are the member's normalized tokens
- *             joined by one space ("democratic people's republic of korea").
- *
- * Metadata (all written in the same transaction as the documents):
- *   SILK_META_FILE_PREFIX + corpus-relative path  JSON {"hash":"<FNV-1a 64 hex>","size":N,
- *        "mtime":NS,"ids":[...],"problems":[...]}; a file whose size and mtime are unchanged
- *        is not read again; a file whose content hash is unchanged is not re-indexed.
- *   SILK_META_SYNONYMS  JSON {"hash":...} of the synonym table last loaded.
- *   SILK_META_INDEXED_AT  ISO 8601 UTC time of the last commit.
- *
- * Runs:
- *   Incremental (default): one Xapian transaction holds every change of the run; when
- *   nothing changed nothing is committed and the revision stays. In a changed file, a
- *   document whose stored data comes out identical is not written again. A file that cannot be
- *   read (or became binary or too large) keeps its previously indexed documents.
- *   --full: a fresh database is built in `<index>.new-<pid>` and then atomically exchanged
- *   with `<index>` (renameat2 RENAME_EXCHANGE; a plain rename when there was none), and the
- *   old one is removed. `<index>` is always a real database folder, so silk_db_reopen(),
- *   which re-resolves the path, sees the old database or the new one, never a gap.
- *   Leftover `<index>.new-*` folders of killed runs are removed by the next run.
- *   Writers are serialized by an advisory lock on `<index>.lock` (holding the writer's
- *   pid), taken before the database is opened, and by Xapian's own lock.
+ * The rooms of the indexer's writing side (docs/architecture.md has the map):
+ *   build.h     the one entry point: a single database or shards
+ *   writer.h    the single-database writer (one run over one database)
+ *   shard.h     the sharded writer (one writer run per shard, then meta/ and the stub)
+ *   scan.h      the corpus as found on disk;  filemeta.h  what the index knows of each file
+ *   terms.h     the terms of one document;    spelling.h  spelling data of changed files
+ *   syntable.h  corpus/synonyms.txt into the synonym table
+ *   txn.h       a run's one transaction and the --full publish;  lock.h  the writers' lock
+ * This header includes none of them, and they all include it: it is the shared vocabulary.
  */
 #ifndef SILK_INDEXER_INDEX_H
 #define SILK_INDEXER_INDEX_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
-#include "corpus.h"
-#include "silk/db.h"
 #include "silk/status.h"
-#include "silk/text.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -59,7 +26,6 @@ extern "C" {
 
 #define SILK_META_SYNONYMS  "silk.synonyms"        /* JSON {hash} of the synonym table */
 #define SILK_INDEX_MAX_SIZE (256ULL * 1024 * 1024) /* default cap of one file, bytes */
-#define SILK_INDEX_GAP      100                    /* positions between body/title/section */
 
 /* Called now and then during a run (about every 100 ms of work). */
 typedef void (*silk_index_progress_cb)(uint64_t files_done, uint64_t files_total,
@@ -78,15 +44,6 @@ typedef struct {
     silk_index_progress_cb progress; /* may be NULL */
     silk_index_note_cb note;         /* may be NULL */
     void *ud;                        /* passed to progress and note */
-    /* Sharding (set by indexer/shard.c for each shard's run; see shard.h): 0 for a whole
-     * index, where a sharded index found at `index` is handed to silk_shard_run(); else
-     * this run writes shard `shard` of `nshards`: only the files silk_index_db_for_file()
-     * routes there are its corpus. */
-    unsigned nshards;
-    unsigned shard;
-    /* May be NULL. Called right before the run commits (only when it has changes); a
-     * nonzero return cancels the run, nothing committed. Lets every shard commit at once. */
-    int (*before_commit)(void *ud);
 } silk_index_opts_t;
 
 typedef struct {
@@ -110,26 +67,30 @@ typedef struct {
     double elapsed;           /* seconds */
 } silk_index_summary_t;
 
-/* Runs one indexing pass with `opts` and fills *sum. On failure nothing is committed and,
- * when msg is not NULL, *msg gets a malloc'd message (the caller frees it):
- * SILK_ERR_NOT_FOUND (corpus missing or vanished), SILK_ERR_LOCKED (no_wait and another
- * writer: "index is being written by another silk-index (pid N)"), SILK_ERR_IO, ... */
-silk_status_t silk_index_run(const silk_index_opts_t *opts, silk_index_summary_t *sum, char **msg);
-
 /* Which database of `ndbs` the file at `relpath` goes into (0 when ndbs <= 1): FNV-1a 64
  * of its article name (the path without extension) mod ndbs, so that a file always lands
  * in the same shard (silk-index --shards). Every decision of that kind goes through it. */
 unsigned silk_index_db_for_file(const char *relpath, unsigned ndbs);
 
-/* Builds the Xapian document of d into *out (free with silk_doc_destroy()). tok must have
- * the English stemmer set. When spell is not NULL, spell(word, len, ud) is called for each
- * body word that goes into the spelling data. */
-typedef int (*silk_index_spell_cb)(const char *word, size_t len, void *ud);
-silk_status_t silk_index_build_doc(silk_tokenizer_t *tok, const silk_corpus_doc_t *d,
-                                   silk_index_spell_cb spell, void *ud, silk_doc_t **out);
-
-/* 64-bit FNV-1a of data, as 16 lower-case hex digits into hex[17]. */
+/* 64-bit FNV-1a of data, as 16 lower-case hex digits into hex[17]: the content hash
+ * stored in the file metadata (filemeta.h). */
 void silk_index_hash_hex(const char *data, size_t len, char hex[17]);
+
+/* Adds the counts of b to a (the sharded writer's total over its shards): every counter
+ * and the revision summed, up_to_date when both are, synonyms_loaded when either is.
+ * elapsed is left alone. */
+void silk_index_summary_add(silk_index_summary_t *a, const silk_index_summary_t *b);
+
+/* Whether `dir` holds a Xapian (glass) database. */
+int silk_index_is_db(const char *dir);
+
+/* Seconds since t0 (CLOCK_MONOTONIC). */
+double silk_index_since(const struct timespec *t0);
+
+/* Formats a message into *msg unless it already holds one (the first failure is the one
+ * reported; the caller frees *msg), and returns st. msg may be NULL. */
+silk_status_t silk_index_fail(char **msg, silk_status_t st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 #ifdef __cplusplus
 }

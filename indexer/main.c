@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "build.h"
 #include "index.h"
 #include "shard.h"
 
@@ -288,8 +289,7 @@ int main(int argc, char **argv)
 
     silk_index_summary_t sum;
     char *msg = NULL;
-    silk_status_t st =
-        nshards ? silk_shard_run(&o, nshards, only, &sum, &msg) : silk_index_run(&o, &sum, &msg);
+    silk_status_t st = silk_build_run(&o, nshards, only, &sum, &msg);
     clear_progress(&ui);
     int rc;
     if (st != SILK_OK) {

@@ -1,10 +1,9 @@
-/* silk-index --shards: runs index.c's ordinary run once per shard, in parallel threads
+/* silk-index --shards: runs the single-database writer once per shard, in parallel threads
  * that commit together, then brings the local metadata database up to date. See shard.h. */
 #include "shard.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <jansson.h>
 #include <limits.h>
 #include <pthread.h>
@@ -17,7 +16,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "silk/db.h"
+#include "silk/fs.h"
 #include "silk/schema.h"
+#include "writer.h"
 
 typedef struct shared shared_t;
 
@@ -27,6 +29,7 @@ typedef struct {
     unsigned k;               /* shard number */
     char path[PATH_MAX];      /* <index>/shard-K */
     silk_index_opts_t o;      /* the run's options (callbacks go through us) */
+    silk_writer_part_t part;  /* its files and the commit barrier */
     silk_index_summary_t sum; /* its summary */
     silk_status_t st;         /* its outcome */
     char *msg;                /* its failure message (malloc'd) */
@@ -50,63 +53,6 @@ struct shared {
     job_t *jobs;                 /* njobs runs */
     struct timespec t0;          /* start */
 };
-
-static double since(const struct timespec *t0)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
-static silk_status_t failf(char **msg, silk_status_t st, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static silk_status_t failf(char **msg, silk_status_t st, const char *fmt, ...)
-{
-    if (msg && !*msg) {
-        va_list ap;
-        va_start(ap, fmt);
-        if (vasprintf(msg, fmt, ap) < 0)
-            *msg = NULL;
-        va_end(ap);
-    }
-    return st;
-}
-
-static int is_db_dir(const char *dir)
-{
-    char p[PATH_MAX];
-    if ((size_t)snprintf(p, sizeof p, "%s/iamglass", dir) >= sizeof p)
-        return 0;
-    return access(p, F_OK) == 0;
-}
-
-static int mkdirs(const char *path)
-{
-    char buf[PATH_MAX];
-    if ((size_t)snprintf(buf, sizeof buf, "%s", path) >= sizeof buf) {
-        errno = ENAMETOOLONG;
-        return -1;
-    }
-    for (char *p = buf + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-            return -1;
-        *p = '/';
-    }
-    return mkdir(buf, 0777) != 0 && errno != EEXIST ? -1 : 0;
-}
-
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    remove(path);
-    return 0;
-}
 
 unsigned silk_shard_count(const char *index)
 {
@@ -141,7 +87,7 @@ int silk_shard_not_plain(const char *index)
         return 1;
     if ((size_t)snprintf(meta, sizeof meta, "%s/%s", index, SILK_SHARD_META) >= sizeof meta)
         return 0;
-    return !is_db_dir(index) && is_db_dir(meta) && !silk_shard_count(index);
+    return !silk_index_is_db(index) && silk_index_is_db(meta) && !silk_shard_count(index);
 }
 
 /* ---- the runs ------------------------------------------------------------------------------ */
@@ -181,7 +127,7 @@ static void on_progress(uint64_t done, uint64_t total, uint64_t bytes, double t,
         b += sh->jobs[i].mb;
     }
     if (sh->uo->progress)
-        sh->uo->progress(d, n, b, since(&sh->t0), sh->uo->ud);
+        sh->uo->progress(d, n, b, silk_index_since(&sh->t0), sh->uo->ud);
     pthread_mutex_unlock(&sh->mu);
 }
 
@@ -213,7 +159,7 @@ static int before_commit(void *ud)
 static void *run_job(void *arg)
 {
     job_t *j = arg;
-    j->st = silk_index_run(&j->o, &j->sum, &j->msg);
+    j->st = silk_writer_run(&j->o, &j->part, &j->sum, &j->msg);
     pthread_mutex_lock(&j->sh->mu);
     if (!j->arrived && j->st != SILK_OK)
         j->sh->failed = 1;
@@ -221,27 +167,6 @@ static void *run_job(void *arg)
     pthread_cond_broadcast(&j->sh->cv);
     pthread_mutex_unlock(&j->sh->mu);
     return NULL;
-}
-
-static void add_sum(silk_index_summary_t *a, const silk_index_summary_t *b)
-{
-    a->files_scanned += b->files_scanned;
-    a->files_unchanged += b->files_unchanged;
-    a->files_changed += b->files_changed;
-    a->files_added += b->files_added;
-    a->files_removed += b->files_removed;
-    a->files_skipped += b->files_skipped;
-    a->files_ignored += b->files_ignored;
-    a->problems += b->problems;
-    a->docs_added += b->docs_added;
-    a->docs_replaced += b->docs_replaced;
-    a->docs_unchanged += b->docs_unchanged;
-    a->docs_deleted += b->docs_deleted;
-    a->docs_total += b->docs_total;
-    a->bytes += b->bytes;
-    a->revision += b->revision;
-    a->up_to_date = a->up_to_date && b->up_to_date;
-    a->synonyms_loaded = a->synonyms_loaded || b->synonyms_loaded;
 }
 
 /* ---- the metadata database ----------------------------------------------------------------- */
@@ -332,7 +257,7 @@ static silk_status_t update_meta(const char *index, unsigned nshards, int *chang
     /* Runs of different shards (--shard K/N) may finish together: one update at a time. */
     if ((lockfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0 ||
         flock(lockfd, LOCK_EX) != 0) {
-        st = failf(msg, SILK_ERR_IO, "cannot lock %s: %s", lock, strerror(errno));
+        st = silk_index_fail(msg, SILK_ERR_IO, "cannot lock %s: %s", lock, strerror(errno));
         goto out;
     }
     if (!(m.want = json_object()) || !(m.have = json_object())) {
@@ -343,19 +268,20 @@ static silk_status_t update_meta(const char *index, unsigned nshards, int *chang
     for (unsigned k = 0; k < nshards; k++) {
         char sp[PATH_MAX];
         snprintf(sp, sizeof sp, "%s/shard-%u", index, k);
-        if (!is_db_dir(sp))
+        if (!silk_index_is_db(sp))
             continue;
         silk_db_t *db = NULL;
         char *omsg = NULL;
         if ((st = silk_db_open(sp, NULL, &db, &omsg)) != SILK_OK) {
-            st = failf(msg, st, "cannot open %s: %s", sp, omsg ? omsg : silk_status_to_string(st));
+            st = silk_index_fail(msg, st, "cannot open %s: %s", sp,
+                                 omsg ? omsg : silk_status_to_string(st));
             free(omsg);
             goto out;
         }
         char *w = NULL;
         if ((st = silk_db_spellings(db, spell_into, m.want)) != SILK_OK ||
             (st = silk_db_metadata(db, SILK_META_INDEXED_AT, &w)) != SILK_OK) {
-            st = failf(msg, st, "cannot read %s: %s", sp, silk_db_error(db));
+            st = silk_index_fail(msg, st, "cannot read %s: %s", sp, silk_db_error(db));
             silk_db_destroy(db);
             goto out;
         }
@@ -373,21 +299,21 @@ static silk_status_t update_meta(const char *index, unsigned nshards, int *chang
     }
     if (!present)
         goto out; /* nothing to describe (yet) */
-    if (is_db_dir(path)) {
+    if (silk_index_is_db(path)) {
         char *omsg = NULL;
         if ((st = silk_db_open(path, NULL, &cur, &omsg)) != SILK_OK ||
             (st = silk_db_spellings(cur, spell_into, m.have)) != SILK_OK) {
-            st = failf(msg, st, "cannot read %s: %s", path,
-                       omsg  ? omsg
-                       : cur ? silk_db_error(cur)
-                             : silk_status_to_string(st));
+            st = silk_index_fail(msg, st, "cannot read %s: %s", path,
+                                 omsg  ? omsg
+                                 : cur ? silk_db_error(cur)
+                                       : silk_status_to_string(st));
             free(omsg);
             goto out;
         }
     }
     if ((st = silk_wdb_open(path, SILK_WDB_RETRY_LOCK, &m.wdb, &wmsg)) != SILK_OK) {
-        st = failf(msg, st, "cannot open %s for writing: %s", path,
-                   wmsg ? wmsg : silk_status_to_string(st));
+        st = silk_index_fail(msg, st, "cannot open %s for writing: %s", path,
+                             wmsg ? wmsg : silk_status_to_string(st));
         goto out;
     }
     if ((st = silk_wdb_begin(m.wdb)) != SILK_OK)
@@ -430,7 +356,7 @@ static silk_status_t update_meta(const char *index, unsigned nshards, int *chang
     }
     /* Synonyms: copied again whenever the table's hash differs from the one copied. */
     if ((st = silk_db_metadata(src, SILK_META_SYNONYMS, &syn_src)) != SILK_OK) {
-        st = failf(msg, st, "cannot read a shard: %s", silk_db_error(src));
+        st = silk_index_fail(msg, st, "cannot read a shard: %s", silk_db_error(src));
         goto out;
     }
     if ((st = silk_wdb_get_metadata(m.wdb, SILK_META_SYNONYMS, &syn_meta)) != SILK_OK)
@@ -442,7 +368,8 @@ static silk_status_t update_meta(const char *index, unsigned nshards, int *chang
         if ((st = silk_db_synonym_keys(src, copy_key, &c)) == SILK_OK)
             st = c.st;
         if (st != SILK_OK) {
-            st = failf(msg, st, "cannot copy synonyms into %s: %s", path, silk_wdb_error(m.wdb));
+            st = silk_index_fail(msg, st, "cannot copy synonyms into %s: %s", path,
+                                 silk_wdb_error(m.wdb));
             goto out;
         }
         if ((st = silk_wdb_set_metadata(m.wdb, SILK_META_SYNONYMS, syn_src)) != SILK_OK)
@@ -465,7 +392,7 @@ static silk_status_t update_meta(const char *index, unsigned nshards, int *chang
         goto werr;
     goto out;
 werr:
-    st = failf(msg, st, "cannot write %s: %s", path, m.wdb ? silk_wdb_error(m.wdb) : "");
+    st = silk_index_fail(msg, st, "cannot write %s: %s", path, m.wdb ? silk_wdb_error(m.wdb) : "");
 out:
     silk_wdb_destroy(m.wdb);
     silk_db_destroy(src);
@@ -515,7 +442,7 @@ static silk_status_t write_stub(const char *index, unsigned nshards, char **msg)
         goto out;
     f = fopen(tmp, "we");
     if (!f || fwrite(text, 1, len, f) != len || fflush(f) != 0 || fsync(fileno(f)) != 0) {
-        st = failf(msg, SILK_ERR_IO, "cannot write %s: %s", tmp, strerror(errno));
+        st = silk_index_fail(msg, SILK_ERR_IO, "cannot write %s: %s", tmp, strerror(errno));
         if (f)
             fclose(f);
         unlink(tmp);
@@ -523,7 +450,7 @@ static silk_status_t write_stub(const char *index, unsigned nshards, char **msg)
     }
     fclose(f);
     if (rename(tmp, path) != 0) {
-        st = failf(msg, SILK_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+        st = silk_index_fail(msg, SILK_ERR_IO, "cannot write %s: %s", path, strerror(errno));
         unlink(tmp);
     }
 out:
@@ -547,43 +474,46 @@ silk_status_t silk_shard_run(const silk_index_opts_t *opts, unsigned nshards, in
     pthread_mutex_init(&sh.mu, NULL);
     pthread_cond_init(&sh.cv, NULL);
     if (is_file(opts->index)) {
-        st = failf(&err, SILK_ERR_INVALID,
-                   "%s is a file (a stub?): index the folder of the shards instead", opts->index);
+        st = silk_index_fail(&err, SILK_ERR_INVALID,
+                             "%s is a file (a stub?): index the folder of the shards instead",
+                             opts->index);
         goto out;
     }
     if (!nshards && silk_shard_not_plain(opts->index)) {
-        st = failf(&err, SILK_ERR_INVALID,
-                   "%s holds shards built one by one: say which with --shard K/N", opts->index);
+        st = silk_index_fail(&err, SILK_ERR_INVALID,
+                             "%s holds shards built one by one: say which with --shard K/N",
+                             opts->index);
         goto out;
     }
     if (nshards < 1 || nshards > SILK_SHARD_MAX || (only >= 0 && (unsigned)only >= nshards)) {
-        st = failf(&err, SILK_ERR_INVALID, "bad shard numbers (%d of %u; at most %d shards)", only,
-                   nshards, SILK_SHARD_MAX);
+        st = silk_index_fail(&err, SILK_ERR_INVALID,
+                             "bad shard numbers (%d of %u; at most %d shards)", only, nshards,
+                             SILK_SHARD_MAX);
         goto out;
     }
     const char *index = opts->index;
-    if (is_db_dir(index)) {
-        st =
-            failf(&err, SILK_ERR_INVALID,
-                  "%s is a single-database index: shard into another folder (or remove it)", index);
+    if (silk_index_is_db(index)) {
+        st = silk_index_fail(
+            &err, SILK_ERR_INVALID,
+            "%s is a single-database index: shard into another folder (or remove it)", index);
         goto out;
     }
     char stub[PATH_MAX];
     snprintf(stub, sizeof stub, "%s/%s", index, SILK_SHARD_STUB);
     unsigned had = silk_shard_count(index);
     if (!had && lstat(stub, &sb) == 0) {
-        st = failf(&err, SILK_ERR_INVALID,
-                   "%s was not written by silk-index: not touching that index", stub);
+        st = silk_index_fail(&err, SILK_ERR_INVALID,
+                             "%s was not written by silk-index: not touching that index", stub);
         goto out;
     }
     if (had && had != nshards && (only >= 0 || !opts->full)) {
-        st = failf(&err, SILK_ERR_INVALID,
-                   "%s has %u shards, not %u: changing the number of shards needs --full", index,
-                   had, nshards);
+        st = silk_index_fail(&err, SILK_ERR_INVALID,
+                             "%s has %u shards, not %u: changing the number of shards needs --full",
+                             index, had, nshards);
         goto out;
     }
-    if (mkdirs(index) != 0) {
-        st = failf(&err, SILK_ERR_IO, "cannot create %s: %s", index, strerror(errno));
+    if (silk_fs_mkdir_p(index, 0777) != 0) {
+        st = silk_index_fail(&err, SILK_ERR_IO, "cannot create %s: %s", index, strerror(errno));
         goto out;
     }
     sh.uo = opts;
@@ -599,12 +529,13 @@ silk_status_t silk_shard_run(const silk_index_opts_t *opts, unsigned nshards, in
         snprintf(j->path, sizeof j->path, "%s/shard-%u", index, j->k);
         j->o = *opts;
         j->o.index = j->path;
-        j->o.nshards = nshards;
-        j->o.shard = j->k;
         j->o.progress = on_progress;
         j->o.note = on_note;
         j->o.ud = j;
-        j->o.before_commit = before_commit;
+        j->part.nparts = nshards;
+        j->part.part = j->k;
+        j->part.before_commit = before_commit;
+        j->part.ud = j;
     }
     /* Threads are started under the lock so that a run failing at once cannot see a
      * partial set (the barrier counts on njobs). */
@@ -613,7 +544,7 @@ silk_status_t silk_shard_run(const silk_index_opts_t *opts, unsigned nshards, in
         if (pthread_create(&sh.jobs[i].th, NULL, run_job, &sh.jobs[i]) != 0) {
             sh.failed = 1;
             pthread_cond_broadcast(&sh.cv);
-            st = failf(&err, SILK_ERR_NOMEM, "cannot start a thread for shard %u", i);
+            st = silk_index_fail(&err, SILK_ERR_NOMEM, "cannot start a thread for shard %u", i);
             break;
         }
         sh.jobs[i].started = 1;
@@ -625,13 +556,14 @@ silk_status_t silk_shard_run(const silk_index_opts_t *opts, unsigned nshards, in
         if (!j->started)
             continue;
         pthread_join(j->th, NULL);
-        add_sum(sum, &j->sum);
+        silk_index_summary_add(sum, &j->sum);
         /* The first real failure is the message; "another shard failed" is its echo. */
         if (j->st != SILK_OK && (st == SILK_OK || (err && strstr(err, "another shard")))) {
             st = j->st;
             free(err);
             err = NULL;
-            failf(&err, j->st, "shard %u: %s", j->k, j->msg ? j->msg : silk_status_to_string(st));
+            silk_index_fail(&err, j->st, "shard %u: %s", j->k,
+                            j->msg ? j->msg : silk_status_to_string(st));
         }
     }
     /* What the corpus scan found outside any shard's files (an ignored file, an unreadable
@@ -656,11 +588,11 @@ silk_status_t silk_shard_run(const silk_index_opts_t *opts, unsigned nshards, in
         for (unsigned k = nshards; k < had; k++) {
             char p[PATH_MAX];
             snprintf(p, sizeof p, "%s/shard-%u", index, k);
-            nftw(p, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+            silk_fs_rm_tree(p);
         }
     }
 out:
-    sum->elapsed = since(&sh.t0);
+    sum->elapsed = silk_index_since(&sh.t0);
     for (unsigned i = 0; sh.jobs && i < sh.njobs; i++)
         free(sh.jobs[i].msg);
     free(sh.jobs);

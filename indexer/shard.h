@@ -5,9 +5,9 @@
  *                            synonyms) of the corpus files silk_index_db_for_file() routes
  *                            there: FNV-1a 64 of the article name mod N, so a document
  *                            always lands in the same shard and incremental runs replace
- *                            it in place. Each is written by the ordinary run of index.c
- *                            (its own lock <index>/shard-K.lock, transaction and --full
- *                            switch), so `xapian-tcpsrv <index>/shard-K` can serve it.
+ *                            it in place. Each is written by the single-database writer
+ *                            (writer.h: its own lock <index>/shard-K.lock, transaction and
+ *                            --full switch), so `xapian-tcpsrv <index>/shard-K` can serve it.
  *   meta/                    the metadata database that silkd reads locally, because
  *                            Xapian's remote backend serves neither spelling data nor
  *                            synonyms: the spelling frequencies summed over the shards found
@@ -49,7 +49,7 @@ unsigned silk_shard_count(const char *index);
 
 /* Whether `index` must not be indexed as one database: a regular file (a stub of one's
  * own), or a folder holding meta/ but no stub of ours (shards built with --shard K/N).
- * silk_shard_run() with nshards 0 refuses it with the reason. */
+ * silk_shard_run() with nshards 0 refuses it with the reason (build.c sends it there). */
 int silk_shard_not_plain(const char *index);
 
 /* Indexes `opts->corpus` into the sharded index `opts->index` with `nshards` shards
@@ -57,9 +57,11 @@ int silk_shard_not_plain(const char *index);
  * --shard K/N, for shards built on different machines; the stub is then left alone). Then
  * brings meta/ up to date from the shards present. *sum is the sum of the shards'
  * summaries (revision: the sum of the shards' and meta's revisions, as silk_db_revision()
- * counts them for the stub). Errors as silk_index_run(); SILK_ERR_INVALID when `index` is
+ * counts them for the stub). Errors as silk_writer_run(); SILK_ERR_INVALID when `index` is
  * a single-database index or a sharded one with another number of shards (changing it
  * needs --full). */
+/* Each shard is one silk_writer_run() in its own thread; this module never calls
+ * silk_build_run(). */
 silk_status_t silk_shard_run(const silk_index_opts_t *opts, unsigned nshards, int only,
                              silk_index_summary_t *sum, char **msg);
 

@@ -13,8 +13,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <new>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include <xapian.h>
@@ -115,81 +117,76 @@ struct silk_stemmer {
 namespace
 {
 
+/* Stores text() in *dst (dst may be NULL). Never throws: out of memory while storing the
+ * message leaves an empty message, which is all we can do. */
+template <typename F> void keep_text(std::string *dst, F &&text) noexcept
+{
+    if (dst == nullptr)
+        return;
+    try {
+        *dst = text();
+    } catch (...) {
+        dst->clear();
+    }
+}
+
 void keep_message(std::string *dst, const char *what) noexcept
 {
-    if (dst == nullptr)
-        return;
-    try {
-        *dst = what;
-    } catch (...) {
-        /* Out of memory while storing the message: an empty message is all we can do. */
-        dst->clear();
-    }
+    keep_text(dst, [&] { return std::string(what); });
 }
 
-void keep_message(std::string *dst, const Xapian::Error &e) noexcept
+/* The status of the Xapian::Error being handled; must be called from inside a catch block.
+ * Xapian's exception classes have no virtual functions, so only a catch clause can tell
+ * them apart. The most derived classes come first because a catch clause also takes
+ * subclasses. */
+silk_status_t status_of_xapian_error() noexcept
 {
-    if (dst == nullptr)
-        return;
     try {
-        *dst = e.get_description();
+        throw;
+    } catch (const Xapian::DatabaseModifiedError &) {
+        return SILK_ERR_MODIFIED;
+    } catch (const Xapian::DatabaseLockError &) {
+        return SILK_ERR_LOCKED;
+    } catch (const Xapian::DatabaseCorruptError &) {
+        return SILK_ERR_CORRUPT;
+    } catch (const Xapian::DatabaseOpeningError &) {
+        /* Also DatabaseNotFoundError and DatabaseVersionError: nothing usable is there. */
+        return SILK_ERR_NOT_FOUND;
+    } catch (const Xapian::DatabaseClosedError &) {
+        return SILK_ERR_INVALID;
+    } catch (const Xapian::DatabaseCreateError &) {
+        return SILK_ERR_IO;
+    } catch (const Xapian::DatabaseError &e) {
+        /* A DatabaseError that carries an errno is a failed read or write. */
+        return e.get_error_string() != nullptr ? SILK_ERR_IO : SILK_ERR_INTERNAL;
+    } catch (const Xapian::AssertionError &) {
+        return SILK_ERR_INTERNAL;
+    } catch (const Xapian::LogicError &) {
+        /* InvalidArgumentError, InvalidOperationError, UnimplementedError (e.g. a phrase
+         * over subqueries that are not terms): the caller asked for
+         * something that cannot be done. */
+        return SILK_ERR_INVALID;
+    } catch (const Xapian::DocNotFoundError &) {
+        return SILK_ERR_NOT_FOUND;
+    } catch (const Xapian::WildcardError &) {
+        return SILK_ERR_TOO_BROAD;
+    } catch (const Xapian::NetworkError &) {
+        /* Also NetworkTimeoutError. */
+        return SILK_ERR_NETWORK;
     } catch (...) {
-        dst->clear();
+        return SILK_ERR_INTERNAL;
     }
 }
 
-/* Maps the exception being handled to a status. Must be called from inside a catch block.
- * The most derived classes come first because a catch clause also takes subclasses. */
+/* Maps the exception being handled to a status and keeps its message in *err (err may be
+ * NULL). Must be called from inside a catch block. */
 silk_status_t status_of_exception(std::string *err) noexcept
 {
     try {
         throw;
-    } catch (const Xapian::DatabaseModifiedError &e) {
-        keep_message(err, e);
-        return SILK_ERR_MODIFIED;
-    } catch (const Xapian::DatabaseLockError &e) {
-        keep_message(err, e);
-        return SILK_ERR_LOCKED;
-    } catch (const Xapian::DatabaseCorruptError &e) {
-        keep_message(err, e);
-        return SILK_ERR_CORRUPT;
-    } catch (const Xapian::DatabaseOpeningError &e) {
-        /* Also DatabaseNotFoundError and DatabaseVersionError: nothing usable is there. */
-        keep_message(err, e);
-        return SILK_ERR_NOT_FOUND;
-    } catch (const Xapian::DatabaseClosedError &e) {
-        keep_message(err, e);
-        return SILK_ERR_INVALID;
-    } catch (const Xapian::DatabaseCreateError &e) {
-        keep_message(err, e);
-        return SILK_ERR_IO;
-    } catch (const Xapian::DatabaseError &e) {
-        /* A DatabaseError that carries an errno is a failed read or write. */
-        keep_message(err, e);
-        return e.get_error_string() != nullptr ? SILK_ERR_IO : SILK_ERR_INTERNAL;
-    } catch (const Xapian::InvalidArgumentError &e) {
-        keep_message(err, e);
-        return SILK_ERR_INVALID;
-    } catch (const Xapian::InvalidOperationError &e) {
-        keep_message(err, e);
-        return SILK_ERR_INVALID;
-    } catch (const Xapian::UnimplementedError &e) {
-        /* E.g. a phrase over subqueries that are not terms. */
-        keep_message(err, e);
-        return SILK_ERR_INVALID;
-    } catch (const Xapian::DocNotFoundError &e) {
-        keep_message(err, e);
-        return SILK_ERR_NOT_FOUND;
-    } catch (const Xapian::WildcardError &e) {
-        keep_message(err, e);
-        return SILK_ERR_TOO_BROAD;
-    } catch (const Xapian::NetworkError &e) {
-        /* Also NetworkTimeoutError. */
-        keep_message(err, e);
-        return SILK_ERR_NETWORK;
     } catch (const Xapian::Error &e) {
-        keep_message(err, e);
-        return SILK_ERR_INTERNAL;
+        keep_text(err, [&] { return e.get_description(); });
+        return status_of_xapian_error();
     } catch (const std::bad_alloc &) {
         keep_message(err, "out of memory");
         return SILK_ERR_NOMEM;
@@ -231,16 +228,100 @@ char *dup_bytes(const std::string &s) noexcept
     return p;
 }
 
-/* Hands a constructor's failure message to the caller's `char **msg`. */
-void give_message(char **msg, const std::string &text) noexcept
+/* ---- the shapes of the entry points -------------------------------------------------------- */
+
+/* Every function below that takes a handle with an `err` member (silk_db, silk_wdb,
+ * silk_mset) has the same shape: a NULL handle is SILK_ERR_INVALID with nowhere to put a
+ * message; an argument error (`bad`) is SILK_ERR_INVALID with `msg` kept on the handle;
+ * otherwise the body runs under guard(), its exception message kept on the handle. */
+template <typename H, typename F>
+silk_status_t checked(H *h, bool bad, const char *msg, F &&body) noexcept
 {
-    if (msg == nullptr)
-        return;
-    try {
-        *msg = dup_bytes(text);
-    } catch (...) {
-        *msg = nullptr;
+    if (h == nullptr)
+        return SILK_ERR_INVALID;
+    if (bad)
+        return fail_with(&h->err, SILK_ERR_INVALID, msg);
+    return guard(&h->err, body);
+}
+
+/* Stores get()'s result in *out: the shape of the counters and statistics. A NULL out is
+ * SILK_ERR_INVALID without a message, like a NULL handle. */
+template <typename H, typename T, typename G>
+silk_status_t get_into(H *h, T *out, bool bad, const char *msg, G &&get) noexcept
+{
+    if (out == nullptr)
+        return SILK_ERR_INVALID;
+    return checked(h, bad, msg, [&] {
+        *out = get();
+        return SILK_OK;
+    });
+}
+
+template <typename H, typename T, typename G> silk_status_t get_into(H *h, T *out, G &&get) noexcept
+{
+    return get_into(h, out, false, nullptr, get);
+}
+
+enum empty_string { EMPTY_IS_STRING, EMPTY_IS_NULL };
+
+/* Stores a malloc'd copy of get()'s string in *out (NULL on any failure; with EMPTY_IS_NULL
+ * also when the string is empty). */
+template <typename H, typename G>
+silk_status_t string_into(H *h, char **out, bool bad, const char *msg, empty_string empty,
+                          G &&get) noexcept
+{
+    if (h == nullptr || out == nullptr)
+        return SILK_ERR_INVALID;
+    *out = nullptr;
+    return checked(h, bad, msg, [&] {
+        std::string s = get();
+        if (s.empty() && empty == EMPTY_IS_NULL)
+            return SILK_OK;
+        *out = dup_bytes(s);
+        return *out != nullptr ? SILK_OK : SILK_ERR_NOMEM;
+    });
+}
+
+/* Calls cb with each term of [it, end) until it returns nonzero. */
+silk_status_t each_term(Xapian::TermIterator it, const Xapian::TermIterator &end, silk_str_cb cb,
+                        void *ud)
+{
+    for (; it != end; ++it) {
+        const std::string t = *it;
+        if (cb(t.data(), t.size(), ud) != 0)
+            break;
     }
+    return SILK_OK;
+}
+
+/* The shape of the constructors, which have no handle to keep a message on yet: `fn` names
+ * the function in the messages of argument errors, `bad` is an extra argument error (NULL
+ * when none), and make() returns the new object (held by a std::unique_ptr while it is
+ * built, so that a throw frees it). On failure *out is NULL and, when msg is not NULL,
+ * *msg gets a malloc'd copy of the message. */
+template <typename T, typename F>
+silk_status_t construct(const char *fn, const char *path, const char *bad, T **out, char **msg,
+                        F &&make) noexcept
+{
+    if (msg != nullptr)
+        *msg = nullptr;
+    const char *why = out == nullptr                     ? "out is NULL"
+                      : path == nullptr || *path == '\0' ? "empty path"
+                                                         : bad;
+    if (out != nullptr)
+        *out = nullptr;
+    std::string err;
+    silk_status_t st = SILK_ERR_INVALID;
+    if (why != nullptr)
+        keep_text(&err, [&] { return std::string(fn) + ": " + why; });
+    else
+        st = guard(&err, [&] {
+            *out = make();
+            return SILK_OK;
+        });
+    if (st != SILK_OK && msg != nullptr)
+        *msg = dup_bytes(err);
+    return st;
 }
 
 /* ---- opening read-only databases ----------------------------------------------------------- */
@@ -464,42 +545,20 @@ uint64_t revision_sum(const opened_db &o, bool *known)
 extern "C" silk_status_t silk_db_open(const char *path, const silk_db_opts_t *opts, silk_db_t **out,
                                       char **msg)
 {
-    if (msg != nullptr)
-        *msg = nullptr;
-    if (out == nullptr) {
-        give_message(msg, "silk_db_open: out is NULL");
-        return SILK_ERR_INVALID;
-    }
-    *out = nullptr;
-    if (path == nullptr || *path == '\0') {
-        give_message(msg, "silk_db_open: empty path");
-        return SILK_ERR_INVALID;
-    }
-    silk_db *db = nullptr;
-    std::string err;
-    silk_status_t st = guard(&err, [&] {
-        db = new silk_db();
+    return construct("silk_db_open", path, nullptr, out, msg, [&] {
+        std::unique_ptr<silk_db> db(new silk_db());
         db->path = path;
         db->opts = opts != nullptr ? *opts : silk_db_opts_t{0, 0};
         db->cur = open_path(db->path, db->opts);
-        return SILK_OK;
+        return db.release();
     });
-    if (st != SILK_OK) {
-        delete db;
-        give_message(msg, err);
-        return st;
-    }
-    *out = db;
-    return SILK_OK;
 }
 
 extern "C" silk_status_t silk_db_reopen(silk_db_t *db, int *changed)
 {
     if (changed != nullptr)
         *changed = 0;
-    if (db == nullptr)
-        return SILK_ERR_INVALID;
-    return guard(&db->err, [&] {
+    return checked(db, false, nullptr, [&] {
         std::vector<file_ident> now;
         std::string stub;
         int err_no = 0;
@@ -548,137 +607,68 @@ extern "C" const char *silk_db_error(const silk_db_t *db)
 
 extern "C" silk_status_t silk_db_revision(silk_db_t *db, uint64_t *rev)
 {
-    if (db == nullptr || rev == nullptr)
-        return SILK_ERR_INVALID;
-    return guard(&db->err, [&] {
-        bool known;
-        *rev = revision_sum(db->cur, &known);
-        return SILK_OK;
-    });
+    bool known;
+    return get_into(db, rev, [&] { return revision_sum(db->cur, &known); });
 }
 
 extern "C" silk_status_t silk_db_doc_count(silk_db_t *db, uint64_t *count)
 {
-    if (db == nullptr || count == nullptr)
-        return SILK_ERR_INVALID;
-    return guard(&db->err, [&] {
-        *count = db->cur.db.get_doccount();
-        return SILK_OK;
-    });
+    return get_into(db, count, [&] { return db->cur.db.get_doccount(); });
 }
 
 extern "C" silk_status_t silk_db_avg_length(silk_db_t *db, double *avg)
 {
-    if (db == nullptr || avg == nullptr)
-        return SILK_ERR_INVALID;
-    return guard(&db->err, [&] {
-        *avg = db->cur.db.get_avlength();
-        return SILK_OK;
-    });
+    return get_into(db, avg, [&] { return db->cur.db.get_avlength(); });
 }
 
 extern "C" silk_status_t silk_db_term_freq(silk_db_t *db, const char *term, uint64_t *freq)
 {
-    if (db == nullptr || freq == nullptr)
-        return SILK_ERR_INVALID;
-    if (term == nullptr)
-        return fail_with(&db->err, SILK_ERR_INVALID, "silk_db_term_freq: term is NULL");
-    return guard(&db->err, [&] {
-        *freq = db->cur.db.get_termfreq(term);
-        return SILK_OK;
-    });
+    return get_into(db, freq, term == nullptr, "silk_db_term_freq: term is NULL",
+                    [&] { return db->cur.db.get_termfreq(term); });
 }
 
 extern "C" silk_status_t silk_db_allterms(silk_db_t *db, const char *prefix, silk_str_cb cb,
                                           void *ud)
 {
-    if (db == nullptr)
-        return SILK_ERR_INVALID;
-    if (cb == nullptr)
-        return fail_with(&db->err, SILK_ERR_INVALID, "silk_db_allterms: callback is NULL");
-    std::string pfx = prefix != nullptr ? prefix : "";
-    return guard(&db->err, [&] {
-        for (auto it = db->cur.db.allterms_begin(pfx); it != db->cur.db.allterms_end(pfx); ++it) {
-            const std::string t = *it;
-            if (cb(t.data(), t.size(), ud) != 0)
-                break;
-        }
-        return SILK_OK;
+    return checked(db, cb == nullptr, "silk_db_allterms: callback is NULL", [&] {
+        const std::string pfx = prefix != nullptr ? prefix : "";
+        return each_term(db->cur.db.allterms_begin(pfx), db->cur.db.allterms_end(pfx), cb, ud);
     });
 }
 
 extern "C" silk_status_t silk_db_metadata(silk_db_t *db, const char *key, char **value)
 {
-    if (db == nullptr || value == nullptr)
-        return SILK_ERR_INVALID;
-    *value = nullptr;
-    if (key == nullptr || *key == '\0')
-        return fail_with(&db->err, SILK_ERR_INVALID, "silk_db_metadata: empty key");
-    return guard(&db->err, [&] {
-        *value = dup_bytes(aux_db(db->cur).get_metadata(key));
-        return *value != nullptr ? SILK_OK : SILK_ERR_NOMEM;
-    });
+    return string_into(db, value, key == nullptr || *key == '\0', "silk_db_metadata: empty key",
+                       EMPTY_IS_STRING, [&] { return aux_db(db->cur).get_metadata(key); });
 }
 
 extern "C" silk_status_t silk_db_spelling(silk_db_t *db, const char *word, unsigned max_edit,
                                           char **out)
 {
-    if (db == nullptr || out == nullptr)
-        return SILK_ERR_INVALID;
-    *out = nullptr;
-    if (word == nullptr)
-        return fail_with(&db->err, SILK_ERR_INVALID, "silk_db_spelling: word is NULL");
-    return guard(&db->err, [&] {
-        std::string s = aux_db(db->cur).get_spelling_suggestion(word, max_edit);
-        if (s.empty())
-            return SILK_OK;
-        *out = dup_bytes(s);
-        return *out != nullptr ? SILK_OK : SILK_ERR_NOMEM;
-    });
+    return string_into(db, out, word == nullptr, "silk_db_spelling: word is NULL", EMPTY_IS_NULL,
+                       [&] { return aux_db(db->cur).get_spelling_suggestion(word, max_edit); });
 }
 
 extern "C" silk_status_t silk_db_synonyms(silk_db_t *db, const char *term, silk_str_cb cb, void *ud)
 {
-    if (db == nullptr)
-        return SILK_ERR_INVALID;
-    if (term == nullptr || cb == nullptr)
-        return fail_with(&db->err, SILK_ERR_INVALID, "silk_db_synonyms: NULL argument");
-    return guard(&db->err, [&] {
-        std::string t = term;
+    return checked(db, term == nullptr || cb == nullptr, "silk_db_synonyms: NULL argument", [&] {
+        const std::string t = term;
         const Xapian::Database &a = aux_db(db->cur);
-        for (auto it = a.synonyms_begin(t); it != a.synonyms_end(t); ++it) {
-            const std::string s = *it;
-            if (cb(s.data(), s.size(), ud) != 0)
-                break;
-        }
-        return SILK_OK;
+        return each_term(a.synonyms_begin(t), a.synonyms_end(t), cb, ud);
     });
 }
 
 extern "C" silk_status_t silk_db_synonym_keys(silk_db_t *db, silk_str_cb cb, void *ud)
 {
-    if (db == nullptr)
-        return SILK_ERR_INVALID;
-    if (cb == nullptr)
-        return fail_with(&db->err, SILK_ERR_INVALID, "silk_db_synonym_keys: callback is NULL");
-    return guard(&db->err, [&] {
+    return checked(db, cb == nullptr, "silk_db_synonym_keys: callback is NULL", [&] {
         const Xapian::Database &a = aux_db(db->cur);
-        for (auto it = a.synonym_keys_begin(); it != a.synonym_keys_end(); ++it) {
-            const std::string s = *it;
-            if (cb(s.data(), s.size(), ud) != 0)
-                break;
-        }
-        return SILK_OK;
+        return each_term(a.synonym_keys_begin(), a.synonym_keys_end(), cb, ud);
     });
 }
 
 extern "C" silk_status_t silk_db_spellings(silk_db_t *db, silk_spelling_cb cb, void *ud)
 {
-    if (db == nullptr)
-        return SILK_ERR_INVALID;
-    if (cb == nullptr)
-        return fail_with(&db->err, SILK_ERR_INVALID, "silk_db_spellings: callback is NULL");
-    return guard(&db->err, [&] {
+    return checked(db, cb == nullptr, "silk_db_spellings: callback is NULL", [&] {
         const Xapian::Database &a = aux_db(db->cur);
         for (auto it = a.spellings_begin(); it != a.spellings_end(); ++it) {
             const std::string w = *it;
@@ -689,6 +679,23 @@ extern "C" silk_status_t silk_db_spellings(silk_db_t *db, silk_spelling_cb cb, v
     });
 }
 
+namespace
+{
+
+/* The document indexed by the unique term uniq into *did; SILK_ERR_NOT_FOUND (the message
+ * on db) when there is none. */
+silk_status_t doc_of_unique_term(silk_db *db, const char *uniq, Xapian::docid *did)
+{
+    const std::string t = uniq;
+    Xapian::PostingIterator p = db->cur.db.postlist_begin(t);
+    if (p == db->cur.db.postlist_end(t))
+        return fail_with(&db->err, SILK_ERR_NOT_FOUND, "no document has that unique term");
+    *did = *p;
+    return SILK_OK;
+}
+
+} // namespace
+
 extern "C" silk_status_t silk_db_document_data(silk_db_t *db, const char *uniq, char **data,
                                                size_t *len)
 {
@@ -697,14 +704,12 @@ extern "C" silk_status_t silk_db_document_data(silk_db_t *db, const char *uniq, 
     *data = nullptr;
     if (len != nullptr)
         *len = 0;
-    if (uniq == nullptr || *uniq == '\0')
-        return fail_with(&db->err, SILK_ERR_INVALID, "silk_db_document_data: empty term");
-    return guard(&db->err, [&] {
-        std::string t = uniq;
-        Xapian::PostingIterator p = db->cur.db.postlist_begin(t);
-        if (p == db->cur.db.postlist_end(t))
-            return fail_with(&db->err, SILK_ERR_NOT_FOUND, "no document has that unique term");
-        std::string d = db->cur.db.get_document(*p).get_data();
+    return checked(db, uniq == nullptr || *uniq == '\0', "silk_db_document_data: empty term", [&] {
+        Xapian::docid did;
+        silk_status_t st = doc_of_unique_term(db, uniq, &did);
+        if (st != SILK_OK)
+            return st;
+        std::string d = db->cur.db.get_document(did).get_data();
         *data = dup_bytes(d);
         if (*data == nullptr)
             return SILK_ERR_NOMEM;
@@ -717,23 +722,15 @@ extern "C" silk_status_t silk_db_document_data(silk_db_t *db, const char *uniq, 
 extern "C" silk_status_t silk_db_document_terms(silk_db_t *db, const char *uniq, silk_str_cb cb,
                                                 void *ud)
 {
-    if (db == nullptr)
-        return SILK_ERR_INVALID;
-    if (uniq == nullptr || *uniq == '\0' || cb == nullptr)
-        return fail_with(&db->err, SILK_ERR_INVALID, "silk_db_document_terms: bad argument");
-    return guard(&db->err, [&] {
-        std::string t = uniq;
-        Xapian::PostingIterator p = db->cur.db.postlist_begin(t);
-        if (p == db->cur.db.postlist_end(t))
-            return fail_with(&db->err, SILK_ERR_NOT_FOUND, "no document has that unique term");
-        Xapian::docid did = *p;
-        for (auto it = db->cur.db.termlist_begin(did); it != db->cur.db.termlist_end(did); ++it) {
-            const std::string s = *it;
-            if (cb(s.data(), s.size(), ud) != 0)
-                break;
-        }
-        return SILK_OK;
-    });
+    return checked(db, uniq == nullptr || *uniq == '\0' || cb == nullptr,
+                   "silk_db_document_terms: bad argument", [&] {
+                       Xapian::docid did;
+                       silk_status_t st = doc_of_unique_term(db, uniq, &did);
+                       if (st != SILK_OK)
+                           return st;
+                       return each_term(db->cur.db.termlist_begin(did),
+                                        db->cur.db.termlist_end(did), cb, ud);
+                   });
 }
 
 extern "C" void silk_db_destroy(silk_db_t *db)
@@ -772,28 +769,36 @@ void commit_implicit(silk_wdb *w)
     }
 }
 
+/* The shape of the transaction calls: each is allowed only inside an explicit transaction
+ * (in_txn true) or only outside one; otherwise SILK_ERR_INVALID with msg. */
+template <typename F>
+silk_status_t txn_step(silk_wdb *w, bool in_txn, const char *msg, F &&step) noexcept
+{
+    return checked(w, w != nullptr && w->explicit_txn != in_txn, msg, [&] {
+        step();
+        return SILK_OK;
+    });
+}
+
+/* The shape of the changes: held in the implicit transaction unless an explicit one is open
+ * (see ensure_txn()). */
+template <typename F>
+silk_status_t change(silk_wdb *w, bool bad, const char *msg, F &&edit) noexcept
+{
+    return checked(w, bad, msg, [&] {
+        ensure_txn(w);
+        edit();
+        return SILK_OK;
+    });
+}
+
 } // namespace
 
 extern "C" silk_status_t silk_wdb_open(const char *path, int flags, silk_wdb_t **out, char **msg)
 {
-    if (msg != nullptr)
-        *msg = nullptr;
-    if (out == nullptr) {
-        give_message(msg, "silk_wdb_open: out is NULL");
-        return SILK_ERR_INVALID;
-    }
-    *out = nullptr;
-    if (path == nullptr || *path == '\0') {
-        give_message(msg, "silk_wdb_open: empty path");
-        return SILK_ERR_INVALID;
-    }
-    if ((flags & ~(SILK_WDB_OVERWRITE | SILK_WDB_RETRY_LOCK)) != 0) {
-        give_message(msg, "silk_wdb_open: unknown flags");
-        return SILK_ERR_INVALID;
-    }
-    silk_wdb *w = nullptr;
-    std::string err;
-    silk_status_t st = guard(&err, [&] {
+    const char *bad =
+        (flags & ~(SILK_WDB_OVERWRITE | SILK_WDB_RETRY_LOCK)) != 0 ? "unknown flags" : nullptr;
+    return construct("silk_wdb_open", path, bad, out, msg, [&] {
         int xf = (flags & SILK_WDB_OVERWRITE) ? Xapian::DB_CREATE_OR_OVERWRITE
                                               : Xapian::DB_CREATE_OR_OPEN;
         if (flags & SILK_WDB_RETRY_LOCK)
@@ -803,16 +808,8 @@ extern "C" silk_status_t silk_wdb_open(const char *path, int flags, silk_wdb_t *
          * Xapian to recognise. */
         if (stat(path, &sb) != 0)
             xf |= Xapian::DB_BACKEND_GLASS;
-        w = new silk_wdb{Xapian::WritableDatabase(path, xf), false, false, std::string()};
-        return SILK_OK;
+        return new silk_wdb{Xapian::WritableDatabase(path, xf), false, false, std::string()};
     });
-    if (st != SILK_OK) {
-        delete w;
-        give_message(msg, err);
-        return st;
-    }
-    *out = w;
-    return SILK_OK;
 }
 
 extern "C" const char *silk_wdb_error(const silk_wdb_t *wdb)
@@ -822,219 +819,116 @@ extern "C" const char *silk_wdb_error(const silk_wdb_t *wdb)
 
 extern "C" silk_status_t silk_wdb_begin(silk_wdb_t *wdb)
 {
-    if (wdb == nullptr)
-        return SILK_ERR_INVALID;
-    if (wdb->explicit_txn)
-        return fail_with(&wdb->err, SILK_ERR_INVALID, "a transaction is already open");
-    return guard(&wdb->err, [&] {
+    return txn_step(wdb, false, "a transaction is already open", [&] {
         /* As Xapian does, changes made before the transaction are committed first. */
         commit_implicit(wdb);
         wdb->db.begin_transaction(true);
         wdb->explicit_txn = true;
-        return SILK_OK;
     });
 }
 
 extern "C" silk_status_t silk_wdb_commit_transaction(silk_wdb_t *wdb)
 {
-    if (wdb == nullptr)
-        return SILK_ERR_INVALID;
-    if (!wdb->explicit_txn)
-        return fail_with(&wdb->err, SILK_ERR_INVALID, "no transaction is open");
-    return guard(&wdb->err, [&] {
+    return txn_step(wdb, true, "no transaction is open", [&] {
         wdb->explicit_txn = false;
         wdb->db.commit_transaction();
-        return SILK_OK;
     });
 }
 
 extern "C" silk_status_t silk_wdb_cancel(silk_wdb_t *wdb)
 {
-    if (wdb == nullptr)
-        return SILK_ERR_INVALID;
-    if (!wdb->explicit_txn)
-        return fail_with(&wdb->err, SILK_ERR_INVALID, "no transaction is open");
-    return guard(&wdb->err, [&] {
+    return txn_step(wdb, true, "no transaction is open", [&] {
         wdb->explicit_txn = false;
         wdb->db.cancel_transaction();
-        return SILK_OK;
     });
 }
 
 extern "C" silk_status_t silk_wdb_commit(silk_wdb_t *wdb)
 {
-    if (wdb == nullptr)
-        return SILK_ERR_INVALID;
-    if (wdb->explicit_txn)
-        return fail_with(&wdb->err, SILK_ERR_INVALID,
-                         "inside a transaction: use silk_wdb_commit_transaction()");
-    return guard(&wdb->err, [&] {
-        commit_implicit(wdb);
-        return SILK_OK;
-    });
+    return txn_step(wdb, false, "inside a transaction: use silk_wdb_commit_transaction()",
+                    [&] { commit_implicit(wdb); });
 }
 
 extern "C" silk_status_t silk_wdb_replace(silk_wdb_t *wdb, const char *uniq, const silk_doc_t *doc)
 {
-    if (wdb == nullptr)
-        return SILK_ERR_INVALID;
-    if (uniq == nullptr || *uniq == '\0' || doc == nullptr)
-        return fail_with(&wdb->err, SILK_ERR_INVALID, "silk_wdb_replace: bad argument");
-    return guard(&wdb->err, [&] {
-        ensure_txn(wdb);
-        wdb->db.replace_document(std::string(uniq), doc->doc);
-        return SILK_OK;
-    });
+    return change(wdb, uniq == nullptr || *uniq == '\0' || doc == nullptr,
+                  "silk_wdb_replace: bad argument",
+                  [&] { wdb->db.replace_document(std::string(uniq), doc->doc); });
 }
 
 extern "C" silk_status_t silk_wdb_delete(silk_wdb_t *wdb, const char *uniq)
 {
-    if (wdb == nullptr)
-        return SILK_ERR_INVALID;
-    if (uniq == nullptr || *uniq == '\0')
-        return fail_with(&wdb->err, SILK_ERR_INVALID, "silk_wdb_delete: empty term");
-    return guard(&wdb->err, [&] {
-        ensure_txn(wdb);
-        wdb->db.delete_document(std::string(uniq));
-        return SILK_OK;
-    });
+    return change(wdb, uniq == nullptr || *uniq == '\0', "silk_wdb_delete: empty term",
+                  [&] { wdb->db.delete_document(std::string(uniq)); });
 }
 
 extern "C" silk_status_t silk_wdb_doc_count(silk_wdb_t *wdb, uint64_t *count)
 {
-    if (wdb == nullptr || count == nullptr)
-        return SILK_ERR_INVALID;
-    return guard(&wdb->err, [&] {
-        *count = wdb->db.get_doccount();
-        return SILK_OK;
-    });
+    return get_into(wdb, count, [&] { return wdb->db.get_doccount(); });
 }
 
 extern "C" silk_status_t silk_wdb_revision(silk_wdb_t *wdb, uint64_t *rev)
 {
-    if (wdb == nullptr || rev == nullptr)
-        return SILK_ERR_INVALID;
-    return guard(&wdb->err, [&] {
-        *rev = wdb->db.get_revision();
-        return SILK_OK;
-    });
+    return get_into(wdb, rev, [&] { return wdb->db.get_revision(); });
 }
 
 extern "C" silk_status_t silk_wdb_term_freq(silk_wdb_t *wdb, const char *term, uint64_t *freq)
 {
-    if (wdb == nullptr || freq == nullptr)
-        return SILK_ERR_INVALID;
-    if (term == nullptr)
-        return fail_with(&wdb->err, SILK_ERR_INVALID, "silk_wdb_term_freq: term is NULL");
-    return guard(&wdb->err, [&] {
-        *freq = wdb->db.get_termfreq(term);
-        return SILK_OK;
-    });
+    return get_into(wdb, freq, term == nullptr, "silk_wdb_term_freq: term is NULL",
+                    [&] { return wdb->db.get_termfreq(term); });
 }
 
 extern "C" silk_status_t silk_wdb_get_metadata(silk_wdb_t *wdb, const char *key, char **value)
 {
-    if (wdb == nullptr || value == nullptr)
-        return SILK_ERR_INVALID;
-    *value = nullptr;
-    if (key == nullptr || *key == '\0')
-        return fail_with(&wdb->err, SILK_ERR_INVALID, "silk_wdb_get_metadata: empty key");
-    return guard(&wdb->err, [&] {
-        *value = dup_bytes(wdb->db.get_metadata(key));
-        return *value != nullptr ? SILK_OK : SILK_ERR_NOMEM;
-    });
+    return string_into(wdb, value, key == nullptr || *key == '\0',
+                       "silk_wdb_get_metadata: empty key", EMPTY_IS_STRING,
+                       [&] { return wdb->db.get_metadata(key); });
 }
 
 extern "C" silk_status_t silk_wdb_set_metadata(silk_wdb_t *wdb, const char *key, const char *value)
 {
-    if (wdb == nullptr)
-        return SILK_ERR_INVALID;
-    if (key == nullptr || *key == '\0' || value == nullptr)
-        return fail_with(&wdb->err, SILK_ERR_INVALID, "silk_wdb_set_metadata: bad argument");
-    return guard(&wdb->err, [&] {
-        ensure_txn(wdb);
-        wdb->db.set_metadata(key, value);
-        return SILK_OK;
-    });
+    return change(wdb, key == nullptr || *key == '\0' || value == nullptr,
+                  "silk_wdb_set_metadata: bad argument", [&] { wdb->db.set_metadata(key, value); });
 }
 
 extern "C" silk_status_t silk_wdb_metadata_keys(silk_wdb_t *wdb, const char *prefix, silk_str_cb cb,
                                                 void *ud)
 {
-    if (wdb == nullptr)
-        return SILK_ERR_INVALID;
-    if (cb == nullptr)
-        return fail_with(&wdb->err, SILK_ERR_INVALID, "silk_wdb_metadata_keys: callback is NULL");
-    std::string pfx = prefix != nullptr ? prefix : "";
-    return guard(&wdb->err, [&] {
-        for (auto it = wdb->db.metadata_keys_begin(pfx); it != wdb->db.metadata_keys_end(pfx);
-             ++it) {
-            const std::string k = *it;
-            if (cb(k.data(), k.size(), ud) != 0)
-                break;
-        }
-        return SILK_OK;
+    return checked(wdb, cb == nullptr, "silk_wdb_metadata_keys: callback is NULL", [&] {
+        const std::string pfx = prefix != nullptr ? prefix : "";
+        return each_term(wdb->db.metadata_keys_begin(pfx), wdb->db.metadata_keys_end(pfx), cb, ud);
     });
 }
 
 extern "C" silk_status_t silk_wdb_add_spelling(silk_wdb_t *wdb, const char *word, unsigned inc)
 {
-    if (wdb == nullptr)
-        return SILK_ERR_INVALID;
-    if (word == nullptr || *word == '\0')
-        return fail_with(&wdb->err, SILK_ERR_INVALID, "silk_wdb_add_spelling: empty word");
-    return guard(&wdb->err, [&] {
-        ensure_txn(wdb);
-        wdb->db.add_spelling(word, inc);
-        return SILK_OK;
-    });
+    return change(wdb, word == nullptr || *word == '\0', "silk_wdb_add_spelling: empty word",
+                  [&] { wdb->db.add_spelling(word, inc); });
 }
 
 extern "C" silk_status_t silk_wdb_remove_spelling(silk_wdb_t *wdb, const char *word, unsigned dec)
 {
-    if (wdb == nullptr)
-        return SILK_ERR_INVALID;
-    if (word == nullptr || *word == '\0')
-        return fail_with(&wdb->err, SILK_ERR_INVALID, "silk_wdb_remove_spelling: empty word");
-    return guard(&wdb->err, [&] {
-        ensure_txn(wdb);
-        wdb->db.remove_spelling(word, dec);
-        return SILK_OK;
-    });
+    return change(wdb, word == nullptr || *word == '\0', "silk_wdb_remove_spelling: empty word",
+                  [&] { wdb->db.remove_spelling(word, dec); });
 }
 
 extern "C" silk_status_t silk_wdb_add_synonym(silk_wdb_t *wdb, const char *term,
                                               const char *synonym)
 {
-    if (wdb == nullptr)
-        return SILK_ERR_INVALID;
-    if (term == nullptr || *term == '\0' || synonym == nullptr || *synonym == '\0')
-        return fail_with(&wdb->err, SILK_ERR_INVALID, "silk_wdb_add_synonym: empty argument");
-    return guard(&wdb->err, [&] {
-        ensure_txn(wdb);
-        wdb->db.add_synonym(term, synonym);
-        return SILK_OK;
-    });
+    return change(wdb, term == nullptr || *term == '\0' || synonym == nullptr || *synonym == '\0',
+                  "silk_wdb_add_synonym: empty argument",
+                  [&] { wdb->db.add_synonym(term, synonym); });
 }
 
 extern "C" silk_status_t silk_wdb_clear_synonyms(silk_wdb_t *wdb, const char *term)
 {
-    if (wdb == nullptr)
-        return SILK_ERR_INVALID;
-    if (term == nullptr || *term == '\0')
-        return fail_with(&wdb->err, SILK_ERR_INVALID, "silk_wdb_clear_synonyms: empty term");
-    return guard(&wdb->err, [&] {
-        ensure_txn(wdb);
-        wdb->db.clear_synonyms(term);
-        return SILK_OK;
-    });
+    return change(wdb, term == nullptr || *term == '\0', "silk_wdb_clear_synonyms: empty term",
+                  [&] { wdb->db.clear_synonyms(term); });
 }
 
 extern "C" silk_status_t silk_wdb_clear_all_synonyms(silk_wdb_t *wdb)
 {
-    if (wdb == nullptr)
-        return SILK_ERR_INVALID;
-    return guard(&wdb->err, [&] {
+    return checked(wdb, false, nullptr, [&] {
         /* Collect the keys first: clearing while iterating would invalidate the iterator. */
         std::vector<std::string> keys;
         for (auto it = wdb->db.synonym_keys_begin(); it != wdb->db.synonym_keys_end(); ++it)
@@ -1067,6 +961,23 @@ extern "C" void silk_wdb_destroy(silk_wdb_t *wdb)
 
 /* ---- documents ----------------------------------------------------------------------------- */
 
+namespace
+{
+
+/* The shape of the document setters: a NULL document or a bad argument is SILK_ERR_INVALID
+ * (a document has no message of its own). */
+template <typename F> silk_status_t edit_doc(silk_doc *doc, bool bad, F &&edit) noexcept
+{
+    if (doc == nullptr || bad)
+        return SILK_ERR_INVALID;
+    return guard(nullptr, [&] {
+        edit(doc->doc);
+        return SILK_OK;
+    });
+}
+
+} // namespace
+
 extern "C" silk_doc_t *silk_doc_new(void)
 {
     try {
@@ -1079,53 +990,36 @@ extern "C" silk_doc_t *silk_doc_new(void)
 extern "C" silk_status_t silk_doc_add_posting(silk_doc_t *doc, const char *term, size_t len,
                                               uint32_t pos, unsigned wdf_inc)
 {
-    if (doc == nullptr || term == nullptr || len == 0)
-        return SILK_ERR_INVALID;
-    return guard(nullptr, [&] {
-        doc->doc.add_posting(std::string(term, len), pos, wdf_inc);
-        return SILK_OK;
+    return edit_doc(doc, term == nullptr || len == 0, [&](Xapian::Document &d) {
+        d.add_posting(std::string(term, len), pos, wdf_inc);
     });
 }
 
 extern "C" silk_status_t silk_doc_add_term(silk_doc_t *doc, const char *term, size_t len,
                                            unsigned wdf_inc)
 {
-    if (doc == nullptr || term == nullptr || len == 0)
-        return SILK_ERR_INVALID;
-    return guard(nullptr, [&] {
-        doc->doc.add_term(std::string(term, len), wdf_inc);
-        return SILK_OK;
-    });
+    return edit_doc(doc, term == nullptr || len == 0,
+                    [&](Xapian::Document &d) { d.add_term(std::string(term, len), wdf_inc); });
 }
 
 extern "C" silk_status_t silk_doc_add_boolean_term(silk_doc_t *doc, const char *term, size_t len)
 {
-    if (doc == nullptr || term == nullptr || len == 0)
-        return SILK_ERR_INVALID;
-    return guard(nullptr, [&] {
-        doc->doc.add_boolean_term(std::string(term, len));
-        return SILK_OK;
-    });
+    return edit_doc(doc, term == nullptr || len == 0,
+                    [&](Xapian::Document &d) { d.add_boolean_term(std::string(term, len)); });
 }
 
 extern "C" silk_status_t silk_doc_set_data(silk_doc_t *doc, const char *data, size_t len)
 {
-    if (doc == nullptr || (data == nullptr && len != 0))
-        return SILK_ERR_INVALID;
-    return guard(nullptr, [&] {
-        doc->doc.set_data(len != 0 ? std::string(data, len) : std::string());
-        return SILK_OK;
+    return edit_doc(doc, data == nullptr && len != 0, [&](Xapian::Document &d) {
+        d.set_data(len != 0 ? std::string(data, len) : std::string());
     });
 }
 
 extern "C" silk_status_t silk_doc_add_value(silk_doc_t *doc, unsigned slot, double value)
 {
-    if (doc == nullptr || slot == Xapian::BAD_VALUENO || std::isnan(value))
-        return SILK_ERR_INVALID;
-    return guard(nullptr, [&] {
-        doc->doc.add_value(slot, Xapian::sortable_serialise(value));
-        return SILK_OK;
-    });
+    return edit_doc(
+        doc, slot == Xapian::BAD_VALUENO || std::isnan(value),
+        [&](Xapian::Document &d) { d.add_value(slot, Xapian::sortable_serialise(value)); });
 }
 
 extern "C" void silk_doc_destroy(silk_doc_t *doc)
@@ -1138,75 +1032,58 @@ extern "C" void silk_doc_destroy(silk_doc_t *doc)
 namespace
 {
 
-silk_status_t new_query(Xapian::Query q, silk_query_t **out,
-                        std::vector<std::string> wildcards = std::vector<std::string>())
+/* The shape of the constructors that have no message to give (queries, stemmers): a NULL
+ * out or a bad argument is SILK_ERR_INVALID; *out is NULL on any failure. make() returns
+ * the new object. */
+template <typename T, typename F> silk_status_t make_into(T **out, bool bad, F &&make) noexcept
 {
-    *out = new silk_query{std::move(q), std::move(wildcards)};
-    return SILK_OK;
+    if (out == nullptr)
+        return SILK_ERR_INVALID;
+    *out = nullptr;
+    if (bad)
+        return SILK_ERR_INVALID;
+    return guard(nullptr, [&] {
+        *out = make();
+        return SILK_OK;
+    });
 }
+
+silk_query *new_query(Xapian::Query q, std::vector<std::string> wildcards = {})
+{
+    return new silk_query{std::move(q), std::move(wildcards)};
+}
+
+/* Xapian's operator for each silk_op_t, in the enum's order. */
+const Xapian::Query::op xapian_ops[] = {
+    Xapian::Query::OP_AND,    Xapian::Query::OP_OR,        Xapian::Query::OP_AND_NOT,
+    Xapian::Query::OP_FILTER, Xapian::Query::OP_AND_MAYBE, Xapian::Query::OP_SYNONYM,
+    Xapian::Query::OP_PHRASE, Xapian::Query::OP_NEAR,      Xapian::Query::OP_ELITE_SET,
+    Xapian::Query::OP_MAX,
+};
+static_assert(sizeof xapian_ops / sizeof xapian_ops[0] == SILK_OP_MAX + 1,
+              "one Xapian operator per silk_op_t");
 
 } // namespace
 
 extern "C" silk_status_t silk_query_term(const char *term, size_t len, unsigned wqf, uint32_t pos,
                                          silk_query_t **out)
 {
-    if (out == nullptr)
-        return SILK_ERR_INVALID;
-    *out = nullptr;
     /* Xapian reads an empty term as "match everything"; say so with match_all instead. */
-    if (term == nullptr || len == 0)
-        return SILK_ERR_INVALID;
-    return guard(nullptr,
-                 [&] { return new_query(Xapian::Query(std::string(term, len), wqf, pos), out); });
+    return make_into(out, term == nullptr || len == 0,
+                     [&] { return new_query(Xapian::Query(std::string(term, len), wqf, pos)); });
 }
 
 extern "C" silk_status_t silk_query_combine(silk_op_t op, silk_query_t *const *subs, size_t n,
                                             unsigned window, silk_query_t **out)
 {
-    if (out == nullptr)
-        return SILK_ERR_INVALID;
-    *out = nullptr;
-    if (subs == nullptr && n != 0)
-        return SILK_ERR_INVALID;
-    for (size_t i = 0; i < n; i++)
-        if (subs[i] == nullptr)
-            return SILK_ERR_INVALID;
-    Xapian::Query::op xop;
-    switch (op) {
-    case SILK_OP_AND:
-        xop = Xapian::Query::OP_AND;
-        break;
-    case SILK_OP_OR:
-        xop = Xapian::Query::OP_OR;
-        break;
-    case SILK_OP_AND_NOT:
-        xop = Xapian::Query::OP_AND_NOT;
-        break;
-    case SILK_OP_FILTER:
-        xop = Xapian::Query::OP_FILTER;
-        break;
-    case SILK_OP_AND_MAYBE:
-        xop = Xapian::Query::OP_AND_MAYBE;
-        break;
-    case SILK_OP_SYNONYM:
-        xop = Xapian::Query::OP_SYNONYM;
-        break;
-    case SILK_OP_PHRASE:
-        xop = Xapian::Query::OP_PHRASE;
-        break;
-    case SILK_OP_NEAR:
-        xop = Xapian::Query::OP_NEAR;
-        break;
-    case SILK_OP_ELITE_SET:
-        xop = Xapian::Query::OP_ELITE_SET;
-        break;
-    case SILK_OP_MAX:
-        xop = Xapian::Query::OP_MAX;
-        break;
-    default:
-        return SILK_ERR_INVALID;
-    }
-    return guard(nullptr, [&] {
+    /* C callers may pass any int: read it as one, since loading an out-of-range value as
+     * the enum type is undefined in C++ (UBSan's -fsanitize=enum reports it). */
+    std::underlying_type<silk_op_t>::type raw;
+    std::memcpy(&raw, &op, sizeof raw);
+    bool bad = (subs == nullptr && n != 0) || static_cast<unsigned long long>(raw) > SILK_OP_MAX;
+    for (size_t i = 0; !bad && i < n; i++)
+        bad = subs[i] == nullptr;
+    return make_into(out, bad, [&] {
         std::vector<Xapian::Query> v;
         std::vector<std::string> wild;
         v.reserve(n);
@@ -1217,80 +1094,56 @@ extern "C" silk_status_t silk_query_combine(silk_op_t op, silk_query_t *const *s
                     wild.push_back(w);
         }
         /* Xapian treats an empty list as MatchNothing, whatever the operator. */
-        return new_query(Xapian::Query(xop, v.begin(), v.end(), window), out, std::move(wild));
+        return new_query(Xapian::Query(xapian_ops[raw], v.begin(), v.end(), window),
+                         std::move(wild));
     });
 }
 
 extern "C" silk_status_t silk_query_scale(const silk_query_t *q, double factor, silk_query_t **out)
 {
-    if (out == nullptr)
-        return SILK_ERR_INVALID;
-    *out = nullptr;
-    if (q == nullptr || !(factor >= 0) || std::isinf(factor))
-        return SILK_ERR_INVALID;
-    return guard(nullptr, [&] {
-        return new_query(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->q, factor), out,
-                         q->wildcards);
+    return make_into(out, q == nullptr || !(factor >= 0) || std::isinf(factor), [&] {
+        return new_query(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->q, factor), q->wildcards);
     });
 }
 
 extern "C" silk_status_t silk_query_wildcard(const char *prefix, unsigned max_expansion,
                                              silk_query_t **out)
 {
-    if (out == nullptr)
-        return SILK_ERR_INVALID;
-    *out = nullptr;
-    if (prefix == nullptr)
-        return SILK_ERR_INVALID;
-    return guard(nullptr, [&] {
+    return make_into(out, prefix == nullptr, [&] {
         return new_query(Xapian::Query(Xapian::Query::OP_WILDCARD, std::string(prefix),
                                        max_expansion, Xapian::Query::WILDCARD_LIMIT_ERROR,
                                        Xapian::Query::OP_SYNONYM),
-                         out, std::vector<std::string>{prefix});
+                         std::vector<std::string>{prefix});
     });
 }
 
 extern "C" silk_status_t silk_query_value_range(unsigned slot, int has_lo, double lo, int has_hi,
                                                 double hi, silk_query_t **out)
 {
-    if (out == nullptr)
-        return SILK_ERR_INVALID;
-    *out = nullptr;
-    if (slot == Xapian::BAD_VALUENO || (has_lo && std::isnan(lo)) || (has_hi && std::isnan(hi)))
-        return SILK_ERR_INVALID;
-    return guard(nullptr, [&] {
-        if (has_lo && has_hi)
-            return new_query(Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot,
-                                           Xapian::sortable_serialise(lo),
-                                           Xapian::sortable_serialise(hi)),
-                             out);
-        if (has_lo)
-            return new_query(
-                Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, Xapian::sortable_serialise(lo)),
-                out);
+    bool bad =
+        slot == Xapian::BAD_VALUENO || (has_lo && std::isnan(lo)) || (has_hi && std::isnan(hi));
+    return make_into(out, bad, [&] {
+        std::string from = has_lo ? Xapian::sortable_serialise(lo) : std::string();
+        if (has_hi && has_lo)
+            return new_query(Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, from,
+                                           Xapian::sortable_serialise(hi)));
         if (has_hi)
             return new_query(
-                Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, Xapian::sortable_serialise(hi)),
-                out);
-        /* Both ends open: every document that has a value in the slot. */
-        return new_query(Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, std::string()), out);
+                Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, Xapian::sortable_serialise(hi)));
+        /* Only the lower end, or both ends open: every document whose value is at least lo
+         * (with no lo, every document that has a value in the slot). */
+        return new_query(Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, from));
     });
 }
 
 extern "C" silk_status_t silk_query_match_all(silk_query_t **out)
 {
-    if (out == nullptr)
-        return SILK_ERR_INVALID;
-    *out = nullptr;
-    return guard(nullptr, [&] { return new_query(Xapian::Query::MatchAll, out); });
+    return make_into(out, false, [&] { return new_query(Xapian::Query::MatchAll); });
 }
 
 extern "C" silk_status_t silk_query_match_nothing(silk_query_t **out)
 {
-    if (out == nullptr)
-        return SILK_ERR_INVALID;
-    *out = nullptr;
-    return guard(nullptr, [&] { return new_query(Xapian::Query::MatchNothing, out); });
+    return make_into(out, false, [&] { return new_query(Xapian::Query::MatchNothing); });
 }
 
 extern "C" char *silk_query_describe(const silk_query_t *q)
@@ -1338,6 +1191,19 @@ extern "C" void silk_search_opts_init(silk_search_opts_t *opts)
     opts->sort_reverse = 0;
 }
 
+namespace
+{
+
+bool bm25_ok(const silk_search_opts_t &o)
+{
+    if (std::isnan(o.k1) || std::isnan(o.k2) || std::isnan(o.k3) || std::isnan(o.b) ||
+        std::isnan(o.min_normlen))
+        return false;
+    return o.k1 >= 0 && o.k2 >= 0 && o.k3 >= 0 && o.b >= 0 && o.b <= 1 && o.min_normlen >= 0;
+}
+
+} // namespace
+
 extern "C" silk_status_t silk_db_search(silk_db_t *db, const silk_query_t *q,
                                         const silk_search_opts_t *opts, silk_mset_t **out)
 {
@@ -1352,13 +1218,8 @@ extern "C" silk_status_t silk_db_search(silk_db_t *db, const silk_query_t *q,
         o = *opts;
     else
         silk_search_opts_init(&o);
-    if (std::isnan(o.k1) || std::isnan(o.k2) || std::isnan(o.k3) || std::isnan(o.b) ||
-        std::isnan(o.min_normlen) || o.k1 < 0 || o.k2 < 0 || o.k3 < 0 || o.b < 0 || o.b > 1 ||
-        o.min_normlen < 0)
-        return fail_with(&db->err, SILK_ERR_INVALID, "silk_db_search: bad BM25 parameter");
-    silk_mset *m = nullptr;
-    silk_status_t st = guard(&db->err, [&] {
-        m = new silk_mset(db->cur.db);
+    return checked(db, !bm25_ok(o), "silk_db_search: bad BM25 parameter", [&] {
+        std::unique_ptr<silk_mset> m(new silk_mset(db->cur.db));
         m->wildcards = q->wildcards;
         m->enq.set_query(q->q);
         m->enq.set_weighting_scheme(Xapian::BM25Weight(o.k1, o.k2, o.k3, o.b, o.min_normlen));
@@ -1373,15 +1234,37 @@ extern "C" silk_status_t silk_db_search(silk_db_t *db, const silk_query_t *q,
         m->have_data.assign(n, 0);
         m->uniq.resize(n);
         m->have_uniq.assign(n, 0);
+        *out = m.release();
         return SILK_OK;
     });
-    if (st != SILK_OK) {
-        delete m;
-        return st;
-    }
-    *out = m;
-    return SILK_OK;
 }
+
+namespace
+{
+
+/* The shape of the per-hit getters that cannot fail: `none` for a NULL mset, an index out
+ * of range or an exception. */
+template <typename T, typename F>
+T hit_value(const silk_mset *m, size_t i, T none, F &&get) noexcept
+{
+    if (m == nullptr || i >= m->mset.size())
+        return none;
+    try {
+        return get(m->mset[(Xapian::doccount)i]);
+    } catch (...) {
+        return none;
+    }
+}
+
+/* The shape of the per-hit calls that can: an index out of range (or `bad`) is
+ * SILK_ERR_INVALID with msg kept on m. */
+template <typename F>
+silk_status_t on_hit(silk_mset *m, size_t i, bool bad, const char *msg, F &&body) noexcept
+{
+    return checked(m, bad || (m != nullptr && i >= m->mset.size()), msg, body);
+}
+
+} // namespace
 
 extern "C" size_t silk_mset_size(const silk_mset_t *m)
 {
@@ -1405,35 +1288,17 @@ extern "C" uint64_t silk_mset_upper_bound(const silk_mset_t *m)
 
 extern "C" unsigned silk_mset_docid(const silk_mset_t *m, size_t i)
 {
-    if (m == nullptr || i >= m->mset.size())
-        return 0;
-    try {
-        return *(m->mset[(Xapian::doccount)i]);
-    } catch (...) {
-        return 0;
-    }
+    return hit_value(m, i, 0u, [](const Xapian::MSetIterator &h) { return *h; });
 }
 
 extern "C" uint32_t silk_mset_rank(const silk_mset_t *m, size_t i)
 {
-    if (m == nullptr || i >= m->mset.size())
-        return 0;
-    try {
-        return m->mset[(Xapian::doccount)i].get_rank();
-    } catch (...) {
-        return 0;
-    }
+    return hit_value(m, i, (uint32_t)0, [](const Xapian::MSetIterator &h) { return h.get_rank(); });
 }
 
 extern "C" double silk_mset_weight(const silk_mset_t *m, size_t i)
 {
-    if (m == nullptr || i >= m->mset.size())
-        return 0;
-    try {
-        return m->mset[(Xapian::doccount)i].get_weight();
-    } catch (...) {
-        return 0;
-    }
+    return hit_value(m, i, 0.0, [](const Xapian::MSetIterator &h) { return h.get_weight(); });
 }
 
 extern "C" silk_status_t silk_mset_data(silk_mset_t *m, size_t i, const char **data, size_t *len)
@@ -1443,9 +1308,7 @@ extern "C" silk_status_t silk_mset_data(silk_mset_t *m, size_t i, const char **d
     *data = nullptr;
     if (len != nullptr)
         *len = 0;
-    if (i >= m->mset.size())
-        return fail_with(&m->err, SILK_ERR_INVALID, "silk_mset_data: index out of range");
-    return guard(&m->err, [&] {
+    return on_hit(m, i, false, "silk_mset_data: index out of range", [&] {
         if (!m->have_data[i]) {
             m->data[i] = m->mset[(Xapian::doccount)i].get_document().get_data();
             m->have_data[i] = 1;
@@ -1462,9 +1325,7 @@ extern "C" silk_status_t silk_mset_unique_term(silk_mset_t *m, size_t i, const c
     if (m == nullptr || term == nullptr)
         return SILK_ERR_INVALID;
     *term = nullptr;
-    if (i >= m->mset.size())
-        return fail_with(&m->err, SILK_ERR_INVALID, "silk_mset_unique_term: index out of range");
-    return guard(&m->err, [&] {
+    return on_hit(m, i, false, "silk_mset_unique_term: index out of range", [&] {
         if (!m->have_uniq[i]) {
             Xapian::Document d = m->mset[(Xapian::doccount)i].get_document();
             Xapian::TermIterator it = d.termlist_begin();
@@ -1483,11 +1344,7 @@ extern "C" silk_status_t silk_mset_unique_term(silk_mset_t *m, size_t i, const c
 extern "C" silk_status_t silk_mset_matching_terms(silk_mset_t *m, size_t i, silk_str_cb cb,
                                                   void *ud)
 {
-    if (m == nullptr)
-        return SILK_ERR_INVALID;
-    if (cb == nullptr || i >= m->mset.size())
-        return fail_with(&m->err, SILK_ERR_INVALID, "silk_mset_matching_terms: bad argument");
-    return guard(&m->err, [&] {
+    return on_hit(m, i, cb == nullptr, "silk_mset_matching_terms: bad argument", [&] {
         Xapian::MSetIterator hit = m->mset[(Xapian::doccount)i];
         std::vector<std::string> seen;
         for (auto it = m->enq.get_matching_terms_begin(hit);
@@ -1534,17 +1391,11 @@ extern "C" void silk_mset_destroy(silk_mset_t *m)
 
 extern "C" silk_status_t silk_stemmer_new(const char *language, silk_stemmer_t **out)
 {
-    if (out == nullptr)
-        return SILK_ERR_INVALID;
-    *out = nullptr;
-    if (language == nullptr || *language == '\0')
-        return SILK_ERR_INVALID;
-    return guard(nullptr, [&] {
+    return make_into(out, language == nullptr || *language == '\0', [&] {
         std::string lang = language;
         if (lang == "en")
             lang = "english";
-        *out = new silk_stemmer{Xapian::Stem(lang)};
-        return SILK_OK;
+        return new silk_stemmer{Xapian::Stem(lang)};
     });
 }
 

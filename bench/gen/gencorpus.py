@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Generates a large, reproducible corpus of articles in silk's .txt format from the real
-sentences of ../shared/data: English from Cranfield, Korean from KorQuAD, Persian from
-PersianQA. The same seed and size always give byte-identical files.
+sentences of a data folder (SILK_DATA, by default ../shared/data): English from Cranfield,
+Korean from KorQuAD, Persian from PersianQA. The same seed and size always give
+byte-identical files. tests/data/gen is a small sample in the same layout (Korean and
+Persian as verbatim paragraphs in paragraphs.txt), so tests need nothing outside the repo.
 
   gencorpus.py generate SHARED_DATA OUT_DIR [--mb 200] [--seed 42] [--jsonl FILE]
       writes OUT_DIR/<name>.txt articles until they total --mb megabytes, and with --jsonl
@@ -81,8 +83,21 @@ def load_pools(shared):
             refs.append((author, title, source))
     for name, lang, path in (("korquad1-dev", "ko", "KorQuAD_v1.0_dev.json"),
                              ("persianqa-test", "fa", "pqa_test.json")):
-        with open(os.path.join(shared, name, path), encoding="utf-8") as f:
-            data = json.load(f)["data"]
+        full = os.path.join(shared, name, path)
+        if os.path.exists(full):
+            with open(full, encoding="utf-8") as f:
+                data = json.load(f)["data"]
+        else:
+            # The sample kept in the repo (tests/data/gen): verbatim paragraphs, one per
+            # line, each article's under a "# title" line.
+            data = []
+            with open(os.path.join(shared, name, "paragraphs.txt"), encoding="utf-8") as f:
+                for line in f:
+                    line = line.rstrip("\n")
+                    if line.startswith("# "):
+                        data.append({"title": line[2:], "paragraphs": []})
+                    elif line and data:
+                        data[-1]["paragraphs"].append({"context": line})
         seen = set()
         for art in data:
             titles[lang].append(art["title"].strip())

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../common.h"
 #include "peerutil.h"
 
 static sqlite3_stmt *insert_stmt;
@@ -51,7 +52,7 @@ static int cmd_index(const char *path, const char *docs)
         sqlite3_close(db);
         return 1;
     }
-    uint64_t t0 = peer_now_us();
+    uint64_t t0 = bench_now_us();
     if (exec(db, "CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, title, text, "
                  "tokenize='porter unicode61 remove_diacritics 2')") ||
         exec(db, "BEGIN") ||
@@ -68,7 +69,7 @@ static int cmd_index(const char *path, const char *docs)
         return 1;
     }
     sqlite3_close(db);
-    double secs = (double)(peer_now_us() - t0) / 1e6;
+    double secs = (double)(bench_now_us() - t0) / 1e6;
     printf("{\"docs\":%ld,\"bytes\":%llu,\"seconds\":%.3f,\"mb_s\":%.2f,\"peak_rss_kib\":%ld}\n", n,
            (unsigned long long)bytes, secs, (double)bytes / 1e6 / secs, peer_peak_rss_kib());
     return 0;
@@ -146,12 +147,12 @@ static int cmd_lat(const char *path, const char *queries, double seconds, int li
     int rc = 1;
     if (!lat || open_query(path, &db, &st) || peer_queries_load(queries, &q, &nq) || nq == 0)
         goto fail;
-    uint64_t start = peer_now_us(), end = start + (uint64_t)(seconds * 1e6), now = start;
+    uint64_t start = bench_now_us(), end = start + (uint64_t)(seconds * 1e6), now = start;
     while (now < end) {
         uint64_t t0 = now;
         if (search(st, q[n % nq].text, limit, NULL, NULL) < 0)
             goto fail;
-        now = peer_now_us();
+        now = bench_now_us();
         if (n == cap) {
             double *more = realloc(lat, (cap *= 2) * sizeof *lat);
             if (!more)

@@ -32,6 +32,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../common.h"
+
 enum { PROTO_SPHINXQL, PROTO_HTTP };
 
 typedef struct {
@@ -59,13 +61,6 @@ typedef struct {
     size_t bufcap;        /* its size */
 } worker_t;
 
-static uint64_t now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
 static int is_word_byte(unsigned char c)
 {
     return c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -74,32 +69,7 @@ static int is_word_byte(unsigned char c)
 /* The words of `text` joined by `sep`, into a new string (NULL when there is no word). */
 static char *join_words(const char *text, const char *sep)
 {
-    size_t n = strlen(text), seplen = strlen(sep);
-    char *out = malloc(n * (seplen + 1) + 1), *p = out;
-    const unsigned char *s = (const unsigned char *)text;
-    if (!out)
-        return NULL;
-    for (size_t i = 0; i < n;) {
-        while (i < n && !is_word_byte(s[i]))
-            i++;
-        size_t start = i;
-        while (i < n && is_word_byte(s[i]))
-            i++;
-        if (i == start)
-            break;
-        if (p != out) {
-            memcpy(p, sep, seplen);
-            p += seplen;
-        }
-        memcpy(p, s + start, i - start);
-        p += i - start;
-    }
-    *p = 0;
-    if (p == out) {
-        free(out);
-        return NULL;
-    }
-    return out;
+    return bench_join_words(text, is_word_byte, sep, "");
 }
 
 static char *url_encode(const char *s)
@@ -197,11 +167,13 @@ static int connect_to(const config_t *cfg)
     return fd;
 }
 
-static int write_all(int fd, const void *data, size_t len)
+/* Writes (`writing`) or reads exactly len bytes, retrying after EINTR; -1 on an error or
+ * an early end of file. */
+static int io_full(int fd, void *data, size_t len, int writing)
 {
-    const char *p = data;
+    char *p = data;
     while (len > 0) {
-        ssize_t n = write(fd, p, len);
+        ssize_t n = writing ? write(fd, p, len) : read(fd, p, len);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
@@ -212,19 +184,14 @@ static int write_all(int fd, const void *data, size_t len)
     return 0;
 }
 
+static int write_all(int fd, const void *data, size_t len)
+{
+    return io_full(fd, (void *)data, len, 1);
+}
+
 static int read_full(int fd, void *data, size_t len)
 {
-    char *p = data;
-    while (len > 0) {
-        ssize_t n = read(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
+    return io_full(fd, data, len, 0);
 }
 
 /* ---- MySQL protocol (SphinxQL) ----------------------------------------------------- */
@@ -387,7 +354,7 @@ static void *run_worker(void *arg)
     const config_t *cfg = w->cfg;
     size_t q = (size_t)w->id * 7919;
     int fd = open_conn(w);
-    while (now_us() < cfg->deadline) {
+    while (bench_now_us() < cfg->deadline) {
         if (fd < 0) {
             w->errors++;
             usleep(1000);
@@ -395,14 +362,14 @@ static void *run_worker(void *arg)
             continue;
         }
         const char *req = cfg->queries[q++ % cfg->nqueries];
-        uint64_t t0 = now_us();
+        uint64_t t0 = bench_now_us();
         int rc;
         if (cfg->proto == PROTO_SPHINXQL) {
             rc = sphinx_query(w, fd, req);
         } else {
             rc = write_all(fd, req, strlen(req)) ? -1 : http_response(w, fd);
         }
-        uint64_t t1 = now_us();
+        uint64_t t1 = bench_now_us();
         if (rc != 0) {
             w->errors += t0 >= cfg->measure;
             if (rc < 0) {
@@ -426,46 +393,6 @@ static void *run_worker(void *arg)
     if (fd >= 0)
         close(fd);
     return NULL;
-}
-
-/* CPU time (user + system) of a process in seconds, from /proc; includes its threads. */
-static double proc_cpu(long pid)
-{
-    char path[64], buf[1024];
-    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return 0.0;
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = 0;
-    char *p = strrchr(buf, ')');
-    unsigned long ut = 0, st = 0;
-    if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
-        return 0.0;
-    return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
-}
-
-static double self_cpu(void)
-{
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
-           ru.ru_stime.tv_usec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double pct(const double *v, size_t n, double q)
-{
-    if (!n)
-        return 0.0;
-    size_t k = (size_t)(q * (double)n + 0.999999);
-    return v[(k < 1 ? 1 : k > n ? n : k) - 1];
 }
 
 int main(int argc, char **argv)
@@ -521,7 +448,7 @@ int main(int argc, char **argv)
     if (!w || !th)
         return 1;
     double srv0 = 0, srv1 = 0;
-    cfg.measure = now_us() + (uint64_t)(warmup * 1e6);
+    cfg.measure = bench_now_us() + (uint64_t)(warmup * 1e6);
     cfg.deadline = cfg.measure + (uint64_t)(cfg.seconds * 1e6);
     for (int i = 0; i < cfg.conns; i++) {
         w[i].cfg = &cfg;
@@ -529,12 +456,12 @@ int main(int argc, char **argv)
         pthread_create(&th[i], NULL, run_worker, &w[i]);
     }
     /* CPU is counted from the end of the warm-up, like the answers. */
-    while (now_us() < cfg.measure)
+    while (bench_now_us() < cfg.measure)
         usleep(1000);
     for (int i = 0; i < npids; i++)
-        srv0 += proc_cpu(pids[i]);
-    double cpu0 = self_cpu();
-    uint64_t start = now_us();
+        srv0 += bench_process_cpu(pids[i]);
+    double cpu0 = bench_self_cpu();
+    uint64_t start = bench_now_us();
     size_t total = 0;
     unsigned long errors = 0;
     for (int i = 0; i < cfg.conns; i++) {
@@ -542,10 +469,10 @@ int main(int argc, char **argv)
         total += w[i].n;
         errors += w[i].errors;
     }
-    double wall = (double)(now_us() - start) / 1e6;
+    double wall = (double)(bench_now_us() - start) / 1e6;
     for (int i = 0; i < npids; i++)
-        srv1 += proc_cpu(pids[i]);
-    double cpu = self_cpu() - cpu0;
+        srv1 += bench_process_cpu(pids[i]);
+    double cpu = bench_self_cpu() - cpu0;
     double *all = malloc((total ? total : 1) * sizeof *all);
     size_t k = 0;
     for (int i = 0; i < cfg.conns; i++) {
@@ -557,12 +484,13 @@ int main(int argc, char **argv)
     }
     if (!all)
         return 1;
-    qsort(all, total, sizeof *all, cmp_double);
+    qsort(all, total, sizeof *all, bench_cmp_double);
     printf("{\"conns\":%d,\"requests\":%zu,\"errors\":%lu,\"qps\":%.1f,\"p50_us\":%.1f,"
            "\"p90_us\":%.1f,\"p99_us\":%.1f,\"p999_us\":%.1f,\"cpu_client\":%.2f,"
            "\"cpu_server\":%.2f}\n",
-           cfg.conns, total, errors, (double)total / wall, pct(all, total, 0.5),
-           pct(all, total, 0.9), pct(all, total, 0.99), pct(all, total, 0.999), cpu / wall,
+           cfg.conns, total, errors, (double)total / wall, bench_quantile_sorted(all, total, 0.5),
+           bench_quantile_sorted(all, total, 0.9), bench_quantile_sorted(all, total, 0.99),
+           bench_quantile_sorted(all, total, 0.999), cpu / wall,
            npids ? (srv1 - srv0) / wall : -1.0);
     free(all);
     free(w);

@@ -1,6 +1,8 @@
 /* silk bench — helpers shared by the peer programs (see peerutil.h). */
 #include "peerutil.h"
 
+#include "../common.h"
+
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,60 +127,13 @@ static int is_word_byte(unsigned char c)
 
 char *peer_or_query(const char *text)
 {
-    size_t n = strlen(text);
-    /* Worst case: every byte a one-byte word: `"x" OR ` per byte. */
-    char *out = malloc(n * 7 + 1), *p = out;
-    if (!out)
-        return NULL;
-    const unsigned char *s = (const unsigned char *)text;
-    size_t i = 0;
-    while (i < n) {
-        while (i < n && !is_word_byte(s[i]))
-            i++;
-        size_t start = i;
-        while (i < n && is_word_byte(s[i]))
-            i++;
-        if (i == start)
-            break;
-        if (p != out)
-            p += sprintf(p, " OR ");
-        *p++ = '"';
-        memcpy(p, s + start, i - start);
-        p += i - start;
-        *p++ = '"';
-    }
-    *p = 0;
-    if (p == out) {
-        free(out);
-        return NULL;
-    }
-    return out;
-}
-
-uint64_t peer_now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    return bench_join_words(text, is_word_byte, " OR ", "\"");
 }
 
 double peer_percentile(double *lat, size_t n, double q)
 {
-    if (n == 0)
-        return 0.0;
-    qsort(lat, n, sizeof *lat, cmp_double);
-    size_t k = (size_t)(q * (double)n + 0.999999);
-    if (k < 1)
-        k = 1;
-    if (k > n)
-        k = n;
-    return lat[k - 1];
+    qsort(lat, n, sizeof *lat, bench_cmp_double);
+    return bench_quantile_sorted(lat, n, q);
 }
 
 long peer_peak_rss_kib(void)

@@ -1,5 +1,5 @@
 /* silk bench — helpers shared by the peer programs (FTS5 and Xapian): the query and
- * document files of bench/eval, a clock, latency percentiles and the "OR of its words"
+ * document files of bench/eval, latency percentiles and the "OR of its words"
  * query form. Benchmark code, not part of the library. */
 #ifndef SILK_BENCH_PEERUTIL_H
 #define SILK_BENCH_PEERUTIL_H
@@ -33,9 +33,6 @@ long peer_docs_each(const char *path, peer_doc_fn fn, void *ctx, uint64_t *bytes
  * whole). Writes `"w1" OR "w2" ...` (each word double-quoted, FTS5 syntax) into a new
  * string (free()); NULL when the query has no word. */
 char *peer_or_query(const char *text);
-
-/* Monotonic time in microseconds. */
-uint64_t peer_now_us(void);
 
 /* Sorts `lat` (n microsecond samples) and returns the q-quantile (0 < q <= 1). */
 double peer_percentile(double *lat, size_t n, double q);

@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "../common.h"
 #include "peerutil.h"
 
 namespace
@@ -57,7 +58,7 @@ int add_doc(void *ctx, const char *id, const char *title, const char *text)
 int cmd_index(const char *path, const char *docs)
 {
     uint64_t bytes = 0;
-    uint64_t t0 = peer_now_us();
+    uint64_t t0 = bench_now_us();
     long n;
     try {
         Xapian::WritableDatabase db(path, Xapian::DB_CREATE_OR_OVERWRITE);
@@ -74,7 +75,7 @@ int cmd_index(const char *path, const char *docs)
         std::fprintf(stderr, "xapianpeer: %s\n", e.get_description().c_str());
         return 1;
     }
-    double secs = (double)(peer_now_us() - t0) / 1e6;
+    double secs = (double)(bench_now_us() - t0) / 1e6;
     std::printf("{\"docs\":%ld,\"bytes\":%llu,\"seconds\":%.3f,\"mb_s\":%.2f,"
                 "\"peak_rss_kib\":%ld}\n",
                 n, (unsigned long long)bytes, secs, (double)bytes / 1e6 / secs,
@@ -152,7 +153,7 @@ int cmd_lat(const char *path, const char *queries, double seconds, unsigned limi
         Searcher s(path);
         std::vector<double> lat;
         lat.reserve(1 << 16);
-        uint64_t start = peer_now_us(), end = start + (uint64_t)(seconds * 1e6), now = start;
+        uint64_t start = bench_now_us(), end = start + (uint64_t)(seconds * 1e6), now = start;
         size_t n = 0;
         while (now < end) {
             uint64_t t0 = now;
@@ -160,7 +161,7 @@ int cmd_lat(const char *path, const char *queries, double seconds, unsigned limi
             /* Read each hit's id as a real answer must. */
             for (Xapian::MSetIterator it = m.begin(); it != m.end(); ++it)
                 (void)it.get_document().get_data();
-            now = peer_now_us();
+            now = bench_now_us();
             lat.push_back((double)(now - t0));
             n++;
         }

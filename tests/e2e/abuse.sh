@@ -7,13 +7,11 @@
 # daemon serves a fresh client the same answer as before, holds no leftover connection,
 # and its RSS (VmRSS) is back within 10% of its idle value measured after a warm-up.
 . "$(dirname "$0")/lib.sh"
-export PYTHONDONTWRITEBYTECODE=1 # no __pycache__ in the source tree
+python_helpers
 
 mkdir -p "$T/corpus"
 cp "$SILK_ROOT/corpus/"*.txt "$T/corpus/"
-rc=0
-index --corpus "$T/corpus" --index "$T/index" >"$T/index.log" 2>&1 || rc=$?
-[ "$rc" -eq 0 ] || [ "$rc" -eq 3 ] || fail "silk-index exited $rc: $(cat "$T/index.log")"
+index_corpus -3
 
 # 1,000 connections need 1,000 descriptors here and in the daemon (silkd raises its own
 # soft limit to the hard one). silkd's default --max-connections (1024) lets them all in;
@@ -26,15 +24,10 @@ ulimit -n 4096 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=4:thread_local_quarantine_size_kb=256"
 
 sock="$T/s.sock"
-"${SILK_WRAP[@]}" "$SILK_BIN/silkd" --index "$T/index" --socket "$sock" --threads 2 \
-    2>"$T/silkd.log" &
-pid=$!
-track_pid $pid
-wait_for_socket "$sock" 60
+start_silkd -w 60 "$sock" --threads 2
 
-PYTHONPATH="$SILK_ROOT/tests/e2e" python3 "$SILK_ROOT/tests/e2e/abuse_cases.py" "$sock" "$pid" \
+python3 "$SILK_ROOT/tests/e2e/abuse_cases.py" "$sock" "$pid" \
     "${SILK_SANITIZED:+sanitized}${SILK_VALGRIND:+valgrind}" || fail "abuse cases (log: $(tail -n 20 "$T/silkd.log"))"
 
-kill -TERM $pid
-wait $pid || fail "silkd exit status after the abuse cases"
+stop_silkd "$pid" "silkd exit status after the abuse cases"
 ok "silkd exited 0 after the abuse cases"

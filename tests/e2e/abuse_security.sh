@@ -6,13 +6,10 @@
 # silk-index does not follow symlinks out of the corpus; TCP listens on loopback unless an
 # address is given, and logs a warning when it is not loopback.
 . "$(dirname "$0")/lib.sh"
-export PYTHONDONTWRITEBYTECODE=1 # no __pycache__ in the source tree
-export PYTHONPATH="$SILK_ROOT/tests/e2e"
+python_helpers
 
-mkdir -p "$T/corpus"
-cp "$SILK_ROOT/corpus/iran-north-korea-relations.txt" "$T/corpus/"
-index --corpus "$T/corpus" --index "$T/index" --quiet >"$T/index.log" 2>&1 ||
-    fail "silk-index: $(cat "$T/index.log")"
+corpus_article
+index_corpus --quiet
 
 # silkd_until_refused LOG ARGS...: silkd must exit non-zero at start-up; prints its log.
 silkd_refused() {
@@ -25,11 +22,7 @@ silkd_refused() {
 # ---- socket mode, folder checks -------------------------------------------------------------
 mkdir -m 700 "$T/run"
 sock="$T/run/silk.sock"
-"${SILK_WRAP[@]}" "$SILK_BIN/silkd" --index "$T/index" --corpus "$T/corpus" --socket "$sock" \
-    --threads 1 2>"$T/silkd.log" &
-pid=$!
-track_pid $pid
-wait_for_socket "$sock" 60
+start_silkd -w 60 "$sock" --corpus "$T/corpus" --threads 1
 assert_eq "$(stat -c %a "$sock")" 600 "the socket is mode 0600"
 
 mkdir -m 777 "$T/open"
@@ -43,21 +36,15 @@ silkd_refused "$T/group.log" --socket "$T/group/s.sock"
 ok "a group-writable socket folder is refused"
 mkdir "$T/sticky"
 chmod 1777 "$T/sticky"
-"${SILK_WRAP[@]}" "$SILK_BIN/silkd" --index "$T/index" --socket "$T/sticky/s.sock" --threads 1 \
-    2>"$T/sticky.log" &
-spid=$!
-track_pid $spid
-wait_for_socket "$T/sticky/s.sock" 60
+start_silkd -w 60 -l "$T/sticky.log" -p spid "$T/sticky/s.sock" --threads 1
 assert_eq "$(stat -c %a "$T/sticky/s.sock")" 600 "a sticky world-writable folder (like /tmp) is accepted, socket 0600"
-kill -TERM $spid
-wait $spid || fail "silkd in the sticky folder: exit status"
+stop_silkd "$spid" "silkd in the sticky folder: exit status"
 
 # The default folder /tmp/silk-$UID: created 0700; refused when its mode is wrong. As root
 # the test uses the user nobody, so it cannot disturb a daemon of the user running it.
-if [ "$(id -u)" -eq 0 ] && setpriv --reuid=nobody --regid=nogroup --clear-groups -- true 2>/dev/null; then
-    AS=(setpriv --reuid=nobody --regid=nogroup --clear-groups --)
+if as_nobody "the default folder of another user"; then
+    AS=("${AS_NOBODY[@]}")
     uid=$(id -u nobody)
-    chmod 755 "$T"
     chmod 755 "$T/index" && chmod 644 "$T/index"/*
 else
     AS=()
@@ -75,8 +62,7 @@ else
     wait_for_socket "$dir/silk.sock" 60
     assert_eq "$(stat -c %a "$dir")" 700 "the default socket folder $dir is created 0700"
     assert_eq "$(stat -c %a "$dir/silk.sock")" 600 "the default socket is 0600"
-    kill -TERM $dpid
-    wait $dpid || fail "silkd on the default socket: exit status"
+    stop_silkd "$dpid" "silkd on the default socket: exit status"
     chmod 755 "$dir"
     rc=0
     env -u SILK_SOCKET -u XDG_RUNTIME_DIR "${AS[@]}" timeout 60 "${SILK_WRAP[@]}" "$SILK_BIN/silkd" \
@@ -99,17 +85,14 @@ else
     TRACE=()
     echo "note: no strace here (or under valgrind): path checks use the index contents only"
 fi
-kill -TERM $pid
-wait $pid || fail "silkd exit status"
+stop_silkd
 # LeakSanitizer cannot run under ptrace: leaks are left to the other tests' runs here.
 [ "${#TRACE[@]}" -gt 0 ] && [ -n "${SILK_SANITIZED:-}" ] &&
     echo "note: leak detection off for the daemon under strace (LeakSanitizer needs no ptrace)"
-ASAN_OPTIONS="${ASAN_OPTIONS:-}${TRACE:+:detect_leaks=0}" "${TRACE[@]}" "${SILK_WRAP[@]}" \
-    "$SILK_BIN/silkd" --index "$T/index" --corpus "$T/corpus" --socket "$sock" --threads 1 \
-    2>"$T/silkd.log" &
-pid=$!
-track_pid $pid
-wait_for_socket "$sock" 60
+SILKD_PREFIX=("${TRACE[@]}")
+ASAN_OPTIONS="${ASAN_OPTIONS:-}${TRACE:+:detect_leaks=0}" start_silkd -w 60 "$sock" \
+    --corpus "$T/corpus" --threads 1
+SILKD_PREFIX=()
 # strace ignores SIGTERM while it traces: the cleanup at exit must stop the daemon itself.
 if [ "${#TRACE[@]}" -gt 0 ]; then
     dpid=$(pgrep -P $pid | head -1)
@@ -179,11 +162,7 @@ ok "symlinks leading out of the corpus (absolute, relative, to a folder, to /etc
 
 # ---- TCP: loopback unless told otherwise ----------------------------------------------------
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"${SILK_WRAP[@]}" "$SILK_BIN/silkd" --index "$T/index" --socket "$T/run/t.sock" --threads 1 \
-    --listen ":$port" 2>"$T/tcp.log" &
-tpid=$!
-track_pid $tpid
-wait_for_socket "$T/run/t.sock" 60
+start_silkd -w 60 -l "$T/tcp.log" -p tpid "$T/run/t.sock" --threads 1 --listen ":$port"
 listen=$(ss -Hltn "sport = :$port" | awk '{print $4}')
 assert_eq "$listen" "127.0.0.1:$port" "--listen :PORT binds loopback only"
 assert_contains "$(cat "$T/tcp.log")" "listening on tcp 127.0.0.1:$port" "the log names the loopback address"
@@ -193,16 +172,10 @@ import socket, sys
 s = socket.create_connection(('127.0.0.1', $port), timeout=10)
 s.sendall(b'{\"op\":\"ping\"}\n'); print(s.recv(200).decode())")
 assert_contains "$r" '"ok":true' "TCP on loopback answers"
-kill -TERM $tpid
-wait $tpid || fail "silkd (tcp) exit status"
+stop_silkd "$tpid" "silkd (tcp) exit status"
 
-"${SILK_WRAP[@]}" "$SILK_BIN/silkd" --index "$T/index" --socket "$T/run/t.sock" --threads 1 \
-    --listen "0.0.0.0:$port" 2>"$T/tcp2.log" &
-tpid=$!
-track_pid $tpid
-wait_for_socket "$T/run/t.sock" 60
+start_silkd -w 60 -l "$T/tcp2.log" -p tpid "$T/run/t.sock" --threads 1 --listen "0.0.0.0:$port"
 assert_eq "$(ss -Hltn "sport = :$port" | awk '{print $4}')" "0.0.0.0:$port" "--listen 0.0.0.0:PORT binds every address"
 assert_contains "$(cat "$T/tcp2.log")" "not a loopback address" "and the log warns that it is not loopback"
-kill -TERM $tpid
-wait $tpid || fail "silkd (tcp 0.0.0.0) exit status"
+stop_silkd "$tpid" "silkd (tcp 0.0.0.0) exit status"
 ok "done"

@@ -4,16 +4,10 @@
 # (Terminal rendering under a pseudo-terminal is client_tty.sh; --start is client_start.sh.)
 . "$(dirname "$0")/lib.sh"
 
-mkdir -p "$T/corpus"
-cp "$SILK_ROOT/corpus/iran-north-korea-relations.txt" "$T/corpus/"
-rc=0
-index --corpus "$T/corpus" --index "$T/index" >"$T/index.log" 2>&1 || rc=$?
-[ "$rc" -eq 0 ] || [ "$rc" -eq 3 ] || fail "silk-index exited $rc: $(cat "$T/index.log")"
+corpus_article
+index_corpus -3
 sock="$T/silk.sock"
-"${SILK_WRAP[@]}" "$SILK_BIN/silkd" --index "$T/index" --corpus "$T/corpus" --socket "$sock" \
-    2>"$T/silkd.log" &
-track_pid $!
-wait_for_socket "$sock"
+start_silkd "$sock" --corpus "$T/corpus"
 
 silk() { "${SILK_WRAP[@]}" "$SILK_BIN/silk" --socket "$sock" "$@"; }
 # st CMD...: runs it, sets $out, $err and $rc without stopping the script.

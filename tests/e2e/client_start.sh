@@ -7,8 +7,7 @@
 
 # A folder laid out like the repo after `make run`: corpus/ and var/index.
 work="$T/work"
-mkdir -p "$work/corpus"
-cp "$SILK_ROOT/corpus/iran-north-korea-relations.txt" "$work/corpus/"
+corpus_article "$work/corpus"
 rc=0
 (cd "$work" && index --corpus corpus --index var/index) >"$T/index.log" 2>&1 || rc=$?
 [ "$rc" -eq 0 ] || [ "$rc" -eq 3 ] || fail "silk-index exited $rc: $(cat "$T/index.log")"

@@ -6,16 +6,10 @@
 . "$(dirname "$0")/lib.sh"
 command -v script >/dev/null || fail "script (util-linux) is not installed"
 
-mkdir -p "$T/corpus"
-cp "$SILK_ROOT/corpus/iran-north-korea-relations.txt" "$T/corpus/"
-rc=0
-index --corpus "$T/corpus" --index "$T/index" >"$T/index.log" 2>&1 || rc=$?
-[ "$rc" -eq 0 ] || [ "$rc" -eq 3 ] || fail "silk-index exited $rc: $(cat "$T/index.log")"
+corpus_article
+index_corpus -3
 sock="$T/silk.sock"
-"${SILK_WRAP[@]}" "$SILK_BIN/silkd" --index "$T/index" --corpus "$T/corpus" --socket "$sock" \
-    2>"$T/silkd.log" &
-track_pid $!
-wait_for_socket "$sock"
+start_silkd "$sock" --corpus "$T/corpus"
 
 # on_tty COLS ARGS...: runs silk on a pseudo-terminal COLS wide; the transcript goes to
 # $T/tty and $out (carriage returns removed).

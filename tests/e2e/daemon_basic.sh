@@ -5,17 +5,10 @@
 # 200 pipelined requests answered in order, socket mode 0600, flags and --print-socket.
 . "$(dirname "$0")/lib.sh"
 
-mkdir -p "$T/corpus"
-cp "$SILK_ROOT/corpus/iran-north-korea-relations.txt" "$T/corpus/"
-rc=0
-index --corpus "$T/corpus" --index "$T/index" >"$T/index.log" 2>&1 || rc=$?
-[ "$rc" -eq 0 ] || [ "$rc" -eq 3 ] || fail "silk-index exited $rc: $(cat "$T/index.log")"
+corpus_article
+index_corpus -3
 sock="$T/silk.sock"
-"${SILK_WRAP[@]}" "$SILK_BIN/silkd" --index "$T/index" --corpus "$T/corpus" --socket "$sock" \
-    --threads 2 2>"$T/silkd.log" &
-pid=$!
-track_pid $pid
-wait_for_socket "$sock"
+start_silkd "$sock" --corpus "$T/corpus" --threads 2
 
 assert_eq "$(stat -c %a "$sock")" 600 "socket mode is 0600"
 

@@ -5,18 +5,11 @@
 # each running 100 queries whose answers are checked.
 . "$(dirname "$0")/lib.sh"
 
-mkdir -p "$T/corpus"
-cp "$SILK_ROOT/corpus/iran-north-korea-relations.txt" "$T/corpus/"
-rc=0
-index --corpus "$T/corpus" --index "$T/index" >"$T/index.log" 2>&1 || rc=$?
-[ "$rc" -eq 0 ] || [ "$rc" -eq 3 ] || fail "silk-index exited $rc: $(cat "$T/index.log")"
+corpus_article
+index_corpus -3
 
 sock="$T/a.sock"
-"${SILK_WRAP[@]}" "$SILK_BIN/silkd" --index "$T/index" --socket "$sock" --threads 2 \
-    --idle-timeout 3 --max-output 300000 2>"$T/a.log" &
-pid=$!
-track_pid $pid
-wait_for_socket "$sock"
+start_silkd -l "$T/a.log" "$sock" --threads 2 --idle-timeout 3 --max-output 300000
 
 PYTHONPATH="$SILK_ROOT/tests/e2e" python3 - "$sock" "$pid" "${SILK_SANITIZED:-}${SILK_VALGRIND:-}" "${SILK_VALGRIND:-}" <<'EOF' || fail "bounds"
 import json, socket, sys, threading, time
@@ -154,16 +147,11 @@ check(s["errors"]["too_large"] >= 1, "stats counts too_large")
 EOF
 grep -q "unread answers" "$T/a.log" || fail "no log line about the dropped reader: $(cat "$T/a.log")"
 ok "the dropped reader was logged"
-kill -TERM $pid
-wait $pid || fail "silkd exit status"
+stop_silkd
 
 # ---- the connection bound ------------------------------------------------------------------
 sock="$T/b.sock"
-"${SILK_WRAP[@]}" "$SILK_BIN/silkd" --index "$T/index" --socket "$sock" --threads 2 \
-    --max-connections 5 2>"$T/b.log" &
-pid=$!
-track_pid $pid
-wait_for_socket "$sock"
+start_silkd -l "$T/b.log" "$sock" --threads 2 --max-connections 5
 PYTHONPATH="$SILK_ROOT/tests/e2e" python3 - "$sock" <<'EOF' || fail "connection bound"
 from daemon_client import Client, check, wait_until
 sock = __import__("sys").argv[1]
@@ -197,6 +185,5 @@ def stats():
 wait_until(stats, 5, "stats")
 check(s["connections"]["rejected"] >= 1, "stats counts rejected connections")
 EOF
-kill -TERM $pid
-wait $pid || fail "silkd exit status"
+stop_silkd
 ok "done"

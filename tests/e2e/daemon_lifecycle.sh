@@ -5,8 +5,7 @@
 # gone, exit 0).
 . "$(dirname "$0")/lib.sh"
 
-mkdir -p "$T/corpus"
-cp "$SILK_ROOT/corpus/iran-north-korea-relations.txt" "$T/corpus/"
+corpus_article
 sock="$T/silk.sock"
 
 # ---- a stale socket file (nobody listening) is replaced ------------------------------------
@@ -150,11 +149,7 @@ assert_eq "$(cat "$T/file.sock")" "not a socket" "non-socket file untouched"
 
 # ---- TCP on loopback with --listen ----------------------------------------------------------
 port=$((20000 + RANDOM % 20000))
-"${SILK_WRAP[@]}" "$SILK_BIN/silkd" --index "$T/index" --socket "$sock" --threads 1 \
-    --listen ":$port" 2>"$T/tcp.log" &
-pid=$!
-track_pid $pid
-wait_for_socket "$sock"
+start_silkd -l "$T/tcp.log" "$sock" --threads 1 --listen ":$port"
 grep -q "listening on tcp 127.0.0.1:$port" "$T/tcp.log" || fail "TCP not on loopback: $(cat "$T/tcp.log")"
 out="$(printf '{"id":"t","q":"iran","limit":1}\n' | socat -t 5 - TCP:127.0.0.1:$port)"
 assert_contains "$out" '"id":"t","ok":true' "TCP: answered on loopback"

@@ -5,18 +5,11 @@
 # file; a failing, crashing or missing indexer is reported and the old index keeps serving.
 . "$(dirname "$0")/lib.sh"
 
-mkdir -p "$T/corpus"
-cp "$SILK_ROOT/corpus/iran-north-korea-relations.txt" "$T/corpus/"
+corpus_article
 chmod u+w "$T/corpus"/*
-rc=0
-index --corpus "$T/corpus" --index "$T/index" >"$T/index.log" 2>&1 || rc=$?
-[ "$rc" -eq 0 ] || [ "$rc" -eq 3 ] || fail "silk-index exited $rc: $(cat "$T/index.log")"
+index_corpus -3
 sock="$T/silk.sock"
-"${SILK_WRAP[@]}" "$SILK_BIN/silkd" --index "$T/index" --corpus "$T/corpus" --socket "$sock" \
-    --threads 2 2>"$T/silkd.log" &
-pid=$!
-track_pid $pid
-wait_for_socket "$sock"
+start_silkd "$sock" --corpus "$T/corpus" --threads 2
 
 PYTHONPATH="$SILK_ROOT/tests/e2e" python3 - "$sock" "$T/corpus" <<'EOF' || fail "reindex"
 import os, shutil, sys, threading, time
@@ -127,8 +120,7 @@ if os.getuid() != 0:
     os.remove(os.path.join(corpus, "third.txt"))
 check(c.call({"op": "reindex"})["ok"], "reindex works again once the corpus is back")
 EOF
-kill -TERM $pid
-wait $pid || fail "silkd exit status"
+stop_silkd
 
 # A crashing indexer and a missing one (SILK_INDEXER), on a daemon of their own.
 cat >"$T/crash.sh" <<'EOF'
@@ -139,11 +131,7 @@ EOF
 chmod +x "$T/crash.sh"
 for case in crash missing; do
     if [ "$case" = crash ]; then ix="$T/crash.sh"; else ix="$T/no-such-indexer"; fi
-    SILK_INDEXER="$ix" "${SILK_WRAP[@]}" "$SILK_BIN/silkd" --index "$T/index" \
-        --corpus "$T/corpus" --socket "$sock" --threads 1 2>"$T/$case.log" &
-    pid=$!
-    track_pid $pid
-    wait_for_socket "$sock"
+    SILK_INDEXER="$ix" start_silkd -l "$T/$case.log" "$sock" --corpus "$T/corpus" --threads 1
     out="$(printf '{"id":1,"op":"reindex"}\n{"id":2,"q":"iran","limit":1}\n' |
         socat -t 10 - UNIX-CONNECT:"$sock")"
     if [ "$case" = crash ]; then
@@ -152,16 +140,11 @@ for case in crash missing; do
         assert_contains "$out" "cannot run $ix" "missing indexer reported"
     fi
     assert_contains "$out" '{"id":2,"ok":true' "$case indexer: still serving"
-    kill -TERM $pid
-    wait $pid || fail "silkd exit status"
+    stop_silkd
 done
 
 # ---- --watch picks up an edited file ----------------------------------------------------------
-"${SILK_WRAP[@]}" "$SILK_BIN/silkd" --index "$T/index" --corpus "$T/corpus" --socket "$sock" \
-    --threads 1 --watch --watch-delay 200 2>"$T/watch.log" &
-pid=$!
-track_pid $pid
-wait_for_socket "$sock"
+start_silkd -l "$T/watch.log" "$sock" --corpus "$T/corpus" --threads 1 --watch --watch-delay 200
 PYTHONPATH="$SILK_ROOT/tests/e2e" python3 - "$sock" "$T/corpus" <<'EOF' || fail "--watch"
 import os, sys
 from daemon_client import Client, check, wait_until
@@ -192,6 +175,5 @@ time.sleep(1)
 check(c.call({"op": "stats"})["reindex"]["runs"] == runs, "hidden files ignored")
 EOF
 grep -q "corpus changed: reindexing" "$T/watch.log" || fail "watch run not logged"
-kill -TERM $pid
-wait $pid || fail "silkd exit status"
+stop_silkd
 ok "done"

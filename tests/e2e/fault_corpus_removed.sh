@@ -4,19 +4,13 @@
 # before is lost, xapian-check passes, the daemon keeps serving; with the corpus back, a
 # reindex commits it.
 . "$(dirname "$0")/lib.sh"
-export PYTHONDONTWRITEBYTECODE=1 # no __pycache__ in the source tree
-export PYTHONPATH="$SILK_ROOT/tests/e2e"
+python_helpers
 
-python3 "$SILK_ROOT/tests/e2e/fault_util.py" gen "$T/corpus" 200 31
-index --corpus "$T/corpus" --index "$T/index" --quiet >"$T/index.log" 2>&1 ||
-    fail "silk-index: $(cat "$T/index.log")"
+corpus_generated 200 31
+index_corpus --quiet
 
 sock="$T/s.sock"
-"${SILK_WRAP[@]}" "$SILK_BIN/silkd" --index "$T/index" --corpus "$T/corpus" --socket "$sock" \
-    --threads 2 2>"$T/silkd.log" &
-pid=$!
-track_pid $pid
-wait_for_socket "$sock" 60
+start_silkd -w 60 "$sock" --corpus "$T/corpus" --threads 2
 
 python3 - "$sock" "$T" "$SILK_BIN/silk-index" <<'EOF' || fail "corpus removed"
 import os, shutil, subprocess, sys, time
@@ -85,6 +79,5 @@ def hitset(q):
 check({q: hitset(q) for q in want} == first_hits and index_ids(idx) == ids_first,
       "the first corpus's answers and documents again")
 EOF
-kill -TERM $pid
-wait $pid || fail "silkd exit status"
+stop_silkd
 ok "done"

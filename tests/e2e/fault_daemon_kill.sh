@@ -4,12 +4,10 @@
 # are still there), answers exactly as before, and the index passes xapian-check with every
 # document still in it. The last daemon then stops cleanly and removes its socket.
 . "$(dirname "$0")/lib.sh"
-export PYTHONDONTWRITEBYTECODE=1 # no __pycache__ in the source tree
-export PYTHONPATH="$SILK_ROOT/tests/e2e"
+python_helpers
 
-python3 "$SILK_ROOT/tests/e2e/fault_util.py" gen "$T/corpus" 40 5
-index --corpus "$T/corpus" --index "$T/index" --quiet >"$T/index.log" 2>&1 ||
-    fail "silk-index: $(cat "$T/index.log")"
+corpus_generated 40 5
+index_corpus --quiet
 mkdir -m 700 "$T/run"
 
 python3 - "$SILK_BIN/silkd" "$T/index" "$T/run/silk.sock" "$T" "${SILK_WRAP[@]}" <<'EOF' ||

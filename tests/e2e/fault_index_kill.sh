@@ -4,20 +4,13 @@
 # that was indexed before is missing, and the daemon answers. A last clean run then gives
 # exactly the documents of a fresh full index of the same corpus and removes leftovers.
 . "$(dirname "$0")/lib.sh"
-export PYTHONDONTWRITEBYTECODE=1 # no __pycache__ in the source tree
-export PYTHONPATH="$SILK_ROOT/tests/e2e"
+python_helpers
 
-python3 "$SILK_ROOT/tests/e2e/fault_util.py" gen "$T/corpus" 300 11
-rc=0
-index --corpus "$T/corpus" --index "$T/index" --quiet >"$T/index.log" 2>&1 || rc=$?
-[ "$rc" -eq 0 ] || fail "first silk-index run exited $rc: $(cat "$T/index.log")"
+corpus_generated 300 11
+index_corpus --quiet
 
 sock="$T/s.sock"
-"${SILK_WRAP[@]}" "$SILK_BIN/silkd" --index "$T/index" --socket "$sock" --threads 2 \
-    2>"$T/silkd.log" &
-pid=$!
-track_pid $pid
-wait_for_socket "$sock" 60
+start_silkd -w 60 "$sock" --threads 2
 
 # The runs that get killed are not run under valgrind (a killed process has no report to
 # give, and memcheck would only slow the runs down); the clean runs at the end are.
@@ -104,6 +97,5 @@ assert_eq "$leftover" 0 "no index.new-* folder of a killed --full run is left"
 r=$(PYTHONPATH="$SILK_ROOT/tests/e2e" python3 "$SILK_ROOT/tests/e2e/daemon_client.py" "$sock" \
     '{"op":"stats"}')
 assert_contains "$r" '"ok":true' "daemon still answers stats"
-kill -TERM $pid
-wait $pid || fail "silkd exit status"
+stop_silkd
 ok "silkd exited 0"

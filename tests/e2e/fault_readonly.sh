@@ -8,28 +8,21 @@
 # no alternative, as Linux refuses it while the indexer has files open for writing. Where
 # neither works the test says why and fails rather than pass without testing anything.
 . "$(dirname "$0")/lib.sh"
-export PYTHONDONTWRITEBYTECODE=1 # no __pycache__ in the source tree
-export PYTHONPATH="$SILK_ROOT/tests/e2e"
+python_helpers
 
-python3 "$SILK_ROOT/tests/e2e/fault_util.py" gen "$T/corpus" 200 21
-index --corpus "$T/corpus" --index "$T/index" --quiet >"$T/index.log" 2>&1 ||
-    fail "silk-index: $(cat "$T/index.log")"
+corpus_generated 200 21
+index_corpus --quiet
 
-RUNAS=()
 if [ "$(id -u)" -eq 0 ]; then
-    setpriv --reuid=nobody --regid=nogroup --clear-groups -- true 2>"$T/setpriv.err" ||
-        fail "running as root, and cannot drop to user nobody with setpriv: $(cat "$T/setpriv.err")"
-    RUNAS=(setpriv --reuid=nobody --regid=nogroup --clear-groups --)
+    as_nobody "read-only index as an unprivileged daemon" ||
+        fail "running as root, and cannot drop to user nobody to make permission bits count"
+    SILKD_PREFIX=("${AS_NOBODY[@]}")
     chown -R nobody:nogroup "$T"
     echo "running silkd and silk-index as nobody (the test runs as root)"
 fi
 
 sock="$T/s.sock"
-"${RUNAS[@]}" "${SILK_WRAP[@]}" "$SILK_BIN/silkd" --index "$T/index" --corpus "$T/corpus" --socket "$sock" \
-    --threads 2 2>"$T/silkd.log" &
-pid=$!
-track_pid $pid
-wait_for_socket "$sock" 60
+start_silkd -w 60 "$sock" --corpus "$T/corpus" --threads 2
 
 python3 - "$sock" "$T" <<'EOF' || fail "read-only index"
 import os, subprocess, sys, time
@@ -68,6 +61,5 @@ check(now != want and now["zq3x"][0] is True, "the daemon serves the new index")
 good, out = xapian_check(idx)
 check(good, "xapian-check passes after the reindex")
 EOF
-kill -TERM $pid
-wait $pid || fail "silkd exit status"
+stop_silkd
 ok "done"

@@ -7,15 +7,11 @@
 
 C="$T/corpus"
 I="$T/index"
-mkdir -p "$C"
 n=100
 kills=12
 [ -n "${SILK_SANITIZED:-}" ] && n=30
 [ -n "${SILK_VALGRIND:-}" ] && n=10
-src="$SILK_ROOT/corpus/iran-north-korea-relations.txt"
-for i in $(seq 1 "$n"); do
-    sed "1s/\$/ $i/; 12s/^/Copy $i. /" "$src" >"$C/a$i.txt"
-done
+corpus_copies "$n"
 next=$((n + 1))
 
 count() { xapian-delve "$I" | sed -n 's/^number of documents = //p'; }
@@ -64,7 +60,7 @@ for k in $(seq 1 "$kills"); do
         sed -i "13s/^/Round$k marker. /" "$f"
     done
     rm -f "$(find "$C" -name '*.txt' | shuf -n 1)"
-    sed "1s/\$/ $next/; 12s/^/Copy $next. /" "$src" >"$C/a$next.txt"
+    corpus_copy "$next"
     next=$((next + 1))
     edited=$(grep -l "Round$k marker" "$C"/*.txt | wc -l)
     ino=$(stat -c %i "$I")

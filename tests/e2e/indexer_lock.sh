@@ -5,15 +5,18 @@
 
 C="$T/corpus"
 I="$T/index"
-mkdir -p "$C"
 # Enough distinct copies of the article that a run lasts a moment (fewer under sanitizers).
 n=200
 [ -n "${SILK_SANITIZED:-}" ] && n=60
 [ -n "${SILK_VALGRIND:-}" ] && n=20
-src="$SILK_ROOT/corpus/iran-north-korea-relations.txt"
-for i in $(seq 1 "$n"); do
-    sed "1s/\$/ $i/; 12s/^/Copy $i. /" "$src" >"$C/a$i.txt"
-done
+corpus_copies "$n"
+# wait_lock_holder PID: until the lock file names PID (2 s at most; the caller checks).
+wait_lock_holder() {
+    for _ in $(seq 1 200); do
+        [ "$(cat "$I.lock" 2>/dev/null)" == "$1" ] && return 0
+        sleep 0.01
+    done
+}
 docs=$((n * 55))
 docs_files=$n
 
@@ -22,10 +25,7 @@ docs_files=$n
 (exec "${SILK_WRAP[@]}" "$SILK_BIN/silk-index" --corpus "$C" --index "$I" --quiet) &
 holder=$!
 track_pid "$holder"
-for _ in $(seq 1 200); do
-    [ "$(cat "$I.lock" 2>/dev/null)" == "$holder" ] && break
-    sleep 0.01
-done
+wait_lock_holder "$holder"
 assert_eq "$(cat "$I.lock")" "$holder" "the writer's pid is in the lock file"
 set +e
 index --corpus "$C" --index "$I" --no-wait 2>"$T/err"
@@ -72,10 +72,7 @@ sed -i '13s/^/Vanishing. /' "$C"/*.txt
     2>"$T/verr") &
 victim=$!
 track_pid "$victim"
-for _ in $(seq 1 200); do
-    [ "$(cat "$I.lock" 2>/dev/null)" == "$victim" ] && break
-    sleep 0.01
-done
+wait_lock_holder "$victim"
 sleep 0.1
 mv "$C" "$C.moved"
 set +e

@@ -15,13 +15,14 @@ slow=1
 export SLOW=$slow
 
 command -v xapian-tcpsrv >/dev/null || fail "xapian-tcpsrv not installed (xapian-tools)"
-if [ -z "$SHARED" ] || [ ! -d "$SHARED/data/cranfield" ]; then fail "../shared/data not found"; fi
+# The generated corpus comes from the sample of the judged collections kept in the repo.
+DATA="$SILK_ROOT/tests/data/gen"
 
 mkdir -p "$T/corpus"
 cp "$SILK_ROOT/corpus/"* "$T/corpus/"
-python3 "$SILK_ROOT/bench/gen/gencorpus.py" generate "$SHARED/data" "$T/corpus/gen" --mb 0.3 \
+python3 "$SILK_ROOT/bench/gen/gencorpus.py" generate "$DATA" "$T/corpus/gen" --mb 0.3 \
     --seed 5 >/dev/null
-python3 "$SILK_ROOT/bench/gen/gencorpus.py" queries "$SHARED/data" "$T/gen.tsv" --n 18 \
+python3 "$SILK_ROOT/bench/gen/gencorpus.py" queries "$DATA" "$T/gen.tsv" --n 18 \
     --seed 3 >/dev/null
 
 run_index() {
@@ -40,9 +41,7 @@ assert_eq "$(head -1 "$T/sh/XAPIANDB")" "# silk-index shards 3" "the stub names 
 out="$(index --corpus "$T/corpus" --index "$T/sh" --json)"
 assert_contains "$out" '"up_to_date":true' "a plain run on a sharded index: up to date"
 
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
+. "$SILK_ROOT/bench/common.sh" # free_port, wait_port
 port="$(free_port)"
 tcpsrv=""
 # xapian-tcpsrv forks a child per connection: it runs in a session of its own so that
@@ -52,16 +51,7 @@ start_tcpsrv() {
         >>"$T/tcpsrv.log" 2>&1 &
     tcpsrv=$!
     track_pid "$tcpsrv"
-    python3 - "$port" <<'EOF' || fail "xapian-tcpsrv did not start on port $port: $(cat "$T/tcpsrv.log")"
-import socket, sys, time
-for _ in range(100):
-    try:
-        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close()
-        sys.exit(0)
-    except OSError:
-        time.sleep(0.05)
-sys.exit(1)
-EOF
+    wait_port "$port" 100 || fail "xapian-tcpsrv did not start on port $port: $(cat "$T/tcpsrv.log")"
 }
 stop_tcpsrv() {
     kill -TERM -- "-$tcpsrv" 2>/dev/null || true
@@ -79,14 +69,13 @@ glass sh/shard-1
 remote 127.0.0.1:$port
 EOF
 
-start_silkd() { # NAME INDEX
-    "${SILK_WRAP[@]}" "$SILK_BIN/silkd" --index "$2" --corpus "$T/corpus" --socket "$T/$1.sock" \
-        --threads 1 --remote-timeout 1000 2>"$T/$1.log" &
-    track_pid $!
-    wait_for_socket "$T/$1.sock"
+# serve NAME INDEX: a silkd on INDEX at $T/NAME.sock, its log in $T/NAME.log.
+serve() {
+    INDEX="$2" start_silkd -l "$T/$1.log" "$T/$1.sock" --corpus "$T/corpus" --threads 1 \
+        --remote-timeout 1000
 }
-start_silkd single "$T/single"
-start_silkd mixed "$T/mixed.stub"
+serve single "$T/single"
+serve mixed "$T/mixed.stub"
 
 # Thirty queries: generated ones (English, Korean, Persian), and ones for the article's
 # features: phrases, fields, wildcards, synonyms, misspellings (did-you-mean), exclusions.
@@ -279,7 +268,7 @@ check(a.get("did_you_mean") == b.get("did_you_mean") and b.get("did_you_mean"),
       "the new word's spelling reached meta/: %r" % b.get("did_you_mean"))
 EOF
 # ---- silkd serving the shard folder: its reindex op runs every shard ------------------------------
-start_silkd folder "$T/sh"
+serve folder "$T/sh"
 printf 'Ornithopter wombats visit the lead.\n' >>"$T/corpus/iran-north-korea-relations.txt"
 PYTHONPATH="$SILK_ROOT/tests/e2e" python3 - "$T" <<'EOF' || fail "reindex through silkd"
 import os, sys, time

@@ -1,5 +1,6 @@
-/* libFuzzer target of the article parser (.txt and .md, indexer/corpus.c). The first input
- * byte picks the format (even: .txt, odd: .md); the rest is the file's contents.
+/* libFuzzer target of the article readers (.txt and .md: indexer/read_txt.c, read_md.c,
+ * through silk_article_parse() of indexer/corpus.h). The first input byte picks the format
+ * (even: .txt, odd: .md); the rest is the file's contents.
  *
  * Invariants checked, beyond those of every document (corpus_check.h):
  *   - silk_article_parse never fails on any bytes (only out of memory);

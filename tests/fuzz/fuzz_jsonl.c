@@ -1,4 +1,4 @@
-/* libFuzzer target of the JSON Lines reader (indexer/corpus.c, SILK_FORMAT_JSONL).
+/* libFuzzer target of the JSON Lines reader (indexer/read_jsonl.c, SILK_FORMAT_JSONL).
  *
  * Invariants checked, beyond those of every document (corpus_check.h):
  *   - parsing never fails on any bytes (only out of memory);
@@ -16,8 +16,8 @@ static int is_space(char c)
     return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r' || c == '\n';
 }
 
-/* 1 when the line is blank once trimmed as corpus.c trims (ASCII space at both ends, also
- * no-break spaces at the end). */
+/* 1 when the line is blank once trimmed as indexer/strutil.c trims (ASCII space at both
+ * ends, also no-break spaces at the end). */
 static int blank_line(const char *s, size_t n)
 {
     while (n && is_space(*s))

@@ -5,7 +5,6 @@
  * xapian-delve and xapian-tcpsrv tools. */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -28,30 +27,21 @@
 
 #include "silk/db.h"
 #include "silk/status.h"
+#include "support.h"
 
 /* ---- fixtures ------------------------------------------------------------------------------ */
 
 typedef struct {
-    char dir[256]; /* the test's temporary folder */
-    pid_t child;   /* a helper process to kill if the test fails early (0: none) */
+    silk_tmpdir_t tmp; /* the test's temporary folder */
+    pid_t child;       /* a helper process to kill if the test fails early (0: none) */
 } fixture_t;
-
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
 
 static int setup(void **state)
 {
     fixture_t *f = calloc(1, sizeof *f);
     if (f == NULL)
         return -1;
-    const char *tmp = getenv("TMPDIR");
-    snprintf(f->dir, sizeof f->dir, "%s/silk-test-db.XXXXXX", tmp != NULL && *tmp ? tmp : "/tmp");
-    if (mkdtemp(f->dir) == NULL) {
+    if (silk_tmpdir_make(&f->tmp, "db") != 0) {
         free(f);
         return -1;
     }
@@ -66,21 +56,29 @@ static int teardown(void **state)
         kill(f->child, SIGKILL);
         waitpid(f->child, NULL, 0);
     }
-    int rc = nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    int rc = silk_tmpdir_remove(&f->tmp);
     free(f);
     return rc;
 }
 
-/* path = the fixture folder + "/" + name (formatted). */
-static void path_in(void **state, char *out, size_t cap, const char *fmt, ...)
+/* out = the fixture folder + "/" + name. */
+static void path_in(void **state, char *out, size_t cap, const char *name)
 {
-    fixture_t *f = *state;
-    char name[128];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(name, sizeof name, fmt, ap);
-    va_end(ap);
-    snprintf(out, cap, "%s/%s", f->dir, name);
+    silk_tmpdir_path(&((fixture_t *)*state)->tmp, out, cap, "%s", name);
+}
+
+/* Remembers pid as the test's helper process (0: none), for teardown to kill. */
+static void set_child(void **state, pid_t pid)
+{
+    ((fixture_t *)*state)->child = pid;
+}
+
+/* Stops the helper process pid and forgets it. */
+static void stop_child(void **state, pid_t pid)
+{
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
+    set_child(state, 0);
 }
 
 /* ---- helpers ------------------------------------------------------------------------------- */
@@ -144,16 +142,34 @@ static silk_db_t *ropen(const char *path)
     return db;
 }
 
+/* One document for write_docs(): as put(). */
+typedef struct {
+    const char *id;   /* becomes Q<id> */
+    const char *text; /* space-separated words */
+    double year;      /* value in slot 0 (when > 0) */
+} doc_spec_t;
+
+/* Opens path with `flags`, puts the n documents and commits. */
+static void write_docs(const char *path, int flags, const doc_spec_t *docs, size_t n)
+{
+    silk_wdb_t *w = wopen(path, flags);
+    for (size_t i = 0; i < n; i++)
+        put(w, docs[i].id, docs[i].text, docs[i].year);
+    assert_int_equal(silk_wdb_commit(w), SILK_OK);
+    silk_wdb_destroy(w);
+}
+
+#define WRITE_DOCS(path, flags, ...)                                                               \
+    write_docs(path, flags, (const doc_spec_t[]){__VA_ARGS__},                                     \
+               sizeof((const doc_spec_t[]){__VA_ARGS__}) / sizeof(doc_spec_t))
+
 /* A small standard corpus, committed. */
 static void build_corpus(const char *path)
 {
-    silk_wdb_t *w = wopen(path, SILK_WDB_OVERWRITE);
-    put(w, "a#p1", "iran north korea relations axis of evil", 2002);
-    put(w, "a#p2", "north korea missile program", 2006);
-    put(w, "a#p3", "iran nuclear program weapons", 2010);
-    put(w, "a#p4", "syria arms trade with north korea", 2014);
-    assert_int_equal(silk_wdb_commit(w), SILK_OK);
-    silk_wdb_destroy(w);
+    WRITE_DOCS(path, SILK_WDB_OVERWRITE, {"a#p1", "iran north korea relations axis of evil", 2002},
+               {"a#p2", "north korea missile program", 2006},
+               {"a#p3", "iran nuclear program weapons", 2010},
+               {"a#p4", "syria arms trade with north korea", 2014});
 }
 
 static silk_query_t *term(const char *t)
@@ -209,6 +225,23 @@ static silk_status_t hits_of(silk_db_t *db, silk_query_t *q, const silk_search_o
     return SILK_OK;
 }
 
+/* Asserts that searching q (kept) finds exactly the documents `want` (as hits_of()). */
+static void expect_hits(silk_db_t *db, silk_query_t *q, const silk_search_opts_t *opts,
+                        const char *want)
+{
+    char hits[512];
+    assert_int_equal(hits_of(db, q, opts, hits, sizeof hits), SILK_OK);
+    assert_string_equal(hits, want);
+}
+
+/* expect_hits(), then destroys q. */
+static void expect_hits_free(silk_db_t *db, silk_query_t *q, const silk_search_opts_t *opts,
+                             const char *want)
+{
+    expect_hits(db, q, opts, want);
+    silk_query_destroy(q);
+}
+
 static uint64_t doc_count(silk_db_t *db)
 {
     uint64_t n = 0;
@@ -230,6 +263,68 @@ static int collect_cb(const char *s, size_t len, void *ud)
     snprintf(c->buf + used, sizeof c->buf - used, "%s%.*s", c->count ? "|" : "", (int)len, s);
     c->count++;
     return c->stop_after && c->count >= c->stop_after;
+}
+
+/* Runs the iteration function fn(args..., collect_cb, &c) and asserts that it succeeds and
+ * reports exactly `want` ("a|b|c"; "" for nothing at all). */
+#define EXPECT_LIST(want, fn, ...)                                                                 \
+    do {                                                                                           \
+        collect_t c_ = {.count = 0};                                                               \
+        assert_int_equal(fn(__VA_ARGS__, collect_cb, &c_), SILK_OK);                               \
+        assert_string_equal(c_.buf, want);                                                         \
+        if (*(want) == '\0')                                                                       \
+            assert_int_equal(c_.count, 0);                                                         \
+    } while (0)
+
+static void expect_db_term_freq(silk_db_t *db, const char *t, uint64_t want)
+{
+    uint64_t freq = 0;
+    assert_int_equal(silk_db_term_freq(db, t, &freq), SILK_OK);
+    assert_int_equal(freq, want);
+}
+
+static void expect_wdb_term_freq(silk_wdb_t *w, const char *t, uint64_t want)
+{
+    uint64_t freq = 0;
+    assert_int_equal(silk_wdb_term_freq(w, t, &freq), SILK_OK);
+    assert_int_equal(freq, want);
+}
+
+/* The spelling suggestion for word is want (NULL: none). */
+static void expect_spelling(silk_db_t *db, const char *word, unsigned max_edit, const char *want)
+{
+    char *s = NULL;
+    assert_int_equal(silk_db_spelling(db, word, max_edit, &s), SILK_OK);
+    if (want == NULL) {
+        assert_null(s);
+        return;
+    }
+    assert_non_null(s);
+    assert_string_equal(s, want);
+    free(s);
+}
+
+static void expect_db_metadata(silk_db_t *db, const char *key, const char *want)
+{
+    char *v = NULL;
+    assert_int_equal(silk_db_metadata(db, key, &v), SILK_OK);
+    assert_string_equal(v, want);
+    free(v);
+}
+
+static void expect_wdb_metadata(silk_wdb_t *w, const char *key, const char *want)
+{
+    char *v = NULL;
+    assert_int_equal(silk_wdb_get_metadata(w, key, &v), SILK_OK);
+    assert_string_equal(v, want);
+    free(v);
+}
+
+/* Commits w and reopens db on what it wrote. */
+static void commit_and_reopen(silk_wdb_t *w, silk_db_t *db)
+{
+    assert_int_equal(silk_wdb_commit(w), SILK_OK);
+    assert_int_equal(silk_db_reopen(db, NULL), SILK_OK);
 }
 
 static double now_s(void)
@@ -261,36 +356,26 @@ static void test_status_strings(void **state)
 
 static void test_add_search_replace_delete(void **state)
 {
-    char path[512], hits[512];
+    char path[512];
     path_in(state, path, sizeof path, "db");
     build_corpus(path);
 
     silk_db_t *db = ropen(path);
     assert_int_equal(doc_count(db), 4);
-    uint64_t freq = 0;
-    assert_int_equal(silk_db_term_freq(db, "north", &freq), SILK_OK);
-    assert_int_equal(freq, 3);
-    assert_int_equal(silk_db_term_freq(db, "absent", &freq), SILK_OK);
-    assert_int_equal(freq, 0);
+    expect_db_term_freq(db, "north", 3);
+    expect_db_term_freq(db, "absent", 0);
     double avg = 0;
     assert_int_equal(silk_db_avg_length(db, &avg), SILK_OK);
     /* Lengths 7, 4, 4, 6: boolean Q terms add nothing. */
     assert_true(fabs(avg - 21.0 / 4) < 1e-9);
 
     silk_query_t *q = combine_words(SILK_OP_AND, 0, 2, "north", "korea");
-    assert_int_equal(hits_of(db, q, NULL, hits, sizeof hits), SILK_OK);
-    assert_string_equal(hits, "Qa#p1,Qa#p2,Qa#p4");
-    silk_query_destroy(q);
+    expect_hits_free(db, q, NULL, "Qa#p1,Qa#p2,Qa#p4");
 
-    q = combine_words(SILK_OP_OR, 0, 2, "nuclear", "syria");
-    assert_int_equal(hits_of(db, q, NULL, hits, sizeof hits), SILK_OK);
-    assert_string_equal(hits, "Qa#p3,Qa#p4");
-    silk_query_destroy(q);
+    expect_hits_free(db, combine_words(SILK_OP_OR, 0, 2, "nuclear", "syria"), NULL, "Qa#p3,Qa#p4");
 
-    q = combine_words(SILK_OP_AND_NOT, 0, 2, "korea", "missile");
-    assert_int_equal(hits_of(db, q, NULL, hits, sizeof hits), SILK_OK);
-    assert_string_equal(hits, "Qa#p1,Qa#p4");
-    silk_query_destroy(q);
+    expect_hits_free(db, combine_words(SILK_OP_AND_NOT, 0, 2, "korea", "missile"), NULL,
+                     "Qa#p1,Qa#p4");
     silk_db_destroy(db);
 
     /* Replace p2 (it no longer mentions korea) and delete p4; delete of nothing is fine. */
@@ -301,21 +386,14 @@ static void test_add_search_replace_delete(void **state)
     uint64_t n = 0;
     assert_int_equal(silk_wdb_doc_count(w, &n), SILK_OK);
     assert_int_equal(n, 3);
-    assert_int_equal(silk_wdb_term_freq(w, "pakistan", &freq), SILK_OK);
-    assert_int_equal(freq, 1);
+    expect_wdb_term_freq(w, "pakistan", 1);
     assert_int_equal(silk_wdb_commit(w), SILK_OK);
     silk_wdb_destroy(w);
 
     db = ropen(path);
     assert_int_equal(doc_count(db), 3);
-    q = term("korea");
-    assert_int_equal(hits_of(db, q, NULL, hits, sizeof hits), SILK_OK);
-    assert_string_equal(hits, "Qa#p1");
-    silk_query_destroy(q);
-    q = term("pakistan");
-    assert_int_equal(hits_of(db, q, NULL, hits, sizeof hits), SILK_OK);
-    assert_string_equal(hits, "Qa#p2");
-    silk_query_destroy(q);
+    expect_hits_free(db, term("korea"), NULL, "Qa#p1");
+    expect_hits_free(db, term("pakistan"), NULL, "Qa#p2");
     silk_db_destroy(db);
 }
 
@@ -417,9 +495,8 @@ static void test_mset_details(void **state)
     free(blob);
     assert_int_equal(silk_db_document_data(db, "Qmissing", &blob, &len), SILK_ERR_NOT_FOUND);
     assert_null(blob);
+    EXPECT_LIST("Qd#2|alpha|even", silk_db_document_terms, db, "Qd#2");
     collect_t c = {.count = 0};
-    assert_int_equal(silk_db_document_terms(db, "Qd#2", collect_cb, &c), SILK_OK);
-    assert_string_equal(c.buf, "Qd#2|alpha|even");
     assert_int_equal(silk_db_document_terms(db, "Qmissing", collect_cb, &c), SILK_ERR_NOT_FOUND);
 
     /* A hit without a Q term has no unique term. */
@@ -447,12 +524,8 @@ static void test_allterms_and_bm25(void **state)
     path_in(state, path, sizeof path, "db");
     build_corpus(path);
     silk_db_t *db = ropen(path);
-    collect_t c = {.count = 0};
-    assert_int_equal(silk_db_allterms(db, "n", collect_cb, &c), SILK_OK);
-    assert_string_equal(c.buf, "north|nuclear");
-    collect_t q = {.count = 0};
-    assert_int_equal(silk_db_allterms(db, "Q", collect_cb, &q), SILK_OK);
-    assert_string_equal(q.buf, "Qa#p1|Qa#p2|Qa#p3|Qa#p4");
+    EXPECT_LIST("north|nuclear", silk_db_allterms, db, "n");
+    EXPECT_LIST("Qa#p1|Qa#p2|Qa#p3|Qa#p4", silk_db_allterms, db, "Q");
     collect_t stop = {.count = 0, .stop_after = 2};
     assert_int_equal(silk_db_allterms(db, NULL, collect_cb, &stop), SILK_OK);
     assert_int_equal(stop.count, 2);
@@ -522,21 +595,11 @@ static void test_transaction_cancel(void **state)
 
     silk_db_t *db = ropen(path);
     assert_int_equal(doc_count(db), 4);
-    uint64_t freq = 1;
-    assert_int_equal(silk_db_term_freq(db, "cancelled", &freq), SILK_OK);
-    assert_int_equal(freq, 0);
-    assert_int_equal(silk_db_term_freq(db, "Qa#p1", &freq), SILK_OK);
-    assert_int_equal(freq, 1);
-    char *v = NULL;
-    assert_int_equal(silk_db_metadata(db, "k", &v), SILK_OK);
-    assert_string_equal(v, "");
-    free(v);
-    char *sugg = NULL;
-    assert_int_equal(silk_db_spelling(db, "cancelld", 2, &sugg), SILK_OK);
-    assert_null(sugg);
-    collect_t c = {.count = 0};
-    assert_int_equal(silk_db_synonym_keys(db, collect_cb, &c), SILK_OK);
-    assert_int_equal(c.count, 0);
+    expect_db_term_freq(db, "cancelled", 0);
+    expect_db_term_freq(db, "Qa#p1", 1);
+    expect_db_metadata(db, "k", "");
+    expect_spelling(db, "cancelld", 2, NULL);
+    EXPECT_LIST("", silk_db_synonym_keys, db);
     silk_db_destroy(db);
 }
 
@@ -562,11 +625,8 @@ static void test_transaction_commit_and_destroy(void **state)
 
     silk_db_t *db = ropen(path);
     assert_int_equal(doc_count(db), 5);
-    uint64_t f = 0;
-    assert_int_equal(silk_db_term_freq(db, "kept", &f), SILK_OK);
-    assert_int_equal(f, 1);
-    assert_int_equal(silk_db_term_freq(db, "dropped", &f), SILK_OK);
-    assert_int_equal(f, 0);
+    expect_db_term_freq(db, "kept", 1);
+    expect_db_term_freq(db, "dropped", 0);
     silk_db_destroy(db);
 
     /* Begin commits what was pending before it, as Xapian does. */
@@ -577,10 +637,8 @@ static void test_transaction_commit_and_destroy(void **state)
     assert_int_equal(silk_wdb_cancel(w), SILK_OK);
     silk_wdb_destroy(w);
     db = ropen(path);
-    assert_int_equal(silk_db_term_freq(db, "before", &f), SILK_OK);
-    assert_int_equal(f, 1);
-    assert_int_equal(silk_db_term_freq(db, "inside", &f), SILK_OK);
-    assert_int_equal(f, 0);
+    expect_db_term_freq(db, "before", 1);
+    expect_db_term_freq(db, "inside", 0);
     silk_db_destroy(db);
 
     /* OVERWRITE starts from an empty database. */
@@ -735,7 +793,7 @@ static void test_two_writers(void **state)
         close(go[1]);
         _exit(waiting_writer(path, go[0], 0.25));
     }
-    ((fixture_t *)*state)->child = pid;
+    set_child(state, pid);
     close(go[0]);
 
     silk_wdb_t *w1 = wopen(path, 0);
@@ -763,7 +821,7 @@ static void test_two_writers(void **state)
     assert_int_equal(waitpid(pid, &status, WNOHANG), 0);
     silk_wdb_destroy(w1);
     assert_int_equal(waitpid(pid, &status, 0), pid);
-    ((fixture_t *)*state)->child = 0;
+    set_child(state, 0);
     assert_true(WIFEXITED(status));
     assert_int_equal(WEXITSTATUS(status), 0);
 }
@@ -795,17 +853,12 @@ static void test_open_missing(void **state)
     /* A stub naming a missing shard, and a stub with a bad line. */
     char stub[512];
     path_in(state, stub, sizeof stub, "bad.stub");
-    FILE *f = fopen(stub, "w");
-    assert_non_null(f);
-    fprintf(f, "auto missing-shard\n");
-    fclose(f);
+    silk_write_file(stub, "auto missing-shard\n");
     msg = NULL;
     assert_int_equal(silk_db_open(stub, NULL, &db, &msg), SILK_ERR_NOT_FOUND);
     assert_non_null(msg);
     free(msg);
-    f = fopen(stub, "w");
-    fprintf(f, "frobnicate here\n");
-    fclose(f);
+    silk_write_file(stub, "frobnicate here\n");
     msg = NULL;
     assert_int_equal(silk_db_open(stub, NULL, &db, &msg), SILK_ERR_NOT_FOUND);
     assert_non_null(strstr(msg, "Bad line"));
@@ -958,15 +1011,8 @@ static void test_wildcard(void **state)
 {
     char path[512], hits[512];
     path_in(state, path, sizeof path, "db");
-    silk_wdb_t *w = wopen(path, 0);
-    put(w, "w#1", "nuclear", 0);
-    put(w, "w#2", "nucleus", 0);
-    put(w, "w#3", "nuke", 0);
-    put(w, "w#4", "null", 0);
-    put(w, "w#5", "numbers", 0);
-    put(w, "w#6", "other", 0);
-    assert_int_equal(silk_wdb_commit(w), SILK_OK);
-    silk_wdb_destroy(w);
+    WRITE_DOCS(path, 0, {"w#1", "nuclear", 0}, {"w#2", "nucleus", 0}, {"w#3", "nuke", 0},
+               {"w#4", "null", 0}, {"w#5", "numbers", 0}, {"w#6", "other", 0});
     silk_db_t *db = ropen(path);
 
     silk_query_t *q = NULL;
@@ -976,14 +1022,10 @@ static void test_wildcard(void **state)
     silk_query_destroy(q);
 
     assert_int_equal(silk_query_wildcard("nu", 5, &q), SILK_OK);
-    assert_int_equal(hits_of(db, q, NULL, hits, sizeof hits), SILK_OK);
-    assert_string_equal(hits, "Qw#1,Qw#2,Qw#3,Qw#4,Qw#5");
-    silk_query_destroy(q);
+    expect_hits_free(db, q, NULL, "Qw#1,Qw#2,Qw#3,Qw#4,Qw#5");
 
     assert_int_equal(silk_query_wildcard("nucle", 2, &q), SILK_OK);
-    assert_int_equal(hits_of(db, q, NULL, hits, sizeof hits), SILK_OK);
-    assert_string_equal(hits, "Qw#1,Qw#2");
-    silk_query_destroy(q);
+    expect_hits_free(db, q, NULL, "Qw#1,Qw#2");
 
     /* The terms a wildcard expanded to count as matching terms of a hit (Xapian itself
      * leaves them out), also through a combination and a scale. */
@@ -1024,41 +1066,29 @@ static void test_wildcard(void **state)
 
 static void test_value_range_and_sort(void **state)
 {
-    char path[512], hits[512];
+    char path[512];
     path_in(state, path, sizeof path, "db");
     build_corpus(path); /* years 2002, 2006, 2010, 2014 */
     silk_db_t *db = ropen(path);
     silk_query_t *q = NULL;
     assert_int_equal(silk_query_value_range(0, 1, 2005, 1, 2010, &q), SILK_OK);
-    assert_int_equal(hits_of(db, q, NULL, hits, sizeof hits), SILK_OK);
-    assert_string_equal(hits, "Qa#p2,Qa#p3");
-    silk_query_destroy(q);
+    expect_hits_free(db, q, NULL, "Qa#p2,Qa#p3");
     assert_int_equal(silk_query_value_range(0, 1, 2010, 0, 0, &q), SILK_OK);
-    assert_int_equal(hits_of(db, q, NULL, hits, sizeof hits), SILK_OK);
-    assert_string_equal(hits, "Qa#p3,Qa#p4");
-    silk_query_destroy(q);
+    expect_hits_free(db, q, NULL, "Qa#p3,Qa#p4");
     assert_int_equal(silk_query_value_range(0, 0, 0, 1, 2006, &q), SILK_OK);
-    assert_int_equal(hits_of(db, q, NULL, hits, sizeof hits), SILK_OK);
-    assert_string_equal(hits, "Qa#p1,Qa#p2");
-    silk_query_destroy(q);
+    expect_hits_free(db, q, NULL, "Qa#p1,Qa#p2");
     assert_int_equal(silk_query_value_range(0, 0, 0, 0, 0, &q), SILK_OK);
-    assert_int_equal(hits_of(db, q, NULL, hits, sizeof hits), SILK_OK);
-    assert_string_equal(hits, "Qa#p1,Qa#p2,Qa#p3,Qa#p4");
-    silk_query_destroy(q);
+    expect_hits_free(db, q, NULL, "Qa#p1,Qa#p2,Qa#p3,Qa#p4");
     /* Negative and fractional numbers sort right too (sortable_serialise). */
     assert_int_equal(silk_query_value_range(0, 1, -5.5, 1, 2001.9, &q), SILK_OK);
-    assert_int_equal(hits_of(db, q, NULL, hits, sizeof hits), SILK_OK);
-    assert_string_equal(hits, "");
-    silk_query_destroy(q);
+    expect_hits_free(db, q, NULL, "");
 
     /* As a filter on a text query. */
     silk_query_t *text = term("korea"), *range = NULL;
     assert_int_equal(silk_query_value_range(0, 1, 2004, 1, 2020, &range), SILK_OK);
     silk_query_t *subs[2] = {text, range};
     assert_int_equal(silk_query_combine(SILK_OP_FILTER, subs, 2, 0, &q), SILK_OK);
-    assert_int_equal(hits_of(db, q, NULL, hits, sizeof hits), SILK_OK);
-    assert_string_equal(hits, "Qa#p2,Qa#p4");
-    silk_query_destroy(q);
+    expect_hits_free(db, q, NULL, "Qa#p2,Qa#p4");
     silk_query_destroy(text);
     silk_query_destroy(range);
 
@@ -1067,73 +1097,46 @@ static void test_value_range_and_sort(void **state)
     silk_search_opts_t o;
     silk_search_opts_init(&o);
     o.sort_slot = 0;
-    assert_int_equal(hits_of(db, q, &o, hits, sizeof hits), SILK_OK);
-    assert_string_equal(hits, "Qa#p1,Qa#p2,Qa#p3,Qa#p4");
+    expect_hits(db, q, &o, "Qa#p1,Qa#p2,Qa#p3,Qa#p4");
     o.sort_reverse = 1;
-    assert_int_equal(hits_of(db, q, &o, hits, sizeof hits), SILK_OK);
-    assert_string_equal(hits, "Qa#p4,Qa#p3,Qa#p2,Qa#p1");
-    silk_query_destroy(q);
+    expect_hits_free(db, q, &o, "Qa#p4,Qa#p3,Qa#p2,Qa#p1");
     assert_int_equal(silk_query_match_nothing(&q), SILK_OK);
-    assert_int_equal(hits_of(db, q, NULL, hits, sizeof hits), SILK_OK);
-    assert_string_equal(hits, "");
-    silk_query_destroy(q);
+    expect_hits_free(db, q, NULL, "");
     silk_db_destroy(db);
 }
 
 static void test_phrase_near_and_ops(void **state)
 {
-    char path[512], hits[512];
+    char path[512];
     path_in(state, path, sizeof path, "db");
-    silk_wdb_t *w = wopen(path, 0);
-    put(w, "p#1", "the axis of evil speech", 0);
-    put(w, "p#2", "evil of the axis powers", 0);
-    put(w, "p#3", "axis evil", 0);
-    assert_int_equal(silk_wdb_commit(w), SILK_OK);
-    silk_wdb_destroy(w);
+    WRITE_DOCS(path, 0, {"p#1", "the axis of evil speech", 0},
+               {"p#2", "evil of the axis powers", 0}, {"p#3", "axis evil", 0});
     silk_db_t *db = ropen(path);
 
     silk_query_t *q = combine_words(SILK_OP_PHRASE, 0, 3, "axis", "of", "evil");
-    assert_int_equal(hits_of(db, q, NULL, hits, sizeof hits), SILK_OK);
-    assert_string_equal(hits, "Qp#1");
+    expect_hits(db, q, NULL, "Qp#1");
     assert_int_equal(silk_query_length(q), 3);
     silk_query_destroy(q);
     /* "axis evil" as an exact phrase: only p#3; with a window of 3, p#1 too. */
-    q = combine_words(SILK_OP_PHRASE, 0, 2, "axis", "evil");
-    assert_int_equal(hits_of(db, q, NULL, hits, sizeof hits), SILK_OK);
-    assert_string_equal(hits, "Qp#3");
-    silk_query_destroy(q);
-    q = combine_words(SILK_OP_PHRASE, 3, 2, "axis", "evil");
-    assert_int_equal(hits_of(db, q, NULL, hits, sizeof hits), SILK_OK);
-    assert_string_equal(hits, "Qp#1,Qp#3");
-    silk_query_destroy(q);
+    expect_hits_free(db, combine_words(SILK_OP_PHRASE, 0, 2, "axis", "evil"), NULL, "Qp#3");
+    expect_hits_free(db, combine_words(SILK_OP_PHRASE, 3, 2, "axis", "evil"), NULL, "Qp#1,Qp#3");
     /* NEAR ignores order: "evil ... axis" within 4 positions in p#2 too. */
-    q = combine_words(SILK_OP_NEAR, 4, 2, "axis", "evil");
-    assert_int_equal(hits_of(db, q, NULL, hits, sizeof hits), SILK_OK);
-    assert_string_equal(hits, "Qp#1,Qp#2,Qp#3");
-    silk_query_destroy(q);
+    expect_hits_free(db, combine_words(SILK_OP_NEAR, 4, 2, "axis", "evil"), NULL, "Qp#1,Qp#2,Qp#3");
     /* Query terms at positions still match as plain terms. */
     silk_query_t *t = NULL;
     assert_int_equal(silk_query_term("speech", 6, 2, 5, &t), SILK_OK);
-    assert_int_equal(hits_of(db, t, NULL, hits, sizeof hits), SILK_OK);
-    assert_string_equal(hits, "Qp#1");
-    silk_query_destroy(t);
+    expect_hits_free(db, t, NULL, "Qp#1");
 
     /* The other operators build and run. */
     q = combine_words(SILK_OP_SYNONYM, 0, 2, "speech", "powers");
-    assert_int_equal(hits_of(db, q, NULL, hits, sizeof hits), SILK_OK);
-    assert_string_equal(hits, "Qp#1,Qp#2");
+    expect_hits(db, q, NULL, "Qp#1,Qp#2");
     char *desc = silk_query_describe(q);
     assert_non_null(strstr(desc, "SYNONYM"));
     free(desc);
     silk_query_destroy(q);
-    q = combine_words(SILK_OP_MAX, 0, 2, "speech", "powers");
-    assert_int_equal(hits_of(db, q, NULL, hits, sizeof hits), SILK_OK);
-    assert_string_equal(hits, "Qp#1,Qp#2");
-    silk_query_destroy(q);
-    q = combine_words(SILK_OP_AND_MAYBE, 0, 2, "axis", "speech");
-    assert_int_equal(hits_of(db, q, NULL, hits, sizeof hits), SILK_OK);
-    assert_string_equal(hits, "Qp#1,Qp#2,Qp#3");
-    silk_query_destroy(q);
+    expect_hits_free(db, combine_words(SILK_OP_MAX, 0, 2, "speech", "powers"), NULL, "Qp#1,Qp#2");
+    expect_hits_free(db, combine_words(SILK_OP_AND_MAYBE, 0, 2, "axis", "speech"), NULL,
+                     "Qp#1,Qp#2,Qp#3");
     q = combine_words(SILK_OP_ELITE_SET, 1, 3, "speech", "powers", "nothing");
     desc = silk_query_describe(q);
     assert_non_null(strstr(desc, "ELITE_SET"));
@@ -1163,29 +1166,17 @@ static void test_synonyms(void **state)
     assert_int_equal(silk_wdb_commit(w), SILK_OK);
 
     silk_db_t *db = ropen(path);
-    collect_t c = {.count = 0};
-    assert_int_equal(silk_db_synonyms(db, "dprk", collect_cb, &c), SILK_OK);
-    assert_string_equal(c.buf, "north korea|pyongyang");
-    collect_t k = {.count = 0};
-    assert_int_equal(silk_db_synonym_keys(db, collect_cb, &k), SILK_OK);
-    assert_string_equal(k.buf, "dprk|uk|us");
-    collect_t none = {.count = 0};
-    assert_int_equal(silk_db_synonyms(db, "nothing", collect_cb, &none), SILK_OK);
-    assert_int_equal(none.count, 0);
+    EXPECT_LIST("north korea|pyongyang", silk_db_synonyms, db, "dprk");
+    EXPECT_LIST("dprk|uk|us", silk_db_synonym_keys, db);
+    EXPECT_LIST("", silk_db_synonyms, db, "nothing");
 
     assert_int_equal(silk_wdb_clear_synonyms(w, "uk"), SILK_OK);
-    assert_int_equal(silk_wdb_commit(w), SILK_OK);
-    assert_int_equal(silk_db_reopen(db, NULL), SILK_OK);
-    collect_t k2 = {.count = 0};
-    assert_int_equal(silk_db_synonym_keys(db, collect_cb, &k2), SILK_OK);
-    assert_string_equal(k2.buf, "dprk|us");
+    commit_and_reopen(w, db);
+    EXPECT_LIST("dprk|us", silk_db_synonym_keys, db);
 
     assert_int_equal(silk_wdb_clear_all_synonyms(w), SILK_OK);
-    assert_int_equal(silk_wdb_commit(w), SILK_OK);
-    assert_int_equal(silk_db_reopen(db, NULL), SILK_OK);
-    collect_t k3 = {.count = 0};
-    assert_int_equal(silk_db_synonym_keys(db, collect_cb, &k3), SILK_OK);
-    assert_int_equal(k3.count, 0);
+    commit_and_reopen(w, db);
+    EXPECT_LIST("", silk_db_synonym_keys, db);
     silk_db_destroy(db);
     silk_wdb_destroy(w);
 }
@@ -1201,26 +1192,16 @@ static void test_spelling(void **state)
     assert_int_equal(silk_wdb_add_spelling(w, "", 1), SILK_ERR_INVALID);
     assert_int_equal(silk_wdb_commit(w), SILK_OK);
     silk_db_t *db = ropen(path);
-    char *s = NULL;
-    assert_int_equal(silk_db_spelling(db, "pyongyng", 2, &s), SILK_OK);
-    assert_non_null(s);
-    assert_string_equal(s, "pyongyang");
-    free(s);
+    expect_spelling(db, "pyongyng", 2, "pyongyang");
     /* The more frequent of two equally close words wins. */
-    assert_int_equal(silk_db_spelling(db, "nnclear", 1, &s), SILK_OK);
-    assert_string_equal(s, "nuclear");
-    free(s);
+    expect_spelling(db, "nnclear", 1, "nuclear");
     /* Too far away, or already right: no suggestion. */
-    assert_int_equal(silk_db_spelling(db, "zzzzzz", 2, &s), SILK_OK);
-    assert_null(s);
-    assert_int_equal(silk_db_spelling(db, "nuclear", 2, &s), SILK_OK);
-    assert_null(s);
+    expect_spelling(db, "zzzzzz", 2, NULL);
+    expect_spelling(db, "nuclear", 2, NULL);
     /* Removing the word's frequency removes the suggestion. */
     assert_int_equal(silk_wdb_remove_spelling(w, "pyongyang", 3), SILK_OK);
-    assert_int_equal(silk_wdb_commit(w), SILK_OK);
-    assert_int_equal(silk_db_reopen(db, NULL), SILK_OK);
-    assert_int_equal(silk_db_spelling(db, "pyongyng", 2, &s), SILK_OK);
-    assert_null(s);
+    commit_and_reopen(w, db);
+    expect_spelling(db, "pyongyng", 2, NULL);
     silk_db_destroy(db);
     silk_wdb_destroy(w);
 }
@@ -1234,43 +1215,25 @@ static void test_metadata(void **state)
     assert_int_equal(silk_wdb_set_metadata(w, "silk:corpus:b.txt", "456"), SILK_OK);
     assert_int_equal(silk_wdb_set_metadata(w, "other", "x"), SILK_OK);
     char *v = NULL;
-    assert_int_equal(silk_wdb_get_metadata(w, "silk:corpus:a.txt", &v), SILK_OK);
-    assert_string_equal(v, "123");
-    free(v);
-    collect_t c = {.count = 0};
-    assert_int_equal(silk_wdb_metadata_keys(w, "silk:corpus:", collect_cb, &c), SILK_OK);
-    assert_string_equal(c.buf, "silk:corpus:a.txt|silk:corpus:b.txt");
+    expect_wdb_metadata(w, "silk:corpus:a.txt", "123");
+    EXPECT_LIST("silk:corpus:a.txt|silk:corpus:b.txt", silk_wdb_metadata_keys, w, "silk:corpus:");
     assert_int_equal(silk_wdb_commit(w), SILK_OK);
 
     silk_db_t *db = ropen(path);
-    assert_int_equal(silk_db_metadata(db, "silk:corpus:b.txt", &v), SILK_OK);
-    assert_string_equal(v, "456");
-    free(v);
-    assert_int_equal(silk_db_metadata(db, "unset", &v), SILK_OK);
-    assert_string_equal(v, "");
-    free(v);
+    expect_db_metadata(db, "silk:corpus:b.txt", "456");
+    expect_db_metadata(db, "unset", "");
     assert_int_equal(silk_db_metadata(db, "", &v), SILK_ERR_INVALID);
     assert_null(v);
 
     /* Setting "" removes the key. */
     assert_int_equal(silk_wdb_set_metadata(w, "other", ""), SILK_OK);
     assert_int_equal(silk_wdb_commit(w), SILK_OK);
-    collect_t all = {.count = 0};
-    assert_int_equal(silk_wdb_metadata_keys(w, NULL, collect_cb, &all), SILK_OK);
-    assert_string_equal(all.buf, "silk:corpus:a.txt|silk:corpus:b.txt");
+    EXPECT_LIST("silk:corpus:a.txt|silk:corpus:b.txt", silk_wdb_metadata_keys, w, NULL);
     silk_db_destroy(db);
     silk_wdb_destroy(w);
 }
 
 /* ---- stubs, shards, replaced folders ------------------------------------------------------- */
-
-static void write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    assert_int_equal(fclose(f), 0);
-}
 
 static void test_stub_two_shards(void **state)
 {
@@ -1281,12 +1244,9 @@ static void test_stub_two_shards(void **state)
     path_in(state, stub, sizeof stub, "all.stub");
     build_corpus(whole);
     /* The same four documents split over two shards. */
-    silk_wdb_t *w = wopen(s1, 0);
-    put(w, "a#p1", "iran north korea relations axis of evil", 2002);
-    put(w, "a#p2", "north korea missile program", 2006);
-    assert_int_equal(silk_wdb_commit(w), SILK_OK);
-    silk_wdb_destroy(w);
-    w = wopen(s2, 0);
+    WRITE_DOCS(s1, 0, {"a#p1", "iran north korea relations axis of evil", 2002},
+               {"a#p2", "north korea missile program", 2006});
+    silk_wdb_t *w = wopen(s2, 0);
     put(w, "a#p3", "iran nuclear program weapons", 2010);
     put(w, "a#p4", "syria arms trade with north korea", 2014);
     assert_int_equal(silk_wdb_commit(w), SILK_OK);
@@ -1294,7 +1254,7 @@ static void test_stub_two_shards(void **state)
     assert_int_equal(silk_wdb_commit(w), SILK_OK);
     silk_wdb_destroy(w);
     /* Relative paths are relative to the stub's folder; comments and blanks are skipped. */
-    write_file(stub, "# two local shards\n\nauto shard1\nglass shard2\n");
+    silk_write_file(stub, "# two local shards\n\nauto shard1\nglass shard2\n");
 
     silk_db_t *one = ropen(whole), *two = ropen(stub);
     assert_int_equal(doc_count(two), 4);
@@ -1335,17 +1295,10 @@ static void test_stub_two_shards(void **state)
     assert_int_equal(silk_db_document_data(two, "Qa#p4", &data, &len), SILK_OK);
     assert_string_equal(data, "{\"id\":\"a#p4\"}");
     free(data);
-    char *s = NULL;
-    assert_int_equal(silk_db_spelling(two, "pyongyng", 2, &s), SILK_OK);
-    assert_non_null(s);
-    assert_string_equal(s, "pyongyang");
-    free(s);
+    expect_spelling(two, "pyongyng", 2, "pyongyang");
 
     /* A commit to one shard changes the sum and is picked up by reopen. */
-    w = wopen(s1, 0);
-    put(w, "a#p5", "new shard words", 0);
-    assert_int_equal(silk_wdb_commit(w), SILK_OK);
-    silk_wdb_destroy(w);
+    WRITE_DOCS(s1, 0, {"a#p5", "new shard words", 0});
     int changed = 0;
     assert_int_equal(silk_db_reopen(two, &changed), SILK_OK);
     assert_int_equal(changed, 1);
@@ -1356,7 +1309,7 @@ static void test_stub_two_shards(void **state)
     assert_int_equal(changed, 0);
 
     /* Editing the stub (drop a shard) is picked up by reopen too. */
-    write_file(stub, "auto shard2\n");
+    silk_write_file(stub, "auto shard2\n");
     assert_int_equal(silk_db_reopen(two, &changed), SILK_OK);
     assert_int_equal(changed, 1);
     assert_int_equal(doc_count(two), 2);
@@ -1366,7 +1319,7 @@ static void test_stub_two_shards(void **state)
     path_in(state, sdir, sizeof sdir, "stubdir");
     assert_int_equal(mkdir(sdir, 0700), 0);
     snprintf(sfile, sizeof sfile, "%s/XAPIANDB", sdir);
-    write_file(sfile, "auto ../shard1\nauto ../shard2\n");
+    silk_write_file(sfile, "auto ../shard1\nauto ../shard2\n");
     silk_db_t *viadir = ropen(sdir);
     assert_int_equal(doc_count(viadir), 5);
     assert_int_equal(silk_db_revision(viadir, &rev), SILK_OK);
@@ -1374,7 +1327,7 @@ static void test_stub_two_shards(void **state)
     silk_db_destroy(viadir);
 
     /* An empty stub is an error, as in Xapian. */
-    write_file(stub, "# nothing\n");
+    silk_write_file(stub, "# nothing\n");
     silk_db_t *none = NULL;
     char *msg = NULL;
     assert_int_equal(silk_db_open(stub, NULL, &none, &msg), SILK_ERR_NOT_FOUND);
@@ -1396,21 +1349,15 @@ static void test_reopen_replaced_folder(void **state)
     assert_int_equal(doc_count(db), 4);
 
     /* The new database has revision 1 too: only the folder's identity tells them apart. */
-    silk_wdb_t *w = wopen(fresh, 0);
-    put(w, "z#1", "replacement", 0);
-    assert_int_equal(silk_wdb_commit(w), SILK_OK);
-    silk_wdb_destroy(w);
+    WRITE_DOCS(fresh, 0, {"z#1", "replacement", 0});
     assert_int_equal(rename(path, old), 0);
     assert_int_equal(rename(fresh, path), 0);
     int changed = 0;
     assert_int_equal(silk_db_reopen(db, &changed), SILK_OK);
     assert_int_equal(changed, 1);
     assert_int_equal(doc_count(db), 1);
-    char hits[256];
     silk_query_t *q = term("replacement");
-    assert_int_equal(hits_of(db, q, NULL, hits, sizeof hits), SILK_OK);
-    assert_string_equal(hits, "Qz#1");
-    silk_query_destroy(q);
+    expect_hits_free(db, q, NULL, "Qz#1");
     assert_int_equal(silk_db_reopen(db, &changed), SILK_OK);
     assert_int_equal(changed, 0);
 
@@ -1471,15 +1418,8 @@ static void test_remote_shard(void **state)
     path_in(state, local, sizeof local, "local");
     path_in(state, served, sizeof served, "served");
     path_in(state, stub, sizeof stub, "remote.stub");
-    silk_wdb_t *w = wopen(local, 0);
-    put(w, "l#1", "shared local words", 0);
-    assert_int_equal(silk_wdb_commit(w), SILK_OK);
-    silk_wdb_destroy(w);
-    w = wopen(served, 0);
-    put(w, "r#1", "shared remote words", 0);
-    put(w, "r#2", "remote only", 0);
-    assert_int_equal(silk_wdb_commit(w), SILK_OK);
-    silk_wdb_destroy(w);
+    WRITE_DOCS(local, 0, {"l#1", "shared local words", 0});
+    WRITE_DOCS(served, 0, {"r#1", "shared remote words", 0}, {"r#2", "remote only", 0});
 
     /* Start xapian-tcpsrv on a port the kernel just gave us (it may, rarely, be taken
      * again before the server binds it: then the server exits and we try another). */
@@ -1503,9 +1443,9 @@ static void test_remote_shard(void **state)
                    "--one-shot", served, (char *)NULL);
             _exit(127);
         }
-        ((fixture_t *)*state)->child = pid;
+        set_child(state, pid);
         snprintf(text, sizeof text, "auto local\nremote 127.0.0.1:%u\n", port);
-        write_file(stub, text);
+        silk_write_file(stub, text);
         /* Wait for the server to listen. */
         for (int i = 0; i < 50 && db == NULL; i++) {
             char *msg = NULL;
@@ -1517,43 +1457,33 @@ static void test_remote_shard(void **state)
             int status;
             if (waitpid(pid, &status, WNOHANG) == pid) {
                 pid = -1; /* port taken: try another */
-                ((fixture_t *)*state)->child = 0;
+                set_child(state, 0);
                 break;
             }
             struct timespec ts = {0, 100 * 1000000L};
             nanosleep(&ts, NULL);
         }
         if (db == NULL && pid > 0) {
-            kill(pid, SIGTERM);
-            waitpid(pid, NULL, 0);
-            ((fixture_t *)*state)->child = 0;
+            stop_child(state, pid);
             pid = -1;
         }
     }
     assert_non_null(db);
     assert_int_equal(doc_count(db), 3);
-    char hits[256];
     silk_query_t *q = term("shared");
-    assert_int_equal(hits_of(db, q, NULL, hits, sizeof hits), SILK_OK);
-    assert_string_equal(hits, "Ql#1,Qr#1");
-    silk_query_destroy(q);
-    q = term("remote");
-    assert_int_equal(hits_of(db, q, NULL, hits, sizeof hits), SILK_OK);
-    assert_string_equal(hits, "Qr#1,Qr#2");
-    silk_query_destroy(q);
+    expect_hits_free(db, q, NULL, "Ql#1,Qr#1");
+    expect_hits_free(db, term("remote"), NULL, "Qr#1,Qr#2");
     uint64_t rev = 0;
     assert_int_equal(silk_db_revision(db, &rev), SILK_OK);
     assert_true(rev >= 1);
     assert_int_equal(silk_db_reopen(db, NULL), SILK_OK);
     silk_db_destroy(db);
     /* --one-shot: the server exits once our connection closes. */
-    kill(pid, SIGTERM);
-    waitpid(pid, NULL, 0);
-    ((fixture_t *)*state)->child = 0;
+    stop_child(state, pid);
 
     /* Nobody listening: a network error with a message, quickly. */
     snprintf(text, sizeof text, "remote 127.0.0.1:%u\n", port);
-    write_file(stub, text);
+    silk_write_file(stub, text);
     char *msg = NULL;
     double t0 = now_s();
     assert_int_equal(silk_db_open(stub, &opts, &db, &msg), SILK_ERR_NETWORK);
@@ -1563,7 +1493,7 @@ static void test_remote_shard(void **state)
     free(msg);
     /* Xapian's program syntax: the shard is served by xapian-progsrv over a pipe. */
     snprintf(text, sizeof text, "remote :xapian-progsrv %s\n", served);
-    write_file(stub, text);
+    silk_write_file(stub, text);
     msg = NULL;
     silk_status_t st = silk_db_open(stub, &opts, &db, &msg);
     if (st != SILK_OK)

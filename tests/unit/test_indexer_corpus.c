@@ -1,5 +1,5 @@
-/* The corpus parser (indexer/corpus.c) on the corpus article and on small Markdown,
- * JSONL and plain-text cases. */
+/* The corpus parser (indexer/corpus.h, through the readers below it) on the corpus article
+ * and on small Markdown, JSONL and plain-text cases. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +13,7 @@
 
 #include "../../indexer/corpus.h"
 #include "silk/schema.h"
+#include "support.h"
 
 #define ARTICLE "iran-north-korea-relations"
 
@@ -21,16 +22,8 @@ static char *read_corpus_article(size_t *len)
     const char *root = getenv("SILK_ROOT");
     char path[4096];
     snprintf(path, sizeof path, "%s/corpus/" ARTICLE ".txt", root ? root : ".");
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
+    char *buf = silk_read_file(path, len);
     assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    *len = (size_t)n;
     return buf;
 }
 

@@ -12,25 +12,12 @@
 #include <cmocka.h>
 
 #include "../../indexer/corpus.h"
+#include "silk/utf8.h"
 
-/* 1 when s is valid UTF-8 (RFC 3629). */
-static int valid_utf8(const char *str)
+/* 1 when s is valid UTF-8 (RFC 3629, strictly: silk_utf8_valid_prefix()). */
+static int valid_utf8(const char *s)
 {
-    const unsigned char *s = (const unsigned char *)str;
-    while (*s) {
-        size_t need = *s < 0x80                  ? 1
-                      : *s >= 0xC2 && *s <= 0xDF ? 2
-                      : *s >= 0xE0 && *s <= 0xEF ? 3
-                      : *s >= 0xF0 && *s <= 0xF4 ? 4
-                                                 : 0;
-        if (!need)
-            return 0;
-        for (size_t k = 1; k < need; k++)
-            if ((s[k] & 0xC0) != 0x80)
-                return 0;
-        s += need;
-    }
-    return 1;
+    return silk_utf8_valid_prefix(s, strlen(s)) == strlen(s);
 }
 
 /* fuzz_corpus: a Markdown heading with no text ("###", "# **") left its stack entry as

@@ -1,5 +1,5 @@
-/* The indexer's writing side (indexer/index.c): the terms of a document, and incremental
- * runs of silk_index_run() over small corpora in a temporary folder. */
+/* The indexer's writing side (indexer/writer.c and the modules it uses): the terms of a
+ * document, and incremental runs of silk_build_run() over small corpora in a temporary folder. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,58 +12,13 @@
 
 #include <cmocka.h>
 
+#include "../../indexer/build.h"
 #include "../../indexer/index.h"
+#include "silk/db.h"
 #include "silk/schema.h"
+#include "indexer_fixture.h"
 
 /* A temporary folder with a corpus/ and the index path beside it. */
-typedef struct {
-    char dir[256];    /* the temporary folder */
-    char corpus[300]; /* dir/corpus */
-    char index[300];  /* dir/index */
-} fixture_t;
-
-static int setup(void **state)
-{
-    fixture_t *f = calloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "%s/silk-ix-XXXXXX",
-             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-    if (!mkdtemp(f->dir))
-        return -1;
-    snprintf(f->corpus, sizeof f->corpus, "%s/corpus", f->dir);
-    snprintf(f->index, sizeof f->index, "%s/index", f->dir);
-    mkdir(f->corpus, 0755);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture_t *f = *state;
-    char cmd[400];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    if (system(cmd) != 0)
-        return -1;
-    free(f);
-    return 0;
-}
-
-static void write_file(const fixture_t *f, const char *rel, const char *text)
-{
-    char p[600];
-    snprintf(p, sizeof p, "%s/%s", f->corpus, rel);
-    FILE *fp = fopen(p, "wb");
-    assert_non_null(fp);
-    fputs(text, fp);
-    fclose(fp);
-}
-
-static void remove_file(const fixture_t *f, const char *rel)
-{
-    char p[600];
-    snprintf(p, sizeof p, "%s/%s", f->corpus, rel);
-    assert_int_equal(unlink(p), 0);
-}
-
 /* Problems reported by the last run. */
 static int problems;
 static void count_note(const char *msg, int skip, void *ud)
@@ -84,9 +39,9 @@ static silk_index_summary_t run(const fixture_t *f, int full)
     problems = 0;
     silk_index_summary_t s;
     char *msg = NULL;
-    silk_status_t st = silk_index_run(&o, &s, &msg);
+    silk_status_t st = silk_build_run(&o, 0, -1, &s, &msg);
     if (st != SILK_OK)
-        fail_msg("silk_index_run: %s", msg ? msg : "?");
+        fail_msg("silk_build_run: %s", msg ? msg : "?");
     free(msg);
     return s;
 }
@@ -327,13 +282,11 @@ static void test_bad_files(void **state)
     for (size_t i = 0; i < sizeof bin; i++)
         bin[i] = (char)(i % 4 ? 'x' : 0);
     char p[600];
-    snprintf(p, sizeof p, "%s/blob.txt", f->corpus);
-    FILE *fp = fopen(p, "wb");
-    fwrite(bin, 1, sizeof bin, fp);
-    fclose(fp);
+    corpus_path(f, "blob.txt", p);
+    silk_write_bytes(p, bin, sizeof bin);
     write_file(f, "empty.txt", "");
     write_file(f, "bad-utf8.txt", "Title\nSome \xff\xfe bytes here.\n");
-    snprintf(p, sizeof p, "%s/outside.txt", f->corpus);
+    corpus_path(f, "outside.txt", p);
     assert_int_equal(symlink("/etc/hostname", p), 0);
     silk_index_summary_t s = run(f, 0);
     assert_int_equal(s.files_skipped, 2); /* the binary file and the symlink */

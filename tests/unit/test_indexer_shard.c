@@ -1,6 +1,6 @@
 /* silk-index --shards (indexer/shard.c): routing, a sharded index against a single one
  * (documents, spelling, synonyms through the stub's meta database), incremental runs found
- * by a plain silk_index_run(), the commit barrier (one failing shard commits nothing
+ * by a plain silk_build_run(), the commit barrier (one failing shard commits nothing
  * anywhere), --shard K/N, and the refusals. */
 #include <fcntl.h>
 #include <setjmp.h>
@@ -16,52 +16,13 @@
 
 #include <cmocka.h>
 
+#include "../../indexer/build.h"
 #include "../../indexer/index.h"
 #include "../../indexer/shard.h"
+#include "silk/buf.h"
+#include "silk/db.h"
 #include "silk/schema.h"
-
-typedef struct {
-    char dir[256];    /* the temporary folder */
-    char corpus[300]; /* dir/corpus */
-    char single[300]; /* dir/single: one database */
-    char sh[300];     /* dir/sh: the sharded index */
-} fixture_t;
-
-static int setup(void **state)
-{
-    fixture_t *f = calloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "%s/silk-shard-XXXXXX",
-             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-    if (!mkdtemp(f->dir))
-        return -1;
-    snprintf(f->corpus, sizeof f->corpus, "%s/corpus", f->dir);
-    snprintf(f->single, sizeof f->single, "%s/single", f->dir);
-    snprintf(f->sh, sizeof f->sh, "%s/sh", f->dir);
-    mkdir(f->corpus, 0755);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture_t *f = *state;
-    char cmd[400];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    if (system(cmd) != 0)
-        return -1;
-    free(f);
-    return 0;
-}
-
-static void write_file(const fixture_t *f, const char *rel, const char *text)
-{
-    char p[600];
-    snprintf(p, sizeof p, "%s/%s", f->corpus, rel);
-    FILE *fp = fopen(p, "wb");
-    assert_non_null(fp);
-    fputs(text, fp);
-    fclose(fp);
-}
+#include "indexer_fixture.h"
 
 /* Twelve small articles: a shared vocabulary, and one word of their own each. */
 static void write_corpus(const fixture_t *f)
@@ -92,8 +53,7 @@ static silk_status_t run_opts(const char *corpus, const char *index, unsigned ns
     o.no_wait = no_wait;
     o.full = full;
     char *msg = NULL;
-    silk_status_t st =
-        nshards ? silk_shard_run(&o, nshards, only, sum, &msg) : silk_index_run(&o, sum, &msg);
+    silk_status_t st = silk_build_run(&o, nshards, only, sum, &msg);
     if (st != SILK_OK)
         fprintf(stderr, "run: %s\n", msg ? msg : "?");
     free(msg);
@@ -126,49 +86,35 @@ static uint64_t revision(const char *path)
 }
 
 /* "word:freq " for every spelling word, into a growing string. */
-typedef struct {
-    char *s;
-    size_t len;
-} buf_t;
-
 static int spell_cb(const char *w, size_t len, unsigned freq, void *ud)
 {
-    buf_t *b = ud;
     char item[256];
     int n = snprintf(item, sizeof item, "%.*s:%u ", (int)len, w, freq);
-    b->s = realloc(b->s, b->len + (size_t)n + 1);
-    memcpy(b->s + b->len, item, (size_t)n + 1);
-    b->len += (size_t)n;
-    return 0;
+    return silk_buf_add(ud, item, (size_t)n) != SILK_OK;
 }
 
 static char *spellings(const char *path)
 {
     silk_db_t *db = open_db(path);
-    buf_t b = {calloc(1, 1), 0};
+    silk_buf_t b = SILK_BUF_INIT;
     assert_int_equal(silk_db_spellings(db, spell_cb, &b), SILK_OK);
     silk_db_destroy(db);
-    return b.s;
+    return silk_buf_steal(&b, NULL);
 }
 
+/* "s|" for every string s. */
 static int str_cb(const char *s, size_t len, void *ud)
 {
-    buf_t *b = ud;
-    b->s = realloc(b->s, b->len + len + 2);
-    memcpy(b->s + b->len, s, len);
-    b->len += len;
-    b->s[b->len++] = '|';
-    b->s[b->len] = '\0';
-    return 0;
+    return silk_buf_add(ud, s, len) != SILK_OK || silk_buf_addc(ud, '|') != SILK_OK;
 }
 
 static char *synonyms(const char *path, const char *key)
 {
     silk_db_t *db = open_db(path);
-    buf_t b = {calloc(1, 1), 0};
+    silk_buf_t b = SILK_BUF_INIT;
     assert_int_equal(silk_db_synonyms(db, key, str_cb, &b), SILK_OK);
     silk_db_destroy(db);
-    return b.s;
+    return silk_buf_steal(&b, NULL);
 }
 
 /* The shard (0..n-1) whose database holds document `id`, or -1. */
@@ -223,9 +169,9 @@ static void test_sharded_like_single(void **state)
     /* Seen by every shard's scan, counted once: an ignored file, a skipped symlink. */
     write_file(f, "notes.csv", "not an article\n");
     char link[600];
-    snprintf(link, sizeof link, "%s/outside.txt", f->corpus);
+    corpus_path(f, "outside.txt", link);
     assert_int_equal(symlink("/etc/hostname", link), 0);
-    assert_int_equal(run_opts(f->corpus, f->single, 0, -1, 0, 0, &s1), SILK_OK);
+    assert_int_equal(run_opts(f->corpus, f->index, 0, -1, 0, 0, &s1), SILK_OK);
     assert_int_equal(run_opts(f->corpus, f->sh, 3, -1, 0, 0, &s3), SILK_OK);
     assert_int_equal(s3.files_scanned, s1.files_scanned);
     assert_int_equal(s3.files_ignored, 1);
@@ -235,9 +181,9 @@ static void test_sharded_like_single(void **state)
     assert_int_equal(s3.docs_added, s1.docs_added);
     assert_int_equal(s3.docs_total, s1.docs_total);
     assert_int_equal(silk_shard_count(f->sh), 3);
-    assert_int_equal(silk_shard_count(f->single), 0);
+    assert_int_equal(silk_shard_count(f->index), 0);
     /* The folder opens as one database: its revision is what the summary says. */
-    assert_int_equal(doc_count(f->sh), doc_count(f->single));
+    assert_int_equal(doc_count(f->sh), doc_count(f->index));
     assert_int_equal(revision(f->sh), s3.revision);
     /* Each document sits in the shard its file is routed to. */
     unsigned used = 0;
@@ -251,7 +197,7 @@ static void test_sharded_like_single(void **state)
     }
     assert_int_equal(used, 7); /* twelve articles reach every shard */
     /* Spelling: meta/ holds the sum of the shards' data, i.e. the single index's. */
-    char *a = spellings(f->single), *b = spellings(f->sh);
+    char *a = spellings(f->index), *b = spellings(f->sh);
     assert_true(strlen(a) > 100);
     assert_string_equal(a, b);
     free(a);
@@ -267,7 +213,7 @@ static void test_sharded_like_single(void **state)
     assert_string_equal(n, "3");
     free(n);
     silk_db_destroy(db);
-    a = synonyms(f->single, "harbour");
+    a = synonyms(f->index, "harbour");
     b = synonyms(f->sh, "harbour");
     assert_string_equal(a, "haven|port|");
     assert_string_equal(a, b);
@@ -289,9 +235,7 @@ static void test_incremental(void **state)
     /* One article edited (a new word), one removed, one added. */
     write_file(f, "art03.txt",
                "Article 3 about dulcimer\nThe dulcimer of the valley, with a xylograph.\n");
-    char p[600];
-    snprintf(p, sizeof p, "%s/art05.txt", f->corpus);
-    assert_int_equal(unlink(p), 0);
+    remove_file(f, "art05.txt");
     write_file(f, "art99.txt", "Article 99 about quagmire\nA quagmire by the harbour.\n");
     assert_int_equal(run_opts(f->corpus, f->sh, 0, -1, 0, 0, &s), SILK_OK);
     assert_false(s.up_to_date);
@@ -302,8 +246,8 @@ static void test_incremental(void **state)
     assert_int_equal(shard_of_doc(f, 3, "art05#p1"), -1);
     assert_int_equal(shard_of_doc(f, 3, "art99#p1"), (int)silk_index_db_for_file("art99.txt", 3));
     /* meta/ followed: the single index built from scratch has the same spelling data. */
-    assert_int_equal(run_opts(f->corpus, f->single, 0, -1, 0, 0, &s), SILK_OK);
-    char *a = spellings(f->single), *b = spellings(f->sh);
+    assert_int_equal(run_opts(f->corpus, f->index, 0, -1, 0, 0, &s), SILK_OK);
+    char *a = spellings(f->index), *b = spellings(f->sh);
     assert_non_null(strstr(b, "xylograph:1 "));
     assert_non_null(strstr(b, "quagmire:")); /* the added article */
     assert_string_equal(a, b);
@@ -339,7 +283,7 @@ static void test_barrier(void **state)
     o.corpus = f->corpus;
     o.index = f->sh;
     o.no_wait = 1;
-    assert_int_equal(silk_index_run(&o, &s, &msg), SILK_ERR_LOCKED);
+    assert_int_equal(silk_build_run(&o, 0, -1, &s, &msg), SILK_ERR_LOCKED);
     assert_non_null(msg);
     assert_non_null(strstr(msg, "shard 1"));
     free(msg);
@@ -385,19 +329,16 @@ static void test_one_shard_and_refusals(void **state)
     assert_int_not_equal(access(p, F_OK), 0);
     assert_int_equal(doc_count(f->sh), total);
     /* A single-database index is not turned into shards; bad numbers are refused. */
-    assert_int_equal(run_opts(f->corpus, f->single, 0, -1, 0, 0, &s), SILK_OK);
-    assert_int_equal(run_opts(f->corpus, f->single, 3, -1, 0, 0, &s), SILK_ERR_INVALID);
+    assert_int_equal(run_opts(f->corpus, f->index, 0, -1, 0, 0, &s), SILK_OK);
+    assert_int_equal(run_opts(f->corpus, f->index, 3, -1, 0, 0, &s), SILK_ERR_INVALID);
     assert_int_equal(run_opts(f->corpus, f->sh, 0, -1, 0, 0, &s), SILK_OK);
     assert_int_equal(run_opts(f->corpus, f->sh, SILK_SHARD_MAX + 1, -1, 0, 0, &s),
                      SILK_ERR_INVALID);
     assert_int_equal(run_opts(f->corpus, f->sh, 2, 2, 0, 0, &s), SILK_ERR_INVALID);
     /* A stub file of one's own is not an index to write: its shard would get everything. */
-    char stub[400];
-    snprintf(stub, sizeof stub, "%s/my.stub", f->dir);
-    FILE *fp = fopen(stub, "w");
-    assert_non_null(fp);
-    fputs("glass sh/shard-0\n", fp);
-    fclose(fp);
+    char stub[600];
+    silk_tmpdir_path(&f->tmp, stub, sizeof stub, "my.stub");
+    silk_write_file(stub, "glass sh/shard-0\n");
     uint64_t before = revision(stub);
     assert_int_equal(run_opts(f->corpus, stub, 0, -1, 0, 0, &s), SILK_ERR_INVALID);
     assert_int_equal(run_opts(f->corpus, stub, 3, -1, 0, 0, &s), SILK_ERR_INVALID);

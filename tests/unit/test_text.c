@@ -739,8 +739,7 @@ static char *read_corpus(size_t *len)
 {
     const char *root = getenv("SILK_ROOT");
     char path[4096];
-    snprintf(path, sizeof path, "%s/../shared/corpus/iran-north-korea-relations.txt",
-             root ? root : ".");
+    snprintf(path, sizeof path, "%s/corpus/iran-north-korea-relations.txt", root ? root : ".");
     FILE *f = fopen(path, "rb");
     if (!f)
         fail_msg("cannot open %s (run from the repository root or set SILK_ROOT)", path);

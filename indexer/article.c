@@ -1,0 +1,393 @@
+/* silk-index — the article and its document builder (article.h). */
+#include "article.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cite.h"
+#include "silk/hash.h"
+#include "silk/schema.h"
+
+struct silk_article {
+    char *title;             /* the article title ("" when none) */
+    silk_corpus_doc_t *docs; /* the documents, in file order */
+    size_t ndocs;            /* documents used */
+    size_t cap;              /* documents allocated */
+    silk_strvec_t problems;  /* "FILE:LINE: reason" messages */
+};
+
+struct silk_builder {
+    silk_article_t *a;   /* the article being built */
+    const char *name;    /* article name (borrowed) */
+    const char *path;    /* file name for messages (borrowed) */
+    unsigned npara;      /* paragraphs so far */
+    unsigned nread;      /* readings so far */
+    silk_refs_t refs;    /* the references so far, numbered */
+    int seen_heading;    /* a section heading came already: paragraphs are not lead */
+    size_t *ids;         /* hash set of doc index + 1 (0: empty slot), for raw documents */
+    size_t ids_cap;      /* slots (a power of two) */
+    size_t ids_used;     /* slots used */
+    silk_buf_t text;     /* scratch: the text of the document being added */
+    silk_buf_t table;    /* scratch: a table rendered before it becomes a paragraph */
+    silk_strvec_t names; /* scratch: the authors of the item being added */
+};
+
+/* ---- the article --------------------------------------------------------------------------- */
+
+void silk_article_destroy(silk_article_t *a)
+{
+    if (!a)
+        return;
+    for (size_t i = 0; i < a->ndocs; i++)
+        silk_corpus_doc_clear(&a->docs[i]);
+    free(a->docs);
+    free(a->title);
+    silk_strvec_free(&a->problems);
+    free(a);
+}
+
+const char *silk_article_title(const silk_article_t *a)
+{
+    return a->title ? a->title : "";
+}
+
+size_t silk_article_count(const silk_article_t *a)
+{
+    return a->ndocs;
+}
+
+const silk_corpus_doc_t *silk_article_doc(const silk_article_t *a, size_t i)
+{
+    return i < a->ndocs ? &a->docs[i] : NULL;
+}
+
+size_t silk_article_problem_count(const silk_article_t *a)
+{
+    return a->problems.n;
+}
+
+const char *silk_article_problem(const silk_article_t *a, size_t i)
+{
+    return i < a->problems.n ? a->problems.v[i] : NULL;
+}
+
+/* ---- sections ------------------------------------------------------------------------------ */
+
+silk_section_kind_t silk_section_kind(const char *s, size_t n)
+{
+    static const char *const refs[] = {"references", "citations", "footnotes",
+                                       "notes and references", "sources"};
+    static const char *const reads[] = {"further reading", "bibliography"};
+    for (size_t i = 0; i < sizeof refs / sizeof *refs; i++)
+        if (silk_str_eq_nocase(s, n, refs[i]))
+            return SILK_SECTION_REFS;
+    for (size_t i = 0; i < sizeof reads / sizeof *reads; i++)
+        if (silk_str_eq_nocase(s, n, reads[i]))
+            return SILK_SECTION_READING;
+    return SILK_SECTION_PROSE;
+}
+
+/* ---- the builder --------------------------------------------------------------------------- */
+
+silk_status_t silk_builder_create(const char *name, const char *path, silk_builder_t **out)
+{
+    *out = NULL;
+    silk_builder_t *b = calloc(1, sizeof *b);
+    if (!b || !(b->a = calloc(1, sizeof *b->a))) {
+        free(b);
+        return SILK_ERR_NOMEM;
+    }
+    b->name = name;
+    b->path = path;
+    *out = b;
+    return SILK_OK;
+}
+
+/* Frees what b owns besides the article. */
+static void builder_free(silk_builder_t *b)
+{
+    silk_refs_free(&b->refs);
+    free(b->ids);
+    silk_buf_free(&b->text);
+    silk_buf_free(&b->table);
+    silk_strvec_free(&b->names);
+    free(b);
+}
+
+void silk_builder_destroy(silk_builder_t *b)
+{
+    if (!b)
+        return;
+    silk_article_destroy(b->a);
+    builder_free(b);
+}
+
+silk_status_t silk_builder_finish(silk_builder_t *b, int link, silk_article_t **out)
+{
+    silk_article_t *a = b->a;
+    *out = NULL;
+    if (link && silk_refs_link(&b->refs, a->docs, a->ndocs) != SILK_OK)
+        goto fail;
+    if (!a->title && !(a->title = strdup(a->ndocs ? a->docs[0].title : "")))
+        goto fail;
+    builder_free(b);
+    *out = a;
+    return SILK_OK;
+fail:
+    silk_builder_destroy(b);
+    return SILK_ERR_NOMEM;
+}
+
+const char *silk_builder_name(const silk_builder_t *b)
+{
+    return b->name;
+}
+
+silk_status_t silk_builder_set_title(silk_builder_t *b, const char *s, size_t n)
+{
+    char *t = strndup(s, n);
+    if (!t)
+        return SILK_ERR_NOMEM;
+    free(b->a->title);
+    b->a->title = t;
+    return SILK_OK;
+}
+
+int silk_builder_has_title(const silk_builder_t *b)
+{
+    return b->a->title != NULL;
+}
+
+void silk_builder_heading_seen(silk_builder_t *b)
+{
+    b->seen_heading = 1;
+}
+
+unsigned silk_builder_paragraphs(const silk_builder_t *b)
+{
+    return b->npara;
+}
+
+silk_corpus_doc_t *silk_builder_raw_doc(silk_builder_t *b)
+{
+    silk_article_t *a = b->a;
+    if (SILK_GROW(a->docs, a->cap, a->ndocs + 1) != SILK_OK)
+        return NULL;
+    silk_corpus_doc_t *d = &a->docs[a->ndocs++];
+    memset(d, 0, sizeof *d);
+    return d;
+}
+
+void silk_builder_drop_doc(silk_builder_t *b)
+{
+    silk_article_t *a = b->a;
+    if (a->ndocs)
+        silk_corpus_doc_clear(&a->docs[--a->ndocs]);
+}
+
+/* A new document with id "<name>#<anchor>" in section `section` (NULL: none), carrying the
+ * article title; NULL when out of memory (the half-made document stays, to be freed with
+ * the article). */
+static silk_corpus_doc_t *new_doc(silk_builder_t *b, const char *anchor, const char *kind,
+                                  const char *section)
+{
+    silk_corpus_doc_t *d = silk_builder_raw_doc(b);
+    if (!d)
+        return NULL;
+    if (asprintf(&d->id, "%s#%s", b->name, anchor) < 0) {
+        d->id = NULL;
+        return NULL;
+    }
+    d->article_name = strdup(b->name);
+    d->title = strdup(b->a->title ? b->a->title : "");
+    d->kind = strdup(kind);
+    d->section = strdup(section ? section : "");
+    if (!d->article_name || !d->title || !d->kind || !d->section)
+        return NULL;
+    return d;
+}
+
+/* Adds a document of the text in b->text (and the numbers in cites, taken over), or
+ * nothing when the text is empty. */
+static silk_status_t add_text_doc(silk_builder_t *b, const char *anchor, const char *kind,
+                                  const char *section, silk_cites_t *cites)
+{
+    if (b->text.len == 0) {
+        silk_cites_free(cites);
+        return SILK_OK;
+    }
+    silk_corpus_doc_t *d = new_doc(b, anchor, kind, section);
+    if (!d || !(d->text = silk_str_from_buf(&b->text, &d->text_len))) {
+        silk_cites_free(cites);
+        return SILK_ERR_NOMEM;
+    }
+    d->cites = silk_cites_steal(cites, &d->ncites);
+    return SILK_OK;
+}
+
+silk_status_t silk_builder_paragraph(silk_builder_t *b, const char *s, size_t n,
+                                     const char *section)
+{
+    silk_cites_t cites = {0};
+    silk_str_trim(&s, &n);
+    b->text.len = 0;
+    if (silk_cite_strip(s, n, &b->text, &cites) != SILK_OK) {
+        silk_cites_free(&cites);
+        return SILK_ERR_NOMEM;
+    }
+    if (b->text.len == 0) {
+        silk_cites_free(&cites);
+        return SILK_OK;
+    }
+    char anchor[32];
+    snprintf(anchor, sizeof anchor, "p%u", ++b->npara);
+    const char *kind = b->seen_heading && b->npara > 1 ? SILK_KIND_PARAGRAPH : SILK_KIND_LEAD;
+    return add_text_doc(b, anchor, kind, section, &cites);
+}
+
+silk_status_t silk_builder_item(silk_builder_t *b, int is_ref, const char *s, size_t n,
+                                const char *section)
+{
+    silk_str_trim(&s, &n);
+    b->text.len = 0;
+    if (silk_cite_strip(s, n, &b->text, NULL) != SILK_OK)
+        return SILK_ERR_NOMEM;
+    if (b->text.len == 0)
+        return SILK_OK;
+    char anchor[32];
+    unsigned num = 0;
+    if (is_ref) {
+        if (silk_refs_add(&b->refs, b->a->ndocs, &num) != SILK_OK)
+            return SILK_ERR_NOMEM;
+        snprintf(anchor, sizeof anchor, "ref-%u", num);
+    } else {
+        snprintf(anchor, sizeof anchor, "read-%u", ++b->nread);
+    }
+    silk_cites_t none = {0};
+    if (add_text_doc(b, anchor, is_ref ? SILK_KIND_REFERENCE : SILK_KIND_READING, section, &none) !=
+        SILK_OK)
+        return SILK_ERR_NOMEM;
+    silk_corpus_doc_t *d = &b->a->docs[b->a->ndocs - 1];
+    d->year = silk_cite_year(d->text, d->text_len);
+    silk_strvec_t *names = &b->names;
+    silk_strvec_free(names);
+    if (silk_cite_authors(d->text, d->text_len, names) != SILK_OK)
+        return SILK_ERR_NOMEM;
+    /* The list's array becomes the document's (the builder starts a new one). */
+    d->authors = names->v;
+    d->nauthors = names->n;
+    memset(names, 0, sizeof *names);
+    return SILK_OK;
+}
+
+/* Appends to out the non-empty cells of a table row, " | " between them and "; " before
+ * the row when out holds text already; separator rows (only '-', ':', '|', spaces) add
+ * nothing. */
+static silk_status_t table_row(const char *s, size_t n, silk_buf_t *out, silk_cites_t *cites)
+{
+    int only_sep = 1;
+    for (size_t i = 0; i < n; i++)
+        if (!strchr("-:| \t", s[i]))
+            only_sep = 0;
+    if (only_sep)
+        return SILK_OK;
+    int first = 1;
+    size_t i = 0;
+    while (i <= n) {
+        const char *bar = memchr(s + i, '|', n - i);
+        size_t end = bar ? (size_t)(bar - s) : n;
+        const char *c = s + i;
+        size_t cn = end - i;
+        silk_str_trim(&c, &cn);
+        if (cn) {
+            if ((!first || out->len) && silk_buf_adds(out, first ? "; " : " | ") != SILK_OK)
+                return SILK_ERR_NOMEM;
+            if (silk_cite_strip(c, cn, out, cites) != SILK_OK)
+                return SILK_ERR_NOMEM;
+            first = 0;
+        }
+        if (!bar)
+            break;
+        i = end + 1;
+    }
+    return SILK_OK;
+}
+
+silk_status_t silk_builder_table(silk_builder_t *b, const silk_line_t *rows, size_t nrows,
+                                 int infobox, const char *section)
+{
+    silk_cites_t cites = {0};
+    /* The infobox is one document of its own; any other table is rendered first and then
+     * added as a paragraph (which strips and records what markers are left). */
+    silk_buf_t *out = infobox ? &b->text : &b->table;
+    out->len = 0;
+    for (size_t r = 0; r < nrows; r++) {
+        const char *s = rows[r].s;
+        size_t n = rows[r].n;
+        silk_str_trim(&s, &n);
+        if (table_row(s, n, out, infobox ? &cites : NULL) != SILK_OK) {
+            silk_cites_free(&cites);
+            return SILK_ERR_NOMEM;
+        }
+    }
+    if (!infobox)
+        return silk_builder_paragraph(b, out->data ? out->data : "", out->len, section);
+    return add_text_doc(b, "infobox", SILK_KIND_INFOBOX, "", &cites);
+}
+
+/* ---- ids of raw documents ------------------------------------------------------------------ */
+
+static size_t id_slot(const char *id, size_t cap)
+{
+    return (size_t)silk_hash(id, strlen(id)) & (cap - 1);
+}
+
+silk_status_t silk_builder_check_id(silk_builder_t *b, int *dup)
+{
+    silk_corpus_doc_t *docs = b->a->docs;
+    *dup = 0;
+    if ((b->ids_used + 1) * 2 > b->ids_cap) {
+        size_t cap = b->ids_cap ? b->ids_cap * 2 : 64;
+        size_t *v = calloc(cap, sizeof *v);
+        if (!v)
+            return SILK_ERR_NOMEM;
+        for (size_t k = 0; k < b->ids_cap; k++) {
+            if (!b->ids[k])
+                continue;
+            size_t h = id_slot(docs[b->ids[k] - 1].id, cap);
+            while (v[h])
+                h = (h + 1) & (cap - 1);
+            v[h] = b->ids[k];
+        }
+        free(b->ids);
+        b->ids = v;
+        b->ids_cap = cap;
+    }
+    size_t i = b->a->ndocs - 1;
+    const char *id = docs[i].id;
+    size_t h = id_slot(id, b->ids_cap);
+    while (b->ids[h]) {
+        if (strcmp(docs[b->ids[h] - 1].id, id) == 0) {
+            *dup = 1;
+            return SILK_OK;
+        }
+        h = (h + 1) & (b->ids_cap - 1);
+    }
+    b->ids[h] = i + 1;
+    b->ids_used++;
+    return SILK_OK;
+}
+
+silk_status_t silk_builder_problem(silk_builder_t *b, size_t lineno, const char *why)
+{
+    char *s = NULL;
+    int n = asprintf(&s, "%s:%zu: %s", b->path, lineno, why);
+    if (n < 0)
+        return SILK_ERR_NOMEM;
+    /* Messages quote input (jansson's "near '...'" may cut a character in two): keep them
+     * valid UTF-8 like everything else the parser hands out. */
+    char *clean = silk_corpus_clean_utf8(s, (size_t)n, NULL);
+    free(s);
+    return silk_strvec_push_owned(&b->a->problems, clean);
+}

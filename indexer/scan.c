@@ -1,0 +1,343 @@
+/* silk-index — walking the corpus folder, reading its files. See scan.h. */
+#include "scan.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "silk/buf.h"
+#include "silk/schema.h"
+#include "strmap.h"
+
+#define SCAN_MAX_DEPTH 64 /* folders nested deeper are not entered */
+
+struct silk_scan {
+    const char *corpus;        /* the corpus folder as given (not owned) */
+    char *corpus_real;         /* its realpath */
+    dev_t dev;                 /* identity of the corpus folder ... */
+    ino_t ino;                 /* ... to notice it vanishing */
+    unsigned nparts, part;     /* keep the files routed to part of nparts */
+    silk_index_note_cb note;   /* may be NULL */
+    void *ud;                  /* its argument */
+    silk_scan_entry_t *ents;   /* the article files */
+    size_t nents, ents_cap;    /* used, allocated */
+    silk_strlist_t bad_dirs;   /* folders that could not be read: keep their files */
+    char *synonyms;            /* path of synonyms.txt when present */
+    uint64_t skipped, ignored; /* problems, notes */
+};
+
+static void say(silk_scan_t *s, int skip, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* One note (skip 0: a file ignored) or problem (skip 1: a file skipped), counted. */
+static void say(silk_scan_t *s, int skip, const char *fmt, ...)
+{
+    if (skip)
+        s->skipped++;
+    else
+        s->ignored++;
+    if (!s->note)
+        return;
+    char *m = NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vasprintf(&m, fmt, ap);
+    va_end(ap);
+    if (n >= 0) {
+        s->note(m, skip, s->ud);
+        free(m);
+    }
+}
+
+static int64_t mtime_ns(const struct stat *sb)
+{
+    return (int64_t)sb->st_mtim.tv_sec * 1000000000 + sb->st_mtim.tv_nsec;
+}
+
+static int add_entry(silk_scan_t *s, const char *rel, const char *full, const struct stat *sb,
+                     silk_format_t fmt)
+{
+    /* A shard's run (indexer/shard.c) sees only its own files as the corpus. */
+    if (s->nparts > 1 && silk_index_db_for_file(rel, s->nparts) != s->part)
+        return 0;
+    if (SILK_GROW(s->ents, s->ents_cap, s->nents + 1) != SILK_OK)
+        return -1;
+    silk_scan_entry_t *e = &s->ents[s->nents];
+    if (!(e->rel = strdup(rel)) || !(e->full = strdup(full))) {
+        free(e->rel);
+        return -1;
+    }
+    e->size = (uint64_t)sb->st_size;
+    e->mtime = mtime_ns(sb);
+    e->fmt = fmt;
+    s->nents++;
+    return 0;
+}
+
+/* What a symbolic link at cfull leads to: 1 a file inside the corpus (*sb is its stat),
+ * 0 passed over (with its note). */
+static int follow_link(silk_scan_t *s, const char *cfull, const char *crel, struct stat *sb)
+{
+    char *target = realpath(cfull, NULL);
+    size_t cl = strlen(s->corpus_real);
+    if (!target) {
+        say(s, 1, "%s: skipped: broken symlink", crel);
+        return 0;
+    }
+    int inside = strncmp(target, s->corpus_real, cl) == 0 && target[cl] == '/';
+    int ok = inside && stat(target, sb) == 0;
+    free(target);
+    if (!inside) {
+        say(s, 1, "%s: skipped: symlink points outside the corpus (not followed)", crel);
+        return 0;
+    }
+    if (!ok || S_ISDIR(sb->st_mode)) {
+        say(s, 0, "%s: ignored: symlinked folder (not followed)", crel);
+        return 0;
+    }
+    return 1;
+}
+
+/* Walks the folder `full` (corpus-relative `rel`, "" at the top). */
+static silk_status_t scan_dir(silk_scan_t *s, const char *full, const char *rel, int depth,
+                              char **msg)
+{
+    DIR *d = opendir(full);
+    if (!d) {
+        if (depth == 0)
+            return silk_index_fail(msg, SILK_ERR_NOT_FOUND, "cannot read the corpus %s: %s", full,
+                                   strerror(errno));
+        say(s, 1, "%s/: skipped: cannot read the folder (%s); its indexed files are kept", rel,
+            strerror(errno));
+        return silk_strlist_push(&s->bad_dirs, rel) < 0 ? SILK_ERR_NOMEM : SILK_OK;
+    }
+    silk_status_t st = SILK_OK;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        /* Hidden files and folders (.git, editor swap files) are not corpus files. */
+        if (de->d_name[0] == '.')
+            continue;
+        char cfull[PATH_MAX], crel[PATH_MAX];
+        if ((size_t)snprintf(cfull, sizeof cfull, "%s/%s", full, de->d_name) >= sizeof cfull ||
+            (size_t)snprintf(crel, sizeof crel, "%s%s%s", rel, *rel ? "/" : "", de->d_name) >=
+                sizeof crel) {
+            say(s, 1, "%s/%s: skipped: path too long", rel, de->d_name);
+            continue;
+        }
+        struct stat sb;
+        if (lstat(cfull, &sb) != 0) {
+            if (errno == ENOENT)
+                continue; /* removed while we looked */
+            say(s, 1, "%s: skipped: %s", crel, strerror(errno));
+            continue;
+        }
+        if (S_ISLNK(sb.st_mode) && !follow_link(s, cfull, crel, &sb))
+            continue;
+        if (S_ISDIR(sb.st_mode)) {
+            if (silk_index_is_db(cfull))
+                continue; /* an index kept inside the corpus folder */
+            if (depth + 1 >= SCAN_MAX_DEPTH) {
+                say(s, 1, "%s/: skipped: folders nested too deep", crel);
+                continue;
+            }
+            if ((st = scan_dir(s, cfull, crel, depth + 1, msg)) != SILK_OK)
+                break;
+            continue;
+        }
+        if (!S_ISREG(sb.st_mode)) {
+            say(s, 0, "%s: ignored: not a regular file", crel);
+            continue;
+        }
+        if (depth == 0 && strcmp(de->d_name, SILK_SYNONYMS_FILE) == 0) {
+            if (!(s->synonyms = strdup(cfull))) {
+                st = SILK_ERR_NOMEM;
+                break;
+            }
+            continue;
+        }
+        silk_format_t fmt = silk_corpus_format(crel);
+        if (fmt == SILK_FORMAT_NONE) {
+            say(s, 0, "%s: ignored: not a .txt, .md or .jsonl file", crel);
+            continue;
+        }
+        if (add_entry(s, crel, cfull, &sb, fmt) < 0) {
+            st = SILK_ERR_NOMEM;
+            break;
+        }
+    }
+    closedir(d);
+    return st;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+    return strcmp(((const silk_scan_entry_t *)a)->rel, ((const silk_scan_entry_t *)b)->rel);
+}
+
+silk_status_t silk_scan_corpus(const char *corpus, unsigned nparts, unsigned part,
+                               silk_index_note_cb note, void *ud, silk_scan_t **out, char **msg)
+{
+    *out = NULL;
+    silk_scan_t *s = calloc(1, sizeof *s);
+    if (!s)
+        return SILK_ERR_NOMEM;
+    s->corpus = corpus;
+    s->nparts = nparts;
+    s->part = part;
+    s->note = note;
+    s->ud = ud;
+    silk_status_t st;
+    struct stat sb;
+    if (stat(corpus, &sb) != 0) {
+        st = silk_index_fail(msg, SILK_ERR_NOT_FOUND, "corpus %s: %s", corpus, strerror(errno));
+        goto fail;
+    }
+    if (!S_ISDIR(sb.st_mode)) {
+        st = silk_index_fail(msg, SILK_ERR_NOT_FOUND, "corpus %s: not a folder", corpus);
+        goto fail;
+    }
+    s->dev = sb.st_dev;
+    s->ino = sb.st_ino;
+    if (!(s->corpus_real = realpath(corpus, NULL))) {
+        st = silk_index_fail(msg, SILK_ERR_NOT_FOUND, "corpus %s: %s", corpus, strerror(errno));
+        goto fail;
+    }
+    if ((st = scan_dir(s, corpus, "", 0, msg)) != SILK_OK) {
+        silk_index_fail(msg, st, "scanning the corpus: %s", silk_status_to_string(st));
+        goto fail;
+    }
+    if (s->nents)
+        qsort(s->ents, s->nents, sizeof *s->ents, cmp_entry);
+    *out = s;
+    return SILK_OK;
+fail:
+    silk_scan_destroy(s);
+    return st;
+}
+
+size_t silk_scan_count(const silk_scan_t *s)
+{
+    return s->nents;
+}
+
+const silk_scan_entry_t *silk_scan_entry(const silk_scan_t *s, size_t i)
+{
+    return &s->ents[i];
+}
+
+const char *silk_scan_synonyms(const silk_scan_t *s)
+{
+    return s->synonyms;
+}
+
+uint64_t silk_scan_skipped(const silk_scan_t *s)
+{
+    return s->skipped;
+}
+
+uint64_t silk_scan_ignored(const silk_scan_t *s)
+{
+    return s->ignored;
+}
+
+int silk_scan_kept(const silk_scan_t *s, const char *rel)
+{
+    for (size_t k = 0; k < s->bad_dirs.n; k++) {
+        size_t bl = strlen(s->bad_dirs.v[k]);
+        if (strncmp(rel, s->bad_dirs.v[k], bl) == 0 && rel[bl] == '/')
+            return 1;
+    }
+    return 0;
+}
+
+int silk_scan_vanished(const silk_scan_t *s)
+{
+    struct stat sb;
+    return stat(s->corpus, &sb) != 0 || !S_ISDIR(sb.st_mode) || sb.st_dev != s->dev ||
+           sb.st_ino != s->ino;
+}
+
+void silk_scan_destroy(silk_scan_t *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->nents; i++) {
+        free(s->ents[i].rel);
+        free(s->ents[i].full);
+    }
+    free(s->ents);
+    silk_strlist_free(&s->bad_dirs);
+    free(s->synonyms);
+    free(s->corpus_real);
+    free(s);
+}
+
+char *silk_scan_read(const char *path, uint64_t cap, size_t *len, const char **why, int *err_no)
+{
+    static const char too_large[] = "larger than the size cap (--max-size)";
+    *why = NULL;
+    *err_no = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        *err_no = errno;
+        return NULL;
+    }
+    struct stat sb;
+    silk_buf_t b = SILK_BUF_INIT;
+    if (fstat(fd, &sb) != 0) {
+        *err_no = errno;
+        goto fail;
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        *why = "not a regular file";
+        goto fail;
+    }
+    if ((uint64_t)sb.st_size > cap) {
+        *why = too_large;
+        goto fail;
+    }
+    /* Room for the whole file and one byte more, to see the end at once. */
+    if (silk_buf_reserve(&b, (size_t)sb.st_size + 1) != SILK_OK) {
+        *err_no = ENOMEM;
+        goto fail;
+    }
+    for (;;) {
+        if (b.len == b.cap && silk_buf_reserve(&b, b.cap) != SILK_OK) {
+            *err_no = ENOMEM; /* the file grew while we read it */
+            goto fail;
+        }
+        ssize_t n = read(fd, b.data + b.len, b.cap - b.len);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            *err_no = errno;
+            goto fail;
+        }
+        if (n == 0)
+            break;
+        b.len += (size_t)n;
+        if (b.len > cap) {
+            *why = too_large; /* it grew past the cap while we read it */
+            goto fail;
+        }
+    }
+    close(fd);
+    *len = b.len;
+    /* Room for the NUL was reserved, so this does not fail (and an empty file is "", not NULL,
+     * as callers tell failure by NULL). */
+    char *data = silk_buf_steal(&b, NULL);
+    if (!data)
+        *err_no = ENOMEM;
+    return data;
+fail:
+    silk_buf_free(&b);
+    close(fd);
+    return NULL;
+}

@@ -1,0 +1,74 @@
+/* silk-index — the corpus as found on disk: the walk that lists its article files (with
+ * their size and mtime), the notes about what it passes over, and reading one file whole.
+ *
+ * The walk: subfolders to a depth of 64; hidden files and folders skipped; a database
+ * folder inside the corpus skipped; a symbolic link followed only to a file inside the
+ * corpus; `synonyms.txt` at the top is the synonym table, not an article; a file that is
+ * not .txt/.md/.jsonl is ignored with a note; a folder that cannot be read is a problem,
+ * and the files indexed from it are kept (silk_scan_kept()).
+ */
+#ifndef SILK_INDEXER_SCAN_H
+#define SILK_INDEXER_SCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "corpus.h"
+#include "index.h"
+#include "silk/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* One article file of the corpus. */
+typedef struct {
+    char *rel;         /* corpus-relative path */
+    char *full;        /* path to open */
+    uint64_t size;     /* bytes at scan time */
+    int64_t mtime;     /* modification time at scan time, ns */
+    silk_format_t fmt; /* article format */
+} silk_scan_entry_t;
+
+typedef struct silk_scan silk_scan_t;
+
+/* Walks `corpus` into *out (free with silk_scan_destroy()), keeping only the files that
+ * silk_index_db_for_file(rel, nparts) routes to `part` (every file when nparts <= 1).
+ * Each note or problem goes to note(msg, skip, ud) (may be NULL) as it is found.
+ * SILK_ERR_NOT_FOUND when the corpus is missing, not a folder or unreadable, with a
+ * malloc'd message in *msg (the caller frees it); SILK_ERR_NOMEM. */
+silk_status_t silk_scan_corpus(const char *corpus, unsigned nparts, unsigned part,
+                               silk_index_note_cb note, void *ud, silk_scan_t **out, char **msg);
+
+/* The article files found, sorted by rel; entries stay valid until silk_scan_destroy(). */
+size_t silk_scan_count(const silk_scan_t *s);
+const silk_scan_entry_t *silk_scan_entry(const silk_scan_t *s, size_t i);
+
+/* Path of the top-level synonyms.txt, NULL when there is none (valid as the entries). */
+const char *silk_scan_synonyms(const silk_scan_t *s);
+
+/* Files passed over with a problem (skipped) and other files ignored with a note. */
+uint64_t silk_scan_skipped(const silk_scan_t *s);
+uint64_t silk_scan_ignored(const silk_scan_t *s);
+
+/* Whether the corpus-relative path `rel` lies in a folder the walk could not read: its
+ * indexed documents must be kept, not deleted as gone. */
+int silk_scan_kept(const silk_scan_t *s, const char *rel);
+
+/* Whether the corpus folder vanished or was replaced since the walk (a corpus that goes
+ * away under a run must not empty the index). */
+int silk_scan_vanished(const silk_scan_t *s);
+
+/* Frees s; NULL is a no-op. */
+void silk_scan_destroy(silk_scan_t *s);
+
+/* Reads the whole regular file at path, at most `cap` bytes, into a malloc'd buffer (the
+ * caller frees it; *len gets its length). On failure NULL, with *why a static reason ("not
+ * a regular file", "larger than the size cap (--max-size)") or NULL and *err_no an errno. */
+char *silk_scan_read(const char *path, uint64_t cap, size_t *len, const char **why, int *err_no);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,479 @@
+/* silk-index — one run of the corpus into one database. See writer.h. */
+#include "writer.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "corpus.h"
+#include "filemeta.h"
+#include "lock.h"
+#include "scan.h"
+#include "silk/db.h"
+#include "silk/fs.h"
+#include "silk/schema.h"
+#include "spelling.h"
+#include "strmap.h"
+#include "syntable.h"
+#include "terms.h"
+#include "txn.h"
+
+#define PROGRESS_EVERY 0.1 /* seconds between progress calls */
+
+/* The state of one run. */
+typedef struct {
+    const silk_index_opts_t *o;     /* options */
+    const silk_writer_part_t *part; /* the part of the corpus, NULL: all of it */
+    silk_index_summary_t *sum;      /* the summary being filled */
+    char *index;                    /* index path without trailing slashes */
+    silk_scan_t *scan;              /* the corpus files */
+    silk_files_t *files;            /* what the index knows about them */
+    silk_txn_t *txn;                /* the writer and its transaction */
+    silk_db_t *old;                 /* reader of the previous revision (spelling removal) */
+    int old_tried;                  /* old was opened (or failed to) */
+    silk_tokenizer_t *tok;          /* tokenizer with the stemmer */
+    silk_stemmer_t *stem;           /* English stemmer */
+    silk_spelling_t *spell;         /* spelling changes of the current file */
+    char *msg;                      /* fatal message */
+    struct timespec t0;             /* start */
+    double last_progress;           /* elapsed time of the last progress call */
+    uint64_t files_done;            /* files handled, for progress */
+} run_t;
+
+/* Every note and problem of the run passes here: problems are counted, then reported. */
+static void on_note(const char *msg, int skip, void *ud)
+{
+    run_t *r = ud;
+    if (skip)
+        r->sum->problems++;
+    if (r->o->note)
+        r->o->note(msg, skip, r->o->ud);
+}
+
+static void note(run_t *r, int skip, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void note(run_t *r, int skip, const char *fmt, ...)
+{
+    char *s = NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vasprintf(&s, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        if (skip)
+            r->sum->problems++;
+        return;
+    }
+    on_note(s, skip, r);
+    free(s);
+}
+
+/* Reports the problems stored for an unchanged file again, and keeps a new one. */
+static void note_again(run_t *r, const silk_filemeta_t *m)
+{
+    for (size_t i = 0; i < m->probs.n; i++)
+        on_note(m->probs.v[i], 1, r);
+}
+
+static void progress(run_t *r, int force)
+{
+    if (!r->o->progress)
+        return;
+    double t = silk_index_since(&r->t0);
+    if (!force && t - r->last_progress < PROGRESS_EVERY)
+        return;
+    r->last_progress = t;
+    r->o->progress(r->files_done, silk_scan_count(r->scan), r->sum->bytes, t, r->o->ud);
+}
+
+/* ---- documents ----------------------------------------------------------------------------- */
+
+/* The stored data of an indexed document as of the last commit (read through a reader
+ * opened once per run); NULL when it has none. The writer's transaction is invisible to
+ * the reader, and nothing is committed before the run ends, so what it reads stays valid. */
+static char *old_data(run_t *r, const char *id, size_t *len)
+{
+    if (!r->old_tried) {
+        r->old_tried = 1;
+        if (silk_db_open(r->index, NULL, &r->old, NULL) != SILK_OK)
+            r->old = NULL;
+    }
+    if (!r->old)
+        return NULL;
+    char term[SILK_ID_MAX + 16];
+    snprintf(term, sizeof term, "%s%s", SILK_PREFIX_UNIQUE, id);
+    char *data = NULL;
+    if (silk_db_document_data(r->old, term, &data, len) != SILK_OK)
+        return NULL;
+    return data;
+}
+
+/* Takes the spelling counts of an indexed document's stored text away. */
+static void spell_forget(run_t *r, const char *id)
+{
+    size_t len = 0;
+    char *data = old_data(r, id, &len);
+    if (data)
+        silk_spelling_forget(r->spell, data, len);
+    free(data);
+}
+
+static silk_status_t delete_doc(run_t *r, const char *id)
+{
+    silk_wdb_t *wdb = silk_txn_wdb(r->txn);
+    char term[SILK_ID_MAX + 16];
+    snprintf(term, sizeof term, "%s%s", SILK_PREFIX_UNIQUE, id);
+    silk_status_t st = silk_wdb_delete(wdb, term);
+    if (st != SILK_OK)
+        return silk_index_fail(&r->msg, st, "cannot delete %s: %s", id, silk_wdb_error(wdb));
+    r->sum->docs_deleted++;
+    silk_files_set_owner(r->files, id, NULL);
+    return SILK_OK;
+}
+
+/* Deletes the documents of a file that the corpus no longer has. */
+static silk_status_t remove_file(run_t *r, const silk_filemeta_t *m)
+{
+    silk_status_t st;
+    if ((st = silk_txn_begin(r->txn, &r->msg)) != SILK_OK)
+        return st;
+    for (size_t k = 0; k < m->ids.n; k++)
+        spell_forget(r, m->ids.v[k]);
+    for (size_t k = 0; k < m->ids.n; k++)
+        if ((st = delete_doc(r, m->ids.v[k])) != SILK_OK)
+            return st;
+    if ((st = silk_spelling_flush(r->spell, silk_txn_wdb(r->txn), &r->msg)) != SILK_OK ||
+        (st = silk_filemeta_store(silk_txn_wdb(r->txn), m->rel, NULL, &r->msg)) != SILK_OK)
+        return st;
+    r->sum->files_removed++;
+    return SILK_OK;
+}
+
+/* A problem about one document of a file: reported now and kept with the file. */
+static void doc_problem(run_t *r, silk_filemeta_t *nm, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void doc_problem(run_t *r, silk_filemeta_t *nm, const char *fmt, ...)
+{
+    char *p = NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vasprintf(&p, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    on_note(p, 1, r);
+    silk_strlist_push(&nm->probs, p);
+    free(p);
+}
+
+/* Writes document d of the file at rel (m: its previous record, NULL when new). */
+static silk_status_t write_doc(run_t *r, const char *rel, const silk_filemeta_t *m,
+                               const silk_corpus_doc_t *d, const char *owner)
+{
+    silk_status_t st;
+    if (owner && !r->o->full) {
+        /* A document that comes out exactly as it is stored is not written again, so
+         * that editing one paragraph changes one document. */
+        size_t olen = 0, nlen = 0;
+        char *od = old_data(r, d->id, &olen);
+        char *nd = od ? silk_corpus_doc_json(d, &nlen) : NULL;
+        int same = od && nd && olen == nlen && memcmp(od, nd, olen) == 0;
+        if (od && !same)
+            silk_spelling_forget(r->spell, od, olen);
+        free(od);
+        free(nd);
+        if (same) {
+            r->sum->docs_unchanged++;
+            return SILK_OK;
+        }
+    }
+    silk_wdb_t *wdb = silk_txn_wdb(r->txn);
+    silk_doc_t *doc = NULL;
+    if ((st = silk_terms_build_doc(r->tok, d, silk_spelling_add, r->spell, &doc)) != SILK_OK)
+        return silk_index_fail(&r->msg, st, "%s: cannot build document %s: %s", rel, d->id,
+                               silk_status_to_string(st));
+    char term[SILK_ID_MAX + 16];
+    snprintf(term, sizeof term, "%s%s", SILK_PREFIX_UNIQUE, d->id);
+    st = silk_wdb_replace(wdb, term, doc);
+    silk_doc_destroy(doc);
+    if (st != SILK_OK)
+        return silk_index_fail(&r->msg, st, "%s: cannot write document %s: %s", rel, d->id,
+                               silk_wdb_error(wdb));
+    if (owner)
+        r->sum->docs_replaced++;
+    else
+        r->sum->docs_added++;
+    return silk_files_set_owner(r->files, d->id, m ? m->rel : NULL) < 0 ? SILK_ERR_NOMEM : SILK_OK;
+}
+
+/* Writes the documents of a parsed file into the open transaction; nm collects its ids
+ * and problems. */
+static silk_status_t write_article(run_t *r, const silk_scan_entry_t *e, silk_filemeta_t *m,
+                                   const silk_article_t *a, silk_filemeta_t *nm)
+{
+    silk_status_t st = SILK_OK;
+    silk_strmap_t newids = {0};
+    for (size_t i = 0; i < silk_article_problem_count(a); i++) {
+        on_note(silk_article_problem(a, i), 1, r);
+        if (silk_strlist_push(&nm->probs, silk_article_problem(a, i)) < 0) {
+            st = SILK_ERR_NOMEM;
+            goto out;
+        }
+    }
+    for (size_t i = 0; i < silk_article_count(a); i++) {
+        const silk_corpus_doc_t *d = silk_article_doc(a, i);
+        if (strlen(d->id) > SILK_ID_MAX) {
+            doc_problem(r, nm, "%s: document %.60s... skipped: id longer than %d bytes", e->rel,
+                        d->id, SILK_ID_MAX);
+            continue;
+        }
+        const char *owner = silk_files_owner(r->files, d->id);
+        if (owner && strcmp(owner, e->rel) != 0) {
+            doc_problem(r, nm, "%s: document %s skipped: the id is already used by %s", e->rel,
+                        d->id, owner);
+            continue;
+        }
+        silk_strmap_slot_t *s = silk_strmap_put(&newids, d->id);
+        if (!s || silk_strlist_push(&nm->ids, d->id) < 0) {
+            st = SILK_ERR_NOMEM;
+            goto out;
+        }
+        s->val = (void *)1;
+        if ((st = write_doc(r, e->rel, m, d, owner)) != SILK_OK)
+            goto out;
+    }
+    /* Documents of the previous version that are gone now. */
+    for (size_t i = 0; m && i < m->ids.n; i++) {
+        if (silk_strmap_get(&newids, m->ids.v[i]))
+            continue;
+        spell_forget(r, m->ids.v[i]);
+        if ((st = delete_doc(r, m->ids.v[i])) != SILK_OK)
+            goto out;
+    }
+out:
+    silk_strmap_free(&newids);
+    return st;
+}
+
+/* Indexes one corpus file that is new or changed (or every file, with --full). */
+static silk_status_t index_file(run_t *r, const silk_scan_entry_t *e)
+{
+    silk_filemeta_t *m = silk_files_get(r->files, e->rel);
+    if (!r->o->full && m && m->size == e->size && m->mtime == e->mtime) {
+        r->sum->files_unchanged++;
+        note_again(r, m);
+        return SILK_OK;
+    }
+    const char *why;
+    int err_no;
+    size_t len = 0;
+    uint64_t cap = r->o->max_size ? r->o->max_size : SILK_INDEX_MAX_SIZE;
+    char *data = silk_scan_read(e->full, cap, &len, &why, &err_no);
+    const char *kept = m ? " (its indexed documents are kept)" : "";
+    if (!data) {
+        r->sum->files_skipped++;
+        if (err_no == ENOENT)
+            note(r, 1, "%s: skipped: vanished during the run", e->rel);
+        else
+            note(r, 1, "%s: skipped: %s%s", e->rel, why ? why : strerror(err_no), kept);
+        return err_no == ENOMEM ? SILK_ERR_NOMEM : SILK_OK;
+    }
+    if (silk_corpus_looks_binary(data, len)) {
+        free(data);
+        r->sum->files_skipped++;
+        note(r, 1, "%s: skipped: binary file, not text%s", e->rel, kept);
+        return SILK_OK;
+    }
+    char hash[17];
+    silk_index_hash_hex(data, len, hash);
+    r->sum->bytes += len;
+    if (!r->o->full && m && m->size == len && strcmp(m->hash, hash) == 0) {
+        /* Touched but not changed: nothing to write for it. */
+        m->touched = 1;
+        m->new_mtime = e->mtime;
+        free(data);
+        r->sum->files_unchanged++;
+        note_again(r, m);
+        return SILK_OK;
+    }
+    silk_status_t st;
+    silk_article_t *a = NULL;
+    char *name = silk_corpus_article_name(e->rel);
+    silk_filemeta_t nm = {0};
+    if (!name) {
+        st = SILK_ERR_NOMEM;
+        goto out;
+    }
+    if ((st = silk_article_parse(e->fmt, name, e->rel, data, len, &a)) != SILK_OK)
+        goto out;
+    free(data);
+    data = NULL;
+    if ((st = silk_txn_begin(r->txn, &r->msg)) != SILK_OK)
+        goto out;
+    if (m)
+        r->sum->files_changed++;
+    else
+        r->sum->files_added++;
+    if ((st = write_article(r, e, m, a, &nm)) != SILK_OK ||
+        (st = silk_spelling_flush(r->spell, silk_txn_wdb(r->txn), &r->msg)) != SILK_OK)
+        goto out;
+    memcpy(nm.hash, hash, sizeof hash);
+    nm.size = len;
+    nm.mtime = e->mtime;
+    if (!m) {
+        /* Remember the new file so that its ids have an owner for the files after it. */
+        if (!(m = silk_files_add(r->files, e->rel))) {
+            st = SILK_ERR_NOMEM;
+            goto out;
+        }
+        m->seen = 1;
+        for (size_t i = 0; i < nm.ids.n; i++)
+            silk_files_set_owner(r->files, nm.ids.v[i], m->rel);
+    }
+    st = silk_filemeta_store(silk_txn_wdb(r->txn), e->rel, &nm, &r->msg);
+out:
+    silk_filemeta_clear(&nm);
+    silk_article_destroy(a);
+    free(name);
+    free(data);
+    return st;
+}
+
+/* ---- the run ------------------------------------------------------------------------------- */
+
+static silk_status_t run(run_t *r)
+{
+    const silk_index_opts_t *o = r->o;
+    silk_status_t st;
+    if ((st = silk_stemmer_new("english", &r->stem)) != SILK_OK ||
+        (st = silk_tokenizer_new(&r->tok)) != SILK_OK)
+        return silk_index_fail(&r->msg, st, "cannot create the tokenizer: %s",
+                               silk_status_to_string(st));
+    silk_tokenizer_set_stemmer(r->tok, r->stem);
+    if (!(r->spell = silk_spelling_new(r->tok)) || !(r->files = silk_files_new()))
+        return SILK_ERR_NOMEM;
+
+    if ((st = silk_scan_corpus(o->corpus, r->part ? r->part->nparts : 0,
+                               r->part ? r->part->part : 0, on_note, r, &r->scan, &r->msg)) !=
+        SILK_OK)
+        return st;
+    size_t nents = silk_scan_count(r->scan);
+    r->sum->files_scanned = nents;
+    r->sum->files_skipped += silk_scan_skipped(r->scan);
+    r->sum->files_ignored += silk_scan_ignored(r->scan);
+
+    if ((st = silk_txn_open(r->index, o->full, o->no_wait, &r->txn, &r->msg)) != SILK_OK)
+        return st;
+    silk_wdb_t *wdb = silk_txn_wdb(r->txn);
+    if (!o->full && (st = silk_files_load(r->files, wdb, &r->msg)) != SILK_OK)
+        return st;
+    if (o->full && (st = silk_txn_begin(r->txn, &r->msg)) != SILK_OK)
+        return st;
+
+    /* Files the index knows that the corpus no longer has go first, so that their
+     * document ids are free for the files that take them over (a document moved to
+     * another JSONL file). */
+    for (size_t i = 0; i < nents; i++) {
+        silk_filemeta_t *m = silk_files_get(r->files, silk_scan_entry(r->scan, i)->rel);
+        if (m)
+            m->seen = 1;
+    }
+    for (size_t i = 0; i < silk_files_count(r->files); i++) {
+        silk_filemeta_t *m = silk_files_at(r->files, i);
+        if (!m->seen && !silk_scan_kept(r->scan, m->rel) && (st = remove_file(r, m)) != SILK_OK)
+            return st;
+    }
+    for (size_t i = 0; i < nents; i++) {
+        const silk_scan_entry_t *e = silk_scan_entry(r->scan, i);
+        if ((st = index_file(r, e)) != SILK_OK)
+            return silk_index_fail(&r->msg, st, "%s: %s", e->rel, silk_status_to_string(st));
+        r->files_done++;
+        progress(r, 0);
+    }
+    if ((st = silk_syntable_update(r->txn, r->tok, silk_scan_synonyms(r->scan), o->full, on_note, r,
+                                   r->sum, &r->msg)) != SILK_OK)
+        return st;
+    /* Files that were only touched: their new mtime saves reading them next time, but is
+     * not worth a commit of its own. */
+    for (size_t i = 0; silk_txn_active(r->txn) && i < silk_files_count(r->files); i++) {
+        silk_filemeta_t *m = silk_files_at(r->files, i);
+        if (!m->touched)
+            continue;
+        m->mtime = m->new_mtime;
+        if ((st = silk_filemeta_store(wdb, m->rel, m, &r->msg)) != SILK_OK)
+            return st;
+    }
+    progress(r, 1);
+
+    /* A corpus that vanished (or was replaced) under the run must not empty the index. */
+    if (silk_scan_vanished(r->scan))
+        return silk_index_fail(&r->msg, SILK_ERR_NOT_FOUND,
+                               "corpus %s vanished during the run; nothing committed", o->corpus);
+    if (!silk_txn_active(r->txn))
+        r->sum->up_to_date = 1;
+    else if ((st = silk_txn_commit(r->txn, r->part ? r->part->before_commit : NULL,
+                                   r->part ? r->part->ud : NULL, &r->msg)) != SILK_OK)
+        return st;
+    return silk_txn_publish(r->txn, &r->sum->revision, &r->sum->docs_total, &r->msg);
+}
+
+silk_status_t silk_writer_run(const silk_index_opts_t *opts, const silk_writer_part_t *part,
+                              silk_index_summary_t *sum, char **msg)
+{
+    run_t r = {0};
+    silk_status_t st;
+    int lock = -1;
+    if (msg)
+        *msg = NULL;
+    memset(sum, 0, sizeof *sum);
+    r.o = opts;
+    r.part = part;
+    r.sum = sum;
+    clock_gettime(CLOCK_MONOTONIC, &r.t0);
+    if (!(r.index = strdup(opts->index))) {
+        st = SILK_ERR_NOMEM;
+        goto out;
+    }
+    size_t il = strlen(r.index);
+    while (il > 1 && r.index[il - 1] == '/')
+        r.index[--il] = '\0';
+    /* The index's parent folder must exist for the lock file and the database. */
+    char parent[PATH_MAX];
+    snprintf(parent, sizeof parent, "%s", r.index);
+    char *slash = strrchr(parent, '/');
+    if (slash && slash != parent) {
+        *slash = '\0';
+        if (silk_fs_mkdir_p(parent, 0777) != 0) {
+            st = silk_index_fail(&r.msg, SILK_ERR_IO, "cannot create %s: %s", parent,
+                                 strerror(errno));
+            goto out;
+        }
+    }
+    if ((st = silk_lock_take(r.index, opts->no_wait, on_note, &r, &lock, &r.msg)) != SILK_OK)
+        goto out;
+    silk_txn_clean_leftovers(r.index);
+    st = run(&r);
+out:
+    silk_txn_destroy(r.txn);
+    silk_db_destroy(r.old);
+    if (lock >= 0)
+        close(lock);
+    silk_scan_destroy(r.scan);
+    silk_files_destroy(r.files);
+    silk_spelling_destroy(r.spell);
+    silk_tokenizer_destroy(r.tok);
+    silk_stemmer_destroy(r.stem);
+    free(r.index);
+    sum->elapsed = silk_index_since(&r.t0);
+    if (st != SILK_OK && msg)
+        *msg = r.msg ? r.msg : strdup(silk_status_to_string(st));
+    else
+        free(r.msg);
+    return st;
+}
