@@ -46,7 +46,7 @@ PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
 # A build never installs: when a package it needs is missing, make stops before compiling
 # anything with the one command that fixes it. The goals that install first (deps, test,
 # run, asan, valgrind, fuzz, bench) check in the `make build` they run after installing.
-NO_CHECK_GOALS := deps clean format format-check test run asan valgrind fuzz bench bench-deps \
+NO_CHECK_GOALS := deps clean format format-check test run asan valgrind fuzz bench bench-deps deb deb-test \
 	help
 ifneq ($(filter-out $(NO_CHECK_GOALS),$(or $(MAKECMDGOALS),all)),)
 DEPS_MISSING := $(shell ./scripts/install-deps.sh --missing)
@@ -213,6 +213,7 @@ fuzz: deps
 
 # ---- benchmarks ----------------------------------------------------------------------------
 -include bench/bench.mk
+-include dist/install.mk
 
 # ---- housekeeping --------------------------------------------------------------------------
 run: deps

@@ -69,6 +69,32 @@ static bool letter_alone(const char *s, size_t n, size_t i)
     return !is_alnum(after);
 }
 
+/* Whether the word that ends at s[end] and has `seg` letters is exactly a Persian verbal
+ * prefix, می or نمی (with Farsi yeh, or the Arabic yeh or alef maksura that the
+ * normalization folds to it). Two or three letters that are exactly these bytes are the
+ * whole word: a mark or a format character between them would be bytes of its own. The
+ * scanner keeps no start offset for this test, so that its loop stays in registers. */
+static bool persian_prefix(const uint8_t *s, size_t end, size_t seg)
+{
+    if ((seg != 2 && seg != 3) || end < 2 * seg)
+        return false;
+    const uint8_t *p = s + end - 4;
+    if (seg == 3 && (p[-2] != 0xD9 || p[-1] != 0x86)) /* ن */
+        return false;
+    if (p[0] != 0xD9 || p[1] != 0x85) /* م */
+        return false;
+    return (p[2] == 0xDB && p[3] == 0x8C) || (p[2] == 0xD9 && (p[3] == 0x8A || p[3] == 0x89));
+}
+
+/* Whether cp is a letter of the Arabic script (the Arabic blocks and presentation forms). */
+static bool arabic_letter(int32_t cp)
+{
+    return ((cp >= 0x0620 && cp <= 0x06FF) || (cp >= 0x0750 && cp <= 0x077F) ||
+            (cp >= 0x08A0 && cp <= 0x08FF) || (cp >= 0xFB50 && cp <= 0xFDFF) ||
+            (cp >= 0xFE70 && cp <= 0xFEFF)) &&
+           silk_cc_letter_cat(silk_cc_category(cp));
+}
+
 size_t silk_cc_scan_word(const char *str, size_t n, size_t i, bool *ascii)
 {
     const uint8_t *s = (const uint8_t *)str;
@@ -140,6 +166,22 @@ size_t silk_cc_scan_word(const char *str, size_t n, size_t i, bool *ascii)
                 seg = 0;
                 i += len;
                 continue;
+            }
+            break;
+        case SILK_CC_SEP:
+            /* The Persian verbal prefixes are written joined, with a ZWNJ (a format
+             * character, skipped above) or with a space: می شود, می‌شود and میشود
+             * are one word. A space (or no-break space) joins the prefix, when it is the whole word
+             * so far, with an Arabic-script letter right after it. */
+            if ((b == ' ' || (b == 0xC2 && i + 1 < n && s[i + 1] == 0xA0)) && !all_ascii &&
+                persian_prefix(s, end, seg)) {
+                int32_t ncp;
+                next = silk_cc_at(str, n, i + len, &nlen, &ncp);
+                if (next == SILK_CC_LET && arabic_letter(ncp)) {
+                    chain = false;
+                    i += len;
+                    continue;
+                }
             }
             break;
         default:

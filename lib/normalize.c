@@ -102,6 +102,66 @@ static silk_status_t canonical_order(silk_norm_t *nm, size_t cnt)
     return SILK_OK;
 }
 
+/* The Latin letters that have no decomposition (so stripping marks leaves them as they are)
+ * and that Latin-ASCII transliteration (ICU) and Lucene's ASCIIFoldingFilter spell with
+ * plain letters: Søren = Soren, Łódź = Lodz, encyclopædia = encyclopaedia. Only the lower
+ * case forms are needed, since case folding comes first (Ø → ø); ß already folds to ss.
+ * Up to two letters, packed low byte first; 0 when cp is not one of them. Ŀ/ŀ and ŉ are
+ * mapped before decomposition (see map_span), which would make them l + U+00B7 and ʼn. */
+static inline uint32_t latin_fold(int32_t cp)
+{
+    if (cp < 0xE6 || cp > 0x167)
+        return 0;
+    switch (cp) {
+    case 0xE6: /* æ */
+        return 'a' | 'e' << 8;
+    case 0xF0:  /* ð */
+    case 0x111: /* đ */
+        return 'd';
+    case 0xF8: /* ø */
+        return 'o';
+    case 0xFE: /* þ */
+        return 't' | 'h' << 8;
+    case 0x127: /* ħ */
+        return 'h';
+    case 0x131: /* dotless ı */
+        return 'i';
+    case 0x138: /* ĸ (kra): q, as Lucene and the DUCET collation have it */
+        return 'q';
+    case 0x142: /* ł */
+        return 'l';
+    case 0x14B: /* ŋ */
+        return 'n';
+    case 0x153: /* œ */
+        return 'o' | 'e' << 8;
+    case 0x167: /* ŧ */
+        return 't';
+    default:
+        return 0;
+    }
+}
+
+/* Applies latin_fold() to the `got` code points just decomposed at nm->cps[at..): a
+ * letter becomes one or two ASCII letters. *got is updated. */
+static silk_status_t fold_latin(silk_norm_t *nm, size_t at, size_t *got)
+{
+    for (size_t k = at; k < at + *got; k++) {
+        uint32_t f = latin_fold(nm->cps[k]);
+        if (!f)
+            continue;
+        nm->cps[k] = (int32_t)(f & 0xFF);
+        if (f >> 8) {
+            silk_status_t rc = SILK_GROW(nm->cps, nm->cps_cap, at + *got + 1);
+            if (rc != SILK_OK)
+                return rc;
+            memmove(nm->cps + k + 2, nm->cps + k + 1, (at + *got - k - 1) * sizeof *nm->cps);
+            nm->cps[++k] = (int32_t)(f >> 8);
+            (*got)++;
+        }
+    }
+    return SILK_OK;
+}
+
 /* Phase 1: maps each code point of s[0..n) into nm->cps (case fold + compatibility
  * decomposition), dropping format characters and acronym dots. *cnt gets the number of
  * code points, *all_ascii whether they are all ASCII (nothing to compose or fold), *reorder
@@ -130,6 +190,8 @@ static silk_status_t map_span(silk_norm_t *nm, const char *s, size_t n, bool one
                 last = c;
             else if (c == SILK_CC_DOT && last == SILK_CC_LET)
                 continue; /* an acronym dot */
+            else if (c == SILK_CC_SEP)
+                continue; /* the space after a Persian verbal prefix (silk_cc_scan_word) */
         }
         if (c == SILK_CC_FMT)
             continue;
@@ -144,6 +206,10 @@ static silk_status_t map_span(silk_norm_t *nm, const char *s, size_t n, bool one
             continue;
         }
         *all_ascii = false;
+        if (cp == 0x13F || cp == 0x140 || cp == 0x149) { /* Ŀ ŀ → l, ŉ → n (see latin_fold) */
+            nm->cps[cnt++] = cp == 0x149 ? 'n' : 'l';
+            continue;
+        }
         for (;;) {
             size_t room = nm->cps_cap - cnt;
             utf8proc_ssize_t got = utf8proc_decompose_char(
@@ -152,10 +218,15 @@ static silk_status_t map_span(silk_norm_t *nm, const char *s, size_t n, bool one
             if (got < 0)
                 return SILK_ERR_INTERNAL;
             if ((size_t)got <= room) {
-                for (utf8proc_ssize_t k = 0; k < got; k++)
+                size_t ng = (size_t)got;
+                for (size_t k = 0; k < ng; k++)
                     if (utf8proc_get_property(nm->cps[cnt + k])->combining_class)
                         *reorder = true;
-                cnt += (size_t)got;
+                /* Only Latin-1 Supplement, Extended-A and -B letters decompose or fold to
+                 * the letters latin_fold() spells out (Ø → ø, Ǿ → ø + acute). */
+                if (cp >= 0xC6 && cp <= 0x24F && (rc = fold_latin(nm, cnt, &ng)) != SILK_OK)
+                    return rc;
+                cnt += ng;
                 break;
             }
             if ((rc = SILK_GROW(nm->cps, nm->cps_cap, cnt + (size_t)got)) != SILK_OK)

@@ -8,7 +8,9 @@
  *      runs the same normalization, so normalizing a word's [start,end) gives back its term.
  *   3. CJK runs (Hangul, Han, Kana) become overlapping bigrams of "units" (a character plus
  *      what attaches to it: conjoining vowel/final jamo, combining marks).
- *   4. A Latin, Greek or Cyrillic word gets its stem through the stem cache (lib/stemcache.c).
+ *   4. A Latin, Greek or Cyrillic word gets its stem through the stem cache (lib/stemcache.c);
+ *      a Hangul word of three or more syllables gets its Korean stem (lib/kostem.c) on its
+ *      first bigram, and every bigram of it reports the word's whole span.
  *
  * ASCII words never reach utf8proc: the scanner reads a byte table and the term is a
  * lower-cased copy. Nothing is allocated per token: the normalizer's buffers are reused.
@@ -20,6 +22,7 @@
 #include <string.h>
 
 #include "silk/charclass.h"
+#include "silk/kostem.h"
 #include "silk/normalize.h"
 #include "silk/stemcache.h"
 #include "silk/utf8.h"
@@ -107,10 +110,18 @@ typedef struct {
     bool stopped;          /* the callback asked to stop */
 } run_t;
 
+/* What a CJK token reports about the word it belongs to. */
+typedef struct {
+    size_t start, end; /* the word's byte span in the input */
+    const char *stem;  /* its Korean stem (NUL-terminated), NULL when none */
+    size_t stem_len;   /* its length in bytes */
+} word_t;
+
 /* Reports the term[0..len) (NUL-terminated) of input bytes [start,end) to the callback,
- * with its stem when it is a word without digits and a stemmer is set. */
+ * with its stem when it is a word without digits and a stemmer is set. `w` (NULL: the
+ * token is its own word) gives a CJK token's word and Korean stem. */
 static silk_status_t emit(run_t *r, const char *term, size_t len, size_t start, size_t end,
-                          silk_tok_kind_t kind, bool has_digit)
+                          silk_tok_kind_t kind, bool has_digit, const word_t *w)
 {
     silk_tokenizer_t *tok = r->tok;
     silk_token_t t;
@@ -124,7 +135,12 @@ static silk_status_t emit(run_t *r, const char *term, size_t len, size_t start, 
     t.start = start;
     t.end = end;
     t.kind = kind;
-    if (kind == SILK_TOK_WORD && !has_digit && tok->stemmer) {
+    t.word_start = w ? w->start : start;
+    t.word_end = w ? w->end : end;
+    if (w && w->stem) {
+        t.stem = w->stem;
+        t.stem_len = w->stem_len;
+    } else if (kind == SILK_TOK_WORD && !has_digit && tok->stemmer) {
         silk_status_t rc = silk_stem_cache_stem(tok->stem_cache, tok->stemmer, term, len, tok->stem,
                                                 sizeof tok->stem, &t.stem, &t.stem_len);
         if (rc != SILK_OK)
@@ -200,7 +216,7 @@ static silk_status_t emit_ascii_word(run_t *r, size_t start, size_t end)
     }
     o[len] = 0;
     return emit(r, o, len, start, lim,
-                letter ? SILK_TOK_WORD : (digit ? SILK_TOK_NUMBER : SILK_TOK_OTHER), digit);
+                letter ? SILK_TOK_WORD : (digit ? SILK_TOK_NUMBER : SILK_TOK_OTHER), digit, NULL);
 }
 
 /* Emits the word s[start..end): its normalized form, cut to SILK_TERM_MAX bytes. */
@@ -240,11 +256,12 @@ static silk_status_t emit_word(run_t *r, size_t start, size_t end, bool ascii)
     cut_term(term, &len);
     bool has_digit;
     silk_tok_kind_t kind = term_kind(term, len, &has_digit);
-    return emit(r, term, len, start, lim, kind, has_digit);
+    return emit(r, term, len, start, lim, kind, has_digit, NULL);
 }
 
-/* Emits the CJK unit or bigram s[start..end); `plain` says it is its own normal form. */
-static silk_status_t emit_cjk(run_t *r, size_t start, size_t end, bool plain)
+/* Emits the CJK unit or bigram s[start..end); `plain` says it is its own normal form, `w`
+ * (may be NULL) the Hangul word it starts in. */
+static silk_status_t emit_cjk(run_t *r, size_t start, size_t end, bool plain, const word_t *w)
 {
     silk_tokenizer_t *tok = r->tok;
     silk_status_t rc;
@@ -259,7 +276,46 @@ static silk_status_t emit_cjk(run_t *r, size_t start, size_t end, bool plain)
             return rc;
         cut_term(term, &len); /* only reachable with stacks of marks */
     }
-    return emit(r, term, len, start, end, SILK_TOK_CJK, false);
+    return emit(r, term, len, start, end, SILK_TOK_CJK, false, w);
+}
+
+/* The end of the Hangul word that starts at s[i], a precomposed syllable standing alone:
+ * the syllables that follow it directly, each without a jamo or mark attached (such a unit
+ * is not its own normal form, and a word is only what the stemmer can read as it is). */
+static size_t hangul_word_end(const char *s, size_t n, size_t i)
+{
+    int32_t cp, next;
+    (void)silk_utf8_decode(s + i, n - i, &cp);
+    for (;;) {
+        size_t k = i + SILK_KO_SYLLABLE_BYTES;
+        if (k >= n || (uint8_t)s[k] < 0x80)
+            return k;
+        (void)silk_utf8_decode(s + k, n - k, &next);
+        if (!silk_ko_is_syllable(next))
+            return silk_cc_cjk_attaches(next, silk_cc_classify(next), cp) ? i : k;
+        i = k;
+        cp = next;
+    }
+}
+
+/* Fills w, the Hangul word s[start..end) a bigram starts in; the word's first bigram also
+ * gets its stem. A word of two syllables has no stem: it is one bigram, whose term already
+ * is the word (and a query of one bigram is then searched as that term, as before). A word
+ * longer than a term has none either. */
+static void hangul_word(run_t *r, size_t start, size_t end, bool first, word_t *w)
+{
+    size_t len = end - start;
+    w->start = start;
+    w->end = end;
+    w->stem = NULL;
+    w->stem_len = 0;
+    if (!first || len < 3 * SILK_KO_SYLLABLE_BYTES || len > SILK_TERM_MAX)
+        return;
+    char *stem = r->tok->stem;
+    w->stem_len = silk_ko_stem(r->s + start, len);
+    memcpy(stem, r->s + start, w->stem_len);
+    stem[w->stem_len] = 0;
+    w->stem = stem;
 }
 
 /* Tokenizes the CJK run that starts at s[i] (a CJK letter) and returns where it ends. */
@@ -269,6 +325,8 @@ static silk_status_t cjk_run(run_t *r, size_t i, size_t *next)
     size_t n = r->n, len;
     size_t prev_start = 0, prev_end = 0, units = 0;
     bool prev_plain = false;
+    size_t ws = 0, we = 0;    /* the current Hangul word (we = 0: none yet) */
+    bool prev_hangul = false; /* the previous unit lies in that word */
     silk_status_t rc = SILK_OK;
     int32_t cp;
     int c = silk_cc_at(s, n, i, &len, &cp);
@@ -288,11 +346,24 @@ static silk_status_t cjk_run(run_t *r, size_t i, size_t *next)
             i += l2;
         }
         if (units > 0) {
+            /* The bigram belongs to the word of its first unit. */
+            word_t w;
+            if (prev_hangul)
+                hangul_word(r, ws, we, prev_start == ws, &w);
             /* Raw bytes only when nothing (a bidi mark) sits between the two units. */
-            rc = emit_cjk(r, prev_start, i, prev_plain && plain && prev_end == ustart);
+            rc = emit_cjk(r, prev_start, i, prev_plain && plain && prev_end == ustart,
+                          prev_hangul ? &w : NULL);
             if (rc != SILK_OK || r->stopped)
                 goto done;
         }
+        /* A lone Hangul syllable begins a word that the stemmer may read; the word ends
+         * where something else than such a syllable comes. */
+        bool hangul = plain && silk_ko_is_syllable(base);
+        if (hangul && ustart >= we) {
+            ws = ustart;
+            we = hangul_word_end(s, n, ustart);
+        }
+        prev_hangul = hangul && ustart < we;
         prev_start = ustart;
         prev_end = i;
         prev_plain = plain;
@@ -309,7 +380,7 @@ static silk_status_t cjk_run(run_t *r, size_t i, size_t *next)
             i = j;
     }
     if (units == 1)
-        rc = emit_cjk(r, prev_start, prev_end, prev_plain);
+        rc = emit_cjk(r, prev_start, prev_end, prev_plain, NULL);
 done:
     *next = i;
     return rc;

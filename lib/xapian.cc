@@ -460,8 +460,14 @@ bool collect_idents(const std::string &path, std::vector<file_ident> *out, int *
     if (!ident_of(path, false, &id, err_no))
         return false;
     out->push_back(id);
-    if (stub_file->empty())
+    if (stub_file->empty()) {
+        /* Glass's version file, with its size and time: files copied over the index in place
+         * (a restore) keep the folder's inode, and Xapian's reopen() may keep reading the
+         * tables it has open (stale answers, or DatabaseCorruptError on every search). */
+        if (file_exists(path + "/iamglass") && ident_of(path + "/iamglass", true, &id, err_no))
+            out->push_back(id);
         return true;
+    }
     if (!ident_of(*stub_file, true, &id, err_no))
         return false;
     out->push_back(id);
@@ -571,9 +577,14 @@ extern "C" silk_status_t silk_db_reopen(silk_db_t *db, int *changed)
         if (!fresh) {
             before = revision_sum(db->cur, &known_before);
             try {
+                std::string uuid = db->cur.db.get_uuid();
                 maybe = db->cur.db.reopen();
                 if (db->cur.has_meta)
                     maybe = db->cur.meta.reopen() || maybe;
+                /* Another database at the same revision (a different index put in its
+                 * place): the revision alone cannot tell, its UUID does. */
+                if (db->cur.db.get_uuid() != uuid)
+                    fresh = true;
             } catch (const Xapian::Error &) {
                 /* The files changed in a way reopen() cannot follow: start over below. */
                 fresh = true;

@@ -5,12 +5,15 @@ set -eu
 
 PKGS="gcc g++ make pkg-config libxapian-dev libuv1-dev libutf8proc-dev libjansson-dev \
 libcmocka-dev xapian-tools socat clang libclang-rt-14-dev clang-format valgrind \
-libsqlite3-dev sqlite3 python3 procps ripgrep util-linux"
+libsqlite3-dev sqlite3 python3 procps ripgrep util-linux scdoc zsh fish"
 
 # `install-deps.sh --bench` (called by `make bench`) installs what only the benchmarks
 # need instead: the peer daemons, GNU time for peak RSS and hyperfine (bench-cli). Kept
 # out of the main list so `make test` on a fresh machine does not pull them in.
 BENCH_PKGS="sphinxsearch groonga-bin groonga-httpd time hyperfine"
+# `install-deps.sh --deb` (called by `make deb`, `make deb-test`): what building and checking
+# the Debian package needs, beyond debian/control's Build-Depends, which the main list has.
+DEB_PKGS="debhelper dpkg-dev lintian fakeroot scdoc"
 
 # `install-deps.sh --missing` (called by a plain `make`, which never installs) only prints
 # the packages a build needs that are not installed, and exits 0.
@@ -20,6 +23,7 @@ libcmocka-dev"
 mode=install
 case "${1:-}" in
 --bench) PKGS="$BENCH_PKGS" ;;
+--deb) PKGS="$DEB_PKGS" ;;
 --missing)
     PKGS="$BUILD_PKGS"
     mode=list

@@ -52,6 +52,7 @@ static uv_signal_t sig_int, sig_term, sig_hup;
 static uv_timer_t revision_timer; /* polls the index revision (hand-run silk-index) */
 static uv_timer_t accept_timer;   /* resumes accepting after running out of descriptors */
 static uv_async_t main_wake;      /* a worker finished, or the reindex child ended */
+static uv_timer_t shutdown_timer; /* after SIGTERM: the hard deadline of the exit */
 static silk_db_t *watch_db;       /* main loop's own handle, only to read the revision */
 static unsigned next_worker;      /* round-robin */
 static int lock_fd = -1;          /* flock()ed "<socket>.lock" */
@@ -81,6 +82,13 @@ static void usage(FILE *f)
             "  --threads N          worker threads, 1..%d (default: the number of cores)\n"
             "  --watch              reindex when a file in the corpus changes\n"
             "  --watch-delay MS     quiet time after a change before reindexing (default 500)\n"
+            "  --watch-max-delay MS longest a change waits for the corpus to go quiet, 0 none\n"
+            "                       (default 10 times --watch-delay)\n"
+            "  --reindex-timeout SEC  a silk-index child running longer is stopped (SIGCONT,\n"
+            "                       SIGTERM, SIGKILL 3 s later) and its requests get an\n"
+            "                       \"internal\" error; 0 no limit (default 600)\n"
+            "  --shutdown-timeout SEC after SIGINT/SIGTERM, exit (status 1) after this long\n"
+            "                       even if requests or the child have not finished (default 15)\n"
             "  --idle-timeout SEC   close connections idle this long, 0 never (default 300)\n"
             "  --max-connections N  connections at once; more get \"overloaded\" (default 1024)\n"
             "  --max-line BYTES     longest request line (default 65536)\n"
@@ -95,8 +103,8 @@ static void usage(FILE *f)
             "  --help               this text\n"
             "\n"
             "Reindex runs $SILK_INDEXER, else the silk-index next to silkd, as a child process.\n"
-            "Signals: SIGINT/SIGTERM finish the requests in flight and exit 0; SIGHUP reopens\n"
-            "the index.\n",
+            "Signals: SIGINT/SIGTERM finish the requests in flight and exit 0 (a second one exits\n"
+            "at once, status 1); SIGHUP opens the index afresh on every worker.\n",
             MAX_THREADS);
 }
 
@@ -458,6 +466,7 @@ static void maybe_finish(void)
     close_if_open((uv_handle_t *)&revision_timer);
     close_if_open((uv_handle_t *)&accept_timer);
     close_if_open((uv_handle_t *)&main_wake);
+    close_if_open((uv_handle_t *)&shutdown_timer);
     silkd_reindex_close(reindex);
 }
 
@@ -467,11 +476,33 @@ static void on_main_wake(uv_async_t *a)
     maybe_finish();
 }
 
+/* The exit without waiting: a request or worker that never finishes (a hung remote shard,
+ * a stuck disk) must not keep silkd from ending. The socket is gone already; the lock goes
+ * with the process. The reindex child is killed with its process group. */
+static void exit_now(const char *why)
+{
+    silkd_log(SILKD_LOG_WARN, "%s: exiting without waiting for the rest", why);
+    silkd_reindex_kill(reindex);
+    if (lock_fd >= 0)
+        unlink(lock_path);
+    _exit(1);
+}
+
+static void on_shutdown_timer(uv_timer_t *t)
+{
+    (void)t;
+    char why[96];
+    snprintf(why, sizeof why, "still not finished %llu s after the shutdown began",
+             (unsigned long long)cfg.shutdown_max_ms / 1000);
+    exit_now(why);
+}
+
 static void begin_shutdown(const char *why)
 {
     if (shutting_down)
         return;
     shutting_down = 1;
+    uv_timer_start(&shutdown_timer, on_shutdown_timer, cfg.shutdown_max_ms, 0);
     if (started)
         silkd_log(SILKD_LOG_INFO, "%s: finishing the requests in flight", why);
     else
@@ -500,9 +531,13 @@ static void on_signal(uv_signal_t *h, int signum)
 {
     (void)h;
     if (signum == SIGHUP) {
-        silkd_server_bump(srv, "SIGHUP");
+        /* Always a fresh open: a reopen follows revisions, but not files overwritten in
+         * place, which only a new handle reads right. */
+        silkd_server_force_fresh(srv, "SIGHUP: opening the index afresh");
         return;
     }
+    if (shutting_down && started)
+        exit_now(signum == SIGINT ? "second SIGINT" : "second SIGTERM");
     begin_shutdown(signum == SIGINT ? "SIGINT" : "SIGTERM");
 }
 
@@ -558,6 +593,9 @@ static const struct {
     {"max-inflight", 1, 1000000, 1, FIELD(max_inflight)},
     {"max-output", 1024, 1ull << 34, 1, FIELD(max_output)},
     {"remote-timeout", 1, 3600 * 1000, 1, FIELD(db_opts.remote_timeout_ms)},
+    {"reindex-timeout", 0, 86400 * 7, 1000, FIELD(reindex_timeout_ms)},
+    {"watch-max-delay", 0, 3600 * 1000, 1, FIELD(watch_max_ms)},
+    {"shutdown-timeout", 1, 3600, 1000, FIELD(shutdown_max_ms)},
 #undef FIELD
 };
 #define NNUMERIC (sizeof numeric / sizeof numeric[0])
@@ -661,7 +699,12 @@ int main(int argc, char **argv)
     cfg.idle_ms = 300 * 1000;
     cfg.drain_ms = 100;
     cfg.drain_max_ms = 5000;
+    cfg.reindex_timeout_ms = 600 * 1000;
+    cfg.watch_max_ms = UINT64_MAX; /* until parsed: 10 times --watch-delay */
+    cfg.shutdown_max_ms = 15 * 1000;
     const char *socket_arg = parse_args(argc, argv, &print_socket);
+    if (cfg.watch_max_ms == UINT64_MAX)
+        cfg.watch_max_ms = 10 * (uint64_t)cfg.watch_delay_ms;
 
     int tmp_default = silk_socket_path(socket_arg, socket_buf, sizeof socket_buf);
     if (tmp_default < 0) {
@@ -692,6 +735,7 @@ int main(int argc, char **argv)
     uv_async_init(loop, &main_wake, on_main_wake);
     uv_timer_init(loop, &revision_timer);
     uv_timer_init(loop, &accept_timer);
+    uv_timer_init(loop, &shutdown_timer);
     uv_signal_init(loop, &sig_int);
     uv_signal_init(loop, &sig_term);
     uv_signal_init(loop, &sig_hup);

@@ -23,19 +23,25 @@
 #include <time.h>
 
 #include "log.h"
+#include "rxbound.h"
 #include "silk/buf.h"
 
 /* Requests that may wait at once; more are answered overloaded. */
 #define MAX_WAITING 1024
-/* Bytes of the child's stdout kept (its --json summary is one line), and of stderr. */
-#define MAX_STDOUT (1024 * 1024)
-#define ERR_TAIL   2048
+/* Bytes of the tail of the child's stderr kept (its stdout goes through rxbound). */
+#define ERR_TAIL 2048
+/* After SIGTERM, a child that has not exited after this long gets SIGKILL. */
+#define KILL_GRACE_MS 3000
+/* After the child exited, its pipes get this long to reach EOF: a grandchild it left
+ * behind may hold them open, and the run must end anyway. */
+#define PIPE_GRACE_MS 1000
 /* Folders watched at most (inotify watches are a per-user resource), and nesting depth. */
 #define MAX_WATCHES     512
 #define MAX_WATCH_DEPTH 16
 
 typedef struct watch {
     uv_fs_event_t h;          /* the inotify watch of one folder */
+    char *dir;                /* its path, to tell the index's own files by name */
     struct watch *next;       /* list link */
     struct silkd_reindex *rx; /* owner */
 } watch_t;
@@ -49,40 +55,47 @@ typedef struct waiter {
 } waiter_t;
 
 struct silkd_reindex {
-    silkd_server_t *srv;   /* shared state */
-    uv_loop_t *loop;       /* the main loop */
-    uv_async_t async;      /* wakes the main loop when a request arrives */
-    uv_mutex_t lock;       /* guards incoming, nwaiting, refusing */
-    waiter_t *incoming;    /* requests not yet seen by the main loop */
-    unsigned nwaiting;     /* requests not yet answered */
-    int refusing;          /* shutting down: refuse new requests */
-    waiter_t *next_run;    /* main loop: requests for the next run */
-    waiter_t *current;     /* main loop: requests the running child will answer */
-    int running;           /* a child is running (or its handles are closing) */
-    int want_run;          /* a watch event asked for a run */
-    int stopping;          /* silkd_reindex_stop was called */
-    uv_process_t proc;     /* the child */
-    uv_pipe_t out_pipe;    /* its stdout */
-    uv_pipe_t err_pipe;    /* its stderr */
-    int open_handles;      /* of proc, out_pipe, err_pipe */
-    int exited;            /* exit_cb ran */
-    int64_t exit_status;   /* the child's exit status */
-    int term_signal;       /* the signal that killed it, or 0 */
-    int spawn_failed;      /* uv_spawn failed: err holds the message */
-    silk_buf_t out;        /* its stdout (limit MAX_STDOUT) */
-    char err[ERR_TAIL];    /* the tail of its stderr */
-    size_t err_len;        /* bytes in err */
-    uint64_t started_ns;   /* uv_hrtime() at spawn */
-    struct watch *watches; /* --watch: one inotify watch per corpus folder */
-    unsigned nwatches;     /* how many */
-    uv_timer_t debounce;   /* --watch: quiet time before a run */
-    int watching;          /* --watch is on and the corpus could be watched */
-    uint64_t runs;         /* runs that succeeded */
-    uint64_t failures;     /* runs that failed */
-    json_t *last;          /* the last run's result, or NULL */
+    silkd_server_t *srv;       /* shared state */
+    uv_loop_t *loop;           /* the main loop */
+    uv_async_t async;          /* wakes the main loop when a request arrives */
+    uv_mutex_t lock;           /* guards incoming, nwaiting, refusing */
+    waiter_t *incoming;        /* requests not yet seen by the main loop */
+    unsigned nwaiting;         /* requests not yet answered */
+    int refusing;              /* shutting down: refuse new requests */
+    waiter_t *next_run;        /* main loop: requests for the next run */
+    waiter_t *current;         /* main loop: requests the running child will answer */
+    int running;               /* a child is running (or its handles are closing) */
+    int want_run;              /* a watch event asked for a run */
+    int stopping;              /* silkd_reindex_stop was called */
+    uv_process_t proc;         /* the child */
+    uv_pipe_t out_pipe;        /* its stdout */
+    uv_pipe_t err_pipe;        /* its stderr */
+    int open_handles;          /* of proc, out_pipe, err_pipe */
+    int exited;                /* exit_cb ran */
+    int64_t exit_status;       /* the child's exit status */
+    int term_signal;           /* the signal that killed it, or 0 */
+    int spawn_failed;          /* uv_spawn failed: err holds the message */
+    char err[ERR_TAIL];        /* the tail of its stderr */
+    size_t err_len;            /* bytes in err */
+    uint64_t started_ns;       /* uv_hrtime() at spawn */
+    silkd_summary_t summ;      /* reads the child's stdout, bounded */
+    uv_timer_t deadline;       /* the time limit of a run, then the SIGKILL grace, then pipes */
+    int timed_out;             /* the run was stopped for its time limit */
+    int killing;               /* SIGTERM was sent; the deadline timer now sends SIGKILL */
+    uint64_t timeouts;         /* runs stopped for their time limit */
+    uint64_t first_change;     /* --watch: ms of the first change not yet indexed, or 0 */
+    char index_real[PATH_MAX]; /* --watch: the index's absolute path, to ignore its writes */
+    struct watch *watches;     /* --watch: one inotify watch per corpus folder */
+    unsigned nwatches;         /* how many */
+    uv_timer_t debounce;       /* --watch: quiet time before a run */
+    int watching;              /* --watch is on and the corpus could be watched */
+    uint64_t runs;             /* runs that succeeded */
+    uint64_t failures;         /* runs that failed */
+    json_t *last;              /* the last run's result, or NULL */
 };
 
 static void start_run(silkd_reindex_t *rx);
+static void on_deadline(uv_timer_t *t);
 static void rewatch(silkd_reindex_t *rx);
 
 static void iso_now(char *buf, size_t n)
@@ -104,6 +117,7 @@ static void publish(silkd_reindex_t *rx)
     json_object_set_new(o, "runs", json_integer((json_int_t)rx->runs));
     json_object_set_new(o, "failures", json_integer((json_int_t)rx->failures));
     json_object_set_new(o, "watching", json_boolean(rx->watching));
+    json_object_set_new(o, "timeouts", json_integer((json_int_t)rx->timeouts));
     json_object_set(o, "last", rx->last ? rx->last : json_null());
     char *text = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(10));
     json_decref(o);
@@ -128,29 +142,6 @@ static void answer_all(silkd_reindex_t *rx, waiter_t *list, int ok, silk_proto_c
     uv_mutex_unlock(&rx->lock);
 }
 
-/* The summary is the last line of the child's stdout that is a JSON object. */
-static json_t *find_summary(silkd_reindex_t *rx)
-{
-    char *s = rx->out.data;
-    size_t n = rx->out.len;
-    while (s && n > 0) {
-        size_t end = n;
-        while (end > 0 && (s[end - 1] == '\n' || s[end - 1] == '\r' || s[end - 1] == ' '))
-            end--;
-        if (end == 0)
-            break;
-        size_t start = end;
-        while (start > 0 && s[start - 1] != '\n')
-            start--;
-        json_t *j = json_loadb(s + start, end - start, 0, NULL);
-        if (j && json_is_object(j))
-            return j;
-        json_decref(j);
-        n = start;
-    }
-    return NULL;
-}
-
 /* The last non-empty line of the child's stderr, for error messages. */
 static void last_err_line(silkd_reindex_t *rx, char *buf, size_t n)
 {
@@ -170,7 +161,8 @@ static void complete(silkd_reindex_t *rx, const char *spawn_err)
 {
     uint64_t took_ms = (uv_hrtime() - rx->started_ns) / 1000000;
     int ok = !spawn_err && rx->term_signal == 0 && (rx->exit_status == 0 || rx->exit_status == 3);
-    json_t *summary = spawn_err ? NULL : find_summary(rx);
+    json_t *summary = spawn_err ? NULL : silkd_summary_finish(&rx->summ);
+    uv_timer_stop(&rx->deadline);
     char when[32], msg[SILK_PROTO_MSG_MAX + ERR_TAIL], tail[200];
     iso_now(when, sizeof when);
     last_err_line(rx, tail, sizeof tail);
@@ -187,6 +179,10 @@ static void complete(silkd_reindex_t *rx, const char *spawn_err)
     }
     json_object_set(last, "summary", summary ? summary : json_null());
 
+    if (rx->timed_out) {
+        ok = 0;
+        json_object_set_new(last, "timed_out", json_true());
+    }
     if (ok) {
         rx->runs++;
         silkd_server_bump(rx->srv, "reindex committed");
@@ -207,6 +203,11 @@ static void complete(silkd_reindex_t *rx, const char *spawn_err)
         rx->failures++;
         if (spawn_err)
             snprintf(msg, sizeof msg, "%s", spawn_err);
+        else if (rx->timed_out)
+            snprintf(msg, sizeof msg,
+                     "silk-index did not finish within its time limit of %llu s "
+                     "(--reindex-timeout) and was stopped",
+                     (unsigned long long)silkd_server_config(rx->srv)->reindex_timeout_ms / 1000);
         else if (rx->term_signal)
             snprintf(msg, sizeof msg, "silk-index was killed by signal %d%s%s", rx->term_signal,
                      *tail ? ": " : "", tail);
@@ -241,6 +242,53 @@ static void on_child_handle_closed(uv_handle_t *h)
         complete(rx, rx->spawn_failed ? rx->err : NULL);
 }
 
+/* Sends sig to the child's process group (it leads one: UV_PROCESS_DETACHED), so that
+ * whatever it started goes too. Only while it has not been reaped: its pid, and so the
+ * group's id, may be reused after. */
+static void signal_child(silkd_reindex_t *rx, int sig)
+{
+    if (rx->running && !rx->exited && !rx->spawn_failed && rx->proc.pid > 0)
+        kill(-rx->proc.pid, sig);
+}
+
+/* Stops the child: SIGCONT first, for one that was stopped (a stopped process does not
+ * act on SIGTERM until continued), then SIGTERM, and SIGKILL once KILL_GRACE_MS passed. */
+static void end_child(silkd_reindex_t *rx, const char *why)
+{
+    if (rx->killing || rx->exited)
+        return;
+    silkd_log(SILKD_LOG_WARN, "stopping silk-index (pid %d): %s", rx->proc.pid, why);
+    rx->killing = 1;
+    signal_child(rx, SIGCONT);
+    signal_child(rx, SIGTERM);
+    uv_timer_start(&rx->deadline, on_deadline, KILL_GRACE_MS, 0);
+}
+
+/* The deadline timer has three uses, one at a time: the time limit of a running child,
+ * the grace before SIGKILL, and (once the child exited) the grace for its pipes. */
+static void on_deadline(uv_timer_t *t)
+{
+    silkd_reindex_t *rx = t->data;
+    if (!rx->running)
+        return;
+    if (rx->exited) {
+        /* A grandchild holds the pipes open: stop reading them, the run is over. */
+        if (!uv_is_closing((uv_handle_t *)&rx->out_pipe))
+            uv_close((uv_handle_t *)&rx->out_pipe, on_child_handle_closed);
+        if (!uv_is_closing((uv_handle_t *)&rx->err_pipe))
+            uv_close((uv_handle_t *)&rx->err_pipe, on_child_handle_closed);
+        return;
+    }
+    if (rx->killing) {
+        silkd_log(SILKD_LOG_WARN, "silk-index (pid %d) ignored SIGTERM: SIGKILL", rx->proc.pid);
+        signal_child(rx, SIGKILL);
+        return;
+    }
+    rx->timed_out = 1;
+    rx->timeouts++;
+    end_child(rx, "over its time limit (--reindex-timeout)");
+}
+
 static void on_exit_cb(uv_process_t *proc, int64_t status, int sig)
 {
     silkd_reindex_t *rx = proc->data;
@@ -248,6 +296,7 @@ static void on_exit_cb(uv_process_t *proc, int64_t status, int sig)
     rx->exit_status = status;
     rx->term_signal = sig;
     uv_close((uv_handle_t *)proc, on_child_handle_closed);
+    uv_timer_start(&rx->deadline, on_deadline, PIPE_GRACE_MS, 0);
 }
 
 static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
@@ -262,12 +311,13 @@ static void on_child_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 {
     silkd_reindex_t *rx = s->data;
     if (n < 0) {
-        uv_close((uv_handle_t *)s, on_child_handle_closed);
+        if (!uv_is_closing((uv_handle_t *)s))
+            uv_close((uv_handle_t *)s, on_child_handle_closed);
         return;
     }
     if (s == (uv_stream_t *)&rx->out_pipe) {
-        /* Past MAX_STDOUT (the buffer's limit) the rest is dropped: the summary is small. */
-        (void)silk_buf_add(&rx->out, buf->base, (size_t)n);
+        /* Bounded as it streams: the summary's lists keep their first entries only. */
+        silkd_summary_feed(&rx->summ, buf->base, (size_t)n);
     } else {
         /* Keep the last ERR_TAIL bytes of stderr. */
         size_t k = (size_t)n;
@@ -299,7 +349,10 @@ static void start_run(silkd_reindex_t *rx)
     rx->exit_status = 0;
     rx->term_signal = 0;
     rx->spawn_failed = 0;
-    rx->out.len = 0;
+    rx->timed_out = 0;
+    rx->killing = 0;
+    rx->first_change = 0;
+    silkd_summary_init(&rx->summ, SILKD_SUMMARY_KEEP, SILKD_SUMMARY_BYTES);
     rx->err_len = 0;
     rx->started_ns = uv_hrtime();
 
@@ -326,6 +379,8 @@ static void start_run(silkd_reindex_t *rx)
     opts.args = args;
     opts.stdio_count = 3;
     opts.stdio = stdio;
+    /* Its own process group, so that ending it ends what it started as well. */
+    opts.flags = UV_PROCESS_DETACHED;
     rx->open_handles = 3;
     int rc = uv_spawn(rx->loop, &rx->proc, &opts);
     if (rc != 0) {
@@ -347,6 +402,8 @@ static void start_run(silkd_reindex_t *rx)
               cfg->corpus_path);
     uv_read_start((uv_stream_t *)&rx->out_pipe, on_alloc, on_child_read);
     uv_read_start((uv_stream_t *)&rx->err_pipe, on_alloc, on_child_read);
+    if (cfg->reindex_timeout_ms)
+        uv_timer_start(&rx->deadline, on_deadline, cfg->reindex_timeout_ms, 0);
     publish(rx);
 }
 
@@ -407,9 +464,53 @@ silk_status_t silkd_reindex_request(silkd_reindex_t *rx, silkd_reindex_reply_fn 
 
 /* ---- --watch ------------------------------------------------------------------------------- */
 
+/* Whether dir/name is the index or one of its own files: the index folder, its writers'
+ * lock `<index>.lock`, the `<index>.new-PID` / `.old-PID` folders of silk-index --full. The
+ * index may live inside the corpus (silk-index skips it), and without this each commit
+ * would look like a change and start another run, forever. */
+static int is_index_file(const silkd_reindex_t *rx, const char *dir, const char *name)
+{
+    char path[PATH_MAX];
+    if (!rx->index_real[0] || snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path)
+        return 0;
+    size_t n = strlen(rx->index_real);
+    if (strncmp(path, rx->index_real, n) != 0)
+        return 0;
+    const char *rest = path + n;
+    return !*rest || *rest == '/' || strcmp(rest, ".lock") == 0 || strncmp(rest, ".new-", 5) == 0 ||
+           strncmp(rest, ".old-", 5) == 0;
+}
+
+/* The absolute path of the index, resolved through its folder (the index itself may not
+ * exist yet, or be replaced by a rename). */
+static void resolve_index(silkd_reindex_t *rx, const char *index)
+{
+    char copy[PATH_MAX], dir[PATH_MAX];
+    rx->index_real[0] = '\0';
+    if (snprintf(copy, sizeof copy, "%s", index) >= (int)sizeof copy)
+        return;
+    size_t len = strlen(copy);
+    while (len > 1 && copy[len - 1] == '/')
+        copy[--len] = '\0';
+    char *slash = strrchr(copy, '/');
+    const char *base = slash ? slash + 1 : copy;
+    if (slash == copy)
+        snprintf(dir, sizeof dir, "/");
+    else if (slash) {
+        *slash = '\0';
+        if (!realpath(copy, dir))
+            return;
+    } else if (!realpath(".", dir))
+        return;
+    if (snprintf(rx->index_real, sizeof rx->index_real, "%s%s%s", dir,
+                 strcmp(dir, "/") == 0 ? "" : "/", base) >= (int)sizeof rx->index_real)
+        rx->index_real[0] = '\0';
+}
+
 static void on_debounce(uv_timer_t *t)
 {
     silkd_reindex_t *rx = t->data;
+    rx->first_change = 0;
     silkd_log(SILKD_LOG_INFO, "corpus changed: reindexing");
     rx->want_run = 1;
     start_run(rx); /* a no-op while a run is in progress: want_run starts the next one */
@@ -428,13 +529,26 @@ static void on_fs_event(uv_fs_event_t *h, const char *filename, int events, int 
     /* The indexer ignores hidden files, so editors' swap and backup files change nothing. */
     if (filename && filename[0] == '.')
         return;
+    if (filename && is_index_file(rx, w->dir, filename))
+        return;
     silkd_log(SILKD_LOG_DEBUG, "corpus event: %s", filename ? filename : "?");
-    uv_timer_start(&rx->debounce, on_debounce, silkd_server_config(rx->srv)->watch_delay_ms, 0);
+    /* Quiet time after the last change, but counted from the first change not yet indexed
+     * it never passes watch_max_ms: a file written every few hundred milliseconds would
+     * otherwise postpone every other change for as long as it is written. */
+    const silkd_config_t *cfg = silkd_server_config(rx->srv);
+    uint64_t now = uv_now(rx->loop);
+    if (!rx->first_change)
+        rx->first_change = now ? now : 1;
+    uv_timer_start(&rx->debounce, on_debounce,
+                   silkd_watch_wait(now, rx->first_change, cfg->watch_delay_ms, cfg->watch_max_ms),
+                   0);
 }
 
 static void on_watch_closed(uv_handle_t *h)
 {
-    free(h->data);
+    watch_t *w = h->data;
+    free(w->dir);
+    free(w);
 }
 
 static void unwatch_all(silkd_reindex_t *rx)
@@ -464,6 +578,12 @@ static void watch_tree(silkd_reindex_t *rx, const char *dir, int depth)
     w->rx = rx;
     uv_fs_event_init(rx->loop, &w->h);
     w->h.data = w;
+    w->dir = realpath(dir, NULL);
+    if (!w->dir || (rx->index_real[0] && strcmp(w->dir, rx->index_real) == 0)) {
+        /* The index's own folder inside the corpus: not watched (see is_index_file). */
+        uv_close((uv_handle_t *)&w->h, on_watch_closed);
+        return;
+    }
     int rc = uv_fs_event_start(&w->h, on_fs_event, dir, 0);
     if (rc != 0) {
         silkd_log(SILKD_LOG_WARN, "cannot watch %s: %s", dir, uv_strerror(rc));
@@ -499,6 +619,7 @@ static void watch_tree(silkd_reindex_t *rx, const char *dir, int depth)
 static void rewatch(silkd_reindex_t *rx)
 {
     unwatch_all(rx);
+    resolve_index(rx, silkd_server_config(rx->srv)->index_path);
     watch_tree(rx, silkd_server_config(rx->srv)->corpus_path, 0);
 }
 
@@ -512,12 +633,13 @@ silk_status_t silkd_reindex_new(silkd_server_t *srv, uv_loop_t *loop, silkd_rein
         return SILK_ERR_NOMEM;
     rx->srv = srv;
     rx->loop = loop;
-    rx->out.limit = MAX_STDOUT;
     uv_mutex_init(&rx->lock);
     uv_async_init(loop, &rx->async, on_async);
     rx->async.data = rx;
     uv_timer_init(loop, &rx->debounce);
     rx->debounce.data = rx;
+    uv_timer_init(loop, &rx->deadline);
+    rx->deadline.data = rx;
     if (silkd_server_config(srv)->watch) {
         rx->watching = 1;
         rewatch(rx);
@@ -546,10 +668,14 @@ void silkd_reindex_stop(silkd_reindex_t *rx)
     uv_timer_stop(&rx->debounce);
     unwatch_all(rx);
     rx->watching = 0;
-    if (rx->running && !rx->exited && rx->open_handles == 3) {
-        silkd_log(SILKD_LOG_INFO, "stopping the running silk-index (pid %d)", rx->proc.pid);
-        uv_process_kill(&rx->proc, SIGTERM);
-    }
+    if (rx->running && !rx->exited && !rx->spawn_failed)
+        end_child(rx, "the daemon is shutting down");
+}
+
+void silkd_reindex_kill(silkd_reindex_t *rx)
+{
+    if (rx)
+        signal_child(rx, SIGKILL);
 }
 
 int silkd_reindex_busy(const silkd_reindex_t *rx)
@@ -561,6 +687,7 @@ void silkd_reindex_close(silkd_reindex_t *rx)
 {
     uv_close((uv_handle_t *)&rx->async, NULL);
     uv_close((uv_handle_t *)&rx->debounce, NULL);
+    uv_close((uv_handle_t *)&rx->deadline, NULL);
 }
 
 void silkd_reindex_destroy(silkd_reindex_t *rx)
@@ -568,7 +695,7 @@ void silkd_reindex_destroy(silkd_reindex_t *rx)
     if (!rx)
         return;
     uv_mutex_destroy(&rx->lock);
-    silk_buf_free(&rx->out);
+    silkd_summary_free(&rx->summ);
     json_decref(rx->last);
     free(rx);
 }

@@ -36,6 +36,9 @@ silk_status_t silkd_reindex_request(silkd_reindex_t *rx, silkd_reindex_reply_fn 
  * watching. silkd_reindex_busy() stays nonzero until the child is gone. */
 void silkd_reindex_stop(silkd_reindex_t *rx);
 int silkd_reindex_busy(const silkd_reindex_t *rx);
+/* The last resort of a forced exit: SIGKILL to the child's process group, if one runs
+ * (async-signal-safe; accepts NULL). */
+void silkd_reindex_kill(silkd_reindex_t *rx);
 
 /* Step two, once every worker has finished: closes the runner's handles; free it with
  * silkd_reindex_destroy (accepts NULL) after the loop ran them closed. */

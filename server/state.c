@@ -11,6 +11,8 @@ struct silkd_server {
     const silkd_config_t *cfg;          /* immutable after start */
     uint64_t start_ns;                  /* uv_hrtime() at start */
     _Atomic uint64_t generation;        /* bumped when the index may have changed */
+    _Atomic uint64_t fresh;             /* bumped when readers must open the index afresh */
+    _Atomic uint64_t fresh_opens;       /* fresh opens the workers made */
     _Atomic unsigned connections;       /* connections open now */
     _Atomic uint64_t connections_total; /* connections accepted since start */
     _Atomic uint64_t rejected;          /* connections refused as overloaded */
@@ -101,6 +103,27 @@ void silkd_server_bump(silkd_server_t *s, const char *why)
 {
     uint64_t g = atomic_fetch_add_explicit(&s->generation, 1, memory_order_release) + 1;
     silkd_log(SILKD_LOG_INFO, "%s: index generation %llu", why, (unsigned long long)g);
+}
+
+void silkd_server_force_fresh(silkd_server_t *s, const char *why)
+{
+    atomic_fetch_add_explicit(&s->fresh, 1, memory_order_release);
+    silkd_server_bump(s, why);
+}
+
+uint64_t silkd_server_fresh(const silkd_server_t *s)
+{
+    return atomic_load_explicit(&s->fresh, memory_order_acquire);
+}
+
+void silkd_server_count_fresh_open(silkd_server_t *s)
+{
+    atomic_fetch_add_explicit(&s->fresh_opens, 1, memory_order_relaxed);
+}
+
+uint64_t silkd_server_fresh_opens(const silkd_server_t *s)
+{
+    return atomic_load_explicit(&s->fresh_opens, memory_order_relaxed);
 }
 
 uint64_t silkd_server_generation(const silkd_server_t *s)

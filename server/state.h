@@ -20,23 +20,26 @@
 /* ---- configuration ------------------------------------------------------------------------- */
 
 typedef struct {
-    const char *index_path;   /* --index: the index to serve */
-    const char *corpus_path;  /* --corpus: what reindex and --watch index */
-    const char *socket_path;  /* the Unix socket */
-    const char *listen;       /* --listen HOST:PORT, or NULL */
-    const char *indexer;      /* the silk-index program run by reindex */
-    unsigned threads;         /* worker threads */
-    int watch;                /* --watch: reindex when the corpus changes */
-    unsigned watch_delay_ms;  /* quiet time after the last change before a watch reindex */
-    unsigned max_connections; /* connections served at once; more are answered overloaded */
-    size_t max_line;          /* bytes of one request line */
-    unsigned max_inflight;    /* answered-but-unsent responses per connection before reading
-                                 pauses */
-    size_t max_output;        /* bytes queued for one connection before it is dropped */
-    uint64_t idle_ms;         /* a connection with no traffic for this long is closed */
-    uint64_t drain_ms;        /* on shutdown: quiet time after which a connection closes */
-    uint64_t drain_max_ms;    /* on shutdown: connections still open after this are closed */
-    silk_db_opts_t db_opts;   /* --remote-timeout: timeouts of remote shards (0: defaults) */
+    const char *index_path;      /* --index: the index to serve */
+    const char *corpus_path;     /* --corpus: what reindex and --watch index */
+    const char *socket_path;     /* the Unix socket */
+    const char *listen;          /* --listen HOST:PORT, or NULL */
+    const char *indexer;         /* the silk-index program run by reindex */
+    unsigned threads;            /* worker threads */
+    int watch;                   /* --watch: reindex when the corpus changes */
+    unsigned watch_delay_ms;     /* quiet time after the last change before a watch reindex */
+    unsigned max_connections;    /* connections served at once; more are answered overloaded */
+    size_t max_line;             /* bytes of one request line */
+    unsigned max_inflight;       /* answered-but-unsent responses per connection before reading
+                                    pauses */
+    size_t max_output;           /* bytes queued for one connection before it is dropped */
+    uint64_t idle_ms;            /* a connection with no traffic for this long is closed */
+    uint64_t drain_ms;           /* on shutdown: quiet time after which a connection closes */
+    uint64_t drain_max_ms;       /* on shutdown: connections still open after this are closed */
+    silk_db_opts_t db_opts;      /* --remote-timeout: timeouts of remote shards (0: defaults) */
+    uint64_t reindex_timeout_ms; /* --reindex-timeout: a child running longer is stopped */
+    uint64_t watch_max_ms;       /* --watch-max-delay: a change waits at most this long */
+    uint64_t shutdown_max_ms;    /* --shutdown-timeout: after SIGTERM, exit by then anyway */
 } silkd_config_t;
 
 /* ---- latency histogram --------------------------------------------------------------------- */
@@ -103,6 +106,14 @@ uint64_t silkd_server_uptime_ns(const silkd_server_t *s);
  * it moved. Any thread. */
 void silkd_server_bump(silkd_server_t *s, const char *why);
 uint64_t silkd_server_generation(const silkd_server_t *s);
+/* SIGHUP: every reader must drop its database and open the path afresh (a reopen cannot
+ * tell an index whose files were overwritten in place). Bumps the generation too. fresh:
+ * the count of such requests. count_fresh_open / fresh_opens: fresh opens the workers made
+ * (on a request, or after a read found the database damaged). Any thread. */
+void silkd_server_force_fresh(silkd_server_t *s, const char *why);
+uint64_t silkd_server_fresh(const silkd_server_t *s);
+void silkd_server_count_fresh_open(silkd_server_t *s);
+uint64_t silkd_server_fresh_opens(const silkd_server_t *s);
 
 /* Connections. admit: counts an accepted connection in and returns 1, or, when
  * max_connections are open already, counts it as rejected and returns 0 (main loop).

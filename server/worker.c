@@ -62,6 +62,7 @@ struct silkd_worker {
     unsigned peak_conns;        /* most connections open since memory was last trimmed */
     silk_searcher_t *searcher;  /* this thread's reader */
     uint64_t gen;               /* generation the searcher was last reopened at */
+    uint64_t fresh;             /* silkd_server_fresh() the searcher was opened at */
     silk_request_t req;         /* decoded request, reused (it is large) */
     silk_proto_buf_t answer;    /* the answer being encoded, reused */
     silk_proto_buf_t scratch;   /* stats text, reused */
@@ -72,12 +73,44 @@ struct silkd_worker {
 
 /* ---- requests ------------------------------------------------------------------------------ */
 
-/* Reopens the searcher when the main loop moved the generation. */
+/* Replaces the searcher by one opened afresh from the path. The new one is opened first, so
+ * that when it fails the worker keeps serving what it had. */
+static int open_fresh(silkd_worker_t *w, const char *why)
+{
+    silk_searcher_opts_t so = {0};
+    so.db_opts = w->cfg->db_opts;
+    silk_searcher_t *s = NULL;
+    int changed = 0;
+    silk_status_t rc = silk_searcher_new(w->cfg->index_path, &so, &s);
+    if (rc == SILK_OK)
+        rc = silk_searcher_reopen(s, &changed);
+    if (rc != SILK_OK) {
+        silkd_log(SILKD_LOG_WARN, "worker %u: cannot open the index afresh (%s): %s", w->index, why,
+                  s ? silk_searcher_error(s) : silk_status_to_string(rc));
+        silk_searcher_destroy(s);
+        return 0;
+    }
+    silk_searcher_destroy(w->searcher);
+    w->searcher = s;
+    silkd_server_count_fresh_open(w->srv);
+    silkd_log(SILKD_LOG_INFO, "worker %u: opened the index afresh (%s)", w->index, why);
+    return 1;
+}
+
+/* Reopens the searcher when the main loop moved the generation; opens it afresh when
+ * SIGHUP asked for that. */
 static void refresh(silkd_worker_t *w)
 {
     uint64_t g = silkd_server_generation(w->srv);
     if (g == w->gen)
         return;
+    uint64_t f = silkd_server_fresh(w->srv);
+    if (f != w->fresh) {
+        w->fresh = f;
+        w->gen = g;
+        open_fresh(w, "SIGHUP");
+        return;
+    }
     int changed = 0;
     silk_status_t rc = silk_searcher_reopen(w->searcher, &changed);
     w->gen = g;
@@ -108,6 +141,17 @@ static silk_proto_code_t do_search(silkd_worker_t *w, const silk_request_t *req,
     };
     const silk_result_t *res = NULL;
     silk_status_t rc = silk_search(w->searcher, &sr, &res);
+    /* A damaged read is often an index whose files were replaced under the open handle (a
+     * restore, a copy over it): open it afresh and retry, a bounded number of times, rather
+     * than answer internal until a restart. */
+    /* Xapian reports a table read past its end ("EOF reading block") as a plain
+     * DatabaseError, which arrives as internal: that gets one fresh try. */
+    for (int tries = 0;
+         (rc == SILK_ERR_CORRUPT && tries < 2) || (rc == SILK_ERR_INTERNAL && !tries); tries++) {
+        if (!open_fresh(w, "the index read as damaged"))
+            break;
+        rc = silk_search(w->searcher, &sr, &res);
+    }
     if (rc == SILK_OK) {
         if (silk_proto_encode_result(out, req, res) != SILK_OK)
             return answer_error(out, req, SILK_PROTO_INTERNAL, "out of memory", -1);
@@ -171,6 +215,7 @@ static silk_proto_code_t do_stats(silkd_worker_t *w, const silk_request_t *req,
     json_object_set_new(o, "uptime_s", json_real(round(up * 10) / 10));
     add_u64(o, "threads", cfg->threads);
     add_u64(o, "generation", silkd_server_generation(srv));
+    add_u64(o, "fresh_opens", silkd_server_fresh_opens(srv));
 
     json_t *conns = json_object();
     add_u64(conns, "current", silkd_server_conns_open(srv));
@@ -525,6 +570,7 @@ silk_status_t silkd_worker_start(silkd_server_t *srv, silkd_reindex_t *rx, unsig
         .drain_ms = cfg->drain_ms,
     };
     w->gen = silkd_server_generation(srv);
+    w->fresh = silkd_server_fresh(srv);
     silk_searcher_opts_t so = {0};
     so.db_opts = cfg->db_opts; /* remote shards' timeouts */
     silk_status_t rc = silk_searcher_new(cfg->index_path, &so, &w->searcher);

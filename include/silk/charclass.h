@@ -128,9 +128,12 @@ static inline int silk_cc_at(const char *s, size_t n, size_t i, size_t *len, int
  * byte after its last letter, digit or mark. Joiners are kept only between the right
  * neighbours: ' between a letter or digit and a letter; . and , between digits; . between
  * single letters (U.S.A.), where the letter after the dot must itself stand alone.
- * Format characters inside a word are skipped over. *ascii (may be NULL) is cleared when
- * the word takes in any non-ASCII byte. The decisions look only at the word and the code
- * points right after it, so scanning a word's span by itself finds the same word. */
+ * Format characters inside a word are skipped over. A Persian verbal prefix (می, نمی) that
+ * is the whole word so far joins the next word across one space or no-break space when an
+ * Arabic-script letter follows it (the ZWNJ spelling is one word already). *ascii (may be
+ * NULL) is cleared when the word takes in any non-ASCII byte. The decisions look only at
+ * the word and the code points right after it, so scanning a word's span by itself finds
+ * the same word. */
 size_t silk_cc_scan_word(const char *s, size_t n, size_t i, bool *ascii);
 
 /* Hangul syllables, common Han and full-width Kana are their own NFKC form, so a bigram

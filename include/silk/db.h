@@ -61,7 +61,9 @@ silk_status_t silk_db_open(const char *path, const silk_db_opts_t *opts, silk_db
 /* Reopens the database at its latest revision. *changed (may be NULL) is set to 1 when
  * the revision changed. A directory replaced underneath (silk-index --full), a symlink
  * switched to another folder, or an edited stub file is picked up because the reopen
- * re-resolves `path` (the folder's inode tells) and then opens it afresh. On failure the
+ * re-resolves `path` (the folder's inode tells) and then opens it afresh; so is a database
+ * whose files were overwritten in place (glass's version file changed: inode, size or
+ * time) or another database at the same revision (its UUID). On failure the
  * handle keeps serving what it had. Destroy every mset of db before reopening. */
 silk_status_t silk_db_reopen(silk_db_t *db, int *changed);
 

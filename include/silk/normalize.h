@@ -2,11 +2,14 @@
  *
  * One function turns the bytes of a word (or of any text) into its term: NFKC and case
  * fold through utf8proc, combining marks stripped after Latin, Greek and Cyrillic letters
- * (Balázs → balazs) but kept where they are spelling (Indic vowel signs), format characters
- * and acronym dots dropped, conjoining jamo recomposed into syllables, and the Arabic-script
- * folds applied. The tokenizer normalizes every non-ASCII word with it and silk_normalize()
- * (include/silk/text.h) whole field values, so a word's [start,end) always normalizes back
- * to its term. A normalizer owns two growable buffers and no global state: one per thread.
+ * (Balázs → balazs) but kept where they are spelling (Indic vowel signs), the Latin letters
+ * that do not decompose spelled as Latin-ASCII transliteration spells them (ø → o, æ → ae,
+ * ł → l, þ → th, ...), format characters, acronym dots and the space after a Persian
+ * verbal prefix dropped (می شود → میشود), conjoining jamo recomposed into syllables, and
+ * the Arabic-script folds applied. The tokenizer normalizes every non-ASCII word with it and
+ * silk_normalize() (include/silk/text.h) whole field values, so a word's [start,end) always
+ * normalizes back to its term. A normalizer owns two growable buffers and no global state: one per
+ * thread.
  */
 #ifndef SILK_NORMALIZE_H
 #define SILK_NORMALIZE_H

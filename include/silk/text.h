@@ -31,15 +31,34 @@ typedef enum {
 typedef struct {
     const char *term;     /* normalized term, NUL-terminated; valid during the callback */
     size_t len;           /* its length in bytes (<= SILK_TERM_MAX) */
-    const char *stem;     /* English stem (no prefix) for SILK_TOK_WORD when a stemmer is
-                             set, else NULL; valid during the callback */
+    const char *stem;     /* stem (no prefix), NUL-terminated, valid during the callback:
+                             the English stem of a SILK_TOK_WORD when a stemmer is set;
+                             the Korean stem of a Hangul word of 3+ syllables on its first
+                             bigram (see below); else NULL */
     size_t stem_len;      /* its length in bytes */
     uint32_t pos;         /* position: consecutive tokens get consecutive positions */
     size_t start;         /* byte offset of the token's first byte in the input */
     size_t end;           /* byte offset one past its last byte; [start,end) never splits a
                              UTF-8 sequence */
     silk_tok_kind_t kind; /* what kind of token this is */
+    size_t word_start;    /* byte span of the whole word the token is part of: [start,end) */
+    size_t word_end;      /* itself, except for the bigrams of a Hangul word (see below) */
 } silk_token_t;
+
+/* Korean words. Hangul is indexed as overlapping bigrams (대통령이 → 대통 통령 령이), which
+ * find compounds and words inside words. A Hangul word, the run of precomposed syllables
+ * that stand alone (no jamo or mark attached, nothing between them), also gets a light stem
+ * (include/silk/kostem.h: 대통령이 → 대통령, 침몰했다 → 침몰): for a word of three or more
+ * syllables (and at most SILK_TERM_MAX bytes) the first bigram reports it in stem/stem_len,
+ * the word itself when nothing is stripped (대통령), so that the indexer stores it as it
+ * stores English stems and inflected forms meet on it. Every bigram whose first syllable
+ * lies in the word reports the word's span in word_start/word_end, so that a highlight can
+ * cover the whole inflected word. A word of two syllables is one bigram, whose term is the
+ * word: it reports no stem (so a one-bigram query word is searched as before). A stem of
+ * two syllables is still reported for a longer word (북한과 → 북한), but the documents that
+ * write the bare 북한 have only its bigram, so a query should search such a stem as that
+ * bigram term. A lone syllable, Han, Kana, and syllables written with conjoining jamo
+ * belong to no Korean word: their word is the token itself, and they get no stem. */
 
 /* Called for each token in order; return nonzero to stop the run early. */
 typedef int (*silk_token_cb)(const silk_token_t *tok, void *ud);

@@ -1,7 +1,8 @@
 /* libFuzzer target: tokenizes arbitrary bytes and checks the invariants of DESIGN.md § Text,
  * aborting on any violation: offsets in bounds, on UTF-8 boundaries and non-decreasing;
  * consecutive positions; terms non-empty, valid UTF-8 and at most SILK_TERM_MAX bytes;
- * words never overlap and normalizing a word's span gives its term back. */
+ * words never overlap and normalizing a word's span gives its term back; a token lies in its
+ * word's span, and a Korean stem is a prefix of its Hangul word, as silk_ko_stem() gives it. */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -10,6 +11,7 @@
 
 #include <utf8proc.h>
 
+#include "silk/kostem.h"
 #include "silk/text.h"
 
 typedef struct {
@@ -48,8 +50,22 @@ static int check(const silk_token_t *t, void *ud)
     if (!valid_utf8((const uint8_t *)t->term, t->len) ||
         !valid_utf8(c->s + t->start, t->end - t->start))
         abort();
-    if (t->stem && (t->kind != SILK_TOK_WORD || strlen(t->stem) != t->stem_len))
+    if (t->stem && strlen(t->stem) != t->stem_len)
         abort();
+    if (t->word_start > t->start || t->start >= t->word_end || t->word_end > c->n)
+        abort();
+    if (t->kind != SILK_TOK_CJK && (t->word_start != t->start || t->word_end != t->end))
+        abort();
+    if (t->stem && t->kind == SILK_TOK_CJK) {
+        /* The first bigram of a Hangul word of 3+ syllables, at most a term long. */
+        size_t wl = t->word_end - t->word_start;
+        if (t->start != t->word_start || wl < 9 || wl > SILK_TERM_MAX ||
+            silk_ko_stem((const char *)c->s + t->word_start, wl) != t->stem_len ||
+            memcmp(t->stem, c->s + t->word_start, t->stem_len) != 0)
+            abort();
+    } else if (t->stem && t->kind != SILK_TOK_WORD) {
+        abort();
+    }
     const char *out = NULL;
     size_t olen = 0;
     if (silk_normalize(c->norm, (const char *)c->s + t->start, t->end - t->start, &out, &olen) !=

@@ -160,6 +160,14 @@ static const scase_t scases[] = {
     {"abc\xcc\x81", 5, false},        /* ... also at the end */
     {"می\xe2\x80\x8cشود", 13, false}, /* ZWNJ inside a word is skipped over */
     {"ab\xe2\x80\x8c", 2, false},     /* ... but not the end of it */
+    {"می شود", 11, false},            /* a Persian verbal prefix joins across a space */
+    {"نمی شود", 13, false},
+    {"مي\xc2\xa0شود", 12, false}, /* Arabic yeh, no-break space */
+    {"می شود می", 11, false},     /* only once: the word is no longer the prefix */
+    {"ومی شود", 6, false},        /* not a prefix: part of a longer word */
+    {"می  شود", 4, false},        /* one space only */
+    {"می 5", 4, false},           /* an Arabic-script letter must follow */
+    {"می x", 4, false},
     {"ab\xff"
      "cd",
      2, true},                   /* an invalid byte separates */

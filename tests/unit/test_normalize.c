@@ -40,6 +40,19 @@ static const ncase_t words[] = {
     {"Bush\xe2\x80\x99s", "bush's"}, /* ’ is ' */
     {"1,600", "1,600"},              /* number separators kept */
     {"می\xe2\x80\x8cشود", "میشود"},  /* ZWNJ dropped: one term */
+    {"می شود", "میشود"},             /* a verbal prefix joins across a space */
+    {"نمی شود", "نمیشود"},
+    {"مي شود", "میشود"},
+    {"Søren", "soren"}, /* Latin letters that do not decompose: Latin-ASCII */
+    {"ØRSTED", "orsted"},
+    {"Łódź", "lodz"},
+    {"encyclopædia", "encyclopaedia"},
+    {"Þingvellir", "thingvellir"},
+    {"Đorđe", "dorde"},
+    {"Œuvre", "oeuvre"},
+    {"Iıstanbul", "iistanbul"},
+    {"ŀŉĸŋŧ", "lnqnt"},
+    {"Ǿǣ", "oae"}, /* decomposes to ø + acute, æ + macron: folded too */
     {"ab\xc2\xad"
      "cd",
      "abcd"},           /* soft hyphen dropped */
@@ -69,6 +82,9 @@ static const ncase_t texts[] = {
     {"Hello, World!", "hello, world!"},
     {"the U.S. army", "the us. army"}, /* the dot after the acronym is not inside it */
     {"Kim Jong-un", "kim jong-un"},
+    {"او نمی داند", "او نمیداند"}, /* the prefix joins, other spaces stay */
+    {"می 5 و می", "می 5 و می"},
+    {"Ħaż-Żebbuġ", "haz-zebbug"},
     {"3.5 km", "3.5 km"},
     {"Mr.Smith", "mr.smith"}, /* not an acronym: nothing dropped */
     {"a\xff"

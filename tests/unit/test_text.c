@@ -23,6 +23,7 @@ typedef struct {
     bool has_stem;                    /* a stem was reported */
     uint32_t pos;                     /* its position */
     size_t start, end;                /* its byte offsets */
+    size_t word_start, word_end;      /* the offsets of its whole word */
     silk_tok_kind_t kind;             /* its kind */
 } tok_t;
 
@@ -54,6 +55,8 @@ static int collect(const silk_token_t *t, void *ud)
     k->pos = t->pos;
     k->start = t->start;
     k->end = t->end;
+    k->word_start = t->word_start;
+    k->word_end = t->word_end;
     k->kind = t->kind;
     return ts->stop_after && ts->n >= ts->stop_after;
 }
@@ -95,6 +98,12 @@ static const tcase_t cases[] = {
     {"fullwidth IRAN", "ＩＲＡＮ", 0, "iran@0-12#W"},
     {"fullwidth in sentence", "the ＵＳＡ way", 0, "the@0-3 usa@4-13 way@14-17"},
     {"sharp s folds", "Straße", 0, "strasse@0-7#W"},
+    {"o with stroke", "Søren", 0, "soren@0-6#W"},
+    {"l with stroke", "Łódź", 0, "lodz@0-7#W"},
+    {"ae ligature", "encyclopædia", 0, "encyclopaedia@0-13#W"},
+    {"Latin letters without decomposition", "Þórr Đorđe Œuvre ıı Ħ ŧ ŀ ŋ ĸ Ǿ Ǣ ŉ", 0,
+     "thorr@0-6#W dorde@7-14 oeuvre@15-21 ii@22-26 h@27-29 t@30-32 l@33-35 n@36-38 q@39-41 "
+     "o@42-44 ae@45-47 n@48-50#W"},
     {"fi ligature", "ﬁnance", 0, "finance@0-8#W"},
     {"DZ digraph", "Ǆemal", 0, "dzemal@0-6#W"},
     {"dotted capital I", "İstanbul", 0, "istanbul@0-9#W"},
@@ -192,6 +201,14 @@ static const tcase_t cases[] = {
     {"Persian thousands separator", "۱٬۶۰۰", 0, "1,600@0-10#N"},
     {"Persian decimal separator", "۳٫۵", 0, "3.5@0-6#N"},
     {"ZWNJ joins", "می\u200cخواهم", 0, "میخواهم@0-17#O"},
+    {"verbal prefix, space", "می شود", 0, "میشود@0-11#O"},
+    {"negative prefix in a sentence", "او نمی داند که", 0, "او@0-4 نمیداند@5-20#O که@21-25"},
+    {"prefix with no-break space", "می\u00a0شود", 0, "میشود@0-12#O"},
+    {"prefix alone", "می .شود", 0, "می@0-4 شود@6-12"},
+    {"prefix before a number", "می ۵", 0, "می@0-4 5@5-7#N"},
+    {"prefix before Latin", "می Iran", 0, "می@0-4 iran@5-9"},
+    {"prefix inside a word", "ومی شود", 0, "ومی@0-6 شود@7-13"},
+    {"two spaces", "می  شود", 0, "می@0-4 شود@6-12"},
     {"without ZWNJ", "میخواهم", 0, "میخواهم@0-14#O"},
     {"RLM around", "\u200fایران\u200f", 0, "ایران@3-13"},
     {"ALM", "\u061cایران", 0, "ایران@2-12"},
@@ -369,6 +386,10 @@ static void test_equivalent_spellings(void **state)
         {"ايران", "ایران", "إيران", "ايـران"},
         {"كره", "کره", "كَره", "كـره"},
         {"می\u200cخواهم", "میخواهم", "مي\u200cخواهم", "\u200fمیخواهم"},
+        {"می شود", "می\u200cشود", "میشود", "مي شود"},
+        {"Søren", "Soren", "SØREN", "Sören"},
+        {"Łódź", "Lodz", "ŁÓDŹ", "lodz"},
+        {"encyclopædia", "encyclopaedia", "ENCYCLOPÆDIA", "Encyclopaedia"},
         {"۱۳۵۷", "١٣٥٧", "1357", "1357"},
         {"한글", "\u1112\u1161\u11ab\u1100\u1173\u11af", "한\u200e글", "\u1112\u1161\u11ab글"},
     };
@@ -526,6 +547,8 @@ static void test_normalize(void **state)
         {"Bush’s", "bush's"},
         {"روابط ایران و كرهی شمالی", "روابط ایران و کرهی شمالی"},
         {"می\u200cخواهم", "میخواهم"},
+        {"او می شود", "او میشود"},
+        {"Søren Kierkegaard, Łódź", "soren kierkegaard, lodz"},
         {"조선민주주의인민공화국", "조선민주주의인민공화국"},
         {"\u1112\u1161\u11ab", "한"},
         {"۱۳۵۷", "1357"},
@@ -622,8 +645,8 @@ static void test_stems(void **state)
         for (size_t i = 0; i < ts.n; i++) {
             char want[4 * SILK_TERM_MAX + 1];
             size_t wlen = 0;
-            if (!ts.v[i].has_stem)
-                continue;
+            if (!ts.v[i].has_stem || ts.v[i].kind == SILK_TOK_CJK)
+                continue; /* Korean stems: test_kostem.c */
             assert_int_equal(ts.v[i].kind, SILK_TOK_WORD);
             assert_int_equal(
                 silk_stemmer_stem(st, ts.v[i].term, strlen(ts.v[i].term), want, sizeof want, &wlen),
@@ -707,6 +730,9 @@ static size_t check_invariants(silk_tokenizer_t *tok, silk_tokenizer_t *norm, co
         assert_false(in[t->start]);
         assert_false(in[t->end]);
         assert_true(t->start >= prev_start);
+        assert_true(t->word_start <= t->start && t->start < t->word_end && t->word_end <= n);
+        if (t->kind != SILK_TOK_CJK)
+            assert_true(t->word_start == t->start && t->word_end == t->end);
         assert_true(strlen(t->term) > 0);
         assert_true(valid_utf8((const uint8_t *)t->term, strlen(t->term)));
         assert_true(valid_utf8((const uint8_t *)text + t->start, t->end - t->start));
@@ -843,6 +869,13 @@ static void test_random_invariants(void **state)
         "½",
         "①",
         "ß",
+        "ø",
+        "Æ",
+        "ŀ",
+        "می",
+        "نمی",
+        "م",
+        "\u00a0",
         "İ",
         "Σ",
         "ﬁ",
