@@ -233,6 +233,27 @@ static void test_synonyms(void **state)
     assert_true(highlighted(hit(r, "english#p4"), "North Korea"));
 }
 
+/* An inflected Korean word matches the other forms of its stem in an all-words search,
+ * without relaxing (the pieces of a word are no longer the only way), and is highlighted
+ * whole; quoted, it is exact. */
+static void test_korean_stems(void **state)
+{
+    (void)state;
+    const silk_result_t *r = run("대통령이", SILK_MODE_ALL, 0);
+    assert_int_equal(r->relaxed, 0);
+    const silk_hit_t *h = hit(r, "korean#p3");
+    assert_non_null(h);
+    assert_true(highlighted(h, "대통령은")); /* the whole inflected word */
+    r = run("천안함이 침몰했다", SILK_MODE_ALL, 0);
+    assert_int_equal(r->relaxed, 0);
+    const silk_result_t *plain = run("천안함 침몰", SILK_MODE_ALL, 0);
+    assert_int_equal(r->nhits, plain->nhits);
+    assert_non_null(hit(run("천안함이 침몰했다", SILK_MODE_ALL, 0), "korean#p2"));
+    assert_null(hit(run("\"대통령이\"", SILK_MODE_ALL, 0), "korean#p3"));
+    /* A compound still matches its parts (the bigram phrase): 인민공화국. */
+    assert_non_null(hit(run("인민공화국", SILK_MODE_ALL, 0), "korean#p2"));
+}
+
 static void test_hangul_highlights(void **state)
 {
     (void)state;
@@ -257,9 +278,10 @@ static void test_hangul_highlights(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_distance),   cmocka_unit_test(test_typos),
-        cmocka_unit_test(test_relaxation), cmocka_unit_test(test_kind),
-        cmocka_unit_test(test_synonyms),   cmocka_unit_test(test_hangul_highlights),
+        cmocka_unit_test(test_distance),          cmocka_unit_test(test_typos),
+        cmocka_unit_test(test_relaxation),        cmocka_unit_test(test_kind),
+        cmocka_unit_test(test_synonyms),          cmocka_unit_test(test_korean_stems),
+        cmocka_unit_test(test_hangul_highlights),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
