@@ -169,7 +169,7 @@ silk_status_t silk_typo_candidates(silk_db_t *db, const char *term, const char *
         return SILK_OK;
     uint64_t freq = 0;
     silk_status_t st = silk_db_term_freq(db, term, &freq);
-    if (st == SILK_OK && stem != NULL && *stem != '\0') {
+    if (st == SILK_OK && freq <= SILK_TYPO_RARE_FREQ_MAX && stem != NULL && *stem != '\0') {
         /* An English word is known when its stem is (a plural the text never uses). */
         char z[SILK_TERM_MAX + 2];
         uint64_t sf = 0;
