@@ -1,47 +1,13 @@
-/* silk client — terminal text: UTF-8 decoding, display width, wrapping with highlights. */
+/* silk client — terminal text: display width, wrapping with highlights. Text is decoded
+ * with the one strict decoder (include/silk/utf8.h), so a broken sequence is one U+FFFD
+ * here as everywhere else. */
 #include "render.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
 
-#define REPLACEMENT "\xEF\xBF\xBD" /* U+FFFD in UTF-8 */
-
-size_t silk_utf8_next(const char *str, size_t len, int32_t *cp)
-{
-    const unsigned char *s = (const unsigned char *)str;
-    unsigned char c = s[0];
-    size_t n;
-    int32_t v, min;
-
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if (c >= 0xC2 && c <= 0xDF) {
-        n = 2, v = c & 0x1F, min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3, v = c & 0x0F, min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4, v = c & 0x07, min = 0x10000;
-    } else {
-        goto invalid; /* a continuation byte, C0/C1 (overlong) or F5..FF */
-    }
-    if (len < n)
-        goto invalid;
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            goto invalid;
-        v = (v << 6) | (s[i] & 0x3F);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-        goto invalid;
-    *cp = v;
-    return n;
-invalid:
-    *cp = 0xFFFD;
-    return 1;
-}
+#include "silk/utf8.h"
 
 /* C0 and C1 controls and DEL: never sent to the terminal as they are, because a snippet is
  * text from the corpus and must not move the cursor or start an escape sequence. */
@@ -71,45 +37,20 @@ size_t silk_text_width(const char *s, size_t len)
     size_t w = 0, i = 0;
     while (i < len) {
         int32_t cp;
-        i += silk_utf8_next(s + i, len - i, &cp);
+        i += silk_utf8_decode(s + i, len - i, &cp);
         w += (size_t)silk_cp_width(cp);
     }
     return w;
 }
 
-char *silk_utf8_fix(const char *s, size_t len, size_t *out_len)
-{
-    /* An invalid byte grows into three, so this bound always suffices. */
-    char *out = malloc(len * 3 + 1);
-    size_t o = 0, i = 0;
-    if (!out)
-        return NULL;
-    while (i < len) {
-        int32_t cp;
-        size_t n = silk_utf8_next(s + i, len - i, &cp);
-        if (cp == 0xFFFD && n == 1 && (unsigned char)s[i] >= 0x80) {
-            memcpy(out + o, REPLACEMENT, 3);
-            o += 3;
-        } else {
-            memcpy(out + o, s + i, n);
-            o += n;
-        }
-        i += n;
-    }
-    out[o] = '\0';
-    if (out_len)
-        *out_len = o;
-    return out;
-}
-
 /* Writes the character at s (n bytes, code point cp) safely: controls as a space, an
- * invalid sequence as U+FFFD. */
+ * invalid subpart as U+FFFD (a U+FFFD that was in the text comes out the same). */
 static void put_char(FILE *out, const char *s, size_t n, int32_t cp)
 {
     if (is_control(cp))
         fputc(' ', out);
-    else if (cp == 0xFFFD && n == 1)
-        fputs(REPLACEMENT, out);
+    else if (cp == 0xFFFD)
+        fputs(SILK_UTF8_REPLACEMENT, out);
     else
         fwrite(s, 1, n, out);
 }
@@ -178,7 +119,7 @@ int silk_render_wrap(FILE *out, const char *text, size_t len, const silk_hl_t *h
         bool had_space = false;
         while (i < len) {
             int32_t cp;
-            size_t n = silk_utf8_next(text + i, len - i, &cp);
+            size_t n = silk_utf8_decode(text + i, len - i, &cp);
             if (!is_space(cp))
                 break;
             had_space = true;
@@ -191,7 +132,7 @@ int silk_render_wrap(FILE *out, const char *text, size_t len, const silk_hl_t *h
         size_t end = i, ww = 0;
         while (end < len) {
             int32_t cp;
-            size_t n = silk_utf8_next(text + end, len - end, &cp);
+            size_t n = silk_utf8_decode(text + end, len - end, &cp);
             if (is_space(cp))
                 break;
             ww += (size_t)silk_cp_width(cp);
@@ -216,7 +157,7 @@ int silk_render_wrap(FILE *out, const char *text, size_t len, const silk_hl_t *h
          * base character. */
         while (i < end) {
             int32_t cp;
-            size_t n = silk_utf8_next(text + i, end - i, &cp);
+            size_t n = silk_utf8_decode(text + i, end - i, &cp);
             int cw = silk_cp_width(cp);
             if (width > 0 && w.content && cw > 0 && w.col + cw > width) {
                 line_end(&w);
@@ -248,7 +189,7 @@ int silk_render_cut(FILE *out, const char *text, size_t len, int max_cols)
     size_t i = 0;
     while (i < len) {
         int32_t cp;
-        size_t n = silk_utf8_next(text + i, len - i, &cp);
+        size_t n = silk_utf8_decode(text + i, len - i, &cp);
         int cw = silk_cp_width(cp);
         if ((size_t)col + (size_t)cw > budget)
             break;

@@ -1,4 +1,4 @@
-/* silk client — terminal text: UTF-8 decoding, display width, wrapping with highlights.
+/* silk client — terminal text: display width, wrapping and cutting with highlights.
  *
  * The client prints text it did not write (titles, snippets from the corpus) to a terminal.
  * These functions measure it in display columns (Hangul and Han are two columns wide,
@@ -31,12 +31,6 @@ typedef struct silk_render_opts {
 #define SILK_ANSI_DIM   "\033[2m"
 #define SILK_ANSI_RESET "\033[0m"
 
-/* Decodes the UTF-8 sequence at s (len > 0 bytes available) strictly: overlong forms,
- * surrogates, values over U+10FFFF and truncated sequences are invalid. Stores the code
- * point in *cp (U+FFFD for an invalid sequence) and returns the number of bytes consumed
- * (1 for an invalid lead byte, so decoding always advances). */
-size_t silk_utf8_next(const char *s, size_t len, int32_t *cp);
-
 /* Columns a code point takes on a terminal as the client prints it: 0 for combining marks
  * and format characters, 2 for East Asian wide characters (Hangul, Han, Kana), else 1
  * (control characters too, since they are printed as spaces). */
@@ -44,11 +38,6 @@ int silk_cp_width(int32_t cp);
 
 /* Display width of the first len bytes of s. */
 size_t silk_text_width(const char *s, size_t len);
-
-/* A copy of s[0..len) that is valid UTF-8: each invalid sequence becomes U+FFFD. A NUL byte
- * is kept (the result is also NUL-terminated; *out_len excludes the terminator). Returns
- * NULL when out of memory. The caller frees the result. */
-char *silk_utf8_fix(const char *s, size_t len, size_t *out_len);
 
 /* Writes text[0..len) to out, broken into lines of at most opts->width columns at spaces,
  * each line starting with opts->indent spaces and ending with '\n'. Runs of whitespace

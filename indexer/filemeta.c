@@ -53,6 +53,8 @@ static int parse(silk_filemeta_t *m, const char *json)
         snprintf(m->hash, sizeof m->hash, "%s", json_string_value(h));
         m->size = (uint64_t)json_integer_value(json_object_get(o, "size"));
         m->mtime = (int64_t)json_integer_value(json_object_get(o, "mtime"));
+        m->ctime = (int64_t)json_integer_value(json_object_get(o, "ctime"));
+        m->ino = (uint64_t)json_integer_value(json_object_get(o, "ino"));
         ok = strings_from(&m->ids, ids) == 0 && strings_from(&m->probs, probs) == 0;
     }
     json_decref(o);
@@ -80,6 +82,8 @@ static char *to_json(const silk_filemeta_t *m)
     if (json_object_set_new(o, "hash", json_string(m->hash)) != 0 ||
         json_object_set_new(o, "size", json_integer((json_int_t)m->size)) != 0 ||
         json_object_set_new(o, "mtime", json_integer((json_int_t)m->mtime)) != 0 ||
+        json_object_set_new(o, "ctime", json_integer((json_int_t)m->ctime)) != 0 ||
+        json_object_set_new(o, "ino", json_integer((json_int_t)m->ino)) != 0 ||
         json_object_set(o, "ids", ids) != 0 ||
         (m->probs.n && json_object_set(o, "problems", probs) != 0))
         goto out;

@@ -1,8 +1,10 @@
 /* silk-index — what the index knows about each corpus file, kept in its metadata (written
  * in the same transaction as the documents):
  *   SILK_META_FILE_PREFIX + corpus-relative path  JSON {"hash":"<FNV-1a 64 hex>","size":N,
- *        "mtime":NS,"ids":[...],"problems":[...]}; a file whose size and mtime are unchanged
- *        is not read again; a file whose content hash is unchanged is not re-indexed.
+ *        "mtime":NS,"ctime":NS,"ino":N,"ids":[...],"problems":[...]}; a file whose size,
+ *        mtime, ctime and inode are unchanged is not read again (git's racy rule: a
+ *        rewrite that restores the mtime, cp -p or rsync -t, still moves the ctime or makes
+ *        a new inode); a file whose content hash is unchanged is not re-indexed.
  * (SILK_META_SYNONYMS and SILK_META_INDEXED_AT are written by syntable.h and txn.h.)
  *
  * A silk_files_t holds every file's record for one run, and who owns each document id, so
@@ -28,11 +30,15 @@ typedef struct {
     char hash[17];        /* content hash (silk_index_hash_hex()) */
     uint64_t size;        /* bytes */
     int64_t mtime;        /* modification time, ns */
+    int64_t ctime;        /* inode change time, ns (0: not recorded) */
+    uint64_t ino;         /* inode number */
     silk_strlist_t ids;   /* its document ids */
     silk_strlist_t probs; /* its problems (reported again while the file is unchanged) */
     int seen;             /* found in this run's scan */
     int touched;          /* same content under a new mtime: refresh it if we commit anyway */
     int64_t new_mtime;    /* that new mtime */
+    int64_t new_ctime;    /* and ctime */
+    uint64_t new_ino;     /* and inode */
 } silk_filemeta_t;
 
 /* Frees what m holds (not m) and zeroes it. */

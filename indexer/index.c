@@ -2,10 +2,12 @@
  * messages. See index.h. */
 #include "index.h"
 
+#include <ftw.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "silk/hash.h"
@@ -73,4 +75,35 @@ silk_status_t silk_index_fail(char **msg, silk_status_t st, const char *fmt, ...
         va_end(ap);
     }
     return st;
+}
+
+mode_t silk_index_hidden_bits(const char *corpus)
+{
+    struct stat sb;
+    if (stat(corpus, &sb) != 0)
+        return 022;
+    return (mode_t)(077 & ~(sb.st_mode & 077));
+}
+
+static mode_t restrict_hide; /* the bits nftw's callback takes away */
+
+static int restrict_one(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+    (void)ftw;
+    if (type != FTW_SL && type != FTW_SLN && (sb->st_mode & restrict_hide))
+        chmod(path, sb->st_mode & 07777 & ~restrict_hide);
+    return 0;
+}
+
+void silk_index_restrict(const char *index, mode_t hide)
+{
+    if (!hide)
+        return;
+    restrict_hide = hide;
+    nftw(index, restrict_one, 16, FTW_PHYS);
+    char lock[PATH_MAX];
+    struct stat sb;
+    if ((size_t)snprintf(lock, sizeof lock, "%s.lock", index) < sizeof lock &&
+        lstat(lock, &sb) == 0 && S_ISREG(sb.st_mode) && (sb.st_mode & hide))
+        chmod(lock, sb.st_mode & 07777 & ~hide);
 }

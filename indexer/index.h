@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include "silk/status.h"
@@ -86,6 +87,17 @@ int silk_index_is_db(const char *dir);
 
 /* Seconds since t0 (CLOCK_MONOTONIC). */
 double silk_index_since(const struct timespec *t0);
+
+/* Privacy: the permission bits (of 077) that the corpus folder does not give to group or
+ * other, so that the index is no more readable than the corpus (corpus 0700: 077; corpus
+ * 0750: 027; corpus 0755: 022). 022 when the corpus cannot be read. */
+mode_t silk_index_hidden_bits(const char *corpus);
+
+/* Takes the `hide` bits away from the index at `index` and everything below it (folders
+ * and files, never following a link), and from its lock file: an index built before, or
+ * under a laxer corpus, becomes as private as the corpus. Errors are ignored (a missing
+ * index has nothing to hide). */
+void silk_index_restrict(const char *index, mode_t hide);
 
 /* Formats a message into *msg unless it already holds one (the first failure is the one
  * reported; the caller frees *msg), and returns st. msg may be NULL. */

@@ -8,7 +8,31 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+int silk_lock_open(const char *path)
+{
+    for (int tries = 0; tries < 8; tries++) {
+        int fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0 && errno == ENOENT)
+            fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0 && errno == EEXIST)
+            continue; /* another writer created it first: open theirs */
+        if (fd < 0)
+            return -1;
+        struct stat sb;
+        if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_nlink != 1 ||
+            sb.st_uid != geteuid()) {
+            close(fd);
+            errno = EPERM;
+            return -1;
+        }
+        return fd;
+    }
+    errno = EEXIST;
+    return -1;
+}
 
 silk_status_t silk_lock_take(const char *index, int no_wait, silk_index_note_cb note, void *ud,
                              int *fd_out, char **msg)
@@ -16,10 +40,13 @@ silk_status_t silk_lock_take(const char *index, int no_wait, silk_index_note_cb 
     char path[PATH_MAX];
     *fd_out = -1;
     snprintf(path, sizeof path, "%s.lock", index);
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    int fd = silk_lock_open(path);
     if (fd < 0)
         return silk_index_fail(msg, SILK_ERR_IO, "cannot create the lock %s: %s", path,
-                               strerror(errno));
+                               errno == ELOOP   ? "it is a symbolic link (not followed)"
+                               : errno == EPERM ? "not a lock file of ours (another owner, a "
+                                                  "hard link or not a regular file)"
+                                                : strerror(errno));
     if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
         int err = errno;
         char pid[32] = "";

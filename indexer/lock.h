@@ -12,6 +12,14 @@
 extern "C" {
 #endif
 
+/* Opens (creating when missing) the lock file at `path` for reading and writing, safely in
+ * a folder others may write: a planted symbolic link is not followed (O_NOFOLLOW), a new
+ * file is created exclusively (O_EXCL) with mode 0600, and an existing one must be a
+ * regular file of ours with one link (a hard link to another file of ours would otherwise
+ * be truncated when the pid is written). The descriptor, or -1 with errno set (ELOOP for a
+ * link, EPERM for a file that is not a lock of ours). */
+int silk_lock_open(const char *path);
+
 /* Takes the lock of the index at `index` (the file `<index>.lock`, created when missing).
  * When another writer holds it: with no_wait, SILK_ERR_LOCKED and *msg "index X is being
  * written by another silk-index (pid N)"; else note("waiting for another silk-index (pid N)

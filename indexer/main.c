@@ -5,11 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "build.h"
 #include "index.h"
 #include "shard.h"
+#include "silk/trust.h"
 
 #define EXIT_DONE    0
 #define EXIT_FATAL   1
@@ -54,6 +56,11 @@ static const char usage[] =
     "  documents are <article>#p<N>, #infobox, #ref-<N>, #read-<N>. Other files are ignored\n"
     "  with a note; binary files, files over the size cap, unreadable files and symlinks\n"
     "  leading outside the corpus are skipped (a skipped file keeps what was indexed).\n"
+    "\n"
+    "The corpus and the index must belong to you (or root) and not be writable by group or\n"
+    "other, nor any folder above them (sticky folders such as /tmp excepted): silk-index\n"
+    "refuses them otherwise, as OpenSSH's StrictModes. The index is made no more readable\n"
+    "than the corpus folder.\n"
     "\n"
     "Environment: SILK_CORPUS, SILK_INDEX (defaults of --corpus, --index);\n"
     "XAPIAN_FLUSH_THRESHOLD (documents buffered between merges; default here 2500).\n"
@@ -289,7 +296,25 @@ int main(int argc, char **argv)
 
     silk_index_summary_t sum;
     char *msg = NULL;
-    silk_status_t st = silk_build_run(&o, nshards, only, &sum, &msg);
+    /* StrictModes (silk/trust.h): a corpus or index another user can write is refused
+     * before anything is read or written. A missing corpus is left to the run's own message. */
+    silk_status_t st = silk_trust_check("corpus", o.corpus, geteuid(), 0, &msg);
+    if (st != SILK_ERR_INVALID) {
+        free(msg);
+        st = silk_trust_check("index", o.index, geteuid(), SILK_TRUST_MAY_BE_MISSING, &msg);
+    }
+    if (st != SILK_ERR_INVALID) {
+        free(msg);
+        msg = NULL;
+        /* Privacy: everything the run creates (Xapian's files, the .new-PID folder of
+         * --full, the stub) is no more readable than the corpus, and so is what an earlier
+         * run left. */
+        mode_t hide = silk_index_hidden_bits(o.corpus);
+        mode_t old = umask(0);
+        umask(old | hide);
+        silk_index_restrict(o.index, hide);
+        st = silk_build_run(&o, nshards, only, &sum, &msg);
+    }
     clear_progress(&ui);
     int rc;
     if (st != SILK_OK) {

@@ -14,6 +14,7 @@
 
 #include "silk/buf.h"
 #include "silk/schema.h"
+#include "silk/utf8.h"
 #include "strmap.h"
 
 #define SCAN_MAX_DEPTH 64 /* folders nested deeper are not entered */
@@ -61,6 +62,11 @@ static int64_t mtime_ns(const struct stat *sb)
     return (int64_t)sb->st_mtim.tv_sec * 1000000000 + sb->st_mtim.tv_nsec;
 }
 
+static int64_t ctime_ns(const struct stat *sb)
+{
+    return (int64_t)sb->st_ctim.tv_sec * 1000000000 + sb->st_ctim.tv_nsec;
+}
+
 static int add_entry(silk_scan_t *s, const char *rel, const char *full, const struct stat *sb,
                      silk_format_t fmt)
 {
@@ -76,14 +82,18 @@ static int add_entry(silk_scan_t *s, const char *rel, const char *full, const st
     }
     e->size = (uint64_t)sb->st_size;
     e->mtime = mtime_ns(sb);
+    e->ctime = ctime_ns(sb);
+    e->dev = (uint64_t)sb->st_dev;
+    e->ino = (uint64_t)sb->st_ino;
     e->fmt = fmt;
     s->nents++;
     return 0;
 }
 
-/* What a symbolic link at cfull leads to: 1 a file inside the corpus (*sb is its stat),
+/* What a symbolic link at cfull leads to: 1 a file inside the corpus (*sb is its stat, and
+ * cfull[PATH_MAX] becomes its real path, which the reader opens without following links),
  * 0 passed over (with its note). */
-static int follow_link(silk_scan_t *s, const char *cfull, const char *crel, struct stat *sb)
+static int follow_link(silk_scan_t *s, char *cfull, const char *crel, struct stat *sb)
 {
     char *target = realpath(cfull, NULL);
     size_t cl = strlen(s->corpus_real);
@@ -93,6 +103,8 @@ static int follow_link(silk_scan_t *s, const char *cfull, const char *crel, stru
     }
     int inside = strncmp(target, s->corpus_real, cl) == 0 && target[cl] == '/';
     int ok = inside && stat(target, sb) == 0;
+    if (ok && !S_ISDIR(sb->st_mode))
+        snprintf(cfull, PATH_MAX, "%s", target);
     free(target);
     if (!inside) {
         say(s, 1, "%s: skipped: symlink points outside the corpus (not followed)", crel);
@@ -105,12 +117,33 @@ static int follow_link(silk_scan_t *s, const char *cfull, const char *crel, stru
     return 1;
 }
 
-/* Walks the folder `full` (corpus-relative `rel`, "" at the top). */
-static silk_status_t scan_dir(silk_scan_t *s, const char *full, const char *rel, int depth,
+/* A note-safe copy of a name that is not valid UTF-8: each invalid byte as \xNN. */
+static void escape_name(const char *name, char *out, size_t cap)
+{
+    size_t o = 0, n = strlen(name);
+    for (size_t i = 0; i < n && o + 5 < cap;) {
+        size_t ok = silk_utf8_valid_prefix(name + i, n - i);
+        if (ok) {
+            size_t k = ok < cap - o - 5 ? ok : cap - o - 5;
+            memcpy(out + o, name + i, k);
+            o += k;
+            i += k;
+            continue;
+        }
+        o += (size_t)snprintf(out + o, cap - o, "\\x%02X", (unsigned char)name[i]);
+        i++;
+    }
+    out[o] = '\0';
+}
+
+/* Walks the folder `full` (corpus-relative `rel`, "" at the top), opened as dfd (taken). */
+static silk_status_t scan_dir(silk_scan_t *s, int dfd, const char *full, const char *rel, int depth,
                               char **msg)
 {
-    DIR *d = opendir(full);
+    DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
     if (!d) {
+        if (dfd >= 0)
+            close(dfd);
         if (depth == 0)
             return silk_index_fail(msg, SILK_ERR_NOT_FOUND, "cannot read the corpus %s: %s", full,
                                    strerror(errno));
@@ -131,8 +164,17 @@ static silk_status_t scan_dir(silk_scan_t *s, const char *full, const char *rel,
             say(s, 1, "%s/%s: skipped: path too long", rel, de->d_name);
             continue;
         }
+        /* Document ids, metadata keys and JSON answers are UTF-8: such a name cannot be
+         * indexed, but it must not stop the run either. */
+        size_t nl = strlen(de->d_name);
+        if (silk_utf8_valid_prefix(de->d_name, nl) != nl) {
+            char shown[PATH_MAX];
+            escape_name(crel, shown, sizeof shown);
+            say(s, 1, "%s: skipped: the name is not valid UTF-8 (rename the file)", shown);
+            continue;
+        }
         struct stat sb;
-        if (lstat(cfull, &sb) != 0) {
+        if (fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) != 0) {
             if (errno == ENOENT)
                 continue; /* removed while we looked */
             say(s, 1, "%s: skipped: %s", crel, strerror(errno));
@@ -147,7 +189,16 @@ static silk_status_t scan_dir(silk_scan_t *s, const char *full, const char *rel,
                 say(s, 1, "%s/: skipped: folders nested too deep", crel);
                 continue;
             }
-            if ((st = scan_dir(s, cfull, crel, depth + 1, msg)) != SILK_OK)
+            /* Relative to this folder and without following a link: a folder swapped for
+             * a link since fstatat() is not entered. */
+            int sub = S_ISLNK(sb.st_mode) ? -1
+                                          : openat(dirfd(d), de->d_name,
+                                                   O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (sub < 0 && (errno == ELOOP || errno == ENOTDIR)) {
+                say(s, 0, "%s: ignored: replaced by a link during the scan (not followed)", crel);
+                continue;
+            }
+            if ((st = scan_dir(s, sub, cfull, crel, depth + 1, msg)) != SILK_OK)
                 break;
             continue;
         }
@@ -209,7 +260,8 @@ silk_status_t silk_scan_corpus(const char *corpus, unsigned nparts, unsigned par
         st = silk_index_fail(msg, SILK_ERR_NOT_FOUND, "corpus %s: %s", corpus, strerror(errno));
         goto fail;
     }
-    if ((st = scan_dir(s, corpus, "", 0, msg)) != SILK_OK) {
+    if ((st = scan_dir(s, open(corpus, O_RDONLY | O_DIRECTORY | O_CLOEXEC), corpus, "", 0, msg)) !=
+        SILK_OK) {
         silk_index_fail(msg, st, "scanning the corpus: %s", silk_status_to_string(st));
         goto fail;
     }
@@ -279,13 +331,21 @@ void silk_scan_destroy(silk_scan_t *s)
     free(s);
 }
 
-char *silk_scan_read(const char *path, uint64_t cap, size_t *len, const char **why, int *err_no)
+static char *read_file(const char *path, const silk_scan_entry_t *e, uint64_t cap, size_t *len,
+                       const char **why, int *err_no)
 {
     static const char too_large[] = "larger than the size cap (--max-size)";
+    static const char replaced[] = "replaced since the scan (a link, a FIFO or another file)";
     *why = NULL;
     *err_no = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* Once, without blocking (a FIFO would wait for a writer forever) and, for an entry,
+     * without following a link planted since the scan. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | (e ? O_NOFOLLOW : 0));
     if (fd < 0) {
+        if (e && errno == ELOOP) {
+            *why = replaced;
+            return NULL;
+        }
         *err_no = errno;
         return NULL;
     }
@@ -293,6 +353,11 @@ char *silk_scan_read(const char *path, uint64_t cap, size_t *len, const char **w
     silk_buf_t b = SILK_BUF_INIT;
     if (fstat(fd, &sb) != 0) {
         *err_no = errno;
+        goto fail;
+    }
+    if (e &&
+        (!S_ISREG(sb.st_mode) || (uint64_t)sb.st_dev != e->dev || (uint64_t)sb.st_ino != e->ino)) {
+        *why = replaced;
         goto fail;
     }
     if (!S_ISREG(sb.st_mode)) {
@@ -340,4 +405,15 @@ fail:
     silk_buf_free(&b);
     close(fd);
     return NULL;
+}
+
+char *silk_scan_read(const char *path, uint64_t cap, size_t *len, const char **why, int *err_no)
+{
+    return read_file(path, NULL, cap, len, why, err_no);
+}
+
+char *silk_scan_read_entry(const silk_scan_entry_t *e, uint64_t cap, size_t *len, const char **why,
+                           int *err_no)
+{
+    return read_file(e->full, e, cap, len, why, err_no);
 }

@@ -5,7 +5,10 @@
  * folder inside the corpus skipped; a symbolic link followed only to a file inside the
  * corpus; `synonyms.txt` at the top is the synonym table, not an article; a file that is
  * not .txt/.md/.jsonl is ignored with a note; a folder that cannot be read is a problem,
- * and the files indexed from it are kept (silk_scan_kept()).
+ * and the files indexed from it are kept (silk_scan_kept()); a name that is not valid
+ * UTF-8 is skipped with a note (document ids and metadata must be UTF-8), never failing
+ * the run. Folders are opened relative to their parent's descriptor without following
+ * links, so a folder swapped for a link during the walk is not entered.
  */
 #ifndef SILK_INDEXER_SCAN_H
 #define SILK_INDEXER_SCAN_H
@@ -27,6 +30,9 @@ typedef struct {
     char *full;        /* path to open */
     uint64_t size;     /* bytes at scan time */
     int64_t mtime;     /* modification time at scan time, ns */
+    int64_t ctime;     /* inode change time at scan time, ns (a restored mtime moves it) */
+    uint64_t dev;      /* device ... */
+    uint64_t ino;      /* ... and inode the scan saw: the reader reads only that file */
     silk_format_t fmt; /* article format */
 } silk_scan_entry_t;
 
@@ -64,8 +70,17 @@ void silk_scan_destroy(silk_scan_t *s);
 
 /* Reads the whole regular file at path, at most `cap` bytes, into a malloc'd buffer (the
  * caller frees it; *len gets its length). On failure NULL, with *why a static reason ("not
- * a regular file", "larger than the size cap (--max-size)") or NULL and *err_no an errno. */
+ * a regular file", "larger than the size cap (--max-size)") or NULL and *err_no an errno.
+ * The file is opened once, without blocking (a FIFO is "not a regular file", not a hang),
+ * and what was opened is what is checked and read. */
 char *silk_scan_read(const char *path, uint64_t cap, size_t *len, const char **why, int *err_no);
+
+/* silk_scan_read() of an entry of the walk: the path is opened without following a link,
+ * and must still be the regular file (device and inode) the walk saw, else *why is
+ * "replaced since the scan (a link, a FIFO or another file)": a file swapped in between
+ * must neither bring a file from outside the corpus in nor block the run. */
+char *silk_scan_read_entry(const silk_scan_entry_t *e, uint64_t cap, size_t *len, const char **why,
+                           int *err_no);
 
 #ifdef __cplusplus
 }

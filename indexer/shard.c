@@ -18,6 +18,7 @@
 
 #include "silk/db.h"
 #include "silk/fs.h"
+#include "lock.h"
 #include "silk/schema.h"
 #include "writer.h"
 
@@ -255,8 +256,7 @@ static silk_status_t update_meta(const char *index, unsigned nshards, int *chang
     snprintf(path, sizeof path, "%s/%s", index, SILK_SHARD_META);
     snprintf(lock, sizeof lock, "%s/%s.lock", index, SILK_SHARD_META);
     /* Runs of different shards (--shard K/N) may finish together: one update at a time. */
-    if ((lockfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0 ||
-        flock(lockfd, LOCK_EX) != 0) {
+    if ((lockfd = silk_lock_open(lock)) < 0 || flock(lockfd, LOCK_EX) != 0) {
         st = silk_index_fail(msg, SILK_ERR_IO, "cannot lock %s: %s", lock, strerror(errno));
         goto out;
     }
@@ -440,7 +440,12 @@ static silk_status_t write_stub(const char *index, unsigned nshards, char **msg)
         fclose(f);
     if (f && n == len && memcmp(old, text, len) == 0)
         goto out;
-    f = fopen(tmp, "we");
+    /* A fresh file, never a link planted under the temporary name. */
+    unlink(tmp);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (fd >= 0 && !f)
+        close(fd);
     if (!f || fwrite(text, 1, len, f) != len || fflush(f) != 0 || fsync(fileno(f)) != 0) {
         st = silk_index_fail(msg, SILK_ERR_IO, "cannot write %s: %s", tmp, strerror(errno));
         if (f)

@@ -265,7 +265,11 @@ out:
 static silk_status_t index_file(run_t *r, const silk_scan_entry_t *e)
 {
     silk_filemeta_t *m = silk_files_get(r->files, e->rel);
-    if (!r->o->full && m && m->size == e->size && m->mtime == e->mtime) {
+    /* Size and mtime alone miss a same-size rewrite whose mtime was restored (cp -p, tar,
+     * rsync -t); its ctime moved (or its inode is new), so it is read and hashed. A record
+     * from before ctimes were kept is read once, and then keeps them. */
+    int same_inode = m && m->ctime == e->ctime && m->ino == e->ino;
+    if (!r->o->full && m && m->size == e->size && m->mtime == e->mtime && same_inode) {
         r->sum->files_unchanged++;
         note_again(r, m);
         return SILK_OK;
@@ -274,7 +278,7 @@ static silk_status_t index_file(run_t *r, const silk_scan_entry_t *e)
     int err_no;
     size_t len = 0;
     uint64_t cap = r->o->max_size ? r->o->max_size : SILK_INDEX_MAX_SIZE;
-    char *data = silk_scan_read(e->full, cap, &len, &why, &err_no);
+    char *data = silk_scan_read_entry(e, cap, &len, &why, &err_no);
     const char *kept = m ? " (its indexed documents are kept)" : "";
     if (!data) {
         r->sum->files_skipped++;
@@ -297,6 +301,8 @@ static silk_status_t index_file(run_t *r, const silk_scan_entry_t *e)
         /* Touched but not changed: nothing to write for it. */
         m->touched = 1;
         m->new_mtime = e->mtime;
+        m->new_ctime = e->ctime;
+        m->new_ino = e->ino;
         free(data);
         r->sum->files_unchanged++;
         note_again(r, m);
@@ -326,6 +332,8 @@ static silk_status_t index_file(run_t *r, const silk_scan_entry_t *e)
     memcpy(nm.hash, hash, sizeof hash);
     nm.size = len;
     nm.mtime = e->mtime;
+    nm.ctime = e->ctime;
+    nm.ino = e->ino;
     if (!m) {
         /* Remember the new file so that its ids have an owner for the files after it. */
         if (!(m = silk_files_add(r->files, e->rel))) {
@@ -399,13 +407,15 @@ static silk_status_t run(run_t *r)
     if ((st = silk_syntable_update(r->txn, r->tok, silk_scan_synonyms(r->scan), o->full, on_note, r,
                                    r->sum, &r->msg)) != SILK_OK)
         return st;
-    /* Files that were only touched: their new mtime saves reading them next time, but is
-     * not worth a commit of its own. */
+    /* Files that were only touched: their new mtime, ctime and inode save reading them next
+     * time, but are not worth a commit of its own (a touched file stays "up to date"). */
     for (size_t i = 0; silk_txn_active(r->txn) && i < silk_files_count(r->files); i++) {
         silk_filemeta_t *m = silk_files_at(r->files, i);
         if (!m->touched)
             continue;
         m->mtime = m->new_mtime;
+        m->ctime = m->new_ctime;
+        m->ino = m->new_ino;
         if ((st = silk_filemeta_store(wdb, m->rel, m, &r->msg)) != SILK_OK)
             return st;
     }

@@ -562,8 +562,8 @@ enum {
 };
 
 static silk_status_t build_and_run(silk_searcher_t *s, const silk_qast_t *ast, silk_mode_t mode,
-                                   int how, const silk_search_req_t *req, silk_qbuilt_t **built,
-                                   silk_mset_t **mset)
+                                   int how, const silk_search_req_t *req, uint64_t deadline,
+                                   silk_qbuilt_t **built, silk_mset_t **mset)
 {
     silk_qbuild_opts_t bo;
     silk_qerror_t qe;
@@ -598,6 +598,12 @@ static silk_status_t build_and_run(silk_searcher_t *s, const silk_qast_t *ast, s
     so.limit = req->limit;
     so.check_at_least = req->offset + req->limit + EXACT_EXTRA;
     st = silk_db_search(s->db, silk_qbuilt_query(*built), &so, mset);
+    /* Xapian's own Enquire::set_time_limit is not used: in Xapian 1.4.22 it crashed silkd
+     * within seconds under pipelined searches with a 1 ms limit (its timer's thread outlives
+     * the match it writes to). A match is bounded by silk's query caps instead; what comes
+     * after it (the relaxed retry, snippets, spelling) is skipped once the budget is spent. */
+    if (st == SILK_OK && deadline && now_us() >= deadline)
+        s->res.partial = 1;
     if (st == SILK_ERR_TOO_BROAD) {
         long pos = silk_qbuilt_prefix_pos(*built);
         return fail(s, st, pos, "a prefix is too broad (matches more than %d terms)",
@@ -630,8 +636,14 @@ static silk_status_t keep_corrections(silk_searcher_t *s, const silk_qbuilt_t *b
     return SILK_OK;
 }
 
+/* The time budget is spent (deadline 0: there is none). */
+static int past(uint64_t deadline)
+{
+    return deadline && now_us() >= deadline;
+}
+
 static silk_status_t search_once(silk_searcher_t *s, const silk_search_req_t *req,
-                                 const silk_qast_t *ast)
+                                 const silk_qast_t *ast, uint64_t deadline)
 {
     silk_qbuilt_t *built = NULL;
     silk_mset_t *m = NULL;
@@ -647,25 +659,26 @@ static silk_status_t search_once(silk_searcher_t *s, const silk_search_req_t *re
     s->dym = NULL;
     if ((st = load_synonyms(s)) != SILK_OK)
         return st;
-    if ((st = build_and_run(s, ast, req->mode, 0, req, &built, &m)) != SILK_OK)
+    if ((st = build_and_run(s, ast, req->mode, 0, req, deadline, &built, &m)) != SILK_OK)
         goto done;
     int how = 0;
     if (req->mode == SILK_MODE_ALL && silk_mset_upper_bound(m) == 0 && !req->no_typos &&
-        silk_qbuilt_short_words(built) > 0 && silk_qast_is_plain(ast)) {
+        silk_qbuilt_short_words(built) > 0 && silk_qast_is_plain(ast) && !past(deadline)) {
         /* Nothing has every word: before relaxing to OR, perhaps a short word is misspelt
          * (`axis of evl`). */
         silk_mset_destroy(m);
         silk_qbuilt_destroy(built);
         how = RUN_SHORT;
-        if ((st = build_and_run(s, ast, SILK_MODE_ALL, how, req, &built, &m)) != SILK_OK)
+        if ((st = build_and_run(s, ast, SILK_MODE_ALL, how, req, deadline, &built, &m)) != SILK_OK)
             goto done;
     }
-    if (req->mode == SILK_MODE_ALL && silk_mset_upper_bound(m) == 0 && silk_qast_is_plain(ast)) {
+    if (req->mode == SILK_MODE_ALL && silk_mset_upper_bound(m) == 0 && silk_qast_is_plain(ast) &&
+        !past(deadline)) {
         /* Nothing has every word: rank the documents that have some of them. */
         silk_mset_destroy(m);
         silk_qbuilt_destroy(built);
         how |= RUN_RELAXED;
-        if ((st = build_and_run(s, ast, SILK_MODE_ANY, how, req, &built, &m)) != SILK_OK)
+        if ((st = build_and_run(s, ast, SILK_MODE_ANY, how, req, deadline, &built, &m)) != SILK_OK)
             goto done;
         relaxed = 1;
     }
@@ -679,7 +692,12 @@ static silk_status_t search_once(silk_searcher_t *s, const silk_search_req_t *re
     const silk_qmatch_t *qm = silk_qbuilt_match(built);
     for (size_t i = 0; i < n; i++) {
         docent_t *e = NULL;
-        if ((st = doc_get(s, m, i, req->snippets, &e)) != SILK_OK)
+        /* Snippets are most of a page's cost (each hit's text is tokenized): past the
+         * budget the remaining hits come without one, and the answer says partial. */
+        int snip = req->snippets && !past(deadline);
+        if (req->snippets && !snip)
+            s->res.partial = 1;
+        if ((st = doc_get(s, m, i, snip, &e)) != SILK_OK)
             goto done;
         hitoff_t *o = &off[i];
         if ((o->id = arena_put(s, e->id, strlen(e->id))) == (size_t)-1 ||
@@ -691,7 +709,7 @@ static silk_status_t search_once(silk_searcher_t *s, const silk_search_req_t *re
             goto done;
         }
         o->data_len = e->data_len;
-        if (req->snippets) {
+        if (snip) {
             if (silk_snippet_make(&s->sc, &e->snip, qm, SILK_SNIPPET_CHARS, &s->arena, &o->snippet,
                                   &s->hl, &o->hl0, &o->nhl) != SILK_OK) {
                 st = fail(s, SILK_ERR_NOMEM, -1, "out of memory");
@@ -706,7 +724,8 @@ static silk_status_t search_once(silk_searcher_t *s, const silk_search_req_t *re
     }
     /* Spelling help is for keyword queries, or when a longer question found less than a
      * page: each word costs a term lookup, and an absent one a spelling search. */
-    if ((silk_qast_term_count(ast) <= SILK_KEYWORD_QUERY_MAX_TERMS ||
+    if (!past(deadline) &&
+        (silk_qast_term_count(ast) <= SILK_KEYWORD_QUERY_MAX_TERMS ||
          silk_mset_upper_bound(m) < req->offset + req->limit) &&
         (st = did_you_mean(s, ast, req->q, req->q_len)) != SILK_OK)
         goto done;
@@ -767,8 +786,9 @@ silk_status_t silk_search(silk_searcher_t *s, const silk_search_req_t *req,
         return fail(s, st, qe.pos, "%s", qe.msg);
     if ((st = ensure_open(s)) != SILK_OK)
         goto done;
+    uint64_t deadline = req->time_limit_ms ? t0 + (uint64_t)req->time_limit_ms * 1000u : 0;
     memset(&s->res, 0, sizeof s->res);
-    st = search_once(s, req, ast);
+    st = search_once(s, req, ast, deadline);
     if (st == SILK_ERR_MODIFIED ||
         (st == SILK_ERR_NETWORK && now_us() - t0 < NETWORK_RETRY_WITHIN_US)) {
         /* The index moved on under the reader: reopen at the new revision, once. A remote
@@ -780,7 +800,7 @@ silk_status_t silk_search(silk_searcher_t *s, const silk_search_req_t *req,
         if (silk_db_reopen(s->db, &changed) == SILK_OK) {
             revision_changed(s);
             memset(&s->res, 0, sizeof s->res);
-            st = search_once(s, req, ast);
+            st = search_once(s, req, ast, deadline);
         }
     }
     if (st != SILK_OK)

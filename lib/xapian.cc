@@ -483,6 +483,19 @@ bool collect_idents(const std::string &path, std::vector<file_ident> *out, int *
     return true;
 }
 
+/* Opens a local database: the path itself, or an `auto`/`meta` line of a stub. Xapian's
+ * auto backend would read a stub file found there with its own reader, which runs the
+ * program of a `remote :PROGRAM` line; so the backend is always named here (glass, or
+ * chert when that is what the folder holds), and a stub there fails to open. */
+Xapian::Database open_local(const std::string &path)
+{
+    struct stat sb;
+    if (stat(path.c_str(), &sb) == 0 && S_ISDIR(sb.st_mode) && !file_exists(path + "/iamglass") &&
+        file_exists(path + "/iamchert"))
+        return Xapian::Database(path, Xapian::DB_BACKEND_CHERT);
+    return Xapian::Database(path, Xapian::DB_BACKEND_GLASS);
+}
+
 opened_db open_path(const std::string &path, const silk_db_opts_t &opts)
 {
     opened_db o;
@@ -492,14 +505,14 @@ opened_db open_path(const std::string &path, const silk_db_opts_t &opts)
         throw Xapian::DatabaseNotFoundError("Couldn't open database '" + path + "'", err_no);
     }
     if (stub.empty()) {
-        o.shards.push_back(Xapian::Database(path));
+        o.shards.push_back(open_local(path));
     } else {
         unsigned timeout = opts.remote_timeout_ms ? opts.remote_timeout_ms : 10000;
         unsigned connect = opts.connect_timeout_ms ? opts.connect_timeout_ms : 2000;
         for (const stub_entry &e : parse_stub(stub)) {
             switch (e.kind) {
             case stub_entry::LOCAL:
-                o.shards.push_back(Xapian::Database(e.where));
+                o.shards.push_back(open_local(e.where));
                 break;
             case stub_entry::GLASS:
                 o.shards.push_back(Xapian::Database(e.where, Xapian::DB_BACKEND_GLASS));
@@ -508,12 +521,19 @@ opened_db open_path(const std::string &path, const silk_db_opts_t &opts)
                 o.shards.push_back(Xapian::Remote::open(e.where, e.port, timeout, connect));
                 break;
             case stub_entry::PROG:
+                /* Whoever can write the stub would choose the program: only the operator
+                 * may ask for that (silkd --allow-remote-programs). */
+                if (!opts.allow_programs)
+                    throw Xapian::InvalidArgumentError(
+                        stub + ": refusing to run the program '" + e.where +
+                        "' named by a `remote :PROGRAM` line (an index file must not choose "
+                        "a program for silk to run; silkd --allow-remote-programs allows it)");
                 o.shards.push_back(Xapian::Remote::open(e.where, e.args, timeout));
                 break;
             case stub_entry::META:
                 if (o.has_meta)
                     throw Xapian::DatabaseOpeningError(stub + ": more than one meta line");
-                o.meta = Xapian::Database(e.where);
+                o.meta = open_local(e.where);
                 o.has_meta = true;
                 break;
             }
@@ -554,7 +574,7 @@ extern "C" silk_status_t silk_db_open(const char *path, const silk_db_opts_t *op
     return construct("silk_db_open", path, nullptr, out, msg, [&] {
         std::unique_ptr<silk_db> db(new silk_db());
         db->path = path;
-        db->opts = opts != nullptr ? *opts : silk_db_opts_t{0, 0};
+        db->opts = opts != nullptr ? *opts : silk_db_opts_t{0, 0, 0};
         db->cur = open_path(db->path, db->opts);
         return db.release();
     });
@@ -814,10 +834,12 @@ extern "C" silk_status_t silk_wdb_open(const char *path, int flags, silk_wdb_t *
                                               : Xapian::DB_CREATE_OR_OPEN;
         if (flags & SILK_WDB_RETRY_LOCK)
             xf |= Xapian::DB_RETRY_LOCK;
-        struct stat sb;
-        /* New databases are glass; an existing path (a database or a stub) is left to
-         * Xapian to recognise. */
-        if (stat(path, &sb) != 0)
+        /* Always glass (chert for an old chert folder): Xapian's auto backend would open
+         * a stub file at the path, and run the program its `remote :PROGRAM` line names. */
+        std::string iamglass = std::string(path) + "/iamglass";
+        if (!file_exists(iamglass) && file_exists(std::string(path) + "/iamchert"))
+            xf |= Xapian::DB_BACKEND_CHERT;
+        else
             xf |= Xapian::DB_BACKEND_GLASS;
         return new silk_wdb{Xapian::WritableDatabase(path, xf), false, false, std::string()};
     });

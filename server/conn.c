@@ -6,11 +6,22 @@
  * kernel would not take is handed to a uv_write. While that write is in progress further
  * answers accumulate in `out` and leave in one batch when it completes, so a pipelining
  * client costs one write per batch, not one per request. Reading pauses while too many
- * answers are unsent (backpressure); a client whose unsent answers exceed max_output bytes
- * is dropped.
+ * answers or bytes are unsent (backpressure, as neovim's rstream pauses on a full buffer):
+ * a line is handled only while fewer than max_output/4 bytes wait, and, when the daemon-wide
+ * bound is reached, only by a connection that has nothing unsent of its own. So a client
+ * that reads is never dropped for pipelining, whatever the answers' sizes; one that does not
+ * read stops being read, and goes at the idle bound. An answer longer than max_output is
+ * refused to the owner, who answers too_large in its place.
+ *
+ * Fairness: every complete line used to be handled at once, and libuv calls the read
+ * callback up to 32 times per poll for a busy socket, so one pipelining client could keep
+ * its loop for seconds. Now a connection handles a slice (slice_lines lines or slice_ns)
+ * and then yields: its uv_idle handle brings it back on the next loop turn, after the other
+ * connections' reads and timers have had theirs.
  */
 #include "conn.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -31,6 +42,7 @@ struct silkd_conn {
         uv_tcp_t tcp;
     } h;                     /* the socket */
     uv_timer_t timer;        /* idle timeout, and the quiet timer while draining */
+    uv_idle_t resume;        /* brings a connection that yielded back on the next turn */
     uv_write_t wreq;         /* the one write in progress */
     uv_shutdown_t sreq;      /* the final shutdown */
     silkd_conn_cbs_t cbs;    /* the owner's callbacks */
@@ -53,6 +65,10 @@ struct silkd_conn {
     int silent;              /* open failed: free without telling the owner */
     int open_handles;        /* handles not yet closed by the chain */
     int refs;                /* references held elsewhere (a held line's answer) */
+    int yielded;             /* used its slice: lines wait for `resume` */
+    unsigned slice_lines;    /* lines handled in the current slice */
+    uint64_t slice_start;    /* uv_hrtime() at the slice's first line */
+    size_t counted;          /* bytes of out and wbuf added to *lim.total */
     uint64_t last_active;    /* loop time of the last read or write progress */
 };
 
@@ -62,6 +78,7 @@ static void on_write(uv_write_t *req, int status);
 static void on_shutdown(uv_shutdown_t *req, int status);
 static void on_timer(uv_timer_t *timer);
 static void on_closed(uv_handle_t *handle);
+static void on_resume(uv_idle_t *idle);
 static void process(silkd_conn_t *c);
 
 silkd_frame_t silkd_frame_next(const char *buf, size_t len, size_t max_line, size_t *line_len,
@@ -100,6 +117,10 @@ silk_status_t silkd_conn_open(uv_loop_t *loop, int fd, int is_tcp,
     c->cbs = *cbs;
     c->data = data;
     c->lim = *limits;
+    if (!c->lim.slice_lines)
+        c->lim.slice_lines = SILKD_SLICE_LINES;
+    if (!c->lim.slice_ns)
+        c->lim.slice_ns = SILKD_SLICE_NS;
     c->in.limit = 2 * (limits->max_line + 2) + READ_CHUNK;
     int rc = is_tcp ? uv_tcp_init(loop, &c->h.tcp) : uv_pipe_init(loop, &c->h.pipe, 0);
     if (rc != 0) {
@@ -124,7 +145,9 @@ silk_status_t silkd_conn_open(uv_loop_t *loop, int fd, int is_tcp,
         uv_tcp_nodelay(&c->h.tcp, 1);
     uv_timer_init(loop, &c->timer);
     c->timer.data = c;
-    c->open_handles = 2;
+    uv_idle_init(loop, &c->resume);
+    c->resume.data = c;
+    c->open_handles = 3;
     c->last_active = uv_now(loop);
     if (c->lim.idle_ms)
         uv_timer_start(&c->timer, on_timer, c->lim.idle_ms, 0);
@@ -161,12 +184,36 @@ unsigned silkd_conn_queued_answers(const silkd_conn_t *c)
     return c->out_n + c->wbuf_n;
 }
 
+/* Brings the daemon-wide count of unsent bytes in line with this connection's. Counted as
+ * len, not capacity: the bound is about answers waiting for slow clients, and buffers of
+ * idle connections are given back (shrink) anyway. */
+static void account(silkd_conn_t *c)
+{
+    size_t now = c->out.len + c->wbuf.len;
+    if (!c->lim.total || now == c->counted)
+        return;
+    if (now > c->counted)
+        atomic_fetch_add_explicit(c->lim.total, now - c->counted, memory_order_relaxed);
+    else
+        atomic_fetch_sub_explicit(c->lim.total, c->counted - now, memory_order_relaxed);
+    c->counted = now;
+}
+
+/* The daemon-wide bound of unsent bytes is reached. */
+static int total_full(const silkd_conn_t *c, size_t more)
+{
+    return c->lim.total &&
+           atomic_load_explicit(c->lim.total, memory_order_relaxed) + more > c->lim.max_total;
+}
+
 /* ---- closing ------------------------------------------------------------------------------- */
 
 static void maybe_free(silkd_conn_t *c)
 {
     if (c->open_handles > 0 || c->refs > 0)
         return;
+    c->out.len = c->wbuf.len = 0;
+    account(c);
     if (!c->silent)
         c->cbs.on_close(c, c->data);
     silk_buf_free(&c->in);
@@ -191,6 +238,7 @@ void silkd_conn_close(silkd_conn_t *c)
         uv_read_stop(&c->h.stream);
     c->reading = 0;
     uv_close((uv_handle_t *)&c->timer, on_closed);
+    uv_close((uv_handle_t *)&c->resume, on_closed);
     uv_close(&c->h.handle, on_closed);
 }
 
@@ -223,18 +271,24 @@ static void fail_io(silkd_conn_t *c, const char *what, int err)
 
 /* ---- writing ------------------------------------------------------------------------------- */
 
-silk_status_t silkd_conn_queue(silkd_conn_t *c, const char *answer, size_t len)
+silkd_queue_t silkd_conn_queue(silkd_conn_t *c, const char *answer, size_t len)
 {
     if (c->closing)
-        return SILK_ERR_INVALID;
-    silk_status_t rc = silk_buf_add(&c->out, answer, len);
-    if (rc != SILK_OK) {
+        return SILKD_QUEUE_CLOSED;
+    if (len > SILKD_ANSWER_SMALL) {
+        if (len > c->lim.max_output)
+            return SILKD_QUEUE_TOO_LARGE;
+        if (total_full(c, len))
+            return SILKD_QUEUE_FULL;
+    }
+    if (silk_buf_add(&c->out, answer, len) != SILK_OK) {
         silkd_log(SILKD_LOG_WARN, "out of memory queueing an answer; closing the connection");
         silkd_conn_close(c);
-        return rc;
+        return SILKD_QUEUE_CLOSED;
     }
     c->out_n++;
-    return SILK_OK;
+    account(c);
+    return SILKD_QUEUED;
 }
 
 static void shrink(silk_buf_t *b)
@@ -261,6 +315,7 @@ static void flush(silkd_conn_t *c)
         c->out.len = 0;
         c->out_n = 0;
         shrink(&c->out);
+        account(c);
         return;
     }
     /* Swap buffers: the remainder is written from wbuf while out collects new answers. */
@@ -286,6 +341,7 @@ static void on_write(uv_write_t *req, int status)
     c->writing = 0;
     c->wbuf.len = 0;
     c->wbuf_n = 0;
+    account(c);
     if (status < 0 || c->closing) {
         if (status < 0 && status != UV_ECANCELED)
             fail_io(c, "write", status);
@@ -355,14 +411,36 @@ static void update_reading(silkd_conn_t *c)
     }
 }
 
-/* Hands every complete line that may be answered now to the owner, then writes and adjusts
- * reading. */
+/* Backpressure: the next line waits while too many answers or bytes of this connection are
+ * unsent, or while the daemon-wide bound is reached and some of them are this connection's
+ * (one with nothing unsent goes on, so others' unread answers never stall it: its answer is
+ * either short or refused as overloaded by silkd_conn_queue). */
+static int must_wait(const silkd_conn_t *c)
+{
+    size_t queued = silkd_conn_queued_bytes(c);
+    return c->out_n + c->wbuf_n >= c->lim.max_inflight || queued >= c->lim.max_output / 4 ||
+           (queued > 0 && c->lim.total &&
+            atomic_load_explicit(c->lim.total, memory_order_relaxed) >= c->lim.max_total);
+}
+
+static void on_resume(uv_idle_t *idle)
+{
+    silkd_conn_t *c = idle->data;
+    uv_idle_stop(idle);
+    c->yielded = 0;
+    c->slice_lines = 0;
+    if (!c->closing)
+        process(c);
+}
+
+/* Hands the complete lines that may be answered now to the owner, a slice at a time, then
+ * writes and adjusts reading. */
 static void process(silkd_conn_t *c)
 {
-    while (!c->closing && !c->holding) {
-        if (c->out_n + c->wbuf_n >= c->lim.max_inflight) {
+    while (!c->closing && !c->holding && !c->yielded) {
+        if (must_wait(c)) {
             flush(c);
-            if (c->closing || c->out_n + c->wbuf_n >= c->lim.max_inflight)
+            if (c->closing || must_wait(c))
                 break; /* paused until the write completes */
         }
         size_t avail = c->in.len - c->rstart, line_len = 0, consumed = 0;
@@ -384,6 +462,15 @@ static void process(silkd_conn_t *c)
             c->finishing = 1;
             break;
         }
+        if (c->slice_lines >= c->lim.slice_lines ||
+            (c->slice_lines > 0 && uv_hrtime() - c->slice_start >= c->lim.slice_ns)) {
+            /* This connection had its turn: the others of the loop go first. */
+            c->yielded = 1;
+            uv_idle_start(&c->resume, on_resume);
+            break;
+        }
+        if (c->slice_lines++ == 0)
+            c->slice_start = uv_hrtime();
         silkd_line_t r = c->cbs.on_line(c, c->data, p, line_len);
         c->rstart += consumed;
         if (r == SILKD_LINE_HOLD) {
@@ -392,18 +479,11 @@ static void process(silkd_conn_t *c)
         }
         if (c->closing)
             return;
-        if (silkd_conn_queued_bytes(c) > c->lim.max_output) {
-            silkd_log(SILKD_LOG_INFO,
-                      "dropping a connection with %zu bytes of unread answers (bound %zu)",
-                      silkd_conn_queued_bytes(c), c->lim.max_output);
-            report(c, SILKD_CONN_OVERFLOW);
-            silkd_conn_close(c);
-            return;
-        }
     }
     if (c->closing)
         return;
     if (c->rstart == c->in.len) {
+        c->slice_lines = 0; /* out of lines: the slice ends with the work */
         c->in.len = c->rstart = 0;
         if (c->in.cap > KEEP_BYTES)
             silk_buf_free(&c->in);
@@ -415,7 +495,8 @@ static void process(silkd_conn_t *c)
     if (c->closing)
         return;
     update_reading(c);
-    if (c->finishing && !c->holding && !c->writing && c->out.len == 0)
+    /* A connection that yielded still has lines to answer before it may finish. */
+    if (c->finishing && !c->holding && !c->yielded && !c->writing && c->out.len == 0)
         finish_now(c);
 }
 
@@ -459,8 +540,16 @@ static void on_timer(uv_timer_t *timer)
         uv_timer_start(&c->timer, on_timer, left, 0);
         return;
     }
-    silkd_log(SILKD_LOG_DEBUG, "closing a connection idle for %llu ms",
-              (unsigned long long)(now - c->last_active));
+    /* The one way a client that does not read is dropped: its answers wait, reading it
+     * paused, and nothing moved for the idle bound. Worth an info line, unlike a quiet
+     * client going idle. */
+    if (silkd_conn_queued_bytes(c) > 0)
+        silkd_log(SILKD_LOG_INFO,
+                  "dropping a connection with %zu bytes of unread answers, idle for %llu ms",
+                  silkd_conn_queued_bytes(c), (unsigned long long)(now - c->last_active));
+    else
+        silkd_log(SILKD_LOG_DEBUG, "closing a connection idle for %llu ms",
+                  (unsigned long long)(now - c->last_active));
     report(c, SILKD_CONN_IDLE);
     silkd_conn_close(c);
 }

@@ -1,8 +1,10 @@
 /* silkd — one client connection on a loop: newline framing over a bounded read buffer,
- * request lines handed to the owner in order, batched writes with a bounded output queue, a
- * bounded number of unsent answers (reading pauses beyond it), an idle timer, and a close
- * chain (stop reading → close timer → close socket → free, once both handles are closed and
- * no held answer is owed).
+ * request lines handed to the owner in order, batched writes with a bounded output queue,
+ * backpressure (no new line is handled while too many answers or bytes are unsent, or while
+ * the daemon-wide output bound is reached and this connection has output of its own), a
+ * bounded slice of lines per loop turn (then it yields, so one connection cannot monopolise
+ * its loop), an idle timer, and a close chain (stop reading → close timer and idle handle →
+ * close socket → free, once every handle is closed and no held answer is owed).
  *
  * The connection knows nothing of what a line means: it reports each complete line, each
  * error and its end through the callbacks its owner gave it (neovim's rstream read_cb +
@@ -12,6 +14,7 @@
 #ifndef SILKD_CONN_H
 #define SILKD_CONN_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <uv.h>
@@ -35,14 +38,38 @@ silkd_frame_t silkd_frame_next(const char *buf, size_t len, size_t max_line, siz
 
 typedef struct silkd_conn silkd_conn_t;
 
+/* Answers this short are always queued, whatever the output bounds: error answers are this
+ * short, so a refusal can always be said. Memory stays bounded all the same, because a
+ * connection with unsent output handles no new line while a bound is reached. */
+#define SILKD_ANSWER_SMALL 2048
+/* A connection handles at most this many lines, or lines for at most this long, before it
+ * yields to the other connections of its loop (defaults for the limits left 0). */
+#define SILKD_SLICE_LINES 16
+#define SILKD_SLICE_NS    (2 * 1000 * 1000)
+
 /* The bounds of one connection (copied at open). */
 typedef struct {
     size_t max_line;       /* bytes of one request line */
     unsigned max_inflight; /* unsent answers before reading pauses */
-    size_t max_output;     /* unsent bytes before the connection is dropped */
+    size_t max_output;     /* bytes of one answer; no line is handled while a quarter
+                              of it is unsent, so unsent bytes stay under 1.25 times it */
+    _Atomic size_t *total; /* unsent bytes of every connection of the daemon (shared,
+                              any thread), or NULL for no daemon-wide bound */
+    size_t max_total;      /* with total: the daemon-wide bound of unsent bytes */
+    unsigned slice_lines;  /* lines per turn before yielding (0: SILKD_SLICE_LINES) */
+    uint64_t slice_ns;     /* time per turn before yielding (0: SILKD_SLICE_NS) */
     uint64_t idle_ms;      /* no traffic for this long closes it; 0: never */
     uint64_t drain_ms;     /* once draining: quiet time after which it closes */
 } silkd_conn_limits_t;
+
+/* Returned by silkd_conn_queue. */
+typedef enum {
+    SILKD_QUEUED = 0,      /* the answer is queued */
+    SILKD_QUEUE_TOO_LARGE, /* longer than max_output: not queued (answer too_large instead) */
+    SILKD_QUEUE_FULL,      /* the daemon-wide bound would be passed: not queued (answer
+                              overloaded instead) */
+    SILKD_QUEUE_CLOSED,    /* c is closing, or ran out of memory and closed: dropped */
+} silkd_queue_t;
 
 /* Returned by on_line. */
 typedef enum {
@@ -55,7 +82,6 @@ typedef enum {
 typedef enum {
     SILKD_CONN_TOO_LARGE = 1, /* a line over max_line: the owner may queue one last answer;
                                  then the connection flushes and closes */
-    SILKD_CONN_OVERFLOW,      /* unsent answers over max_output: closing now */
     SILKD_CONN_IO,            /* reading or writing failed: closing now */
     SILKD_CONN_IDLE,          /* no traffic for idle_ms: closing now */
 } silkd_conn_error_t;
@@ -82,8 +108,9 @@ silk_status_t silkd_conn_open(uv_loop_t *loop, int fd, int is_tcp,
 
 /* Queues one answer (len bytes, a whole line with its '\n') after those queued before. It
  * leaves at the end of the current on_line call, or at silkd_conn_release for a held line.
- * SILK_ERR_INVALID when c is closing (the answer is dropped); SILK_ERR_NOMEM closes c. */
-silk_status_t silkd_conn_queue(silkd_conn_t *c, const char *answer, size_t len);
+ * An answer over a bound is not queued (see silkd_queue_t): the owner queues a short error
+ * answer in its place, so the client's sequence of answers has no gap. */
+silkd_queue_t silkd_conn_queue(silkd_conn_t *c, const char *answer, size_t len);
 
 /* The held line's answer was queued (or c is closing and it was dropped): reading of the
  * lines held back resumes, or c is freed when its close chain is done. Once per HOLD. */

@@ -6,6 +6,7 @@
  * through the worker's inbox), because a libuv handle cannot move between loops.
  */
 #include "log.h"
+#include "options.h"
 #include "reindex.h"
 #include "state.h"
 #include "worker.h"
@@ -31,8 +32,7 @@
 
 #include "silk/db.h"
 #include "silk/fs.h"
-
-#define MAX_THREADS 64
+#include "silk/trust.h"
 
 typedef struct {
     uv_poll_t poll; /* readable: connections to accept */
@@ -62,72 +62,6 @@ static int shutting_down;
 static int started; /* start-up succeeded: shutdown is a normal one */
 static char socket_buf[PATH_MAX];
 static char indexer_buf[PATH_MAX];
-
-/* ---- usage --------------------------------------------------------------------------------- */
-
-static void usage(FILE *f)
-{
-    fprintf(f,
-            "usage: silkd [options]\n"
-            "Serves a silk index over a local socket: newline-delimited JSON, one request per\n"
-            "line, answers in order (docs/protocol.md). Runs in the foreground; logs to stderr.\n"
-            "\n"
-            "  --index DIR          index to serve ($SILK_INDEX, else ./var/index); silkd starts\n"
-            "                       without one and answers \"unavailable\" until it appears\n"
-            "  --corpus DIR         corpus that reindex and --watch index ($SILK_CORPUS, else\n"
-            "                       ./corpus)\n"
-            "  --socket PATH        Unix socket ($SILK_SOCKET, else $XDG_RUNTIME_DIR/silk.sock,\n"
-            "                       else /tmp/silk-$UID/silk.sock in a 0700 folder); mode 0600\n"
-            "  --listen HOST:PORT   also serve TCP; HOST defaults to 127.0.0.1 (\":7700\")\n"
-            "  --threads N          worker threads, 1..%d (default: the number of cores)\n"
-            "  --watch              reindex when a file in the corpus changes\n"
-            "  --watch-delay MS     quiet time after a change before reindexing (default 500)\n"
-            "  --watch-max-delay MS longest a change waits for the corpus to go quiet, 0 none\n"
-            "                       (default 10 times --watch-delay)\n"
-            "  --reindex-timeout SEC  a silk-index child running longer is stopped (SIGCONT,\n"
-            "                       SIGTERM, SIGKILL 3 s later) and its requests get an\n"
-            "                       \"internal\" error; 0 no limit (default 600)\n"
-            "  --shutdown-timeout SEC after SIGINT/SIGTERM, exit (status 1) after this long\n"
-            "                       even if requests or the child have not finished (default 15)\n"
-            "  --idle-timeout SEC   close connections idle this long, 0 never (default 300)\n"
-            "  --max-connections N  connections at once; more get \"overloaded\" (default 1024)\n"
-            "  --max-line BYTES     longest request line (default 65536)\n"
-            "  --max-inflight N     unsent answers per connection before reading pauses\n"
-            "                       (default 64)\n"
-            "  --max-output BYTES   unsent bytes per connection before it is dropped\n"
-            "                       (default 4194304)\n"
-            "  --remote-timeout MS  connect and reply timeout of remote shards of a stub index\n"
-            "                       (default 2000 to connect, 10000 to reply; docs/scale-out.md)\n"
-            "  --log-level L        error, warn, info (default) or debug\n"
-            "  --print-socket       print the socket path silkd would use, and exit\n"
-            "  --help               this text\n"
-            "\n"
-            "Reindex runs $SILK_INDEXER, else the silk-index next to silkd, as a child process.\n"
-            "Signals: SIGINT/SIGTERM finish the requests in flight and exit 0 (a second one exits\n"
-            "at once, status 1); SIGHUP opens the index afresh on every worker.\n",
-            MAX_THREADS);
-}
-
-static void die_usage(const char *fmt, const char *arg)
-{
-    fprintf(stderr, "silkd: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\nTry 'silkd --help'.\n");
-    exit(2);
-}
-
-static uint64_t parse_num(const char *opt, const char *s, uint64_t min, uint64_t max)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = s && *s >= '0' && *s <= '9' ? strtoull(s, &end, 10) : 0;
-    if (!s || *s < '0' || *s > '9' || errno || *end || v < min || v > max) {
-        fprintf(stderr, "silkd: %s must be a number from %llu to %llu, not '%s'\n", opt,
-                (unsigned long long)min, (unsigned long long)max, s);
-        exit(2);
-    }
-    return v;
-}
 
 /* ---- socket path --------------------------------------------------------------------------- */
 
@@ -346,6 +280,105 @@ static void reject_overloaded(int fd)
     close(fd);
 }
 
+/* Connections accepted while max_connections were counted open. The count runs from
+ * admission to the close callback, so under a client that connects and closes in a tight
+ * loop it includes connections that are already gone but not yet closed by their worker;
+ * refusing at once refused clients while nearly nothing was open. A connection at the
+ * bound waits here instead (accepting pauses meanwhile, the kernel's backlog holding the
+ * rest), gets the first slot a close frees, and is refused only if none frees within
+ * ADMIT_GRACE_MS: that is, when live connections really hold the bound. */
+#define ADMIT_WAIT_MAX 1024
+#define ADMIT_GRACE_MS 200
+static struct {
+    int fd;         /* the accepted socket */
+    int is_tcp;     /* TCP (else Unix) */
+    uint64_t since; /* loop time it arrived */
+} waiting[ADMIT_WAIT_MAX];
+static unsigned nwaiting;
+static uv_timer_t admit_timer; /* ends the grace of the oldest waiting connection */
+
+static void reject_overloaded(int fd);
+static void admit_waiting(void);
+
+static void on_admit_timer(uv_timer_t *t)
+{
+    (void)t;
+    admit_waiting();
+}
+
+static void set_accepting(int on)
+{
+    if (on && uv_is_active((uv_handle_t *)&accept_timer))
+        return; /* out of descriptors: on_accept_timer resumes */
+    for (unsigned i = 0; i < nlisteners; i++)
+        if (listeners[i].active && !shutting_down) {
+            if (on)
+                uv_poll_start(&listeners[i].poll, UV_READABLE, on_poll);
+            else
+                uv_poll_stop(&listeners[i].poll);
+        }
+}
+
+/* Closes the waiting connections whose client has already gone without asking anything
+ * (EOF and no byte to read): nothing is owed to them, and handing them to a worker would
+ * only hold a slot longer. A client that sent requests, then shut down, is kept. */
+static void drop_gone_waiting(void)
+{
+    unsigned kept = 0;
+    for (unsigned i = 0; i < nwaiting; i++) {
+        char byte;
+        ssize_t n = recv(waiting[i].fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+            close(waiting[i].fd);
+        else
+            waiting[kept++] = waiting[i];
+    }
+    nwaiting = kept;
+}
+
+/* Admits or refuses waiting connections, oldest first (main loop; after a close, a timer,
+ * or an accept). */
+static void admit_waiting(void)
+{
+    static uint64_t swept = UINT64_MAX;
+    uint64_t now = uv_now(loop);
+    unsigned done = 0;
+    /* A recv per waiting connection: at most once per millisecond of loop time, unless
+     * the list is full, so a storm of accepts does not make it quadratic. */
+    if (!shutting_down && (now != swept || nwaiting == ADMIT_WAIT_MAX)) {
+        drop_gone_waiting();
+        swept = now;
+    }
+    while (done < nwaiting) {
+        if (shutting_down) {
+            close(waiting[done++].fd);
+            continue;
+        }
+        if (silkd_server_conn_admit(srv)) {
+            silkd_worker_add_fd(workers[next_worker++ % cfg.threads], waiting[done].fd,
+                                waiting[done].is_tcp);
+        } else if (now - waiting[done].since >= ADMIT_GRACE_MS) {
+            silkd_log(SILKD_LOG_DEBUG, "refusing a connection: %u open",
+                      silkd_server_conns_open(srv));
+            silkd_server_conn_refused(srv);
+            reject_overloaded(waiting[done].fd);
+        } else {
+            break;
+        }
+        done++;
+    }
+    memmove(waiting, waiting + done, (nwaiting - done) * sizeof waiting[0]);
+    nwaiting -= done;
+    silkd_server_set_admit_waiting(srv, nwaiting > 0);
+    if (nwaiting > 0) {
+        uint64_t left = ADMIT_GRACE_MS - (now - waiting[0].since);
+        uv_timer_start(&admit_timer, on_admit_timer, left, 0);
+    } else {
+        uv_timer_stop(&admit_timer);
+    }
+    set_accepting(nwaiting < ADMIT_WAIT_MAX);
+}
+
 static void on_poll(uv_poll_t *p, int status, int events)
 {
     listener_t *l = p->data;
@@ -354,6 +387,10 @@ static void on_poll(uv_poll_t *p, int status, int events)
         return;
     /* Bounded per wake-up, so a connection storm cannot starve signals and timers. */
     for (int i = 0; i < 64; i++) {
+        if (nwaiting >= ADMIT_WAIT_MAX) {
+            uv_poll_stop(p); /* resumed by admit_waiting once a waiting one is served */
+            return;
+        }
         int fd = accept4(l->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0) {
             if (errno == EINTR || errno == ECONNABORTED)
@@ -365,16 +402,21 @@ static void on_poll(uv_poll_t *p, int status, int events)
             } else if (errno != EAGAIN && errno != EWOULDBLOCK) {
                 silkd_log(SILKD_LOG_WARN, "accept: %s", strerror(errno));
             }
-            return;
+            break;
         }
-        if (!silkd_server_conn_admit(srv)) {
-            silkd_log(SILKD_LOG_DEBUG, "refusing a connection: %u open",
-                      silkd_server_conns_open(srv));
-            reject_overloaded(fd);
+        if (nwaiting > 0 || !silkd_server_conn_admit(srv)) {
+            /* At the bound (or others wait already, who go first): wait for a slot. */
+            waiting[nwaiting].fd = fd;
+            waiting[nwaiting].is_tcp = l->is_tcp;
+            waiting[nwaiting].since = uv_now(loop);
+            if (++nwaiting == ADMIT_WAIT_MAX)
+                admit_waiting(); /* makes room, or stops accepting */
             continue;
         }
         silkd_worker_add_fd(workers[next_worker++ % cfg.threads], fd, l->is_tcp);
     }
+    if (nwaiting > 0)
+        admit_waiting();
 }
 
 static int add_listener(int fd, int is_tcp)
@@ -465,6 +507,7 @@ static void maybe_finish(void)
     close_if_open((uv_handle_t *)&sig_hup);
     close_if_open((uv_handle_t *)&revision_timer);
     close_if_open((uv_handle_t *)&accept_timer);
+    close_if_open((uv_handle_t *)&admit_timer);
     close_if_open((uv_handle_t *)&main_wake);
     close_if_open((uv_handle_t *)&shutdown_timer);
     silkd_reindex_close(reindex);
@@ -473,6 +516,8 @@ static void maybe_finish(void)
 static void on_main_wake(uv_async_t *a)
 {
     (void)a;
+    if (nwaiting > 0)
+        admit_waiting();
     maybe_finish();
 }
 
@@ -520,6 +565,7 @@ static void begin_shutdown(const char *why)
     }
     uv_timer_stop(&revision_timer);
     uv_timer_stop(&accept_timer);
+    admit_waiting(); /* closes the connections waiting for a slot */
     silkd_reindex_stop(reindex);
     for (unsigned i = 0; workers && i < cfg.threads; i++)
         if (workers[i])
@@ -541,7 +587,7 @@ static void on_signal(uv_signal_t *h, int signum)
     begin_shutdown(signum == SIGINT ? "SIGINT" : "SIGTERM");
 }
 
-/* ---- main ---------------------------------------------------------------------------------- */
+/* ---- the indexer program --------------------------------------------------------------- */
 
 static void find_indexer(void)
 {
@@ -561,125 +607,6 @@ static void find_indexer(void)
     cfg.indexer = indexer_buf;
 }
 
-/* ---- options ------------------------------------------------------------------------------ */
-
-enum {
-    O_INDEX = 256,
-    O_CORPUS,
-    O_SOCKET,
-    O_LISTEN,
-    O_WATCH,
-    O_LOGLEVEL,
-    O_PRINT,
-    O_HELP,
-    O_NUMERIC = 512, /* O_NUMERIC + i: numeric[i] */
-};
-
-/* The numeric options: parsed and range-checked the same way, stored in the cfg field at
- * `offset` (an unsigned, or a 64-bit size_t / uint64_t) after multiplying by `scale`. */
-static const struct {
-    const char *name;  /* the long option */
-    uint64_t min, max; /* its range, as typed */
-    uint64_t scale;    /* units of the field per unit typed */
-    size_t offset;     /* the field in silkd_config_t */
-    size_t size;       /* its size */
-} numeric[] = {
-#define FIELD(f) offsetof(silkd_config_t, f), sizeof(((silkd_config_t *)0)->f)
-    {"threads", 1, MAX_THREADS, 1, FIELD(threads)},
-    {"watch-delay", 0, 600000, 1, FIELD(watch_delay_ms)},
-    {"idle-timeout", 0, 86400 * 365, 1000, FIELD(idle_ms)},
-    {"max-connections", 1, 1000000, 1, FIELD(max_connections)},
-    {"max-line", 64, 64u << 20, 1, FIELD(max_line)},
-    {"max-inflight", 1, 1000000, 1, FIELD(max_inflight)},
-    {"max-output", 1024, 1ull << 34, 1, FIELD(max_output)},
-    {"remote-timeout", 1, 3600 * 1000, 1, FIELD(db_opts.remote_timeout_ms)},
-    {"reindex-timeout", 0, 86400 * 7, 1000, FIELD(reindex_timeout_ms)},
-    {"watch-max-delay", 0, 3600 * 1000, 1, FIELD(watch_max_ms)},
-    {"shutdown-timeout", 1, 3600, 1000, FIELD(shutdown_max_ms)},
-#undef FIELD
-};
-#define NNUMERIC (sizeof numeric / sizeof numeric[0])
-
-static void set_numeric(unsigned i, const char *arg)
-{
-    char opt[32];
-    snprintf(opt, sizeof opt, "--%s", numeric[i].name);
-    uint64_t v = parse_num(opt, arg, numeric[i].min, numeric[i].max) * numeric[i].scale;
-    char *field = (char *)&cfg + numeric[i].offset;
-    if (numeric[i].size == sizeof(unsigned)) {
-        unsigned u = (unsigned)v;
-        memcpy(field, &u, sizeof u);
-    } else {
-        _Static_assert(sizeof(size_t) == sizeof(uint64_t) || sizeof(size_t) == sizeof(unsigned),
-                       "numeric option fields are unsigned, size_t or uint64_t");
-        memcpy(field, &v, sizeof v);
-    }
-}
-
-/* Parses the command line into cfg; returns the --socket argument (or NULL) and sets
- * *print_socket. Exits on --help and on errors. */
-static const char *parse_args(int argc, char **argv, int *print_socket)
-{
-    static struct option opts[NNUMERIC + 9] = {
-        {"index", required_argument, NULL, O_INDEX},
-        {"corpus", required_argument, NULL, O_CORPUS},
-        {"socket", required_argument, NULL, O_SOCKET},
-        {"listen", required_argument, NULL, O_LISTEN},
-        {"watch", no_argument, NULL, O_WATCH},
-        {"log-level", required_argument, NULL, O_LOGLEVEL},
-        {"print-socket", no_argument, NULL, O_PRINT},
-        {"help", no_argument, NULL, O_HELP},
-    };
-    for (unsigned i = 0; i < NNUMERIC; i++)
-        opts[8 + i] = (struct option){numeric[i].name, required_argument, NULL, O_NUMERIC + (int)i};
-    const char *socket_arg = NULL;
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-        switch (c) {
-        case O_INDEX:
-            cfg.index_path = optarg;
-            break;
-        case O_CORPUS:
-            cfg.corpus_path = optarg;
-            break;
-        case O_SOCKET:
-            socket_arg = optarg;
-            break;
-        case O_LISTEN:
-            cfg.listen = optarg;
-            break;
-        case O_WATCH:
-            cfg.watch = 1;
-            break;
-        case O_LOGLEVEL:
-            silkd_log_level = silkd_log_parse_level(optarg);
-            if (silkd_log_level < 0)
-                die_usage("--log-level must be error, warn, info or debug, not '%s'", optarg);
-            break;
-        case O_PRINT:
-            *print_socket = 1;
-            break;
-        case O_HELP:
-            usage(stdout);
-            exit(0);
-        case ':':
-            die_usage("%s needs a value", argv[optind - 1]);
-            break;
-        default:
-            if (c >= O_NUMERIC && c < O_NUMERIC + (int)NNUMERIC)
-                set_numeric((unsigned)(c - O_NUMERIC), optarg);
-            else
-                die_usage("unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        die_usage("unexpected argument '%s'", argv[optind]);
-    /* --remote-timeout bounds connecting to a shard as well as waiting for its reply. */
-    cfg.db_opts.connect_timeout_ms = cfg.db_opts.remote_timeout_ms;
-    return socket_arg;
-}
-
 /* ---- main ---------------------------------------------------------------------------------- */
 
 int main(int argc, char **argv)
@@ -690,19 +617,21 @@ int main(int argc, char **argv)
 
     cfg.index_path = (env = getenv("SILK_INDEX")) && *env ? env : "./var/index";
     cfg.corpus_path = (env = getenv("SILK_CORPUS")) && *env ? env : "./corpus";
-    cfg.threads = ncpu < 1 ? 1 : ncpu > MAX_THREADS ? MAX_THREADS : (unsigned)ncpu;
+    cfg.threads = ncpu < 1 ? 1 : ncpu > SILKD_MAX_THREADS ? SILKD_MAX_THREADS : (unsigned)ncpu;
     cfg.watch_delay_ms = 500;
     cfg.max_connections = 1024;
     cfg.max_line = SILK_PROTO_LINE_MAX;
     cfg.max_inflight = 64;
     cfg.max_output = 4u << 20;
+    cfg.max_output_total = 64u << 20;
+    cfg.query_time_limit_ms = 2000;
     cfg.idle_ms = 300 * 1000;
     cfg.drain_ms = 100;
     cfg.drain_max_ms = 5000;
     cfg.reindex_timeout_ms = 600 * 1000;
     cfg.watch_max_ms = UINT64_MAX; /* until parsed: 10 times --watch-delay */
     cfg.shutdown_max_ms = 15 * 1000;
-    const char *socket_arg = parse_args(argc, argv, &print_socket);
+    const char *socket_arg = silkd_options_parse(argc, argv, &cfg, &print_socket);
     if (cfg.watch_max_ms == UINT64_MAX)
         cfg.watch_max_ms = 10 * (uint64_t)cfg.watch_delay_ms;
 
@@ -717,6 +646,16 @@ int main(int argc, char **argv)
         return 0;
     }
     find_indexer();
+    /* StrictModes: an index another user can write could make silkd serve their text (or,
+     * with --allow-remote-programs, run their program). */
+    char *why = NULL;
+    if (silk_trust_check("index", cfg.index_path, geteuid(), SILK_TRUST_MAY_BE_MISSING, &why) ==
+        SILK_ERR_INVALID) {
+        fprintf(stderr, "silkd: %s\n", why ? why : "refusing the index");
+        free(why);
+        return 1;
+    }
+    free(why);
 
     signal(SIGPIPE, SIG_IGN);
     struct rlimit rl;
@@ -736,19 +675,22 @@ int main(int argc, char **argv)
     uv_timer_init(loop, &revision_timer);
     uv_timer_init(loop, &accept_timer);
     uv_timer_init(loop, &shutdown_timer);
+    uv_timer_init(loop, &admit_timer);
     uv_signal_init(loop, &sig_int);
     uv_signal_init(loop, &sig_term);
     uv_signal_init(loop, &sig_hup);
 
     if (check_socket_dir(tmp_default) != 0 || claim_socket_path() != 0)
         goto out;
-    if (silk_db_open(cfg.index_path, &cfg.db_opts, &watch_db, NULL) != SILK_OK) {
+    char *open_msg = NULL;
+    if (silk_db_open(cfg.index_path, &cfg.db_opts, &watch_db, &open_msg) != SILK_OK) {
         watch_db = NULL;
         silkd_log(SILKD_LOG_WARN,
-                  "no index at %s yet: searches answer \"unavailable\" until one appears "
+                  "no index at %s yet (%s): searches answer \"unavailable\" until one appears "
                   "(run silk-index, or send {\"op\":\"reindex\"})",
-                  cfg.index_path);
+                  cfg.index_path, open_msg ? open_msg : "cannot open it");
     }
+    free(open_msg);
     if (silkd_reindex_new(srv, loop, &reindex) != SILK_OK)
         goto out;
     workers = calloc(cfg.threads, sizeof *workers);

@@ -16,6 +16,8 @@ struct silkd_server {
     _Atomic unsigned connections;       /* connections open now */
     _Atomic uint64_t connections_total; /* connections accepted since start */
     _Atomic uint64_t rejected;          /* connections refused as overloaded */
+    _Atomic int admit_waiting;          /* the main loop holds connections for a slot */
+    _Atomic size_t output;              /* unsent answer bytes of every connection */
     _Atomic unsigned workers_done;      /* worker threads that finished */
     uv_async_t *main_wake;              /* wakes the main loop (owned by main) */
     uv_mutex_t lock;                    /* guards last_reindex */
@@ -139,18 +141,30 @@ int silkd_server_conn_admit(silkd_server_t *s)
 {
     /* Only the main loop admits, so the check and the increment need not be one step:
      * workers only ever lower the count meanwhile. */
-    if (atomic_load(&s->connections) >= s->cfg->max_connections) {
-        atomic_fetch_add(&s->rejected, 1);
+    if (atomic_load(&s->connections) >= s->cfg->max_connections)
         return 0;
-    }
     atomic_fetch_add(&s->connections, 1);
     atomic_fetch_add(&s->connections_total, 1);
     return 1;
 }
 
+void silkd_server_conn_refused(silkd_server_t *s)
+{
+    atomic_fetch_add(&s->rejected, 1);
+}
+
 void silkd_server_conn_closed(silkd_server_t *s)
 {
     atomic_fetch_sub(&s->connections, 1);
+    /* A slot is free: a connection the main loop holds can have it now. Only then, so the
+     * common close costs no wake-up. */
+    if (atomic_load_explicit(&s->admit_waiting, memory_order_relaxed))
+        silkd_server_wake_main(s);
+}
+
+void silkd_server_set_admit_waiting(silkd_server_t *s, int waiting)
+{
+    atomic_store(&s->admit_waiting, waiting);
 }
 
 unsigned silkd_server_conns_open(const silkd_server_t *s)
@@ -169,6 +183,11 @@ uint64_t silkd_server_conns_rejected(const silkd_server_t *s)
 }
 
 /* ---- counters ------------------------------------------------------------------------------ */
+
+_Atomic size_t *silkd_server_output(silkd_server_t *s)
+{
+    return &s->output;
+}
 
 silkd_counters_t *silkd_server_counters(silkd_server_t *s, unsigned index)
 {
@@ -190,6 +209,9 @@ void silkd_server_totals(silkd_server_t *s, silkd_totals_t *out)
             out->samples += v;
         }
     }
+    /* A refused connection got an overloaded answer from the main loop, which has no
+     * counters of its own: count it with the errors, so `stats` shows every refusal. */
+    out->errors[SILK_PROTO_OVERLOADED] += atomic_load(&s->rejected);
 }
 
 /* ---- reindex state ------------------------------------------------------------------------- */

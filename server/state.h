@@ -14,32 +14,38 @@
 #include <uv.h>
 
 #include "silk/db.h"
-#include "silk/proto.h"
+#include "silk/proto_resp.h"
 #include "silk/status.h"
 
 /* ---- configuration ------------------------------------------------------------------------- */
 
 typedef struct {
-    const char *index_path;      /* --index: the index to serve */
-    const char *corpus_path;     /* --corpus: what reindex and --watch index */
-    const char *socket_path;     /* the Unix socket */
-    const char *listen;          /* --listen HOST:PORT, or NULL */
-    const char *indexer;         /* the silk-index program run by reindex */
-    unsigned threads;            /* worker threads */
-    int watch;                   /* --watch: reindex when the corpus changes */
-    unsigned watch_delay_ms;     /* quiet time after the last change before a watch reindex */
-    unsigned max_connections;    /* connections served at once; more are answered overloaded */
-    size_t max_line;             /* bytes of one request line */
-    unsigned max_inflight;       /* answered-but-unsent responses per connection before reading
-                                    pauses */
-    size_t max_output;           /* bytes queued for one connection before it is dropped */
-    uint64_t idle_ms;            /* a connection with no traffic for this long is closed */
-    uint64_t drain_ms;           /* on shutdown: quiet time after which a connection closes */
-    uint64_t drain_max_ms;       /* on shutdown: connections still open after this are closed */
-    silk_db_opts_t db_opts;      /* --remote-timeout: timeouts of remote shards (0: defaults) */
-    uint64_t reindex_timeout_ms; /* --reindex-timeout: a child running longer is stopped */
-    uint64_t watch_max_ms;       /* --watch-max-delay: a change waits at most this long */
-    uint64_t shutdown_max_ms;    /* --shutdown-timeout: after SIGTERM, exit by then anyway */
+    const char *index_path;       /* --index: the index to serve */
+    const char *corpus_path;      /* --corpus: what reindex and --watch index */
+    const char *socket_path;      /* the Unix socket */
+    const char *listen;           /* --listen HOST:PORT, or NULL */
+    const char *indexer;          /* the silk-index program run by reindex */
+    unsigned threads;             /* worker threads */
+    int watch;                    /* --watch: reindex when the corpus changes */
+    unsigned watch_delay_ms;      /* quiet time after the last change before a watch reindex */
+    unsigned max_connections;     /* connections served at once; more are answered overloaded */
+    size_t max_line;              /* bytes of one request line */
+    unsigned max_inflight;        /* answered-but-unsent responses per connection before reading
+                                     pauses */
+    size_t max_output;            /* bytes of one answer (longer: too_large); a connection with a
+                                     quarter of it unsent handles no new line */
+    size_t max_output_total;      /* unsent bytes of all connections: past it, new large answers
+                                     are refused (overloaded) and connections with unsent output
+                                     wait */
+    uint64_t query_time_limit_ms; /* a search's time budget (0: none); past it the answer is
+                                     flagged partial */
+    uint64_t idle_ms;             /* a connection with no traffic for this long is closed */
+    uint64_t drain_ms;            /* on shutdown: quiet time after which a connection closes */
+    uint64_t drain_max_ms;        /* on shutdown: connections still open after this are closed */
+    silk_db_opts_t db_opts;       /* --remote-timeout: timeouts of remote shards (0: defaults) */
+    uint64_t reindex_timeout_ms;  /* --reindex-timeout: a child running longer is stopped */
+    uint64_t watch_max_ms;        /* --watch-max-delay: a change waits at most this long */
+    uint64_t shutdown_max_ms;     /* --shutdown-timeout: after SIGTERM, exit by then anyway */
 } silkd_config_t;
 
 /* ---- latency histogram --------------------------------------------------------------------- */
@@ -115,18 +121,28 @@ uint64_t silkd_server_fresh(const silkd_server_t *s);
 void silkd_server_count_fresh_open(silkd_server_t *s);
 uint64_t silkd_server_fresh_opens(const silkd_server_t *s);
 
-/* Connections. admit: counts an accepted connection in and returns 1, or, when
- * max_connections are open already, counts it as rejected and returns 0 (main loop).
- * closed: an admitted connection is gone (any thread). */
+/* Connections, counted from admission until the connection's close callback. admit: counts
+ * an accepted connection in and returns 1, or returns 0 when max_connections are open
+ * already (main loop). refused: the main loop answered one overloaded and closed it (counted
+ * in conns_rejected and in the totals' errors). closed: an admitted connection is gone (any
+ * thread); while set_admit_waiting is on, it wakes the main loop, which holds connections
+ * waiting for a slot. */
 int silkd_server_conn_admit(silkd_server_t *s);
+void silkd_server_conn_refused(silkd_server_t *s);
 void silkd_server_conn_closed(silkd_server_t *s);
+void silkd_server_set_admit_waiting(silkd_server_t *s, int waiting);
 unsigned silkd_server_conns_open(const silkd_server_t *s);
 uint64_t silkd_server_conns_total(const silkd_server_t *s);
 uint64_t silkd_server_conns_rejected(const silkd_server_t *s);
 
+/* Unsent answer bytes of every connection: the counter conn keeps (silkd_conn_limits_t
+ * total) for the daemon-wide bound max_output_total. Valid as long as s. */
+_Atomic size_t *silkd_server_output(silkd_server_t *s);
+
 /* Worker `index`'s counters (index < cfg->threads; valid as long as s). */
 silkd_counters_t *silkd_server_counters(silkd_server_t *s, unsigned index);
-/* Adds up every worker's counters into *out (any thread). */
+/* Adds up every worker's counters into *out (any thread); the refusals of connections
+ * count as overloaded errors. */
 void silkd_server_totals(silkd_server_t *s, silkd_totals_t *out);
 
 /* The reindex runner's state as JSON object text. set takes ownership of `json` (malloc'd;

@@ -137,6 +137,7 @@ static silk_proto_code_t do_search(silkd_worker_t *w, const silk_request_t *req,
         .offset = req->offset,
         .snippets = req->snippets,
         .explain = req->explain,
+        .time_limit_ms = (uint32_t)w->cfg->query_time_limit_ms,
         .no_typos = req->no_typos,
     };
     const silk_result_t *res = NULL;
@@ -223,6 +224,10 @@ static silk_proto_code_t do_stats(silkd_worker_t *w, const silk_request_t *req,
     add_u64(conns, "rejected", silkd_server_conns_rejected(srv));
     add_u64(conns, "max", cfg->max_connections);
     json_object_set_new(o, "connections", conns);
+    json_t *output = json_object();
+    add_u64(output, "queued", atomic_load(silkd_server_output(srv)));
+    add_u64(output, "max", cfg->max_output_total);
+    json_object_set_new(o, "output", output);
 
     silkd_totals_t *t = &w->totals;
     silkd_server_totals(srv, t);
@@ -269,15 +274,41 @@ static silk_proto_code_t do_stats(silkd_worker_t *w, const silk_request_t *req,
 static void reply(void *owner, void *tag, const char *id, size_t id_len, int ok,
                   silk_proto_code_t code, const char *text);
 
-/* Hands the encoded answer to the connection. An answer that could not be encoded (out of
- * memory) would leave a gap in the client's sequence of answers: close instead. */
-static void send_answer(silkd_worker_t *w, silkd_conn_t *c)
+/* Hands the encoded answer to the connection. One over an output bound is replaced by a
+ * short error answer with the same id (too_large: this answer can never fit; overloaded:
+ * the daemon holds too many unsent answers now), so the client's sequence of answers has
+ * no gap and the connection stays usable. An answer that could not be encoded (out of
+ * memory) would leave a gap: close instead. Returns the code the client got. */
+static silk_proto_code_t send_answer(silkd_worker_t *w, silkd_conn_t *c, const char *id,
+                                     size_t id_len, silk_proto_code_t code)
 {
-    if (w->answer.len == 0)
+    silk_proto_buf_t *out = &w->answer;
+    silkd_queue_t q = out->len ? silkd_conn_queue(c, out->data, out->len) : SILKD_QUEUE_CLOSED;
+    if (out->len == 0)
         silkd_conn_close(c);
-    else
-        silkd_conn_queue(c, w->answer.data, w->answer.len);
-    w->answer.len = 0;
+    if (q == SILKD_QUEUE_TOO_LARGE || q == SILKD_QUEUE_FULL) {
+        char msg[160];
+        size_t len = out->len;
+        if (q == SILKD_QUEUE_TOO_LARGE) {
+            code = SILK_PROTO_TOO_LARGE;
+            snprintf(msg, sizeof msg,
+                     "the answer is %zu bytes, over the bound of %zu (--max-output): ask for "
+                     "fewer hits or fields",
+                     len, w->cfg->max_output);
+        } else {
+            code = SILK_PROTO_OVERLOADED;
+            snprintf(msg, sizeof msg,
+                     "the daemon holds %zu bytes of unsent answers (bound %zu, "
+                     "--max-output-total); try again later",
+                     (size_t)atomic_load(silkd_server_output(w->srv)), w->cfg->max_output_total);
+        }
+        out->len = 0;
+        if (silk_proto_encode_error(out, id, id_len, code, msg, -1) != SILK_OK ||
+            silkd_conn_queue(c, out->data, out->len) != SILKD_QUEUED)
+            silkd_conn_close(c);
+    }
+    out->len = 0;
+    return code;
 }
 
 /* conn's on_line: answers one request line, on the loop that owns the connection. */
@@ -322,11 +353,11 @@ static silkd_line_t on_line(silkd_conn_t *c, void *data, const char *line, size_
         }
         }
     }
+    code = send_answer(w, c, req->id, req->id_len, code);
     silkd_count(&w->counters->requests);
     if (code != SILK_PROTO_OK)
         silkd_count(&w->counters->errors[code]);
     silkd_count(&w->counters->hist[silkd_hist_bucket(uv_hrtime() - t0)]);
-    send_answer(w, c);
     return SILKD_LINE_DONE;
 }
 
@@ -433,18 +464,17 @@ static void deliver(silkd_worker_t *w, inbox_item_t *it)
     silkd_conn_t *c = it->peer->conn;
     if (!silkd_conn_is_closing(c)) {
         silk_status_t rc;
+        silk_proto_code_t code = it->ok ? SILK_PROTO_OK : it->code;
         w->answer.len = 0;
-        if (it->ok) {
+        if (it->ok)
             rc = silk_proto_encode_ok(&w->answer, it->id, it->id_len, it->text, strlen(it->text));
-        } else {
-            rc = silk_proto_encode_error(&w->answer, it->id, it->id_len, it->code, it->text, -1);
-            silkd_count(&w->counters->errors[it->code]);
-        }
-        if (rc == SILK_OK)
-            silkd_conn_queue(c, w->answer.data, w->answer.len);
         else
-            silkd_conn_close(c);
-        w->answer.len = 0;
+            rc = silk_proto_encode_error(&w->answer, it->id, it->id_len, it->code, it->text, -1);
+        if (rc != SILK_OK)
+            w->answer.len = 0; /* send_answer closes: an answer is lost */
+        code = send_answer(w, c, it->id, it->id_len, code);
+        if (code != SILK_PROTO_OK)
+            silkd_count(&w->counters->errors[code]);
     }
     silkd_conn_release(c);
 }
@@ -566,6 +596,8 @@ silk_status_t silkd_worker_start(silkd_server_t *srv, silkd_reindex_t *rx, unsig
         .max_line = cfg->max_line,
         .max_inflight = cfg->max_inflight,
         .max_output = cfg->max_output,
+        .total = silkd_server_output(srv),
+        .max_total = cfg->max_output_total,
         .idle_ms = cfg->idle_ms,
         .drain_ms = cfg->drain_ms,
     };

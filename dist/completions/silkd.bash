@@ -5,7 +5,10 @@ _silkd() {
     local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD - 1]-}"
     local opts='--index --corpus --socket --listen --threads --watch --watch-delay
 --idle-timeout --max-connections --max-line --max-inflight --max-output --remote-timeout
---log-level --print-socket --help'
+--log-level --print-socket --watch-max-delay
+--reindex-timeout --shutdown-timeout
+--allow-remote-programs --max-output-total
+--query-time-limit --help'
     case "$prev" in
     --corpus | --index)
         compopt -o dirnames 2>/dev/null
@@ -20,6 +23,26 @@ _silkd() {
     --log-level)
         # shellcheck disable=SC2207
         COMPREPLY=($(compgen -W 'error warn info debug' -- "$cur"))
+        return 0
+        ;;
+    --watch-max-delay)
+        COMPREPLY=()
+        return 0
+        ;;
+    --reindex-timeout)
+        COMPREPLY=()
+        return 0
+        ;;
+    --shutdown-timeout)
+        COMPREPLY=()
+        return 0
+        ;;
+    --max-output-total)
+        COMPREPLY=()
+        return 0
+        ;;
+    --query-time-limit)
+        COMPREPLY=()
         return 0
         ;;
     --listen | --threads | --watch-delay | --idle-timeout | --max-connections | --max-line | \

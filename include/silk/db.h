@@ -41,6 +41,7 @@ typedef int (*silk_str_cb)(const char *str, size_t len, void *ud);
 typedef struct {
     unsigned remote_timeout_ms;  /* per-operation timeout of remote shards (0: 10000) */
     unsigned connect_timeout_ms; /* connect timeout of remote shards (0: 2000) */
+    int allow_programs;          /* 1: a stub's `remote :PROGRAM` lines may run the program */
 } silk_db_opts_t;
 
 /* Opens `path` read-only. `path` is a database directory or a stub file whose lines are
@@ -50,8 +51,11 @@ typedef struct {
  * database that is not searched but answers silk_db_metadata(), silk_db_spelling(),
  * silk_db_spellings() and the synonym functions, which Xapian's remote backend cannot
  * (silk-index --shards writes one, see docs/scale-out.md).
- * As in Xapian, `remote :PROGRAM ARGS` runs a xapian-progsrv-style program, `#` starts a
- * comment line, and a folder holding a XAPIANDB stub file is read as that stub.
+ * As in Xapian, `#` starts a comment line and a folder holding a XAPIANDB stub file is read
+ * as that stub. `remote :PROGRAM ARGS` (a xapian-progsrv-style program) is refused with
+ * SILK_ERR_INVALID unless opts->allow_programs is set: whoever can write an index file
+ * would otherwise choose a program for silk to run. Local databases are opened as glass
+ * (or chert) by silk itself, never handed to Xapian's own stub reader.
  * On success *out owns the database: free it with silk_db_destroy(). On failure *out is
  * NULL, the status says why (SILK_ERR_NOT_FOUND when there is no database there) and,
  * when msg is not NULL, *msg receives a malloc'd message to free. */

@@ -1,14 +1,16 @@
-/* silk — the wire protocol: one request line in, one response line out (docs/protocol.md).
+/* silk — the wire protocol's vocabulary and the daemon's request decoder (docs/protocol.md).
+ *
+ * This header is what both ends of the socket share: the line limit, the ops, the error
+ * codes and their wire names, the hit fields a request may ask for. The protocol is three
+ * modules over it, each with its own header and none calling back into another:
+ *   silk/proto.h        (lib/proto.c)         decode a request line (the daemon's input);
+ *   silk/proto_resp.h   (lib/proto_resp.c)    encode response lines (the daemon's output);
+ *   silk/proto_client.h (lib/proto_client.c)  encode requests, decode responses (the client).
  *
  * Decoding is a pure function of its input bytes: any byte string yields either a request
  * or an error with a message, never a crash, and it touches no global state (a fuzz target
  * drives silk_proto_decode directly). A silk_request_t holds everything it needs inline, so
  * decoding allocates nothing that outlives the call.
- *
- * Encoders append one complete response line (ending in '\n') to a growable byte buffer
- * that the caller reuses from request to request, so a busy connection does not allocate
- * per response. Strings are escaped as JSON; bytes that are not valid UTF-8 become U+FFFD,
- * so every line written is valid JSON whatever the index holds.
  */
 #ifndef SILK_PROTO_H
 #define SILK_PROTO_H
@@ -23,9 +25,11 @@
 extern "C" {
 #endif
 
-#define SILK_PROTO_LINE_MAX 65536 /* default bound of one request line, '\n' excluded */
-#define SILK_PROTO_ID_MAX   256   /* bytes of a request id once encoded as JSON */
-#define SILK_PROTO_MSG_MAX  256   /* bytes of an error message */
+/* The one line limit: silkd's default bound of a request line ('\n' excluded; --max-line
+ * changes it), and the longest request line the client sends (its '\n' included). */
+#define SILK_PROTO_LINE_MAX 65536
+#define SILK_PROTO_ID_MAX   256 /* bytes of a request id once encoded as JSON */
+#define SILK_PROTO_MSG_MAX  256 /* bytes of an error message */
 
 typedef enum {
     SILK_REQ_NONE = 0, /* an empty (or all-blank) line: nothing to answer */
@@ -49,6 +53,13 @@ typedef enum {
 
 /* The wire name of a code ("bad_request"); "ok" for SILK_PROTO_OK. Never NULL. */
 const char *silk_proto_code_name(silk_proto_code_t code);
+
+/* The wire name of an op ("search"); "" for SILK_REQ_NONE or an unknown value. Never NULL. */
+const char *silk_proto_op_name(silk_req_op_t op);
+
+/* The code of a wire name ("bad_query" -> SILK_PROTO_BAD_QUERY); SILK_PROTO_INTERNAL for a
+ * name this version does not know or NULL. */
+silk_proto_code_t silk_proto_code_parse(const char *name);
 
 /* Hit fields a request may ask for with "fields"; a bit each. */
 enum {
@@ -93,41 +104,6 @@ typedef struct {
  * why (req->id still holds the id when the line was a JSON object with a valid one, so the
  * error can echo it). `req` is fully overwritten; nothing is allocated. */
 silk_status_t silk_proto_decode(const char *line, size_t len, silk_request_t *req);
-
-/* A growable output buffer. Zero-initialize it; free its memory with silk_proto_buf_free. */
-typedef struct {
-    char *data; /* malloc'd bytes, or NULL */
-    size_t len; /* bytes used */
-    size_t cap; /* bytes allocated */
-} silk_proto_buf_t;
-
-/* Makes room for `extra` more bytes. SILK_ERR_NOMEM when malloc fails (b is unchanged). */
-silk_status_t silk_proto_buf_reserve(silk_proto_buf_t *b, size_t extra);
-/* Frees the buffer's memory and zeroes it. Accepts an already freed buffer. */
-void silk_proto_buf_free(silk_proto_buf_t *b);
-
-/* Each encoder appends one response line ending in '\n' to b, or appends nothing and
- * returns SILK_ERR_NOMEM. `id` is the request id as JSON text (req->id), or NULL/"" for
- * null. */
-
-/* {"id":..,"ok":true,"took_us":..,"total":..,"exact":..,"relaxed":..,["did_you_mean":..,]
- *  ["explain":..,]"hits":[...]} with the hit fields `req` asks for. */
-silk_status_t silk_proto_encode_result(silk_proto_buf_t *b, const silk_request_t *req,
-                                       const silk_result_t *res);
-
-/* {"id":..,"ok":false,"error":{"code":..,"message":..[,"position":N]}}; position < 0 is
- * left out. `msg` need not be valid UTF-8. */
-silk_status_t silk_proto_encode_error(silk_proto_buf_t *b, const char *id, size_t id_len,
-                                      silk_proto_code_t code, const char *msg, long position);
-
-/* {"id":..,"ok":true<members>} where `members` is either empty or a JSON object's members
- * text starting with ',' (e.g. `,"pong":true`), copied as is: the caller vouches for it. */
-silk_status_t silk_proto_encode_ok(silk_proto_buf_t *b, const char *id, size_t id_len,
-                                   const char *members, size_t members_len);
-
-/* Appends `len` bytes of `s` as a JSON string (quotes included). For callers building
- * their own members text for silk_proto_encode_ok. */
-silk_status_t silk_proto_put_string(silk_proto_buf_t *b, const char *s, size_t len);
 
 #ifdef __cplusplus
 }

@@ -54,14 +54,16 @@ typedef struct {
 } silk_searcher_opts_t;
 
 typedef struct {
-    const char *q;    /* query text, UTF-8 (invalid bytes are decoded as U+FFFD) */
-    size_t q_len;     /* its length in bytes */
-    silk_mode_t mode; /* all or any */
-    uint32_t limit;   /* hits wanted (<= SILK_LIMIT_MAX) */
-    uint32_t offset;  /* hits skipped (<= SILK_OFFSET_MAX) */
-    int snippets;     /* nonzero: compute snippet and highlights */
-    int explain;      /* nonzero: fill silk_result_t.explain with the parsed AST */
-    int no_typos;     /* nonzero: no typo-tolerant matching (the request's "typos": false) */
+    const char *q;          /* query text, UTF-8 (invalid bytes are decoded as U+FFFD) */
+    size_t q_len;           /* its length in bytes */
+    silk_mode_t mode;       /* all or any */
+    uint32_t limit;         /* hits wanted (<= SILK_LIMIT_MAX) */
+    uint32_t offset;        /* hits skipped (<= SILK_OFFSET_MAX) */
+    int snippets;           /* nonzero: compute snippet and highlights */
+    int explain;            /* nonzero: fill silk_result_t.explain with the parsed AST */
+    uint32_t time_limit_ms; /* time budget (0: none): past it the work left (an any-word retry,
+                               the hits' snippets, spelling) is skipped; result says partial */
+    int no_typos;           /* nonzero: no typo-tolerant matching (the request's "typos": false) */
 } silk_search_req_t;
 
 typedef struct {
@@ -96,6 +98,8 @@ typedef struct {
     size_t nhits;                         /* hits in this page */
     const silk_hit_t *hits;               /* nhits hits */
     uint64_t took_us;                     /* microseconds spent in silk_search */
+    int partial; /* 1 when the time limit cut the work short: total may be an
+                    estimate, and some hits may lack their snippet */
 } silk_result_t;
 
 /* A searcher over the index at `path` (a directory or stub file; opened at first use).

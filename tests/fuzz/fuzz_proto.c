@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "silk/proto.h"
+#include "silk/proto_resp.h"
 #include "silk/search.h"
 
 static void check(int ok, const char *what)

@@ -1,5 +1,6 @@
-/* Unit tests of the client's terminal text functions (client/render.c): strict UTF-8
- * decoding, display widths, wrapping and cutting by columns with highlights. */
+/* Unit tests of the client's terminal text functions (client/render.c) and of the strict
+ * UTF-8 decoding they rely on (include/silk/utf8.h): display widths, wrapping and cutting
+ * by columns with highlights. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,7 @@
 #include <cmocka.h>
 
 #include "../../client/render.h"
+#include "silk/utf8.h"
 
 /* Runs silk_render_wrap into a string the caller frees. */
 static char *wrap(const char *text, const silk_hl_t *hl, size_t nhl, int width, int indent,
@@ -54,32 +56,36 @@ static void test_utf8_next(void **state)
 {
     (void)state;
     int32_t cp;
-    assert_int_equal(silk_utf8_next("a", 1, &cp), 1);
+    assert_int_equal(silk_utf8_decode("a", 1, &cp), 1);
     assert_int_equal(cp, 'a');
-    assert_int_equal(silk_utf8_next("é", 2, &cp), 2);
+    assert_int_equal(silk_utf8_decode("é", 2, &cp), 2);
     assert_int_equal(cp, 0xE9);
-    assert_int_equal(silk_utf8_next("한", 3, &cp), 3);
+    assert_int_equal(silk_utf8_decode("한", 3, &cp), 3);
     assert_int_equal(cp, 0xD55C);
-    assert_int_equal(silk_utf8_next("\xF0\x9F\x98\x80", 4, &cp), 4);
+    assert_int_equal(silk_utf8_decode("\xF0\x9F\x98\x80", 4, &cp), 4);
     assert_int_equal(cp, 0x1F600);
 
-    /* Every invalid form advances by one byte and yields U+FFFD. */
-    static const char *bad[] = {
-        "\xC0\x80",         /* overlong NUL */
-        "\xE0\x80\xAF",     /* overlong '/' */
-        "\xED\xA0\x80",     /* surrogate */
-        "\xF4\x90\x80\x80", /* beyond U+10FFFF */
-        "\xF5\x80\x80\x80", /* invalid lead */
-        "\x80",             /* lone continuation */
-        "\xE3\x81",         /* truncated */
-        "\xE3\x41\x41",     /* bad continuation */
+    /* Every invalid form yields U+FFFD and advances by its maximal invalid subpart: one
+     * byte, or the start of a sequence that was cut short (DESIGN.md, include/silk/utf8.h). */
+    static const struct {
+        const char *s;
+        size_t advance;
+    } bad[] = {
+        {"\xC0\x80", 1},         /* overlong NUL */
+        {"\xE0\x80\xAF", 1},     /* overlong '/' */
+        {"\xED\xA0\x80", 1},     /* surrogate */
+        {"\xF4\x90\x80\x80", 1}, /* beyond U+10FFFF */
+        {"\xF5\x80\x80\x80", 1}, /* invalid lead */
+        {"\x80", 1},             /* lone continuation */
+        {"\xE3\x81", 2},         /* truncated: one subpart */
+        {"\xE3\x41\x41", 1},     /* bad continuation */
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        assert_int_equal(silk_utf8_next(bad[i], strlen(bad[i]), &cp), 1);
+        assert_int_equal(silk_utf8_decode(bad[i].s, strlen(bad[i].s), &cp), bad[i].advance);
         assert_int_equal(cp, 0xFFFD);
     }
-    /* A valid sequence cut short by the length is invalid too. */
-    assert_int_equal(silk_utf8_next("한", 2, &cp), 1);
+    /* A valid sequence cut short by the length is invalid too, as one subpart. */
+    assert_int_equal(silk_utf8_decode("한", 2, &cp), 2);
     assert_int_equal(cp, 0xFFFD);
 }
 
@@ -109,9 +115,10 @@ static void test_utf8_fix(void **state)
     s = silk_utf8_fix("a\xFF"
                       "b\xE3\x81",
                       5, &n);
+    /* \xE3\x81 is one sequence cut short: one U+FFFD. */
     assert_string_equal(s, "a\xEF\xBF\xBD"
-                           "b\xEF\xBF\xBD\xEF\xBF\xBD");
-    assert_int_equal(n, 11);
+                           "b\xEF\xBF\xBD");
+    assert_int_equal(n, 8);
     free(s);
     s = silk_utf8_fix("a\0b", 3, &n); /* NUL is kept, not an end */
     assert_int_equal(n, 3);

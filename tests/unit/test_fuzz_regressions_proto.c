@@ -10,7 +10,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "silk/proto.h"
+#include "silk/proto_resp.h"
 
 /* Stored document data with line breaks between tokens (valid JSON, though the indexer
  * never writes it) was copied into the response verbatim: the response spanned several

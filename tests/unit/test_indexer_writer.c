@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -172,6 +173,82 @@ static void test_scan(void **state)
     assert_non_null(strstr(msg, "not a folder"));
     free(msg);
     silk_scan_destroy(NULL);
+}
+
+/* Issue 14: the reader opens the file the scan saw, once: a file swapped for a link to a
+ * file outside the corpus, a FIFO or another file is skipped, never read by name. A name
+ * that is not UTF-8 is skipped by the walk, not fatal. */
+static void test_scan_read_entry_swapped(void **state)
+{
+    fixture_t *f = *state;
+    char p[600], out[700];
+    write_file(f, "a.txt", "Title\n\nText.\n");
+    write_file(f, "bad-\xff.txt", "Title\n\nText.\n");
+    silk_scan_t *s = NULL;
+    assert_int_equal(silk_scan_corpus(f->corpus, 0, 0, NULL, NULL, &s, NULL), SILK_OK);
+    assert_int_equal(silk_scan_count(s), 1);
+    assert_int_equal(silk_scan_skipped(s), 1);
+    const silk_scan_entry_t *e = silk_scan_entry(s, 0);
+    const char *why;
+    int err_no;
+    size_t len;
+    char *d = silk_scan_read_entry(e, 1000, &len, &why, &err_no);
+    assert_non_null(d);
+    free(d);
+    static const char replaced[] = "replaced since the scan (a link, a FIFO or another file)";
+    corpus_path(f, "a.txt", p);
+    snprintf(out, sizeof out, "%s/../outside.txt", f->corpus);
+    FILE *o = fopen(out, "w");
+    assert_non_null(o);
+    fputs("secret\n", o);
+    fclose(o);
+    assert_int_equal(unlink(p), 0);
+    assert_int_equal(symlink(out, p), 0);
+    assert_null(silk_scan_read_entry(e, 1000, &len, &why, &err_no));
+    assert_string_equal(why, replaced);
+    assert_int_equal(unlink(p), 0);
+    assert_int_equal(mkfifo(p, 0600), 0);
+    assert_null(silk_scan_read_entry(e, 1000, &len, &why, &err_no)); /* and does not block */
+    assert_string_equal(why, replaced);
+    assert_int_equal(unlink(p), 0);
+    write_file(f, "a.txt", "Title\n\nText.\n"); /* same content, another inode */
+    struct stat sb;
+    assert_int_equal(stat(p, &sb), 0);
+    if ((uint64_t)sb.st_ino != e->ino) {
+        assert_null(silk_scan_read_entry(e, 1000, &len, &why, &err_no));
+        assert_string_equal(why, replaced);
+    }
+    silk_scan_destroy(s);
+}
+
+/* Issue 14: a lock file is never a planted link, nor a hard link to another file. */
+static void test_lock_open_refuses_links(void **state)
+{
+    fixture_t *f = *state;
+    char lock[700], victim[700];
+    snprintf(lock, sizeof lock, "%s.lock", f->index);
+    snprintf(victim, sizeof victim, "%s/../victim", f->corpus);
+    FILE *v = fopen(victim, "w");
+    assert_non_null(v);
+    fputs("precious\n", v);
+    fclose(v);
+    assert_int_equal(symlink(victim, lock), 0);
+    assert_int_equal(silk_lock_open(lock), -1);
+    assert_int_equal(errno, ELOOP);
+    assert_int_equal(unlink(lock), 0);
+    assert_int_equal(link(victim, lock), 0);
+    assert_int_equal(silk_lock_open(lock), -1);
+    assert_int_equal(errno, EPERM);
+    assert_int_equal(unlink(lock), 0);
+    int fd = silk_lock_open(lock);
+    assert_true(fd >= 0);
+    struct stat sb;
+    assert_int_equal(fstat(fd, &sb), 0);
+    assert_int_equal(sb.st_mode & 07777, 0600);
+    close(fd);
+    char *d = silk_read_file(victim, NULL);
+    assert_string_equal(d, "precious\n");
+    free(d);
 }
 
 static void test_scan_read(void **state)
@@ -423,6 +500,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_filemeta_and_txn, setup, teardown),
         cmocka_unit_test_setup_teardown(test_txn_refusals_and_leftovers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lock, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_scan_read_entry_swapped, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lock_open_refuses_links, setup, teardown),
         cmocka_unit_test_setup_teardown(test_build_chooses, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -592,8 +592,11 @@ static int collect(const silk_token_t *t, void *ud)
     toks_t *x = ud;
     if (x->n < 16) {
         snprintf(x->terms[x->n], sizeof x->terms[0], "%.*s", (int)t->len, t->term);
-        snprintf(x->stems[x->n], sizeof x->stems[0], "%.*s", (int)t->stem_len,
-                 t->stem ? t->stem : "");
+        /* Latin words compare by stem; a Hangul word's stem (on its first bigram, see
+         * text.h) is not a bigram's text, so CJK tokens compare by their term. */
+        int stem = t->stem && t->kind != SILK_TOK_CJK;
+        snprintf(x->stems[x->n], sizeof x->stems[0], "%.*s", stem ? (int)t->stem_len : 0,
+                 stem ? t->stem : "");
         x->n++;
     }
     return 0;

@@ -2,9 +2,12 @@
  * partial lines, the line bound exactly at and just past its edge, a stream cut at every
  * byte giving the same lines as the whole stream), then a connection on a socket pair
  * driven by this test's callbacks: lines reported in order and answered in order, a last
- * line without its newline, a line over the bound, a held line released later, output over
- * its bound, and the idle timeout. */
+ * line without its newline, a line over the bound, a held line released later, the idle
+ * timeout; backpressure by bytes (a reading client gets every large answer however many it
+ * pipelines), an answer over the bound refused to the owner (who answers in its place), the
+ * daemon-wide bound, and two busy connections of one loop taking turns. */
 #include <setjmp.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -132,6 +135,9 @@ typedef struct {
     int hold_next;            /* on_line: hold a line that reads "hold" */
     silkd_conn_t *held;       /* the connection holding a line */
     size_t answer_bytes;      /* on_line: pad each answer to this size (0: echo only) */
+    unsigned refused[4];      /* silkd_conn_queue results other than SILKD_QUEUED */
+    silk_buf_t *order;        /* when set: every line's tag, in the order handled */
+    char tag;                 /* this connection's tag in order */
     uv_timer_t release_timer; /* releases the held line */
 } probe_t;
 
@@ -140,6 +146,8 @@ static silkd_line_t probe_line(silkd_conn_t *c, void *data, const char *line, si
     probe_t *p = data;
     assert_int_equal(silk_buf_add(&p->lines, line, len), SILK_OK);
     assert_int_equal(silk_buf_addc(&p->lines, '|'), SILK_OK);
+    if (p->order)
+        assert_int_equal(silk_buf_addc(p->order, p->tag), SILK_OK);
     if (p->hold_next && len == 4 && !memcmp(line, "hold", 4)) {
         p->held = c;
         return SILKD_LINE_HOLD;
@@ -151,11 +159,18 @@ static silkd_line_t probe_line(silkd_conn_t *c, void *data, const char *line, si
         assert_non_null(big);
         memset(big, 'a', p->answer_bytes);
         big[p->answer_bytes - 1] = '\n';
-        assert_int_equal(silkd_conn_queue(c, big, p->answer_bytes), SILK_OK);
+        silkd_queue_t q = silkd_conn_queue(c, big, p->answer_bytes);
         free(big);
+        if (q != SILKD_QUEUED) {
+            /* As the worker does: a short answer in its place, so no answer is missing. */
+            assert_true(q == SILKD_QUEUE_TOO_LARGE || q == SILKD_QUEUE_FULL);
+            p->refused[q]++;
+            const char *say = q == SILKD_QUEUE_TOO_LARGE ? "too large\n" : "full\n";
+            assert_int_equal(silkd_conn_queue(c, say, strlen(say)), SILKD_QUEUED);
+        }
     } else {
         unsigned before = silkd_conn_queued_answers(c);
-        assert_int_equal(silkd_conn_queue(c, ans, (size_t)n), SILK_OK);
+        assert_int_equal(silkd_conn_queue(c, ans, (size_t)n), SILKD_QUEUED);
         assert_int_equal(silkd_conn_queued_answers(c), before + 1);
         assert_true(silkd_conn_queued_bytes(c) >= (size_t)n);
     }
@@ -168,7 +183,7 @@ static void probe_error(silkd_conn_t *c, void *data, silkd_conn_error_t err)
     assert_true(err > 0 && err < 8);
     p->errors[err]++;
     if (err == SILKD_CONN_TOO_LARGE)
-        assert_int_equal(silkd_conn_queue(c, "too large\n", 10), SILK_OK);
+        assert_int_equal(silkd_conn_queue(c, "too large\n", 10), SILKD_QUEUED);
 }
 
 static void probe_close(silkd_conn_t *c, void *data)
@@ -182,7 +197,7 @@ static void on_release(uv_timer_t *t)
 {
     probe_t *p = t->data;
     assert_non_null(p->held);
-    assert_int_equal(silkd_conn_queue(p->held, "held\n", 5), SILK_OK);
+    assert_int_equal(silkd_conn_queue(p->held, "held\n", 5), SILKD_QUEUED);
     silkd_conn_release(p->held);
     p->held = NULL;
     uv_close((uv_handle_t *)t, NULL);
@@ -291,18 +306,187 @@ static void test_conn_hold(void **state)
     silk_buf_free(&p.lines);
 }
 
-static void test_conn_overflow(void **state)
+/* The client end, read on the loop while the connection serves (so answers larger than the
+ * socket's buffer can flow): everything until EOF goes to got. */
+typedef struct {
+    uv_pipe_t pipe;  /* the client end */
+    silk_buf_t got;  /* bytes received */
+    char buf[65536]; /* read buffer */
+} reader_t;
+
+static void reader_alloc(uv_handle_t *h, size_t n, uv_buf_t *b)
+{
+    reader_t *r = h->data;
+    (void)n;
+    *b = uv_buf_init(r->buf, sizeof r->buf);
+}
+
+static void reader_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
+{
+    reader_t *r = s->data;
+    if (n > 0)
+        assert_int_equal(silk_buf_add(&r->got, b->base, (size_t)n), SILK_OK);
+    else if (n < 0)
+        uv_close((uv_handle_t *)s, NULL);
+}
+
+/* Opens a connection on one end of a socket pair after writing `input` (and EOF) into the
+ * other, which a reader_t on the same loop reads. */
+static void open_pair(uv_loop_t *loop, probe_t *p, const silkd_conn_limits_t *lim, reader_t *r,
+                      const char *input, size_t n)
+{
+    int sv[2];
+    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    assert_int_equal(write(sv[1], input, n), (ssize_t)n);
+    shutdown(sv[1], SHUT_WR);
+    assert_int_equal(uv_pipe_init(loop, &r->pipe, 0), 0);
+    r->pipe.data = r;
+    assert_int_equal(uv_pipe_open(&r->pipe, sv[1]), 0);
+    assert_int_equal(uv_read_start((uv_stream_t *)&r->pipe, reader_alloc, reader_read), 0);
+    silkd_conn_t *c = NULL;
+    assert_int_equal(silkd_conn_open(loop, sv[0], 0, lim, &probe_cbs, p, &c), SILK_OK);
+}
+
+static char *repeat(const char *line, unsigned n)
+{
+    size_t l = strlen(line);
+    char *s = malloc(l * n + 1);
+    assert_non_null(s);
+    for (unsigned i = 0; i < n; i++)
+        memcpy(s + i * l, line, l);
+    s[l * n] = '\0';
+    return s;
+}
+
+/* A client that pipelines many answers larger than the per-connection bound allows unsent
+ * at once, and reads: every one arrives (the connection paused instead of dropping it). */
+static void test_conn_backpressure(void **state)
+{
+    (void)state;
+    probe_t p = {.answer_bytes = 8192};
+    silkd_conn_limits_t lim = limits(64);
+    lim.max_output = 16384; /* a quarter, 4096, is less than one answer */
+    uv_loop_t loop;
+    assert_int_equal(uv_loop_init(&loop), 0);
+    reader_t *r = calloc(1, sizeof *r);
+    assert_non_null(r);
+    char *in = repeat("big\n", 100);
+    open_pair(&loop, &p, &lim, r, in, strlen(in));
+    uv_run(&loop, UV_RUN_DEFAULT);
+    assert_int_equal(uv_loop_close(&loop), 0);
+    assert_int_equal(p.closed, 1);
+    assert_int_equal(r->got.len, 100 * 8192);
+    for (size_t i = 0; i < 100; i++)
+        assert_int_equal(r->got.data[i * 8192 + 8191], '\n');
+    for (int i = 0; i < 8; i++)
+        assert_int_equal(p.errors[i], 0);
+    assert_int_equal(p.refused[SILKD_QUEUE_TOO_LARGE] + p.refused[SILKD_QUEUE_FULL], 0);
+    free(in);
+    silk_buf_free(&r->got);
+    free(r);
+    silk_buf_free(&p.lines);
+}
+
+/* An answer longer than max_output is refused to the owner, who answers in its place; the
+ * connection goes on with the next line. */
+static void test_conn_answer_too_large(void **state)
 {
     (void)state;
     probe_t p = {.answer_bytes = 8192};
     silkd_conn_limits_t lim = limits(64);
     lim.max_output = 4096;
-    char *out = serve(&p, &lim, "big\nbig\n", 8, 0);
-    assert_int_equal(p.errors[SILKD_CONN_OVERFLOW], 1);
-    assert_string_equal(p.lines.data, "big|");
-    assert_string_equal(out, ""); /* dropped, not sent */
+    char *out = serve(&p, &lim, "big\nbig\n", 8, 1);
+    assert_string_equal(p.lines.data, "big|big|");
+    assert_string_equal(out, "too large\ntoo large\n");
+    assert_int_equal(p.refused[SILKD_QUEUE_TOO_LARGE], 2);
     free(out);
     silk_buf_free(&p.lines);
+}
+
+/* The daemon-wide bound: while others' unsent bytes fill it, a large answer is refused
+ * (FULL) and a short one still goes; the connection's own bytes are counted in and out. */
+static void test_conn_total(void **state)
+{
+    (void)state;
+    _Atomic size_t total = 100000; /* other connections' unsent answers */
+    probe_t p = {.answer_bytes = 8192};
+    silkd_conn_limits_t lim = limits(64);
+    lim.total = &total;
+    lim.max_total = 100000;
+    char *out = serve(&p, &lim, "big\n", 4, 1);
+    assert_string_equal(out, "full\n");
+    assert_int_equal(p.refused[SILKD_QUEUE_FULL], 1);
+    assert_int_equal(atomic_load(&total), 100000); /* back to the others' share */
+    free(out);
+    silk_buf_free(&p.lines);
+    /* Room again: the same answer goes, and is counted out once sent. */
+    probe_t q = {.answer_bytes = 8192};
+    total = 1000;
+    out = serve(&q, &lim, "big\n", 4, 1);
+    assert_int_equal(strlen(out), 8192);
+    assert_int_equal(q.refused[SILKD_QUEUE_FULL], 0);
+    assert_int_equal(atomic_load(&total), 1000);
+    free(out);
+    silk_buf_free(&q.lines);
+}
+
+/* A client that sends 300 lines and ends (EOF) gets all 300 answers before the close,
+ * though the connection yields every 8 lines (finishing waits for the lines it yielded). */
+static void test_conn_yield_then_finish(void **state)
+{
+    (void)state;
+    probe_t p = {0};
+    silkd_conn_limits_t lim = limits(64);
+    lim.slice_lines = 8;
+    char *in = repeat("x\n", 300);
+    char *out = serve(&p, &lim, in, strlen(in), 1);
+    assert_int_equal(strlen(out), 300 * 4);
+    free(out);
+    free(in);
+    silk_buf_free(&p.lines);
+}
+
+/* Two connections of one loop, each with 200 pipelined lines: they take turns (a slice of
+ * lines each), instead of the first handling all of its lines before the second starts. */
+static void test_conn_turns(void **state)
+{
+    (void)state;
+    silk_buf_t order = SILK_BUF_INIT;
+    probe_t a = {.order = &order, .tag = 'a'}, b = {.order = &order, .tag = 'b'};
+    silkd_conn_limits_t lim = limits(64);
+    lim.slice_lines = 8;
+    uv_loop_t loop;
+    assert_int_equal(uv_loop_init(&loop), 0);
+    reader_t *ra = calloc(1, sizeof *ra), *rb = calloc(1, sizeof *rb);
+    assert_true(ra && rb);
+    char *in = repeat("x\n", 200);
+    open_pair(&loop, &a, &lim, ra, in, strlen(in));
+    open_pair(&loop, &b, &lim, rb, in, strlen(in));
+    uv_run(&loop, UV_RUN_DEFAULT);
+    assert_int_equal(uv_loop_close(&loop), 0);
+    assert_int_equal(order.len, 400);
+    assert_int_equal(ra->got.len, 200 * 4); /* "[x]\n" each, all of them */
+    assert_int_equal(rb->got.len, 200 * 4);
+    /* One slice per connection per loop turn. libuv runs idle handles newest first, so the
+     * order of the two flips between turns and one connection's last slice of a turn may
+     * meet its first of the next: a run is at most two slices (it was all 200 lines). */
+    size_t run = 1, longest = 1;
+    for (size_t i = 1; i < order.len; i++) {
+        run = order.data[i] == order.data[i - 1] ? run + 1 : 1;
+        if (run > longest)
+            longest = run;
+    }
+    if (longest > 16)
+        fprintf(stderr, "%.*s\n", (int)order.len, order.data);
+    assert_true(longest <= 16);
+    free(in);
+    silk_buf_free(&order);
+    silk_buf_free(&ra->got);
+    silk_buf_free(&rb->got);
+    free(ra);
+    free(rb);
+    silk_buf_free(&a.lines);
+    silk_buf_free(&b.lines);
 }
 
 static void test_conn_idle(void **state)
@@ -322,10 +506,18 @@ int main(void)
 {
     silkd_log_level = SILKD_LOG_WARN; /* the bounds tests trip info lines on purpose */
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_lines),         cmocka_unit_test(test_bound),
-        cmocka_unit_test(test_pieces),        cmocka_unit_test(test_conn_lines),
-        cmocka_unit_test(test_conn_bound),    cmocka_unit_test(test_conn_hold),
-        cmocka_unit_test(test_conn_overflow), cmocka_unit_test(test_conn_idle),
+        cmocka_unit_test(test_lines),
+        cmocka_unit_test(test_bound),
+        cmocka_unit_test(test_pieces),
+        cmocka_unit_test(test_conn_lines),
+        cmocka_unit_test(test_conn_bound),
+        cmocka_unit_test(test_conn_hold),
+        cmocka_unit_test(test_conn_idle),
+        cmocka_unit_test(test_conn_backpressure),
+        cmocka_unit_test(test_conn_answer_too_large),
+        cmocka_unit_test(test_conn_total),
+        cmocka_unit_test(test_conn_turns),
+        cmocka_unit_test(test_conn_yield_then_finish),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -71,13 +71,23 @@ static void test_generation_and_connections(void **state)
     silkd_server_bump(s, "test");
     assert_int_equal(silkd_server_generation(s), 2);
 
-    /* Two fit; the third is refused and counted; one closing makes room again. */
+    /* Two fit; the third does not, and is not counted as refused until the main loop
+     * refuses it (it may wait for a slot first); one closing makes room again. */
     assert_true(silkd_server_conn_admit(s));
     assert_true(silkd_server_conn_admit(s));
     assert_false(silkd_server_conn_admit(s));
     assert_int_equal(silkd_server_conns_open(s), 2);
+    assert_int_equal(silkd_server_conns_rejected(s), 0);
+    silkd_server_conn_refused(s);
     assert_int_equal(silkd_server_conns_rejected(s), 1);
+    /* A close while connections wait for a slot wakes the main loop (no handle here: it
+     * only must not crash), and a refusal is an overloaded error in the totals. */
+    silkd_server_set_admit_waiting(s, 1);
     silkd_server_conn_closed(s);
+    silkd_server_set_admit_waiting(s, 0);
+    static silkd_totals_t t;
+    silkd_server_totals(s, &t);
+    assert_int_equal(t.errors[SILK_PROTO_OVERLOADED], 1);
     assert_true(silkd_server_conn_admit(s));
     assert_int_equal(silkd_server_conns_open(s), 2);
     assert_int_equal(silkd_server_conns_total(s), 3);
@@ -112,6 +122,21 @@ static void test_totals(void **state)
     silkd_server_destroy(s);
 }
 
+/* The daemon-wide counter of unsent bytes is one shared atomic, the same for every caller. */
+static void test_output_counter(void **state)
+{
+    (void)state;
+    silkd_config_t cfg = config(2, 10);
+    silkd_server_t *s = NULL;
+    assert_int_equal(silkd_server_new(&cfg, &s), SILK_OK);
+    _Atomic size_t *o = silkd_server_output(s);
+    assert_ptr_equal(o, silkd_server_output(s));
+    assert_int_equal(atomic_load(o), 0);
+    atomic_fetch_add(o, 4096);
+    assert_int_equal(atomic_load(silkd_server_output(s)), 4096);
+    silkd_server_destroy(s);
+}
+
 static void test_reindex_text_and_workers(void **state)
 {
     (void)state;
@@ -142,6 +167,7 @@ int main(void)
         cmocka_unit_test(test_quantiles),
         cmocka_unit_test(test_generation_and_connections),
         cmocka_unit_test(test_totals),
+        cmocka_unit_test(test_output_counter),
         cmocka_unit_test(test_reindex_text_and_workers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
