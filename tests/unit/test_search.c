@@ -843,77 +843,6 @@ static void test_cache_transparent(void **state)
     silk_searcher_destroy(b);
 }
 
-/* A stub database (how shards are listed) answers like the index it lists. */
-static void test_stub(void **state)
-{
-    fixture_t *f = *state;
-    char stub[400];
-    snprintf(stub, sizeof stub, "%s/index.stub", f->dir);
-    FILE *fp = fopen(stub, "w");
-    assert_non_null(fp);
-    fprintf(fp, "auto index\n");
-    fclose(fp);
-    silk_searcher_t *s = NULL;
-    assert_int_equal(silk_searcher_new(stub, NULL, &s), SILK_OK);
-    static const char *qs[] = {"dprk", "Hwasong-14", "nucler weapns", "조", "kind:reading"};
-    for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++) {
-        silk_status_t st;
-        const silk_result_t *r = search(f->s, qs[i], ALL, 100, 0, &st);
-        assert_int_equal(st, SILK_OK);
-        uint64_t total = r->total;
-        char first[128] = "";
-        if (r->nhits > 0)
-            snprintf(first, sizeof first, "%s", r->hits[0].id);
-        int has_dym = r->did_you_mean != NULL;
-        r = search(s, qs[i], ALL, 100, 0, &st);
-        assert_int_equal(st, SILK_OK);
-        assert_int_equal(r->total, total);
-        if (r->nhits > 0)
-            assert_string_equal(r->hits[0].id, first);
-        assert_int_equal(r->did_you_mean != NULL, has_dym);
-    }
-    silk_searcher_destroy(s);
-}
-
-/* The examples of docs/query-syntax.md's "finds" table. */
-static void test_doc_examples(void **state)
-{
-    fixture_t *f = *state;
-    FILE *fp = fopen("docs/query-syntax.md", "r");
-    assert_non_null(fp);
-    char line[1024];
-    int in = 0, checked = 0;
-    while (fgets(line, sizeof line, fp) != NULL) {
-        if (strncmp(line, "<!-- examples:search -->", 24) == 0) {
-            in = 1;
-            continue;
-        }
-        if (strncmp(line, "<!-- /examples -->", 18) == 0) {
-            in = 0;
-            continue;
-        }
-        if (!in || line[0] != '|' || strchr(line, '`') == NULL)
-            continue;
-        char *a = strchr(line, '`'), *b = strchr(a + 1, '`');
-        assert_non_null(b);
-        *b = '\0';
-        const char *q = a + 1;
-        silk_mode_t mode = strstr(b + 1, "| any |") ? SILK_MODE_ANY : SILK_MODE_ALL;
-        char *c = strchr(b + 1, '`'), *d = c ? strchr(c + 1, '`') : NULL;
-        assert_non_null(d);
-        *d = '\0';
-        silk_status_t st;
-        const silk_result_t *r = search(f->s, q, mode, 100, 0, &st);
-        if (st != SILK_OK)
-            fail_msg("docs example [%s]: %s", q, silk_searcher_error(f->s));
-        if (!has_hit(r, c + 1 + strlen(ART)))
-            fail_msg("docs example [%s] should find %s", q, c + 1);
-        checked++;
-    }
-    fclose(fp);
-    assert_true(checked >= 5);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -926,8 +855,6 @@ int main(void)
         cmocka_unit_test(test_snippets),
         cmocka_unit_test(test_snippet_edge_cases),
         cmocka_unit_test(test_cache_transparent),
-        cmocka_unit_test(test_stub),
-        cmocka_unit_test(test_doc_examples),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
