@@ -64,3 +64,31 @@ silk_status_t silk_morph_variants(silk_db_t *db, const char *term,
     }
     return SILK_OK;
 }
+
+silk_status_t silk_morph_query(silk_db_t *db, const char *term, silk_qmatch_t *m, int id,
+                               silk_query_t **out)
+{
+    /* Persian writes the ezafe, the plural and the indefinite article as suffixes
+     * (کره → کرهی, کره‌ای, کره‌ها): the word matches its indexed suffixed
+     * forms too.
+     */
+    char variants[SILK_FA_SUFFIXES + 1][SILK_QTERM_BUF];
+    silk_query_t *q[SILK_FA_SUFFIXES + 1];
+    size_t nv = 0, nq = 0;
+    silk_status_t st = silk_morph_variants(db, term, variants, &nv);
+    for (size_t i = 0; i < nv && st == SILK_OK; i++) {
+        if ((st = silk_query_term(variants[i], strlen(variants[i]), 1, 0, &q[nq])) == SILK_OK)
+            nq++;
+        if (st == SILK_OK && id >= 0 && silk_qmatch_add_term(m, id, variants[i]) != SILK_OK)
+            st = SILK_ERR_NOMEM;
+    }
+    if (st == SILK_OK && nq == 1) {
+        *out = q[0];
+        return SILK_OK;
+    }
+    if (st == SILK_OK)
+        st = silk_query_combine(SILK_OP_SYNONYM, q, nq, 0, out);
+    for (size_t i = 0; i < nq; i++)
+        silk_query_destroy(q[i]);
+    return st;
+}

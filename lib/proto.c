@@ -186,6 +186,10 @@ static silk_status_t decode_object(json_t *obj, silk_request_t *req)
         (rc = get_bool(req, obj, "snippets", &req->snippets)) != SILK_OK ||
         (rc = get_bool(req, obj, "explain", &req->explain)) != SILK_OK)
         return rc;
+    int typos = 1;
+    if ((rc = get_bool(req, obj, "typos", &typos)) != SILK_OK)
+        return rc;
+    req->no_typos = !typos;
 
     v = json_object_get(obj, "fields");
     if (v) {

@@ -128,6 +128,20 @@ silk_status_t silk_response_decode(silk_response_t *r, const char *line, size_t 
     r->exact = !json_is_false(json_object_get(o, "exact"));
     r->relaxed = json_is_true(json_object_get(o, "relaxed"));
     r->did_you_mean = str_of(o, "did_you_mean");
+    json_t *cs = json_object_get(o, "corrections"), *c;
+    size_t ci;
+    if (json_is_array(cs) && json_array_size(cs) > 0) {
+        if (!(r->corrections = calloc(2 * json_array_size(cs), sizeof *r->corrections)))
+            return SILK_ERR_NOMEM;
+        json_array_foreach(cs, ci, c)
+        {
+            const char *from = str_of(c, "from"), *to = str_of(c, "to");
+            if (from && to) {
+                r->corrections[2 * r->ncorrections] = from;
+                r->corrections[2 * r->ncorrections++ + 1] = to;
+            }
+        }
+    }
     return decode_hits(r, json_object_get(o, "hits"));
 }
 
@@ -224,6 +238,7 @@ void silk_response_free(silk_response_t *r)
 {
     free_members(r);
     free(r->hits);
+    free(r->corrections);
     json_decref(r->tree);
     memset(r, 0, sizeof *r);
 }

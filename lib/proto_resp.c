@@ -372,6 +372,18 @@ silk_status_t silk_proto_encode_result(silk_proto_buf_t *b, const silk_request_t
         silk_jsonw_lit(&w, ",\"did_you_mean\":");
         silk_jsonw_string(&w, res->did_you_mean, strlen(res->did_you_mean));
     }
+    if (res->ncorrections > 0) {
+        /* Typo corrections: which query word also matched which index term. */
+        silk_jsonw_lit(&w, ",\"corrections\":[");
+        for (size_t i = 0; i < res->ncorrections; i++) {
+            silk_jsonw_lit(&w, i ? ",{\"from\":" : "{\"from\":");
+            silk_jsonw_string(&w, res->corrections[i].from, strlen(res->corrections[i].from));
+            silk_jsonw_lit(&w, ",\"to\":");
+            silk_jsonw_string(&w, res->corrections[i].to, strlen(res->corrections[i].to));
+            silk_jsonw_raw(&w, "}", 1);
+        }
+        silk_jsonw_raw(&w, "]", 1);
+    }
     if (req->explain && res->explain) {
         silk_jsonw_lit(&w, ",\"explain\":");
         silk_jsonw_string(&w, res->explain, strlen(res->explain));

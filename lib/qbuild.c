@@ -9,13 +9,16 @@
 
 #include "silk/buf.h"
 #include "silk/morph.h"
+#include "silk/qlist.h"
 #include "silk/qword.h"
 #include "silk/schema.h"
 
 struct silk_qbuilt {
-    silk_query_t *q;  /* the query */
-    silk_qmatch_t *m; /* highlight terms */
-    long prefix_pos;  /* first prefix node, or -1 */
+    silk_query_t *q;         /* the query */
+    silk_qmatch_t *m;        /* highlight terms */
+    long prefix_pos;         /* first prefix node, or -1 */
+    silk_typo_fixes_t fixes; /* typo corrections made */
+    int short_words;         /* words typos_short would correct */
 };
 
 void silk_qbuild_opts_init(silk_qbuild_opts_t *o)
@@ -25,6 +28,7 @@ void silk_qbuild_opts_init(silk_qbuild_opts_t *o)
     o->title_weight = SILK_TITLE_WEIGHT_DEFAULT;
     o->section_weight = SILK_SECTION_WEIGHT_DEFAULT;
     o->phrase_boost = SILK_PHRASE_BOOST_DEFAULT;
+    o->typos = 1;
 }
 
 void silk_qbuilt_destroy(silk_qbuilt_t *b)
@@ -33,6 +37,7 @@ void silk_qbuilt_destroy(silk_qbuilt_t *b)
         return;
     silk_query_destroy(b->q);
     silk_qmatch_destroy(b->m);
+    silk_typo_fixes_free(&b->fixes);
     free(b);
 }
 
@@ -44,6 +49,17 @@ const silk_query_t *silk_qbuilt_query(const silk_qbuilt_t *b)
 const silk_qmatch_t *silk_qbuilt_match(const silk_qbuilt_t *b)
 {
     return b->m;
+}
+
+const silk_typo_fix_t *silk_qbuilt_corrections(const silk_qbuilt_t *b, size_t *n)
+{
+    *n = b->fixes.n;
+    return b->fixes.v;
+}
+
+int silk_qbuilt_short_words(const silk_qbuilt_t *b)
+{
+    return b->short_words;
 }
 
 long silk_qbuilt_prefix_pos(const silk_qbuilt_t *b)
@@ -68,31 +84,10 @@ static int new_id(builder_t *b)
     return b->negated ? -1 : silk_qmatch_new_id(b->out->m);
 }
 
-/* A small owned array of queries, destroyed together. */
-typedef struct {
-    silk_query_t **q; /* the queries */
-    size_t n;         /* used */
-    size_t cap;       /* allocated */
-} qlist_t;
-
-static void ql_free(qlist_t *l)
+/* The highlight id of a phrase: a new one in free text, none in a field. */
+static int plain_id(builder_t *b, const silk_qnode_t *n)
 {
-    for (size_t i = 0; i < l->n; i++)
-        silk_query_destroy(l->q[i]);
-    free(l->q);
-    l->q = NULL;
-    l->n = l->cap = 0;
-}
-
-/* Takes ownership of q (destroys it on failure). */
-static silk_status_t ql_push(qlist_t *l, silk_query_t *q)
-{
-    if (SILK_GROW(l->q, l->cap, l->n + 1) != SILK_OK) {
-        silk_query_destroy(q);
-        return SILK_ERR_NOMEM;
-    }
-    l->q[l->n++] = q;
-    return SILK_OK;
+    return n->field == SILK_QF_BODY ? new_id(b) : -1;
 }
 
 static silk_status_t bfail(builder_t *b, silk_status_t st, long pos)
@@ -101,37 +96,6 @@ static silk_status_t bfail(builder_t *b, silk_status_t st, long pos)
         return silk_qerror_set(b->err, st, pos, "out of memory");
     return silk_qerror_set(b->err, st, pos, "cannot build the query: %s",
                            silk_status_to_string(st));
-}
-
-/* Combines the queries of l with op (a single one is returned as is); l is emptied. */
-static silk_status_t combine(qlist_t *l, silk_op_t op, unsigned window, silk_query_t **out)
-{
-    silk_status_t st = SILK_OK;
-    if (l->n == 1) {
-        *out = l->q[0];
-        l->n = 0;
-    } else {
-        st = silk_query_combine(op, l->q, l->n, window, out);
-    }
-    ql_free(l);
-    return st;
-}
-
-/* Combines `first` (owned; destroyed on failure) followed by the queries of l with op, for
- * the operators whose first subquery is special (FILTER and AND_NOT keep its weight only);
- * l is emptied. */
-static silk_status_t combine_first(qlist_t *l, silk_query_t *first, silk_op_t op,
-                                   silk_query_t **out)
-{
-    *out = NULL;
-    silk_status_t st = ql_push(l, first);
-    if (st == SILK_OK) {
-        l->q[l->n - 1] = l->q[0];
-        l->q[0] = first;
-        st = silk_query_combine(op, l->q, l->n, 0, out);
-    }
-    ql_free(l);
-    return st;
 }
 
 /* A term query for prefix + term. */
@@ -153,64 +117,24 @@ static silk_status_t scaled(silk_query_t *q, double f, silk_query_t **out)
 static silk_status_t with_fields(builder_t *b, silk_query_t *q, silk_query_t *title,
                                  silk_query_t *section, silk_query_t **out)
 {
-    qlist_t l = {0};
-    silk_status_t st = ql_push(&l, q);
+    silk_qlist_t l = {0};
+    silk_status_t st = silk_qlist_push(&l, q);
     silk_query_t *s = NULL;
     if (st == SILK_OK && title != NULL && b->o->title_weight > 0 && b->keyword) {
         if ((st = silk_query_scale(title, b->o->title_weight, &s)) == SILK_OK)
-            st = ql_push(&l, s);
+            st = silk_qlist_push(&l, s);
     }
     if (st == SILK_OK && section != NULL && b->o->section_weight > 0 && b->keyword) {
         if ((st = silk_query_scale(section, b->o->section_weight, &s)) == SILK_OK)
-            st = ql_push(&l, s);
+            st = silk_qlist_push(&l, s);
     }
     silk_query_destroy(title);
     silk_query_destroy(section);
     if (st != SILK_OK) {
-        ql_free(&l);
+        silk_qlist_free(&l);
         return st;
     }
-    return combine(&l, SILK_OP_OR, 0, out);
-}
-
-/* Strings handed to a silk_str_cb (terms of an expansion, members of a synonym group),
- * copied; at most `limit` of them: the walk stops there. */
-typedef struct {
-    char **s;         /* the strings [0, n), each malloc'd */
-    size_t n;         /* collected */
-    size_t cap;       /* allocated */
-    size_t limit;     /* stop after this many */
-    silk_status_t st; /* SILK_OK, or SILK_ERR_NOMEM when a copy failed */
-} strlist_t;
-
-static int strlist_cb(const char *s, size_t len, void *ud)
-{
-    strlist_t *l = ud;
-    char *copy = NULL;
-    if (SILK_GROW(l->s, l->cap, l->n + 1) != SILK_OK || (copy = strndup(s, len)) == NULL) {
-        l->st = SILK_ERR_NOMEM;
-        return 1;
-    }
-    l->s[l->n++] = copy;
-    return l->n >= l->limit;
-}
-
-static void strlist_free(strlist_t *l)
-{
-    for (size_t i = 0; i < l->n; i++)
-        free(l->s[i]);
-    free(l->s);
-    l->s = NULL;
-    l->n = l->cap = 0;
-}
-
-/* The terms of db starting with `prefix`, at most `limit` of them, into *l. */
-static silk_status_t terms_with_prefix(silk_db_t *db, const char *prefix, size_t limit,
-                                       strlist_t *l)
-{
-    *l = (strlist_t){.limit = limit};
-    silk_status_t st = silk_db_allterms(db, prefix, strlist_cb, l);
-    return st != SILK_OK ? st : l->st;
+    return silk_qlist_combine(&l, SILK_OP_OR, 0, out);
 }
 
 /* Counts `n` more expansion terms of the prefix or syllable node `at` against the bound of
@@ -222,25 +146,6 @@ static silk_status_t count_expansion(builder_t *b, const silk_qnode_t *at, size_
     return silk_qerror_set(b->err, SILK_ERR_TOO_BROAD, (long)at->start,
                            "prefixes are too broad (match more than %d terms together) at %zu",
                            SILK_EXPANSION_TOTAL_MAX, at->start);
-}
-
-/* OP_SYNONYM of the collected terms (match nothing when there is none). */
-static silk_status_t synonym_of_terms(const strlist_t *c, size_t n, silk_query_t **out)
-{
-    if (n == 0)
-        return silk_query_match_nothing(out);
-    qlist_t l = {0};
-    silk_status_t st = SILK_OK;
-    for (size_t i = 0; i < n && st == SILK_OK; i++) {
-        silk_query_t *q = NULL;
-        if ((st = silk_query_term(c->s[i], strlen(c->s[i]), 1, 0, &q)) == SILK_OK)
-            st = ql_push(&l, q);
-    }
-    if (st != SILK_OK) {
-        ql_free(&l);
-        return st;
-    }
-    return combine(&l, SILK_OP_SYNONYM, 0, out);
 }
 
 static const char *field_prefix(silk_qfield_t f)
@@ -262,8 +167,8 @@ static silk_status_t build_prefix(builder_t *b, const silk_qnode_t *n, silk_quer
         return silk_query_wildcard(pre, SILK_WILDCARD_MAX, out);
     /* Expanding here, not in Xapian, gives the error its position and lets the caller
      * know before running anything. */
-    strlist_t c;
-    silk_status_t st = terms_with_prefix(b->db, pre, SILK_WILDCARD_MAX + 1, &c);
+    silk_strlist_t c;
+    silk_status_t st = silk_strlist_terms(b->db, pre, SILK_WILDCARD_MAX + 1, &c);
     if (st == SILK_OK && c.n > SILK_WILDCARD_MAX)
         st = silk_qerror_set(b->err, SILK_ERR_TOO_BROAD, (long)n->start,
                              "prefix '%s*' is too broad (matches more than %d terms)", n->term,
@@ -271,8 +176,8 @@ static silk_status_t build_prefix(builder_t *b, const silk_qnode_t *n, silk_quer
     if (st == SILK_OK)
         st = count_expansion(b, n, c.n);
     if (st == SILK_OK)
-        st = synonym_of_terms(&c, c.n, out);
-    strlist_free(&c);
+        st = silk_qlist_synonym_of(&c, c.n, out);
+    silk_strlist_free(&c);
     return st;
 }
 
@@ -300,43 +205,22 @@ static silk_status_t word_body(builder_t *b, const silk_qnode_t *n, int id, silk
         return st;
     }
     if (b->db != NULL && is_lone_cjk(n)) {
-        strlist_t c;
-        st = terms_with_prefix(b->db, n->term, SILK_SYLLABLE_EXPANSION_MAX + 1, &c);
+        silk_strlist_t c;
+        st = silk_strlist_terms(b->db, n->term, SILK_SYLLABLE_EXPANSION_MAX + 1, &c);
         if (st == SILK_OK)
             st = count_expansion(b, n, c.n);
         if (st == SILK_OK && c.n == 0) /* unknown: still a valid, empty term query */
             st = tq("", n->term, out);
         else if (st == SILK_OK)
-            st = synonym_of_terms(
+            st = silk_qlist_synonym_of(
                 &c, c.n < SILK_SYLLABLE_EXPANSION_MAX ? c.n : SILK_SYLLABLE_EXPANSION_MAX, out);
-        strlist_free(&c);
+        silk_strlist_free(&c);
         if (st == SILK_OK && id >= 0 && silk_qmatch_add_prefix(m, id, n->term) != SILK_OK)
             st = SILK_ERR_NOMEM;
         return st;
     }
-    if (b->db != NULL && !n->quoted && silk_morph_is_arabic(n->term)) {
-        /* Persian writes the ezafe, the plural and the indefinite article as suffixes
-         * (کره → کرهی, کره‌ای, کره‌ها): the word matches its indexed
-         * suffixed forms too.
-         */
-        char variants[SILK_FA_SUFFIXES + 1][SILK_QTERM_BUF];
-        size_t nv = 0;
-        if ((st = silk_morph_variants(b->db, n->term, variants, &nv)) != SILK_OK)
-            return st;
-        qlist_t l = {0};
-        for (size_t i = 0; i < nv && st == SILK_OK; i++) {
-            silk_query_t *q = NULL;
-            if ((st = tq("", variants[i], &q)) == SILK_OK)
-                st = ql_push(&l, q);
-            if (st == SILK_OK && id >= 0 && silk_qmatch_add_term(m, id, variants[i]) != SILK_OK)
-                st = SILK_ERR_NOMEM;
-        }
-        if (st != SILK_OK) {
-            ql_free(&l);
-            return st;
-        }
-        return combine(&l, SILK_OP_SYNONYM, 0, out);
-    }
+    if (b->db != NULL && !n->quoted && silk_morph_is_arabic(n->term))
+        return silk_morph_query(b->db, n->term, m, id, out);
     st = tq("", n->term, out);
     if (st == SILK_OK && id >= 0 && silk_qmatch_add_term(m, id, n->term) != SILK_OK)
         st = SILK_ERR_NOMEM;
@@ -353,24 +237,6 @@ static silk_status_t word_field(const silk_qnode_t *n, silk_qfield_t f, silk_que
     return tq(field_prefix(f), n->term, out);
 }
 
-static silk_status_t phrase_q(const char *prefix, char *const *terms, size_t n, silk_query_t **out)
-{
-    qlist_t l = {0};
-    silk_status_t st = SILK_OK;
-    for (size_t i = 0; i < n && st == SILK_OK; i++) {
-        silk_query_t *q = NULL;
-        char buf[SILK_QTERM_BUF];
-        size_t k = silk_morph_join(buf, prefix, terms[i]);
-        if ((st = silk_query_term(buf, k, 1, (uint32_t)(i + 1), &q)) == SILK_OK)
-            st = ql_push(&l, q);
-    }
-    if (st != SILK_OK) {
-        ql_free(&l);
-        return st;
-    }
-    return combine(&l, SILK_OP_PHRASE, 0, out);
-}
-
 /* Whether a term starts with a Hangul, Han or Kana character (indexed as bigrams). */
 static int is_cjk_term(const char *t)
 {
@@ -383,7 +249,7 @@ static int is_cjk_term(const char *t)
            (cp >= 0xAC00 && cp <= 0xD7A3);
 }
 
-static silk_status_t build_phrase(builder_t *b, const silk_qnode_t *n, int id, silk_query_t **out)
+static silk_status_t phrase_core(builder_t *b, const silk_qnode_t *n, int id, silk_query_t **out)
 {
     silk_status_t st;
     if (!n->quoted && n->field == SILK_QF_BODY &&
@@ -393,30 +259,30 @@ static silk_status_t build_phrase(builder_t *b, const silk_qnode_t *n, int id, s
          * bigrams instead, as CJK bigram search engines do, and BM25 favours the documents
          * that share most of them. The relaxed retry of an `all` search does the same with
          * any split word (Hwasong-15: hwasong or 15). */
-        qlist_t l = {0};
+        silk_qlist_t l = {0};
         st = SILK_OK;
         for (size_t i = 0; i < n->nterms && st == SILK_OK; i++) {
             silk_query_t *q = NULL;
             if ((st = tq("", n->terms[i], &q)) == SILK_OK)
-                st = ql_push(&l, q);
+                st = silk_qlist_push(&l, q);
             if (st == SILK_OK && id >= 0 &&
-                silk_qmatch_add_term(b->out->m, id, n->terms[i]) != SILK_OK)
+                silk_qmatch_add_piece(b->out->m, id, n->terms[i]) != SILK_OK)
                 st = SILK_ERR_NOMEM;
         }
         if (st != SILK_OK) {
-            ql_free(&l);
+            silk_qlist_free(&l);
             return st;
         }
-        return combine(&l, SILK_OP_OR, 0, out);
+        return silk_qlist_combine(&l, SILK_OP_OR, 0, out);
     }
     if (n->field != SILK_QF_BODY)
-        return phrase_q(field_prefix(n->field), n->terms, n->nterms, out);
+        return silk_qlist_phrase(field_prefix(n->field), n->terms, n->nterms, out);
     silk_query_t *body = NULL, *title = NULL, *section = NULL;
-    if ((st = phrase_q("", n->terms, n->nterms, &body)) != SILK_OK)
+    if ((st = silk_qlist_phrase("", n->terms, n->nterms, &body)) != SILK_OK)
         return st;
     if (b->keyword &&
-        ((st = phrase_q(SILK_PREFIX_TITLE, n->terms, n->nterms, &title)) != SILK_OK ||
-         (st = phrase_q(SILK_PREFIX_SECTION, n->terms, n->nterms, &section)) != SILK_OK)) {
+        ((st = silk_qlist_phrase(SILK_PREFIX_TITLE, n->terms, n->nterms, &title)) != SILK_OK ||
+         (st = silk_qlist_phrase(SILK_PREFIX_SECTION, n->terms, n->nterms, &section)) != SILK_OK)) {
         silk_query_destroy(body);
         silk_query_destroy(title);
         return st;
@@ -430,6 +296,50 @@ static silk_status_t build_phrase(builder_t *b, const silk_qnode_t *n, int id, s
     return with_fields(b, body, title, section, out);
 }
 
+/* body (owned; replaced) OR'ed with the typo corrections of word n, when it was typed
+ * unquoted in free text (not inside a NOT: what is excluded stays exact). */
+static silk_status_t typo_or(builder_t *b, const silk_qnode_t *n, int id, silk_query_t **body)
+{
+    if (!b->o->typos || b->db == NULL || b->negated || n->quoted ||
+        (n->tok_kind != SILK_TOK_WORD && n->tok_kind != SILK_TOK_OTHER))
+        return SILK_OK;
+    size_t chars = silk_typo_chars(n->term, strlen(n->term));
+    b->out->short_words += chars >= SILK_TYPO_SHORT_MIN_CHARS && chars < SILK_TYPO_MIN_CHARS;
+    return silk_typo_expand(b->db, b->tok, n->term, n->stem, b->o->typos_short, b->out->m, id, body,
+                            &b->out->fixes);
+}
+
+/* A phrase; an unquoted Hangul word of an all-words search also matches its stem: Z + stem
+ * as the indexer stores the stems of Korean words, and a stem of two syllables also as the
+ * bigram it is, which is how a word of two syllables is indexed (북한과 → 북한 finds 북한 and
+ * 북한은). Ranked retrieval (`any`, relaxed) already ORs the word's bigrams, which match
+ * every inflected form; the stem there only added weight and cost KorQuAD 0.002 nDCG@10. */
+static silk_status_t build_phrase(builder_t *b, const silk_qnode_t *n, int id, silk_query_t **out)
+{
+    silk_status_t st = phrase_core(b, n, id, out);
+    if (st != SILK_OK || n->stem == NULL || n->quoted || n->field != SILK_QF_BODY ||
+        b->o->mode == SILK_MODE_ANY || b->o->relaxed)
+        return st;
+    silk_qlist_t l = {0};
+    silk_query_t *q = NULL;
+    int two = silk_typo_chars(n->stem, strlen(n->stem)) == 2;
+    if ((st = silk_qlist_push(&l, *out)) == SILK_OK &&
+        (st = tq(SILK_PREFIX_STEM, n->stem, &q)) == SILK_OK)
+        st = silk_qlist_push(&l, q);
+    if (st == SILK_OK && two && (st = tq("", n->stem, &q)) == SILK_OK)
+        st = silk_qlist_push(&l, q);
+    if (st == SILK_OK && id >= 0 &&
+        (silk_qmatch_add_stem(b->out->m, id, n->stem) != SILK_OK ||
+         (two && silk_qmatch_add_term(b->out->m, id, n->stem) != SILK_OK)))
+        st = SILK_ERR_NOMEM;
+    *out = NULL;
+    if (st != SILK_OK) {
+        silk_qlist_free(&l);
+        return st;
+    }
+    return silk_qlist_combine(&l, SILK_OP_OR, 0, out);
+}
+
 /* A word or split word written as free text, with title/section boosts. */
 static silk_status_t build_word(builder_t *b, const silk_qnode_t *n, silk_query_t **out)
 {
@@ -437,8 +347,13 @@ static silk_status_t build_word(builder_t *b, const silk_qnode_t *n, silk_query_
     if (n->field != SILK_QF_BODY)
         return word_field(n, n->field, out);
     silk_query_t *body = NULL, *title = NULL, *section = NULL;
-    if ((st = word_body(b, n, new_id(b), &body)) != SILK_OK)
+    int id = new_id(b);
+    if ((st = word_body(b, n, id, &body)) != SILK_OK)
         return st;
+    if ((st = typo_or(b, n, id, &body)) != SILK_OK) {
+        silk_query_destroy(body);
+        return st;
+    }
     if (!b->keyword) {
         *out = body;
         return SILK_OK;
@@ -491,23 +406,37 @@ static int is_filter(const silk_qnode_t *n)
 
 static silk_status_t build_node(builder_t *b, const silk_qnode_t *n, silk_query_t **out);
 
+/* The terms of a WORD (one) or PHRASE node into terms[0, cap); returns how many. */
+static size_t node_terms(const silk_qnode_t *n, char **terms, size_t cap)
+{
+    if (n->type == SILK_QN_WORD) {
+        if (cap == 0)
+            return 0;
+        terms[0] = n->term;
+        return 1;
+    }
+    size_t k = n->nterms < cap ? n->nterms : cap;
+    memcpy(terms, n->terms, k * sizeof *terms);
+    return k;
+}
+
 /* A synonym group is a handful of spellings; it is bounded anyway. */
 #define SYNONYMS_MAX 16
 
 /* The members of `key`'s synonym group (none without a database, or when the searcher
  * knows the key has none). */
-static silk_status_t synonyms_of(builder_t *b, const char *key, size_t klen, strlist_t *l)
+static silk_status_t synonyms_of(builder_t *b, const char *key, size_t klen, silk_strlist_t *l)
 {
-    *l = (strlist_t){.limit = SYNONYMS_MAX};
+    *l = (silk_strlist_t){.limit = SYNONYMS_MAX};
     if (b->db == NULL)
         return SILK_OK;
     if (b->o->has_synonyms != NULL && !b->o->has_synonyms(b->o->syn_ud, key, klen))
         return SILK_OK;
-    silk_status_t st = silk_db_synonyms(b->db, key, strlist_cb, l);
+    silk_status_t st = silk_db_synonyms(b->db, key, silk_strlist_cb, l);
     if (st == SILK_OK)
         st = l->st;
     if (st != SILK_OK)
-        strlist_free(l);
+        silk_strlist_free(l);
     return st;
 }
 
@@ -535,7 +464,7 @@ static silk_status_t synonym_query(builder_t *b, const char *syn, int id, silk_q
         }
         for (size_t i = 0; i < l.n; i++)
             terms[i] = l.w[i].term;
-        st = phrase_q("", terms, l.n, out);
+        st = silk_qlist_phrase_alone(terms, l.n, b->o->syn_names, b->o->nsyn_names, out);
         if (st == SILK_OK && id >= 0 &&
             silk_qmatch_add_phrase(b->out->m, id, terms, l.n) != SILK_OK)
             st = SILK_ERR_NOMEM;
@@ -549,39 +478,44 @@ done:
 /* Words kids[i, i+k) (plain words) expanded with the synonyms of their joined key:
  * OP_SYNONYM(the words, each synonym). */
 static silk_status_t build_synonym_group(builder_t *b, silk_qnode_t *const *kids, size_t k,
-                                         const strlist_t *syn, silk_query_t **out)
+                                         const silk_strlist_t *syn, silk_query_t **out)
 {
-    qlist_t l = {0}, words = {0};
+    silk_qlist_t l = {0}, words = {0};
     silk_status_t st = SILK_OK;
     int id0 = new_id(b);
     silk_query_t *q = NULL;
     /* One word highlights like any word; several are highlighted where they stand
      * together (a name such as "north korea"), not each "of" of the text. */
+    int one = k == 1 && kids[0]->type == SILK_QN_WORD;
+    char *terms[SILK_QUERY_MAX_TERMS];
+    size_t nt = 0;
     for (size_t i = 0; i < k && st == SILK_OK; i++) {
-        if ((st = word_body(b, kids[i], k == 1 ? id0 : -1, &q)) == SILK_OK)
-            st = ql_push(&words, q);
+        const silk_qnode_t *n = kids[i];
+        nt += node_terms(n, terms + nt, SILK_QUERY_MAX_TERMS - nt);
+        if (n->type == SILK_QN_WORD)
+            st = word_body(b, n, one ? id0 : -1, &q);
+        else
+            st = silk_qlist_phrase("", n->terms, n->nterms, &q);
+        if (st == SILK_OK)
+            st = silk_qlist_push(&words, q);
     }
-    if (st == SILK_OK && k > 1 && id0 >= 0) {
-        char *terms[SILK_SYNONYM_MAX_WORDS];
-        for (size_t i = 0; i < k; i++)
-            terms[i] = kids[i]->term;
-        if (silk_qmatch_add_phrase(b->out->m, id0, terms, k) != SILK_OK)
-            st = SILK_ERR_NOMEM;
-    }
-    if (st == SILK_OK && (st = combine(&words, SILK_OP_AND, 0, &q)) == SILK_OK)
-        st = ql_push(&l, q);
+    if (st == SILK_OK && !one && id0 >= 0 &&
+        silk_qmatch_add_phrase(b->out->m, id0, terms, nt) != SILK_OK)
+        st = SILK_ERR_NOMEM;
+    if (st == SILK_OK && (st = silk_qlist_combine(&words, SILK_OP_AND, 0, &q)) == SILK_OK)
+        st = silk_qlist_push(&l, q);
     for (size_t i = 0; i < syn->n && st == SILK_OK; i++) {
         if ((st = synonym_query(b, syn->s[i], id0, &q)) == SILK_OK)
-            st = ql_push(&l, q);
+            st = silk_qlist_push(&l, q);
     }
     if (st != SILK_OK) {
-        ql_free(&words);
-        ql_free(&l);
+        silk_qlist_free(&words);
+        silk_qlist_free(&l);
         return st;
     }
-    if ((st = combine(&l, SILK_OP_SYNONYM, 0, &q)) != SILK_OK)
+    if ((st = silk_qlist_combine(&l, SILK_OP_SYNONYM, 0, &q)) != SILK_OK)
         return st;
-    if (k > 1 || !b->keyword) {
+    if (!one || !b->keyword) {
         *out = q;
         return SILK_OK;
     }
@@ -595,16 +529,19 @@ static silk_status_t build_synonym_group(builder_t *b, silk_qnode_t *const *kids
     return with_fields(b, q, title, section, out);
 }
 
+/* A plain word (unquoted free text), also one the tokenizer split: what a synonym key is
+ * made of. */
 static int is_syn_word(const silk_qnode_t *n)
 {
-    return n->type == SILK_QN_WORD && !n->quoted && n->field == SILK_QF_BODY;
+    return (n->type == SILK_QN_WORD || n->type == SILK_QN_PHRASE) && !n->quoted &&
+           n->field == SILK_QF_BODY;
 }
 
 /* Builds the positive kids of an AND (or the operands of an OR) into l; under an AND,
  * groups runs of plain words that form a synonym key (longest first, up to
  * SILK_SYNONYM_MAX_WORDS words). */
 static silk_status_t build_positives(builder_t *b, silk_qnode_t *const *kids, size_t nkids,
-                                     int multi, qlist_t *l)
+                                     int multi, silk_qlist_t *l)
 {
     silk_status_t st = SILK_OK;
     for (size_t i = 0; i < nkids && st == SILK_OK;) {
@@ -618,21 +555,24 @@ static silk_status_t build_positives(builder_t *b, silk_qnode_t *const *kids, si
         int grouped = 0;
         if (is_syn_word(n) && b->db != NULL) {
             for (size_t k = multi ? SILK_SYNONYM_MAX_WORDS : 1; k >= 1 && !grouped; k--) {
-                if (i + k > nkids)
-                    continue;
-                char key[SILK_SYNONYM_MAX_WORDS * (SILK_TERM_MAX + 1)];
-                size_t kl = 0, j;
-                for (j = 0; j < k && is_syn_word(kids[i + j]); j++) {
-                    size_t tl = strlen(kids[i + j]->term);
-                    if (j > 0)
-                        key[kl++] = ' ';
-                    memcpy(key + kl, kids[i + j]->term, tl);
-                    kl += tl;
-                }
+                /* The key is the words' terms joined by one space, as the indexer stores
+                 * each member: a split word (jong-un, 김정은) adds all its pieces. */
+                char key[SILK_QUERY_MAX_TERMS * (SILK_TERM_MAX + 1)];
+                char *terms[SILK_QUERY_MAX_TERMS];
+                size_t kl = 0, nt = 0, j;
+                for (j = 0; i + k <= nkids && j < k && is_syn_word(kids[i + j]); j++)
+                    nt += node_terms(kids[i + j], terms + nt, SILK_QUERY_MAX_TERMS - nt);
                 if (j < k)
                     continue;
+                for (size_t t = 0; t < nt; t++) {
+                    size_t tl = strlen(terms[t]);
+                    if (t > 0)
+                        key[kl++] = ' ';
+                    memcpy(key + kl, terms[t], tl);
+                    kl += tl;
+                }
                 key[kl] = '\0';
-                strlist_t syn;
+                silk_strlist_t syn;
                 if ((st = synonyms_of(b, key, kl, &syn)) != SILK_OK)
                     return st;
                 if (syn.n > 0) {
@@ -640,15 +580,16 @@ static silk_status_t build_positives(builder_t *b, silk_qnode_t *const *kids, si
                     grouped = 1;
                     used = k;
                 }
-                strlist_free(&syn);
+                silk_strlist_free(&syn);
                 if (st != SILK_OK)
                     return st;
             }
         }
-        if (!grouped &&
-            (st = n->type == SILK_QN_WORD ? build_word(b, n, &q) : build_node(b, n, &q)) != SILK_OK)
+        if (!grouped && (st = n->type == SILK_QN_WORD     ? build_word(b, n, &q)
+                              : n->type == SILK_QN_PHRASE ? build_phrase(b, n, plain_id(b, n), &q)
+                                                          : build_node(b, n, &q)) != SILK_OK)
             return st;
-        st = ql_push(l, q);
+        st = silk_qlist_push(l, q);
         i += used;
     }
     return st;
@@ -692,17 +633,39 @@ static silk_status_t phrase_bonus(builder_t *b, silk_qnode_t *const *kids, size_
             return SILK_OK;
     }
     silk_query_t *ph = NULL;
-    st = phrase_q("", terms, nt, &ph);
+    st = silk_qlist_phrase("", terms, nt, &ph);
     if (st == SILK_OK)
         st = scaled(ph, b->o->phrase_boost, out);
     return st;
 }
 
+/* The kids of a relaxed AND without its stopwords, into keep (n slots), when some other
+ * word remains (else all of them: `the who` is all the user asked for). Returns how many. */
+static size_t content_kids(silk_qnode_t *const *kids, size_t n, silk_qnode_t **keep)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (kids[i]->type != SILK_QN_WORD || !silk_qword_is_stopword(kids[i]->term))
+            keep[k++] = kids[i];
+    if (k == 0)
+        memcpy(keep, kids, (k = n) * sizeof *kids);
+    return k;
+}
+
 static silk_status_t build_and(builder_t *b, const silk_qnode_t *n, silk_query_t **out)
 {
-    qlist_t pos = {0}, filt = {0}, neg = {0};
+    silk_qlist_t pos = {0}, filt = {0}, neg = {0};
     silk_query_t *main = NULL, *q = NULL, *bonus = NULL;
-    silk_status_t st = build_positives(b, n->kids, n->nkids, 1, &pos);
+    silk_qnode_t *kept[SILK_QUERY_MAX_TERMS];
+    size_t nk = n->nkids;
+    silk_qnode_t *const *kids = n->kids;
+    /* The relaxed OR ranks by the words that tell documents apart: a stopword would
+     * match nearly every document and carry the ranking (`axis of evl` on "of"). */
+    if (b->o->relaxed && nk <= SILK_QUERY_MAX_TERMS) {
+        nk = content_kids(n->kids, nk, kept);
+        kids = kept;
+    }
+    silk_status_t st = build_positives(b, kids, nk, 1, &pos);
     for (size_t i = 0; i < n->nkids && st == SILK_OK; i++) {
         const silk_qnode_t *k = n->kids[i];
         if (k->type == SILK_QN_NOT) {
@@ -710,10 +673,10 @@ static silk_status_t build_and(builder_t *b, const silk_qnode_t *n, silk_query_t
             st = build_node(b, k->kids[0], &q);
             b->negated--;
             if (st == SILK_OK)
-                st = ql_push(&neg, q);
+                st = silk_qlist_push(&neg, q);
         } else if (is_filter(k)) {
             if ((st = build_node(b, k, &q)) == SILK_OK)
-                st = ql_push(&filt, q);
+                st = silk_qlist_push(&filt, q);
         }
     }
     if (st != SILK_OK)
@@ -724,7 +687,7 @@ static silk_status_t build_and(builder_t *b, const silk_qnode_t *n, silk_query_t
             goto fail;
     } else {
         int any = b->o->mode == SILK_MODE_ANY && !n->explicit_and;
-        if ((st = combine(&pos, any ? SILK_OP_OR : SILK_OP_AND, 0, &main)) != SILK_OK)
+        if ((st = silk_qlist_combine(&pos, any ? SILK_OP_OR : SILK_OP_AND, 0, &main)) != SILK_OK)
             goto fail;
         if ((st = phrase_bonus(b, n->kids, n->nkids, &bonus)) != SILK_OK)
             goto fail;
@@ -745,32 +708,33 @@ static silk_status_t build_and(builder_t *b, const silk_qnode_t *n, silk_query_t
         }
     }
     /* main goes first: FILTER keeps the first subquery's weight only. */
-    if (filt.n > 0 && (st = combine_first(&filt, main, SILK_OP_FILTER, &main)) != SILK_OK)
+    if (filt.n > 0 &&
+        (st = silk_qlist_combine_first(&filt, main, SILK_OP_FILTER, &main)) != SILK_OK)
         goto fail;
-    if (neg.n > 0 && (st = combine_first(&neg, main, SILK_OP_AND_NOT, &main)) != SILK_OK)
+    if (neg.n > 0 && (st = silk_qlist_combine_first(&neg, main, SILK_OP_AND_NOT, &main)) != SILK_OK)
         goto fail;
-    ql_free(&pos);
-    ql_free(&filt);
-    ql_free(&neg);
+    silk_qlist_free(&pos);
+    silk_qlist_free(&filt);
+    silk_qlist_free(&neg);
     *out = main;
     return SILK_OK;
 fail:
-    ql_free(&pos);
-    ql_free(&filt);
-    ql_free(&neg);
+    silk_qlist_free(&pos);
+    silk_qlist_free(&filt);
+    silk_qlist_free(&neg);
     silk_query_destroy(main);
     return st;
 }
 
 static silk_status_t build_or(builder_t *b, const silk_qnode_t *n, silk_query_t **out)
 {
-    qlist_t l = {0};
+    silk_qlist_t l = {0};
     silk_status_t st = SILK_OK;
     if (is_filter(n)) {
         for (size_t i = 0; i < n->nkids && st == SILK_OK; i++) {
             silk_query_t *q = NULL;
             if ((st = build_node(b, n->kids[i], &q)) == SILK_OK)
-                st = ql_push(&l, q);
+                st = silk_qlist_push(&l, q);
         }
     } else {
         st = build_positives(b, n->kids, n->nkids, 0, &l);
@@ -778,14 +742,14 @@ static silk_status_t build_or(builder_t *b, const silk_qnode_t *n, silk_query_t 
         for (size_t i = 0; i < n->nkids && st == SILK_OK; i++) {
             silk_query_t *q = NULL;
             if (is_filter(n->kids[i]) && (st = build_node(b, n->kids[i], &q)) == SILK_OK)
-                st = ql_push(&l, q);
+                st = silk_qlist_push(&l, q);
         }
     }
     if (st != SILK_OK) {
-        ql_free(&l);
+        silk_qlist_free(&l);
         return st;
     }
-    return combine(&l, SILK_OP_OR, 0, out);
+    return silk_qlist_combine(&l, SILK_OP_OR, 0, out);
 }
 
 static silk_status_t build_node(builder_t *b, const silk_qnode_t *n, silk_query_t **out)
@@ -794,21 +758,21 @@ static silk_status_t build_node(builder_t *b, const silk_qnode_t *n, silk_query_
     switch (n->type) {
     case SILK_QN_AND:
         if (is_filter(n)) { /* author:"two words", (kind:x -year:y): unweighted */
-            qlist_t l = {0}, neg = {0};
+            silk_qlist_t l = {0}, neg = {0};
             silk_status_t st = SILK_OK;
             for (size_t i = 0; i < n->nkids && st == SILK_OK; i++) {
                 silk_query_t *q = NULL;
                 const silk_qnode_t *k = n->kids[i];
                 if ((st = build_node(b, k->type == SILK_QN_NOT ? k->kids[0] : k, &q)) == SILK_OK)
-                    st = ql_push(k->type == SILK_QN_NOT ? &neg : &l, q);
+                    st = silk_qlist_push(k->type == SILK_QN_NOT ? &neg : &l, q);
             }
             silk_query_t *q = NULL;
             if (st == SILK_OK)
-                st = combine(&l, SILK_OP_AND, 0, &q);
+                st = silk_qlist_combine(&l, SILK_OP_AND, 0, &q);
             if (st == SILK_OK && neg.n > 0)
-                st = combine_first(&neg, q, SILK_OP_AND_NOT, &q);
-            ql_free(&l);
-            ql_free(&neg);
+                st = silk_qlist_combine_first(&neg, q, SILK_OP_AND_NOT, &q);
+            silk_qlist_free(&l);
+            silk_qlist_free(&neg);
             *out = q;
             return st;
         }
@@ -818,19 +782,22 @@ static silk_status_t build_node(builder_t *b, const silk_qnode_t *n, silk_query_
     case SILK_QN_NOT:
         /* The parser puts NOT only inside an AND with a positive part. */
         return SILK_ERR_INVALID;
-    case SILK_QN_WORD: {
+    case SILK_QN_WORD:
+    word : {
         /* A word outside an AND (alone, or under OR): its synonyms still apply. */
         silk_qnode_t *const kids[1] = {(silk_qnode_t *)n};
-        qlist_t l = {0};
+        silk_qlist_t l = {0};
         silk_status_t st = build_positives(b, kids, 1, 0, &l);
         if (st != SILK_OK) {
-            ql_free(&l);
+            silk_qlist_free(&l);
             return st;
         }
-        return combine(&l, SILK_OP_OR, 0, out);
+        return silk_qlist_combine(&l, SILK_OP_OR, 0, out);
     }
     case SILK_QN_PHRASE:
-        return build_phrase(b, n, n->field == SILK_QF_BODY ? new_id(b) : -1, out);
+        if (is_syn_word(n))
+            goto word; /* a split word alone may be a synonym key too (김정은, jong-un) */
+        return build_phrase(b, n, plain_id(b, n), out);
     case SILK_QN_PREFIX:
         return build_prefix(b, n, out);
     case SILK_QN_FILTER:

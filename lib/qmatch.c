@@ -19,13 +19,13 @@ uint64_t silk_qhash_stem(const char *stem, size_t len)
     return silk_hash_add(silk_hash("Z", 1), stem, len);
 }
 
-typedef enum { M_TERM, M_STEM, M_PREFIX, M_PHRASE } mtype_t;
+typedef enum { M_TERM, M_STEM, M_PREFIX, M_PHRASE, M_PIECE } mtype_t;
 
 typedef struct {
     mtype_t type; /* how it matches */
     int id;       /* the query word it stands for */
-    uint64_t h;   /* M_TERM: hash of the term; M_STEM: hash of "Z"+stem */
-    char *s;      /* M_TERM, M_PREFIX: the term or prefix */
+    uint64_t h;   /* M_TERM, M_PIECE: hash of the term; M_STEM: hash of "Z"+stem */
+    char *s;      /* M_TERM, M_PIECE, M_PREFIX: the term or prefix */
     size_t slen;  /* its length */
     uint64_t *ph; /* M_PHRASE: hashes of the terms in order */
     size_t nph;   /* M_PHRASE: number of terms */
@@ -106,6 +106,11 @@ silk_status_t silk_qmatch_add_term(silk_qmatch_t *m, int id, const char *term)
     return add_str(m, M_TERM, id, term);
 }
 
+silk_status_t silk_qmatch_add_piece(silk_qmatch_t *m, int id, const char *term)
+{
+    return add_str(m, M_PIECE, id, term);
+}
+
 silk_status_t silk_qmatch_add_stem(silk_qmatch_t *m, int id, const char *stem)
 {
     return add_str(m, M_STEM, id, stem);
@@ -176,15 +181,66 @@ void silk_qmatch_finish(silk_qmatch_t *m)
 
 /* ---- matching ------------------------------------------------------------------------------ */
 
+static int term_is(const silk_qtok_t *t, const mentry_t *e)
+{
+    return t->h_term == e->h && t->len == e->slen && memcmp(t->term, e->s, e->slen) == 0;
+}
+
+/* Whether toks[i] and toks[i + 1] are two bigrams of one word: consecutive positions, and
+ * the last character of the first is the first of the second. */
+static int same_word(const silk_qtok_t *toks, size_t i)
+{
+    const silk_qtok_t *a = &toks[i], *b = &toks[i + 1];
+    if (b->pos != a->pos + 1 || a->len == 0 || b->len == 0)
+        return 0;
+    size_t k = a->len; /* start of a's last character */
+    while (k > 0 && ((unsigned char)a->term[k - 1] & 0xC0) == 0x80)
+        k--;
+    k = k > 0 ? k - 1 : 0;
+    size_t cl = a->len - k;
+    return cl > 1 && cl <= b->len && memcmp(a->term + k, b->term, cl) == 0;
+}
+
+static int piece_at(const silk_qmatch_t *m, int id, const silk_qtok_t *t)
+{
+    for (size_t k = 0; k < m->n; k++)
+        if (m->e[k].type == M_PIECE && m->e[k].id == id && term_is(t, &m->e[k]))
+            return 1;
+    return 0;
+}
+
+/* Whether a piece matching toks[i] may be highlighted: the document word is that piece
+ * alone, or holds another piece of the same query word beside it. */
+static int piece_ok(const silk_qmatch_t *m, const mentry_t *e, const silk_qtok_t *toks, size_t n,
+                    size_t i)
+{
+    int before = i > 0 && same_word(toks, i - 1), after = i + 1 < n && same_word(toks, i);
+    if (!before && !after)
+        return 1;
+    return (before && piece_at(m, e->id, &toks[i - 1])) ||
+           (after && piece_at(m, e->id, &toks[i + 1]));
+}
+
 /* How many tokens from toks[i] entry e matches (0: none). */
-static size_t entry_match(const mentry_t *e, const silk_qtok_t *toks, size_t n, size_t i)
+static size_t entry_match(const silk_qmatch_t *m, const mentry_t *e, const silk_qtok_t *toks,
+                          size_t n, size_t i)
 {
     const silk_qtok_t *t = &toks[i];
     switch (e->type) {
     case M_TERM:
-        return t->h_term == e->h && t->len == e->slen && memcmp(t->term, e->s, e->slen) == 0;
-    case M_STEM:
-        return t->h_stem != 0 && t->h_stem == e->h;
+        return term_is(t, e);
+    case M_PIECE:
+        return term_is(t, e) && piece_ok(m, e, toks, n, i);
+    case M_STEM: {
+        if (t->h_stem == 0 || t->h_stem != e->h)
+            return 0;
+        /* A Korean stem comes on a word's first bigram: the match covers the whole
+         * inflected word, its other bigrams too (대통령은 for 대통령이). */
+        size_t k = 1;
+        while (i + k < n && same_word(toks, i + k - 1))
+            k++;
+        return k;
+    }
     case M_PREFIX:
         return t->len >= e->slen && memcmp(t->term, e->s, e->slen) == 0;
     case M_PHRASE:
@@ -204,9 +260,10 @@ typedef struct {
     size_t n; /* tokens it covers */
 } best_t;
 
-static void try_entry(best_t *b, const mentry_t *e, const silk_qtok_t *toks, size_t n, size_t i)
+static void try_entry(best_t *b, const silk_qmatch_t *m, const mentry_t *e, const silk_qtok_t *toks,
+                      size_t n, size_t i)
 {
-    size_t got = entry_match(e, toks, n, i);
+    size_t got = entry_match(m, e, toks, n, i);
     if (got > b->n) {
         b->n = got;
         b->id = e->id;
@@ -219,7 +276,7 @@ int silk_qmatch_at(const silk_qmatch_t *m, const silk_qtok_t *toks, size_t n, si
     best_t b = {.id = -1, .n = 0};
     if (m->tab == NULL) { /* no index (it could not be allocated): scan */
         for (size_t k = 0; k < m->n; k++)
-            try_entry(&b, &m->e[k], toks, n, i);
+            try_entry(&b, m, &m->e[k], toks, n, i);
         *ntoks = b.n;
         return b.id;
     }
@@ -230,11 +287,11 @@ int silk_qmatch_at(const silk_qmatch_t *m, const silk_qtok_t *toks, size_t n, si
         for (size_t slot = keys[k] & m->mask; m->tab[slot] != 0; slot = (slot + 1) & m->mask) {
             const mentry_t *e = &m->e[m->tab[slot] - 1];
             if (entry_key(e) == keys[k])
-                try_entry(&b, e, toks, n, i);
+                try_entry(&b, m, e, toks, n, i);
         }
     }
     for (size_t k = 0; k < m->npre; k++)
-        try_entry(&b, &m->e[m->pre[k]], toks, n, i);
+        try_entry(&b, m, &m->e[m->pre[k]], toks, n, i);
     *ntoks = b.n;
     return b.id;
 }

@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "silk/qword.h"
+#include "silk/schema.h"
 
 typedef struct {
     silk_tokenizer_t *tok; /* normalizes words */
@@ -223,6 +224,14 @@ static silk_status_t words_node(parser_t *p, size_t from, size_t to, size_t s, s
         }
         ph->nterms++;
     }
+    /* A Hangul word's light stem comes on its first bigram (text.h): unquoted, the word
+     * also matches the words of the same stem (대통령이 → 대통령은). */
+    const silk_qword_t *w0 = &p->words.w[from];
+    if (!quoted && w0->kind == SILK_TOK_CJK && w0->has_stem &&
+        (ph->stem = strdup(w0->stem)) == NULL) {
+        silk_qnode_destroy(ph);
+        return oom(p);
+    }
     *out = ph;
     return SILK_OK;
 }
@@ -396,6 +405,12 @@ static silk_status_t parse_field(parser_t *p, fname_t f, size_t s, size_t vs, si
         if (nn == 0 || nn > SILK_TERM_MAX * 4 || ctl)
             return perr(p, SILK_ERR_BAD_QUERY, vs, "malformed %s value at %zu",
                         f == F_KIND ? "kind" : "article", vs);
+        /* kind is a closed set: an unknown value would silently match nothing, which
+         * reads as "no such documents" instead of "no such kind". */
+        if (f == F_KIND && !silk_kind_is_known(norm, nn))
+            return perr(p, SILK_ERR_BAD_QUERY, vs,
+                        "unknown kind '%.*s' at %zu (valid: " SILK_KINDS_LIST ")", (int)nn, norm,
+                        vs);
         if ((st = count_terms(p, 1, s)) != SILK_OK)
             return st;
         *out =

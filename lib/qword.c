@@ -57,3 +57,32 @@ void silk_qwords_free(silk_qwords_t *l)
     l->w = NULL;
     l->n = l->cap = 0;
 }
+
+/* The English stopwords of Snowball's list that carry no topic (its 174 words less the
+ * pronouns' rarer forms), sorted for bsearch. */
+static const char *const stopwords[] = {
+    "a",       "about", "above",   "after",  "again",   "against", "all",     "am",      "an",
+    "and",     "any",   "are",     "as",     "at",      "be",      "because", "been",    "before",
+    "being",   "below", "between", "both",   "but",     "by",      "can",     "could",   "did",
+    "do",      "does",  "doing",   "down",   "during",  "each",    "few",     "for",     "from",
+    "further", "had",   "has",     "have",   "having",  "he",      "her",     "here",    "hers",
+    "herself", "him",   "himself", "his",    "how",     "i",       "if",      "in",      "into",
+    "is",      "it",    "its",     "itself", "me",      "more",    "most",    "my",      "myself",
+    "no",      "nor",   "not",     "of",     "off",     "on",      "once",    "only",    "or",
+    "other",   "ought", "our",     "ours",   "out",     "over",    "own",     "same",    "she",
+    "should",  "so",    "some",    "such",   "than",    "that",    "the",     "their",   "theirs",
+    "them",    "then",  "there",   "these",  "they",    "this",    "those",   "through", "to",
+    "too",     "under", "until",   "up",     "very",    "was",     "we",      "were",    "what",
+    "when",    "where", "which",   "while",  "who",     "whom",    "why",     "will",    "with",
+    "would",   "you",   "your",    "yours",  "yourself"};
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int silk_qword_is_stopword(const char *term)
+{
+    return bsearch(&term, stopwords, sizeof stopwords / sizeof stopwords[0], sizeof stopwords[0],
+                   cmp_str) != NULL;
+}

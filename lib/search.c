@@ -45,12 +45,17 @@ typedef struct {
 
 /* The distinct-key set of the synonym table, loaded once per revision. */
 typedef struct {
-    uint64_t *h;  /* open addressing, 0 = empty */
-    size_t mask;  /* capacity - 1 (capacity a power of two), 0 when empty */
-    size_t count; /* keys held */
-    int loaded;   /* loaded for the current revision */
-    int oom;      /* loading ran out of memory */
+    uint64_t *h;              /* open addressing, 0 = empty */
+    size_t mask;              /* capacity - 1 (capacity a power of two), 0 when empty */
+    size_t count;             /* keys held */
+    int loaded;               /* loaded for the current revision */
+    int oom;                  /* loading ran out of memory */
+    char **names;             /* the keys of several words, for qbuild's syn_names */
+    size_t nnames, names_cap; /* held, allocated */
 } synset_t;
+
+/* Multi-word synonym keys kept as text (a table has tens; this bounds a huge one). */
+#define SYN_NAMES_MAX 4096
 
 struct silk_searcher {
     char *path;                /* index path */
@@ -78,6 +83,9 @@ struct silk_searcher {
     char *dym;                 /* did_you_mean text */
     char *explain;             /* printed AST */
     silk_snippet_scratch_t sc; /* scratch of the snippet computation */
+    silk_typo_fixes_t fixes;   /* the typo corrections of the last search */
+    silk_correction_t *corr;   /* the same as the result hands them out */
+    size_t corr_cap;           /* allocated corr */
 };
 
 /* ---- errors -------------------------------------------------------------------------------- */
@@ -130,11 +138,19 @@ static void cache_clear(silk_searcher_t *s)
     docent_clear(&s->scratch);
 }
 
+static void synset_free(synset_t *y)
+{
+    free(y->h);
+    for (size_t i = 0; i < y->nnames; i++)
+        free(y->names[i]);
+    free(y->names);
+    memset(y, 0, sizeof *y);
+}
+
 static void revision_changed(silk_searcher_t *s)
 {
     cache_clear(s);
-    free(s->syn.h);
-    memset(&s->syn, 0, sizeof s->syn);
+    synset_free(&s->syn);
     s->have_terms = 0;
 }
 
@@ -340,7 +356,7 @@ void silk_searcher_destroy(silk_searcher_t *s)
         return;
     cache_clear(s);
     free(s->cache);
-    free(s->syn.h);
+    synset_free(&s->syn);
     silk_db_destroy(s->db);
     silk_tokenizer_destroy(s->tok);
     silk_stemmer_destroy(s->stemmer);
@@ -351,6 +367,8 @@ void silk_searcher_destroy(silk_searcher_t *s)
     free(s->dym);
     free(s->explain);
     silk_snippet_scratch_free(&s->sc);
+    silk_typo_fixes_free(&s->fixes);
+    free(s->corr);
     free(s);
 }
 
@@ -456,6 +474,15 @@ static int synkey_cb(const char *k, size_t len, void *ud)
     if (y->h[j] == 0) {
         y->h[j] = h;
         y->count++;
+        if (memchr(k, ' ', len) != NULL && y->nnames < SYN_NAMES_MAX) {
+            char *c = strndup(k, len);
+            if (c == NULL || SILK_GROW(y->names, y->names_cap, y->nnames + 1) != SILK_OK) {
+                free(c);
+                y->oom = 1;
+                return 1;
+            }
+            y->names[y->nnames++] = c;
+        }
     }
     return 0;
 }
@@ -482,8 +509,7 @@ static silk_status_t load_synonyms(silk_searcher_t *s)
         return SILK_OK;
     silk_status_t st = silk_db_synonym_keys(s->db, synkey_cb, s);
     if (st != SILK_OK) {
-        free(s->syn.h);
-        memset(&s->syn, 0, sizeof s->syn);
+        synset_free(&s->syn);
         /* A moved or unreachable index fails the search; a backend without a synonym
          * table (an old remote server) only loses the synonyms. */
         if (st == SILK_ERR_MODIFIED || st == SILK_ERR_NETWORK || st == SILK_ERR_NOMEM)
@@ -529,21 +555,31 @@ typedef struct {
     size_t id, kind, article, section, snippet, data, data_len, hl0, nhl;
 } hitoff_t;
 
+/* Ways of building the query (the retries of an all-words query that found nothing). */
+enum {
+    RUN_RELAXED = 1, /* OR of the words, stopwords left out */
+    RUN_SHORT = 2,   /* short words get typo corrections too */
+};
+
 static silk_status_t build_and_run(silk_searcher_t *s, const silk_qast_t *ast, silk_mode_t mode,
-                                   int relaxed, const silk_search_req_t *req, uint64_t deadline,
+                                   int how, const silk_search_req_t *req, uint64_t deadline,
                                    silk_qbuilt_t **built, silk_mset_t **mset)
 {
     silk_qbuild_opts_t bo;
     silk_qerror_t qe;
     silk_qbuild_opts_init(&bo);
     bo.mode = mode;
-    bo.relaxed = relaxed;
+    bo.relaxed = (how & RUN_RELAXED) != 0;
+    bo.typos_short = (how & RUN_SHORT) != 0;
     bo.title_weight = s->opts.title_weight;
     bo.section_weight = s->opts.section_weight;
     bo.phrase_boost = s->opts.phrase_boost;
+    bo.typos = !req->no_typos;
     if (!s->syn.oom) {
         bo.has_synonyms = has_synonyms;
         bo.syn_ud = s;
+        bo.syn_names = (const char *const *)s->syn.names;
+        bo.nsyn_names = s->syn.nnames;
     }
     *built = NULL;
     *mset = NULL;
@@ -578,6 +614,28 @@ static silk_status_t build_and_run(silk_searcher_t *s, const silk_qast_t *ast, s
     return SILK_OK;
 }
 
+/* Copies the typo corrections of the query that ran into the result. */
+static silk_status_t keep_corrections(silk_searcher_t *s, const silk_qbuilt_t *built)
+{
+    size_t n = 0;
+    const silk_typo_fix_t *f = silk_qbuilt_corrections(built, &n);
+    s->fixes.n = 0;
+    s->res.ncorrections = 0;
+    s->res.corrections = NULL;
+    if (n == 0)
+        return SILK_OK;
+    if (SILK_GROW(s->fixes.v, s->fixes.cap, n) != SILK_OK ||
+        SILK_GROW(s->corr, s->corr_cap, n) != SILK_OK)
+        return fail(s, SILK_ERR_NOMEM, -1, "out of memory");
+    memcpy(s->fixes.v, f, n * sizeof *f);
+    s->fixes.n = n;
+    for (size_t i = 0; i < n; i++)
+        s->corr[i] = (silk_correction_t){.from = s->fixes.v[i].from, .to = s->fixes.v[i].to};
+    s->res.ncorrections = n;
+    s->res.corrections = s->corr;
+    return SILK_OK;
+}
+
 /* The time budget is spent (deadline 0: there is none). */
 static int past(uint64_t deadline)
 {
@@ -603,12 +661,24 @@ static silk_status_t search_once(silk_searcher_t *s, const silk_search_req_t *re
         return st;
     if ((st = build_and_run(s, ast, req->mode, 0, req, deadline, &built, &m)) != SILK_OK)
         goto done;
+    int how = 0;
+    if (req->mode == SILK_MODE_ALL && silk_mset_upper_bound(m) == 0 && !req->no_typos &&
+        silk_qbuilt_short_words(built) > 0 && silk_qast_is_plain(ast) && !past(deadline)) {
+        /* Nothing has every word: before relaxing to OR, perhaps a short word is misspelt
+         * (`axis of evl`). */
+        silk_mset_destroy(m);
+        silk_qbuilt_destroy(built);
+        how = RUN_SHORT;
+        if ((st = build_and_run(s, ast, SILK_MODE_ALL, how, req, deadline, &built, &m)) != SILK_OK)
+            goto done;
+    }
     if (req->mode == SILK_MODE_ALL && silk_mset_upper_bound(m) == 0 && silk_qast_is_plain(ast) &&
         !past(deadline)) {
         /* Nothing has every word: rank the documents that have some of them. */
         silk_mset_destroy(m);
         silk_qbuilt_destroy(built);
-        if ((st = build_and_run(s, ast, SILK_MODE_ANY, 1, req, deadline, &built, &m)) != SILK_OK)
+        how |= RUN_RELAXED;
+        if ((st = build_and_run(s, ast, SILK_MODE_ANY, how, req, deadline, &built, &m)) != SILK_OK)
             goto done;
         relaxed = 1;
     }
@@ -673,6 +743,8 @@ static silk_status_t search_once(silk_searcher_t *s, const silk_search_req_t *re
         h->highlights = off[i].nhl ? s->hl.v + off[i].hl0 : NULL;
         h->nhighlights = off[i].nhl;
     }
+    if ((st = keep_corrections(s, built)) != SILK_OK)
+        goto done;
     uint64_t lo = silk_mset_lower_bound(m), hi = silk_mset_upper_bound(m);
     s->res.exact = lo == hi;
     s->res.total = lo == hi ? lo : silk_mset_estimated(m);

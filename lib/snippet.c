@@ -325,12 +325,18 @@ silk_status_t silk_snippet_make(silk_snippet_scratch_t *sc, const silk_snippet_t
     *off = out->len;
     out->len += o + 1;
 
-    /* 5. Highlights: every match inside the snippet, as byte ranges into it. */
+    /* 5. Highlights: every match inside the snippet, as byte ranges into it. The bigrams
+     * of a Hangul word overlap; their matches become one range per word. */
     size_t shift = lead ? ELLIPSIS_LEN : 0;
     for (size_t k = 0; k < nm; k++) {
         size_t hs = sp[mt[k].t0].start, he = sp[mt[k].t1].end;
         if (hs < bs || he > be)
             continue;
+        if (*nhl > 0 && hs - bs + shift < hl->v[hl->n - 1]) {
+            if (he - bs + shift > hl->v[hl->n - 1])
+                hl->v[hl->n - 1] = (uint32_t)(he - bs + shift);
+            continue;
+        }
         if (SILK_GROW(hl->v, hl->cap, hl->n + 2) != SILK_OK)
             return SILK_ERR_NOMEM;
         hl->v[hl->n++] = (uint32_t)(hs - bs + shift);

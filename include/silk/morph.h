@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "silk/db.h"
+#include "silk/qmatch.h"
 #include "silk/status.h"
 #include "silk/text.h"
 
@@ -44,6 +45,12 @@ size_t silk_morph_fa_forms(const char *term, char out[SILK_FA_SUFFIXES + 1][SILK
  * (silk_db_error() has the message); *n then counts the forms found before it. */
 silk_status_t silk_morph_variants(silk_db_t *db, const char *term,
                                   char out[SILK_FA_SUFFIXES + 1][SILK_QTERM_BUF], size_t *n);
+
+/* The query of a Persian word typed unquoted: OP_SYNONYM of its forms that db has
+ * (silk_morph_variants()), each added to the highlight matcher m under `id` (none when
+ * id < 0). On success *out is the caller's (silk_query_destroy()). */
+silk_status_t silk_morph_query(silk_db_t *db, const char *term, silk_qmatch_t *m, int id,
+                               silk_query_t **out);
 
 #ifdef __cplusplus
 }

@@ -106,6 +106,8 @@ typedef struct silk_response {
     bool exact;               /* "exact" is not false */
     bool relaxed;             /* "relaxed" is true */
     const char *did_you_mean; /* "did_you_mean", NULL when missing */
+    const char **corrections; /* "corrections": from, to, from, to... (owned array) */
+    size_t ncorrections;      /* their number (pairs) */
     silk_resp_hit_t *hits;    /* "hits", in order (owned) */
     size_t nhits;             /* their number */
     /* every member, after silk_response_members */

@@ -54,7 +54,8 @@ struct silk_qnode {
     int quoted;               /* WORD, PHRASE: written in quotes (exact words, no stems) */
     int explicit_and;         /* AND: at least one `AND` was written (not only implicit) */
     char *term;               /* WORD: normalized term; PREFIX: normalized prefix */
-    char *stem;               /* WORD: English stem (no prefix) or NULL */
+    char *stem;               /* WORD: English stem (no prefix) or NULL; PHRASE: the Korean
+                                 stem of an unquoted Hangul word, or NULL */
     silk_tok_kind_t tok_kind; /* WORD, PREFIX: the tokenizer's kind of the term */
     char **terms;             /* PHRASE: nterms normalized terms */
     size_t nterms;            /* PHRASE: number of terms */

@@ -18,6 +18,7 @@
 #include "silk/qmatch.h"
 #include "silk/status.h"
 #include "silk/text.h"
+#include "silk/typo.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -49,6 +50,15 @@ typedef struct {
      * the builder asks the database only about keys that have some. NULL: always ask. */
     int (*has_synonyms)(void *ud, const char *key, size_t len);
     void *syn_ud; /* passed to has_synonyms */
+    /* Optional: the synonym keys of several words (terms joined by one space), so that a
+     * multi-word synonym is not matched inside a longer one (`rok` → "republic of korea",
+     * not inside "democratic people's republic of korea"). */
+    const char *const *syn_names;
+    size_t nsyn_names; /* how many */
+    int typos;         /* nonzero (the default): unquoted free-text words of 5+ characters that
+                          the index lacks also match its terms an edit or two away (typo.h) */
+    int typos_short;   /* with typos: words of 3 and 4 characters the index lacks get one
+                          edit too (the retry of an all-words query that found nothing) */
 } silk_qbuild_opts_t;
 
 /* Fills o with mode all and the default weights. */
@@ -73,6 +83,12 @@ void silk_qbuilt_destroy(silk_qbuilt_t *b);
 const silk_query_t *silk_qbuilt_query(const silk_qbuilt_t *b);
 /* The terms to highlight; owned by b, valid while b lives. */
 const silk_qmatch_t *silk_qbuilt_match(const silk_qbuilt_t *b);
+/* The typo corrections the query was built with (*n of them, in query order); owned by
+ * b, valid while b lives. */
+const silk_typo_fix_t *silk_qbuilt_corrections(const silk_qbuilt_t *b, size_t *n);
+/* Nonzero when the query has a word that `typos_short` would also correct (3 or 4
+ * characters, typo-eligible): whether a retry with it is worth a search. */
+int silk_qbuilt_short_words(const silk_qbuilt_t *b);
 /* Position of the first prefix (wildcard) node in the query, or -1: where a
  * SILK_ERR_TOO_BROAD reported by the search itself points. */
 long silk_qbuilt_prefix_pos(const silk_qbuilt_t *b);

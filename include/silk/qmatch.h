@@ -61,6 +61,14 @@ int silk_qmatch_new_id(silk_qmatch_t *m);
 /* Adds, under `id`, a token whose term is `term` (SILK_OK or SILK_ERR_NOMEM; the strings
  * are copied). */
 silk_status_t silk_qmatch_add_term(silk_qmatch_t *m, int id, const char *term);
+/* ... a token whose term is `term`, one piece of a query word the tokenizer split (a
+ * bigram of a Hangul word, searched as an OR of its bigrams): it matches only where the
+ * document word holds another piece of the same query word beside it (대통 통령 of
+ * 대통령은 for 대통령이), or where it is the whole document word, so that a lone bigram
+ * inside an unrelated word (했다 of 발표했다 for 침몰했다) is not highlighted. Two tokens
+ * are taken for one word when their positions follow and their terms overlap by a
+ * character (as the bigrams of one word do). */
+silk_status_t silk_qmatch_add_piece(silk_qmatch_t *m, int id, const char *term);
 /* ... a token whose stem is `stem`. */
 silk_status_t silk_qmatch_add_stem(silk_qmatch_t *m, int id, const char *stem);
 /* ... a token whose term starts with `prefix`. */

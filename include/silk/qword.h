@@ -39,6 +39,12 @@ typedef struct {
 silk_status_t silk_qwords_tokenize(silk_qwords_t *l, silk_tokenizer_t *tok, const char *text,
                                    size_t len, size_t max);
 
+/* Nonzero when `term` (normalized, NUL-terminated) is an English stopword: a function word
+ * ("of", "the", "to") that nearly every English text has. The relaxed retry of an
+ * all-words search leaves them out when the query has other words, so that its ranking is
+ * carried by the words that tell documents apart. */
+int silk_qword_is_stopword(const char *term);
+
 /* Frees l's memory; l is empty and may be reused. NULL is a no-op. */
 void silk_qwords_free(silk_qwords_t *l);
 

@@ -7,6 +7,9 @@
 #ifndef SILK_SCHEMA_H
 #define SILK_SCHEMA_H
 
+#include <stddef.h>
+#include <string.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -35,6 +38,20 @@ extern "C" {
 #define SILK_KIND_INFOBOX   "infobox"
 #define SILK_KIND_REFERENCE "reference"
 #define SILK_KIND_READING   "reading"
+
+/* The kinds as the query language lists them (kind: is a closed field). */
+#define SILK_KINDS_LIST "lead, paragraph, infobox, reference, reading"
+
+/* Whether s[0, n) is one of the document kinds above. */
+static inline int silk_kind_is_known(const char *s, size_t n)
+{
+    static const char *const kinds[] = {SILK_KIND_LEAD, SILK_KIND_PARAGRAPH, SILK_KIND_INFOBOX,
+                                        SILK_KIND_REFERENCE, SILK_KIND_READING};
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (strlen(kinds[i]) == n && memcmp(kinds[i], s, n) == 0)
+            return 1;
+    return 0;
+}
 
 /* Index metadata keys. */
 #define SILK_META_FILE_PREFIX "silk.file:"      /* + corpus-relative path: JSON {hash, size, ids} */

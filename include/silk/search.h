@@ -63,6 +63,7 @@ typedef struct {
     int explain;            /* nonzero: fill silk_result_t.explain with the parsed AST */
     uint32_t time_limit_ms; /* time budget (0: none): past it the work left (an any-word retry,
                                the hits' snippets, spelling) is skipped; result says partial */
+    int no_typos;           /* nonzero: no typo-tolerant matching (the request's "typos": false) */
 } silk_search_req_t;
 
 typedef struct {
@@ -79,17 +80,26 @@ typedef struct {
     size_t data_len;            /* its length */
 } silk_hit_t;
 
+/* A typo correction: the query word `from` (normalized) also matched the index term `to`
+ * (ranked below exact matches). A word may have several. */
+typedef struct {
+    const char *from; /* the query word */
+    const char *to;   /* an index term it was taken to mean */
+} silk_correction_t;
+
 typedef struct {
     uint64_t total;           /* estimated number of matches (exact when exact is 1) */
     int exact;                /* 1 when total is exact */
     int relaxed;              /* 1 when an all-words query found nothing and was run as OR */
     const char *did_you_mean; /* the corrected query text, or NULL */
     const char *explain;      /* the printed AST when asked for, else NULL */
-    size_t nhits;             /* hits in this page */
-    const silk_hit_t *hits;   /* nhits hits */
-    uint64_t took_us;         /* microseconds spent in silk_search */
-    int partial;              /* 1 when the time limit cut the work short: total may be an
-                                 estimate, and some hits may lack their snippet */
+    size_t ncorrections;      /* typo corrections applied */
+    const silk_correction_t *corrections; /* ncorrections of them, in query order */
+    size_t nhits;                         /* hits in this page */
+    const silk_hit_t *hits;               /* nhits hits */
+    uint64_t took_us;                     /* microseconds spent in silk_search */
+    int partial; /* 1 when the time limit cut the work short: total may be an
+                    estimate, and some hits may lack their snippet */
 } silk_result_t;
 
 /* A searcher over the index at `path` (a directory or stub file; opened at first use).

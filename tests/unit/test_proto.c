@@ -288,9 +288,12 @@ static void test_encode_result(void **state)
          .data = "{\"cites\":[1,",
          .data_len = 12},
     };
+    static const silk_correction_t corr[] = {{"misile", "missile"}, {"misile", "mobile"}};
     silk_result_t res = {.total = 3,
                          .exact = 1,
                          .relaxed = 0,
+                         .ncorrections = 2,
+                         .corrections = corr,
                          .did_you_mean = "axis of evil",
                          .explain = "(AND axis evil)",
                          .nhits = 3,
@@ -311,6 +314,13 @@ static void test_encode_result(void **state)
     assert_true(json_is_false(json_object_get(j, "relaxed")));
     assert_string_equal(json_string_value(json_object_get(j, "did_you_mean")), "axis of evil");
     assert_string_equal(json_string_value(json_object_get(j, "explain")), "(AND axis evil)");
+    json_t *cj = json_object_get(j, "corrections");
+    assert_int_equal(json_array_size(cj), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(cj, 0), "from")),
+                        "misile");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(cj, 0), "to")), "missile");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(cj, 1), "to")), "mobile");
+    assert_int_equal(req->no_typos, 0); /* typos on unless asked off */
     json_t *hs = json_object_get(j, "hits");
     assert_int_equal(json_array_size(hs), 3);
     json_t *h = json_array_get(hs, 0);
@@ -346,9 +356,11 @@ static void test_encode_result(void **state)
     assert_int_equal(silk_proto_decode(line, strlen(line), req), SILK_OK);
     b.len = 0;
     res.did_you_mean = NULL;
+    res.ncorrections = 0;
     assert_int_equal(silk_proto_encode_result(&b, req, &res), SILK_OK);
     j = parse_line(&b);
     assert_null(json_object_get(j, "did_you_mean"));
+    assert_null(json_object_get(j, "corrections")); /* only when there are some */
     assert_null(json_object_get(j, "explain"));
     h = json_array_get(json_object_get(j, "hits"), 0);
     assert_int_equal(json_object_size(h), 2);
@@ -654,9 +666,27 @@ static void test_random_bytes(void **state)
     free(req);
 }
 
+/* "typos": false turns typo tolerance off; a non-boolean is a bad request. */
+static void test_typos_option(void **state)
+{
+    (void)state;
+    silk_request_t *req = malloc(sizeof *req);
+    const char *line = "{\"q\":\"misile\",\"typos\":false}";
+    assert_int_equal(silk_proto_decode(line, strlen(line), req), SILK_OK);
+    assert_int_equal(req->no_typos, 1);
+    line = "{\"q\":\"misile\",\"typos\":true}";
+    assert_int_equal(silk_proto_decode(line, strlen(line), req), SILK_OK);
+    assert_int_equal(req->no_typos, 0);
+    line = "{\"q\":\"misile\",\"typos\":0}";
+    assert_int_not_equal(silk_proto_decode(line, strlen(line), req), SILK_OK);
+    assert_int_equal(req->code, SILK_PROTO_BAD_REQUEST);
+    free(req);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_typos_option),
         cmocka_unit_test(test_decode_table),
         cmocka_unit_test(test_decode_positions_and_ids),
         cmocka_unit_test(test_encode_error_and_ok),

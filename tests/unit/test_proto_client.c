@@ -92,7 +92,8 @@ static void test_decode_search(void **state)
     (void)state;
     const char *line =
         "{\"id\":7,\"ok\":true,\"took_us\":212,\"total\":3,\"exact\":false,\"relaxed\":true,"
-        "\"did_you_mean\":\"axis\",\"hits\":[{\"rank\":1,\"id\":\"a#p1\",\"kind\":\"lead\","
+        "\"did_you_mean\":\"axis\",\"corrections\":[{\"from\":\"misile\",\"to\":\"missile\"},"
+        "{\"from\":1}],\"hits\":[{\"rank\":1,\"id\":\"a#p1\",\"kind\":\"lead\","
         "\"score\":8.41,\"article\":\"Iran\",\"section\":\"\",\"snippet\":\"x\\ty evil\","
         "\"highlights\":[[4,8],[3,2],[\"a\",\"b\"],[-1,3],[0,1]]},\"odd\",{\"rank\":3}]}";
     silk_response_t r;
@@ -105,6 +106,9 @@ static void test_decode_search(void **state)
     assert_false(r.exact);
     assert_true(r.relaxed);
     assert_string_equal(r.did_you_mean, "axis");
+    assert_int_equal(r.ncorrections, 1); /* the malformed one is left out */
+    assert_string_equal(r.corrections[0], "misile");
+    assert_string_equal(r.corrections[1], "missile");
     assert_null(r.code_name);
     assert_int_equal(r.position, -1);
     assert_int_equal(r.nhits, 3);

@@ -128,6 +128,38 @@ static void test_many(void **state)
     silk_qmatch_destroy(m);
 }
 
+/* The bigrams of 대통령이 (a query word searched as an OR of its pieces) against the
+ * document words 대통령은 (two pieces side by side: both match), 발표했다 (a lone 했다 inside
+ * an unrelated word: no match, for 침몰했다's pieces) and 침몰 (a whole word that is one
+ * piece: a match). Real words of tests/data/lang/corpus/korean.txt. */
+static void test_pieces(void **state)
+{
+    (void)state;
+    for (int indexed = 0; indexed < 2; indexed++) {
+        silk_qmatch_t *m = silk_qmatch_new();
+        int a = silk_qmatch_new_id(m), b = silk_qmatch_new_id(m);
+        const char *p1[] = {"대통", "통령", "령이"}, *p2[] = {"침몰", "몰했", "했다"};
+        for (int i = 0; i < 3; i++) {
+            assert_int_equal(silk_qmatch_add_piece(m, a, p1[i]), SILK_OK);
+            assert_int_equal(silk_qmatch_add_piece(m, b, p2[i]), SILK_OK);
+        }
+        if (indexed)
+            silk_qmatch_finish(m);
+        /* 대통령은 발표했다 침몰 */
+        silk_qtok_t t[] = {tok("대통", NULL, 1), tok("통령", NULL, 2), tok("령은", NULL, 3),
+                           tok("발표", NULL, 4), tok("표했", NULL, 5), tok("했다", NULL, 6),
+                           tok("침몰", NULL, 7)};
+        size_t n = sizeof t / sizeof t[0], k = 0;
+        assert_int_equal(silk_qmatch_at(m, t, n, 0, &k), a);
+        assert_int_equal(k, 1);
+        assert_int_equal(silk_qmatch_at(m, t, n, 1, &k), a);
+        assert_int_equal(silk_qmatch_at(m, t, n, 2, &k), -1);
+        assert_int_equal(silk_qmatch_at(m, t, n, 5, &k), -1); /* 했다 of 발표했다 */
+        assert_int_equal(silk_qmatch_at(m, t, n, 6, &k), b);  /* 침몰 alone */
+        silk_qmatch_destroy(m);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -135,6 +167,7 @@ int main(void)
         cmocka_unit_test(test_empty),
         cmocka_unit_test(test_scan_and_index),
         cmocka_unit_test(test_many),
+        cmocka_unit_test(test_pieces),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -173,6 +173,10 @@ static const struct {
     {"year:2010...2016", SILK_ERR_BAD_QUERY, 5, "malformed year range at 5"},
     {"cites:x", SILK_ERR_BAD_QUERY, 6, "malformed cites value at 6"},
     {"kind:\"\" x", SILK_ERR_BAD_QUERY, 6, "malformed kind value at 6"},
+    {"kind:bogus", SILK_ERR_BAD_QUERY, 5,
+     "unknown kind 'bogus' at 5 (valid: lead, paragraph, infobox, reference, reading)"},
+    {"iran kind:Paragraphs", SILK_ERR_BAD_QUERY, 10,
+     "unknown kind 'paragraphs' at 10 (valid: lead, paragraph, infobox, reference, reading)"},
     {"article:\"a\tb\"", SILK_ERR_BAD_QUERY, 9, "malformed article value at 9"},
     {"author:&", SILK_ERR_BAD_QUERY, 7, "malformed author value at 7"},
 };
