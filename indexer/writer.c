@@ -43,6 +43,7 @@ typedef struct {
     struct timespec t0;             /* start */
     double last_progress;           /* elapsed time of the last progress call */
     uint64_t files_done;            /* files handled, for progress */
+    unsigned vanished;              /* files that were gone when their turn came */
 } run_t;
 
 /* Every note and problem of the run passes here: problems are counted, then reported. */
@@ -282,9 +283,10 @@ static silk_status_t index_file(run_t *r, const silk_scan_entry_t *e)
     const char *kept = m ? " (its indexed documents are kept)" : "";
     if (!data) {
         r->sum->files_skipped++;
-        if (err_no == ENOENT)
+        if (err_no == ENOENT) {
+            r->vanished++;
             note(r, 1, "%s: skipped: vanished during the run", e->rel);
-        else
+        } else
             note(r, 1, "%s: skipped: %s%s", e->rel, why ? why : strerror(err_no), kept);
         return err_no == ENOMEM ? SILK_ERR_NOMEM : SILK_OK;
     }
@@ -421,7 +423,12 @@ static silk_status_t run(run_t *r)
     }
     progress(r, 1);
 
-    /* A corpus that vanished (or was replaced) under the run must not empty the index. */
+    /* A corpus that vanished (or was replaced) under the run must not empty the index. A
+     * folder being removed (rm -r) loses its files one by one before the folder itself: when
+     * files vanished during the run, give such a removal a moment to finish before the check,
+     * so that a corpus on its way out does not get half of its files committed. */
+    if (r->vanished)
+        usleep(200 * 1000);
     if (silk_scan_vanished(r->scan))
         return silk_index_fail(&r->msg, SILK_ERR_NOT_FOUND,
                                "corpus %s vanished during the run; nothing committed", o->corpus);
