@@ -22,7 +22,9 @@ BIN="${BIN:-bin}"
 MAKE="${MAKE:-make}"
 QUICK="${BENCH_QUICK:-0}"
 [ "$QUICK" = "0" ] && QUICK=""
-SHARED="${SILK_SHARED:-$ROOT/../shared}/data" # SILK_SHARED: the steering shared/ folder
+# The judged collections (cranfield/, korquad1-dev/, persianqa-test/): SILK_DATA, else
+# $SILK_SHARED/data, else ../shared/data beside the checkout.
+SHARED="${SILK_DATA:-${SILK_SHARED:-$ROOT/../shared}/data}"
 DATA="$ROOT/bench/data"
 W="$DATA/runs"
 OUT="${BENCH_OUT:-bench/data/results}"
@@ -111,7 +113,11 @@ mkdir -p "$W" "$OUT"
 if [ -n "$QUICK" ]; then : >"$OUT/QUICK"; else rm -f "$OUT/QUICK"; fi
 : >"$REC"
 log "cores: $CORES, quick: ${QUICK:-no}, generated corpus: $GEN_MB MB, load runs: $DUR s"
-[ -d "$SHARED" ] || { echo "bench: ../shared/data not found" >&2; exit 1; }
+[ -d "$SHARED" ] || {
+    echo "bench: the judged collections are not at $SHARED: point SILK_DATA at a folder" \
+        "holding cranfield/, korquad1-dev/ and persianqa-test/ (docs/benchmarks.md)" >&2
+    exit 1
+}
 have_silk || note "silk-index/silkd not built: silk rows are missing"
 
 # ---- 1. relevance ----------------------------------------------------------------------
