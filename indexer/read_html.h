@@ -23,8 +23,9 @@
  *   become one space. Text that reads `<script>` (written `&lt;script&gt;`) stays text.
  *
  *   Hostile input: a file over SILK_HTML_MAX_BYTES is a problem and yields no documents
- *   (gumbo's tree takes many times the input); gumbo records at most a few errors; the
- *   walk over the tree uses no recursion, so nesting depth costs no stack here.
+ *   (gumbo's tree takes many times the input), and so is a page whose tags nest deeper
+ *   than 512 (gumbo's time grows faster than the square of the depth); gumbo records at most a few
+ *   errors; the walk over the tree uses no recursion, so depth costs no stack here.
  */
 #ifndef SILK_INDEXER_READ_HTML_H
 #define SILK_INDEXER_READ_HTML_H
