@@ -193,8 +193,48 @@ static int is_block(const GumboNode *n)
     }
 }
 
-/* Appends text with every run of white space as one space (none at the start). */
+/* 1 when the NUL-terminated s is valid UTF-8. */
+static int utf8_ok(const unsigned char *s)
+{
+    while (*s) {
+        unsigned c = *s;
+        size_t k = c < 0x80                 ? 0
+                   : c >= 0xC2 && c <= 0xDF ? 1
+                   : c >= 0xE0 && c <= 0xEF ? 2
+                   : c >= 0xF0 && c <= 0xF4 ? 3
+                                            : 4;
+        if (k == 4)
+            return 0;
+        for (size_t i = 1; i <= k; i++) /* stops at the NUL, which is no continuation */
+            if ((s[i] & 0xC0) != 0x80)
+                return 0;
+        if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] >= 0xA0) ||
+            (c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] >= 0x90))
+            return 0;
+        s += k + 1;
+    }
+    return 1;
+}
+
+static silk_status_t add_clean_text(silk_buf_t *out, const char *s);
+
+/* Appends text with every run of white space as one space (none at the start). gumbo can
+ * hand back invalid UTF-8 (a numeric character reference past 32 bits overflows into a
+ * 0xFF byte), so text that is not valid UTF-8 is cleaned first (strutil.h). */
 static silk_status_t add_text(silk_buf_t *out, const char *s)
+{
+    if (!utf8_ok((const unsigned char *)s)) {
+        char *c = silk_corpus_clean_utf8(s, strlen(s), NULL);
+        if (!c)
+            return SILK_ERR_NOMEM;
+        silk_status_t rc = add_clean_text(out, c);
+        free(c);
+        return rc;
+    }
+    return add_clean_text(out, s);
+}
+
+static silk_status_t add_clean_text(silk_buf_t *out, const char *s)
 {
     for (; *s; s++) {
         char c = *s;

@@ -477,7 +477,7 @@ silk_status_t silk_read_md(silk_builder_t *b, const silk_line_t *lines, size_t n
     if (!(m.section = strdup("")))
         return SILK_ERR_NOMEM;
     silk_buf_t body = SILK_BUF_INIT;
-    if (body_text(lines + i, nl - i, &body) != SILK_OK)
+    if (i < nl && body_text(lines + i, nl - i, &body) != SILK_OK)
         m.rc = SILK_ERR_NOMEM;
     else if (body.len && md_parse(body.data, (MD_SIZE)body.len, &md_parser, &m) != 0 &&
              m.rc == SILK_OK)

@@ -118,7 +118,7 @@ while i < len(lines):
 close_list()
 w('<div role="navigation" class="navbox" aria-labelledby="Foreign_relations"><table class="nowraplinks navbox-inner">'
   '<tbody><tr><th class="navbox-title">Foreign relations of Iran</th></tr><tr><td class="navbox-list">'
-  '<div><ul><li><a href="/wiki/A">Afghanistan</a></li><li><a href="/wiki/B">Armenia</a></li></ul></div></td></tr></tbody></table></div>\n')
+  '<div><ul><li><a href="/wiki/A">Liechtenstein</a></li><li><a href="/wiki/B">Zanzibar</a></li></ul></div></td></tr></tbody></table></div>\n')
 w('</div></div>\n<div id="catlinks" class="catlinks"><ul><li><a href="/wiki/Category:Bilateral_relations">Bilateral relations</a></li></ul></div>\n')
 w('</div>\n<div id="footer"><ul><li>This page was last edited on 1 December 2026.</li></ul></div>\n')
 w('<script>(RLQ=window.RLQ||[]).push(function(){mw.config.set({"wgBackendResponseTime":120});});</script>\n</body>\n</html>\n')
