@@ -39,7 +39,7 @@ BIN ?= bin
 LIBSILK ?= lib/libsilk.a
 SANITIZER ?=
 
-PKGS := xapian-core libuv libutf8proc jansson
+PKGS := xapian-core libuv libutf8proc jansson gumbo md4c
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
 

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "read_html.h"
 #include "read_jsonl.h"
 #include "read_md.h"
 #include "read_txt.h"
@@ -35,6 +36,8 @@ silk_format_t silk_corpus_format(const char *relpath)
         return SILK_FORMAT_MD;
     if (strcasecmp(dot, ".jsonl") == 0)
         return SILK_FORMAT_JSONL;
+    if (strcasecmp(dot, ".html") == 0 || strcasecmp(dot, ".htm") == 0)
+        return SILK_FORMAT_HTML;
     return SILK_FORMAT_NONE;
 }
 
@@ -76,7 +79,8 @@ silk_status_t silk_article_parse(silk_format_t fmt, const char *name, const char
     const char *t = text;
     if (tlen >= 3 && memcmp(t, "\xef\xbb\xbf", 3) == 0)
         t += 3, tlen -= 3;
-    if (silk_lines_split(t, tlen, &lines, &nl) != SILK_OK ||
+    /* HTML is read as one text (gumbo), the other formats line by line. */
+    if ((fmt != SILK_FORMAT_HTML && silk_lines_split(t, tlen, &lines, &nl) != SILK_OK) ||
         silk_builder_create(name, path, &b) != SILK_OK)
         goto out;
     switch (fmt) {
@@ -85,6 +89,9 @@ silk_status_t silk_article_parse(silk_format_t fmt, const char *name, const char
         break;
     case SILK_FORMAT_MD:
         rc = silk_read_md(b, lines, nl);
+        break;
+    case SILK_FORMAT_HTML:
+        rc = silk_read_html(b, t, tlen);
         break;
     default:
         rc = silk_read_jsonl(b, lines, nl);

@@ -7,9 +7,9 @@
  * Files and articles
  *   A corpus file's format comes from its extension: .txt (plain article, read_txt.h),
  *   .md (Markdown article, read_md.h), .jsonl (JSON Lines, one document a line,
- *   read_jsonl.h). `synonyms.txt` at the top of the corpus is the synonym table
- *   (synonyms.h), never an article. Any other file is ignored.
- *   The article name is the corpus-relative path without its extension: a file at the top
+ *   read_jsonl.h), .html/.htm (HTML article, read_html.h). `synonyms.txt` at the top of the corpus
+ * is the synonym table (synonyms.h), never an article. Any other file is ignored. The article name
+ * is the corpus-relative path without its extension: a file at the top
  *   (`iran-north-korea-relations.txt`) gives `iran-north-korea-relations`, one in a folder
  *   (`asia/korea.md`) gives `asia/korea`. Document ids are `<article>#<anchor>`
  *   (article.h); citations, years and authors follow cite.h.
@@ -20,7 +20,7 @@
  *   stored "text" is exactly the text that is indexed, so token offsets are offsets into it.
  *
  * The modules below this one, in the order they call each other (none calls back):
- *   corpus.c → read_txt.c / read_md.c / read_jsonl.c → article.c (the builder)
+ *   corpus.c → read_txt.c / read_md.c / read_jsonl.c / read_html.c → article.c (the builder)
  *            → cite.c → doc.c, and all of them → strutil.c; synonyms.c → strutil.c.
  * This header includes the contracts the writer needs (article.h, doc.h, synonyms.h,
  * strutil.h), so that it finds every name it used to find here.
@@ -45,6 +45,7 @@ typedef enum {
     SILK_FORMAT_TXT,      /* plain article */
     SILK_FORMAT_MD,       /* Markdown article */
     SILK_FORMAT_JSONL,    /* JSON Lines documents */
+    SILK_FORMAT_HTML,     /* HTML article (a page saved from Wikipedia) */
 } silk_format_t;
 
 /* The format of a corpus-relative path by its extension (case-insensitive); NONE for

@@ -1,99 +1,17 @@
-/* silk-index — the Markdown article reader (read_md.h). */
+/* silk-index — the Markdown article reader (read_md.h). md4c (Debian's libmd4c, a
+ * CommonMark parser) finds the blocks and inline spans; this file only turns its
+ * callbacks into documents, so inline markup never reaches the stored text. */
 #include "read_md.h"
 
-#include <ctype.h>
+#include <md4c.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Appends Markdown inline text to out: links and images keep their text, ** and __ go. */
-static int md_inline(const char *s, size_t n, silk_buf_t *out)
-{
-    size_t i = 0;
-    /* The next ']' and ')' found so far (n: none), so that a line of many '[' is scanned
-     * once, not once per '['. */
-    size_t next_close = 0, next_paren = 0;
-    int have_close = 0, have_paren = 0;
-    while (i < n) {
-        if ((s[i] == '[' || (s[i] == '!' && i + 1 < n && s[i + 1] == '['))) {
-            size_t open = s[i] == '!' ? i + 1 : i;
-            if (!have_close || (next_close < n && next_close < open)) {
-                const char *c = memchr(s + open, ']', n - open);
-                next_close = c ? (size_t)(c - s) : n;
-                have_close = 1;
-            }
-            const char *close = next_close < n ? s + next_close : NULL;
-            if (close && (size_t)(close - s) + 1 < n && close[1] == '(') {
-                if (!have_paren || (next_paren < n && next_paren < next_close)) {
-                    const char *p = memchr(close, ')', n - next_close);
-                    next_paren = p ? (size_t)(p - s) : n;
-                    have_paren = 1;
-                }
-                const char *rp = next_paren < n ? s + next_paren : NULL;
-                if (rp) {
-                    if (silk_buf_add(out, s + open + 1, (size_t)(close - (s + open + 1))) !=
-                        SILK_OK)
-                        return -1;
-                    i = (size_t)(rp - s) + 1;
-                    continue;
-                }
-            }
-        }
-        if (i + 1 < n && ((s[i] == '*' && s[i + 1] == '*') || (s[i] == '_' && s[i + 1] == '_'))) {
-            i += 2;
-            continue;
-        }
-        if (silk_buf_addc(out, s[i]) != SILK_OK)
-            return -1;
-        i++;
-    }
-    return 0;
-}
+#include "silk/buf.h"
 
-static size_t md_heading_level(const char *s, size_t n)
-{
-    size_t lvl = 0;
-    while (lvl < n && s[lvl] == '#')
-        lvl++;
-    if (lvl == 0 || lvl > 6 || (lvl < n && s[lvl] != ' ' && s[lvl] != '\t'))
-        return 0;
-    return lvl;
-}
-
-/* Heading text without the #s (leading and closing). */
-static void md_heading_text(const char *s, size_t n, size_t lvl, const char **t, size_t *tn)
-{
-    *t = s + lvl;
-    *tn = n - lvl;
-    silk_str_trim(t, tn);
-    while (*tn && (*t)[*tn - 1] == '#')
-        (*tn)--;
-    silk_str_trim(t, tn);
-}
-
-/* Length of a list marker ("- ", "* ", "+ ", "12. ", "3) ") at s, 0 when none. */
-static size_t md_list_marker(const char *s, size_t n)
-{
-    if (n >= 2 && (s[0] == '-' || s[0] == '*' || s[0] == '+') && (s[1] == ' ' || s[1] == '\t'))
-        return 2;
-    size_t i = 0;
-    while (i < n && i < 9 && isdigit((unsigned char)s[i]))
-        i++;
-    if (i > 0 && i + 1 < n && (s[i] == '.' || s[i] == ')') && (s[i + 1] == ' ' || s[i + 1] == '\t'))
-        return i + 2;
-    return 0;
-}
-
-static int md_is_rule(const char *s, size_t n, char c)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == c)
-            k++;
-        else if (s[i] != ' ')
-            return 0;
-    }
-    return k >= 3;
-}
+/* CommonMark plus GitHub tables and ~~strike~~; raw HTML is recognised so that it can be
+ * dropped rather than stored as text. */
+#define MD_FLAGS (MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH)
 
 /* The section path from the heading stack. */
 static char *md_path(char *const *stack)
@@ -111,88 +29,357 @@ static char *md_path(char *const *stack)
     return silk_buf_steal(&p, NULL);
 }
 
-typedef enum { MD_NONE, MD_PARA, MD_ITEM, MD_TABLE, MD_CODE } md_block_t;
-
-/* State of the Markdown parser. */
+/* State of one parse. */
 typedef struct {
     silk_builder_t *b;      /* the builder */
     char *stack[7];         /* open heading at each level 1..6 */
     char *section;          /* current section path */
     silk_section_kind_t sk; /* what list items are in the current section */
-    md_block_t block;       /* the open block */
-    silk_buf_t text;        /* its text so far */
-    silk_line_t *rows;      /* table rows of an open table */
-    size_t nrows;           /* rows */
-    size_t rows_cap;        /* allocated */
+    silk_buf_t text;        /* text of the open heading, paragraph, item or cell */
+    int in_heading;         /* level of the open heading, 0: none */
+    int items;              /* open list items */
+    int in_table;           /* inside a table */
+    int in_html;            /* inside a raw HTML block: its text is dropped */
+    silk_buf_t rows;        /* the open table's rows, one a line, " | " between cells */
+    size_t row_cells;       /* cells in the open row */
     int infobox_ok;         /* a table now would be the infobox */
-    size_t para_lines;      /* lines in the open paragraph */
+    silk_status_t rc;       /* the first failure */
 } md_t;
 
-/* Ends the open block, emitting its document. */
-static int md_flush(md_t *m)
+static int fail(md_t *m, silk_status_t rc)
 {
-    silk_status_t rc = SILK_OK;
-    silk_builder_t *b = m->b;
-    const char *text = m->text.data ? m->text.data : "";
-    switch (m->block) {
-    case MD_NONE:
-        break;
-    case MD_PARA:
-    case MD_CODE: {
-        unsigned before = silk_builder_paragraphs(b);
-        rc = silk_builder_paragraph(b, text, m->text.len, m->section);
-        /* The infobox may follow the lead only. */
-        m->infobox_ok = silk_builder_paragraphs(b) == 1 && before == 0;
-        break;
-    }
-    case MD_ITEM:
-        if (m->sk == SILK_SECTION_PROSE)
-            rc = silk_builder_paragraph(b, text, m->text.len, m->section);
-        else
-            rc = silk_builder_item(b, m->sk == SILK_SECTION_REFS, text, m->text.len, m->section);
-        m->infobox_ok = 0;
-        break;
-    case MD_TABLE:
-        rc = silk_builder_table(b, m->rows, m->nrows, m->infobox_ok, m->section);
-        m->infobox_ok = 0;
-        m->nrows = 0;
-        break;
-    }
-    m->block = MD_NONE;
-    m->text.len = 0;
-    return rc == SILK_OK ? 0 : -1;
+    if (rc != SILK_OK && m->rc == SILK_OK)
+        m->rc = rc;
+    return m->rc == SILK_OK ? 0 : -1;
 }
 
-static int md_heading(md_t *m, size_t lvl, const char *t, size_t tn)
+/* Appends `n` bytes; '\n' (soft breaks, code lines) is kept until the block ends, so a
+ * paragraph of `|` lines can still be seen as a table. */
+static int add(md_t *m, const char *s, size_t n)
 {
-    if (md_flush(m) < 0)
-        return -1;
-    for (size_t l = lvl; l <= 6; l++) {
+    return fail(m, silk_buf_add(&m->text, s, n));
+}
+
+/* The text of the open block, trimmed; *n gets its length. */
+static const char *block_text(md_t *m, size_t *n)
+{
+    const char *s = m->text.data ? m->text.data : "";
+    *n = m->text.len;
+    silk_str_trim(&s, n);
+    return s;
+}
+
+/* A paragraph whose every line starts with '|' is a table without a `---|` row (a
+ * CommonMark table needs one); read as the table it was meant to be. */
+static int pipe_lines(const char *s, size_t n)
+{
+    int at_start = 1;
+    for (size_t i = 0; i < n; i++) {
+        if (at_start && s[i] != '|')
+            return 0;
+        at_start = s[i] == '\n';
+    }
+    return n > 0;
+}
+
+static void newlines_to_spaces(char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == '\n')
+            s[i] = ' ';
+}
+
+/* Ends a paragraph or code block outside lists: a document. */
+static int end_paragraph(md_t *m)
+{
+    size_t n;
+    const char *s = block_text(m, &n);
+    silk_status_t rc;
+    if (pipe_lines(s, n)) {
+        silk_line_t *lines = NULL;
+        size_t nl = 0;
+        rc = silk_lines_split(s, n, &lines, &nl);
+        if (rc == SILK_OK)
+            rc = silk_builder_table(m->b, lines, nl, m->infobox_ok, m->section);
+        free(lines);
+        m->infobox_ok = 0;
+    } else {
+        newlines_to_spaces((char *)s, n);
+        unsigned before = silk_builder_paragraphs(m->b);
+        rc = silk_builder_paragraph(m->b, s, n, m->section);
+        /* The infobox may follow the lead only. */
+        m->infobox_ok = silk_builder_paragraphs(m->b) == 1 && before == 0;
+    }
+    m->text.len = 0;
+    return fail(m, rc);
+}
+
+/* Ends a list item: a reference or reading under those headings, else a paragraph. */
+static int end_item(md_t *m)
+{
+    size_t n;
+    const char *s = block_text(m, &n);
+    newlines_to_spaces((char *)s, n);
+    silk_status_t rc = m->sk == SILK_SECTION_PROSE
+                           ? silk_builder_paragraph(m->b, s, n, m->section)
+                           : silk_builder_item(m->b, m->sk == SILK_SECTION_REFS, s, n, m->section);
+    m->text.len = 0;
+    m->infobox_ok = 0;
+    return fail(m, rc);
+}
+
+static int end_heading(md_t *m)
+{
+    size_t n;
+    const char *s = block_text(m, &n);
+    newlines_to_spaces((char *)s, n);
+    int lvl = m->in_heading;
+    for (int l = lvl; l <= 6; l++) {
         free(m->stack[l]);
         m->stack[l] = NULL;
     }
-    silk_buf_t h = SILK_BUF_INIT;
-    if (md_inline(t, tn, &h) < 0) {
-        silk_buf_free(&h);
-        return -1;
-    }
-    m->stack[lvl] = silk_buf_steal(&h, NULL);
-    silk_buf_free(&h);
+    m->in_heading = 0;
+    if (!(m->stack[lvl] = strndup(s, n)))
+        return fail(m, SILK_ERR_NOMEM);
+    m->text.len = 0;
     free(m->section);
-    m->section = md_path(m->stack);
-    if (!m->stack[lvl] || !m->section)
-        return -1;
-    m->sk = silk_section_kind(m->stack[lvl], strlen(m->stack[lvl]));
+    if (!(m->section = md_path(m->stack)))
+        return fail(m, SILK_ERR_NOMEM);
+    m->sk = silk_section_kind(m->stack[lvl], n);
     silk_builder_heading_seen(m->b);
     m->infobox_ok = 0;
     return 0;
 }
 
-static int md_add_text(md_t *m, const char *s, size_t n)
+static int end_cell(md_t *m)
 {
-    if (m->text.len && silk_buf_addc(&m->text, ' ') != SILK_OK)
-        return -1;
-    return md_inline(s, n, &m->text);
+    size_t n;
+    const char *s = block_text(m, &n);
+    newlines_to_spaces((char *)s, n);
+    if (n) {
+        if (m->row_cells && fail(m, silk_buf_adds(&m->rows, " | ")) < 0)
+            return -1;
+        if (fail(m, silk_buf_add(&m->rows, s, n)) < 0)
+            return -1;
+        m->row_cells++;
+    }
+    m->text.len = 0;
+    return 0;
+}
+
+static int end_table(md_t *m)
+{
+    silk_line_t *lines = NULL;
+    size_t nl = 0;
+    silk_status_t rc = silk_lines_split(m->rows.data ? m->rows.data : "", m->rows.len, &lines, &nl);
+    if (rc == SILK_OK)
+        rc = silk_builder_table(m->b, lines, nl, m->infobox_ok, m->section);
+    free(lines);
+    m->infobox_ok = 0;
+    m->rows.len = 0;
+    m->row_cells = 0;
+    m->in_table = 0;
+    m->text.len = 0;
+    return fail(m, rc);
+}
+
+static int enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
+{
+    md_t *m = ud;
+    switch (type) {
+    case MD_BLOCK_H:
+        m->text.len = 0;
+        m->in_heading = (int)((MD_BLOCK_H_DETAIL *)detail)->level;
+        break;
+    case MD_BLOCK_LI:
+        /* A nested list ends the text of the item it is in: each item is one document. */
+        if (m->items && m->text.len && end_item(m) < 0)
+            return -1;
+        m->items++;
+        m->text.len = 0;
+        break;
+    case MD_BLOCK_TABLE:
+        if (m->items && m->text.len && end_item(m) < 0)
+            return -1;
+        m->in_table = 1;
+        m->rows.len = 0;
+        m->row_cells = 0;
+        break;
+    case MD_BLOCK_TH:
+    case MD_BLOCK_TD:
+        m->text.len = 0;
+        break;
+    case MD_BLOCK_HTML:
+        m->in_html = 1;
+        break;
+    case MD_BLOCK_P:
+    case MD_BLOCK_CODE:
+        /* Inside an item the paragraphs join into its text. */
+        if (m->items && m->text.len)
+            return add(m, " ", 1);
+        break;
+    default:
+        break;
+    }
+    return 0;
+}
+
+static int leave_block(MD_BLOCKTYPE type, void *detail, void *ud)
+{
+    md_t *m = ud;
+    (void)detail;
+    switch (type) {
+    case MD_BLOCK_H:
+        return end_heading(m);
+    case MD_BLOCK_LI:
+        m->items--;
+        return m->text.len ? end_item(m) : 0;
+    case MD_BLOCK_TH:
+    case MD_BLOCK_TD:
+        return end_cell(m);
+    case MD_BLOCK_TR:
+        if (m->row_cells && fail(m, silk_buf_addc(&m->rows, '\n')) < 0)
+            return -1;
+        m->row_cells = 0;
+        return 0;
+    case MD_BLOCK_TABLE:
+        return end_table(m);
+    case MD_BLOCK_HTML:
+        m->in_html = 0;
+        return 0;
+    case MD_BLOCK_P:
+    case MD_BLOCK_CODE:
+        if (m->items || m->in_table)
+            return 0;
+        return end_paragraph(m);
+    default:
+        return 0;
+    }
+}
+
+static int enter_span(MD_SPANTYPE type, void *detail, void *ud)
+{
+    (void)type, (void)detail, (void)ud;
+    return 0; /* spans only mark up the text inside them, which is kept */
+}
+
+static int no_block(MD_BLOCKTYPE type, void *detail, void *ud)
+{
+    (void)type, (void)detail, (void)ud;
+    return 0; /* the title line is read for its text only */
+}
+
+/* Appends the UTF-8 form of code point c (U+FFFD when it is not one). */
+static int add_codepoint(md_t *m, unsigned long c)
+{
+    char u[4];
+    size_t k;
+    if (c == 0 || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+        c = 0xFFFD;
+    if (c < 0x80)
+        u[0] = (char)c, k = 1;
+    else if (c < 0x800)
+        u[0] = (char)(0xC0 | c >> 6), u[1] = (char)(0x80 | (c & 0x3F)), k = 2;
+    else if (c < 0x10000)
+        u[0] = (char)(0xE0 | c >> 12), u[1] = (char)(0x80 | (c >> 6 & 0x3F)),
+        u[2] = (char)(0x80 | (c & 0x3F)), k = 3;
+    else
+        u[0] = (char)(0xF0 | c >> 18), u[1] = (char)(0x80 | (c >> 12 & 0x3F)),
+        u[2] = (char)(0x80 | (c >> 6 & 0x3F)), u[3] = (char)(0x80 | (c & 0x3F)), k = 4;
+    return add(m, u, k);
+}
+
+/* An entity as its character: numeric ones and the common named ones; any other is kept
+ * as written (md4c hands over only well-formed entity names). */
+static int add_entity(md_t *m, const char *s, size_t n)
+{
+    static const struct {
+        const char *name;
+        const char *text;
+    } named[] = {{"&amp;", "&"},
+                 {"&lt;", "<"},
+                 {"&gt;", ">"},
+                 {"&quot;", "\""},
+                 {"&apos;", "'"},
+                 {"&nbsp;", " "},
+                 {"&ndash;", "\xe2\x80\x93"},
+                 {"&mdash;", "\xe2\x80\x94"},
+                 {"&hellip;", "\xe2\x80\xa6"},
+                 {"&copy;", "\xc2\xa9"}};
+    if (n >= 4 && s[1] == '#') {
+        int hex = s[2] == 'x' || s[2] == 'X';
+        unsigned long c = 0;
+        for (size_t i = hex ? 3 : 2; i + 1 < n && c <= 0x10FFFF; i++) {
+            char d = s[i];
+            unsigned v = d >= '0' && d <= '9'   ? (unsigned)(d - '0')
+                         : d >= 'a' && d <= 'f' ? (unsigned)(d - 'a' + 10)
+                         : d >= 'A' && d <= 'F' ? (unsigned)(d - 'A' + 10)
+                                                : 0;
+            c = c * (hex ? 16 : 10) + v;
+        }
+        return add_codepoint(m, c);
+    }
+    for (size_t i = 0; i < sizeof named / sizeof *named; i++)
+        if (strlen(named[i].name) == n && memcmp(named[i].name, s, n) == 0)
+            return add(m, named[i].text, strlen(named[i].text));
+    return add(m, s, n);
+}
+
+static int on_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *ud)
+{
+    md_t *m = ud;
+    if (m->in_html)
+        return 0;
+    switch (type) {
+    case MD_TEXT_HTML:
+        return 0; /* inline tags are markup, not text */
+    case MD_TEXT_ENTITY:
+        return add_entity(m, s, n);
+    case MD_TEXT_NULLCHAR:
+        return add(m, "\xef\xbf\xbd", 3);
+    case MD_TEXT_BR:
+        return add(m, " ", 1);
+    case MD_TEXT_SOFTBR:
+        return add(m, "\n", 1);
+    default:
+        return add(m, s, n);
+    }
+}
+
+static const MD_PARSER md_parser = {
+    .abi_version = 0,
+    .flags = MD_FLAGS,
+    .enter_block = enter_block,
+    .leave_block = leave_block,
+    .enter_span = enter_span,
+    .leave_span = enter_span,
+    .text = on_text,
+};
+
+/* The rendered text of the Markdown heading line s[0..n) (copied into *out). */
+static silk_status_t heading_line_text(const char *s, size_t n, silk_buf_t *out)
+{
+    md_t m = {0};
+    if (md_parse(s, (MD_SIZE)n,
+                 &(MD_PARSER){.flags = MD_FLAGS,
+                              .enter_block = no_block,
+                              .leave_block = no_block,
+                              .enter_span = enter_span,
+                              .leave_span = enter_span,
+                              .text = on_text},
+                 &m) != 0 ||
+        m.rc != SILK_OK) {
+        silk_buf_free(&m.text);
+        return SILK_ERR_NOMEM;
+    }
+    *out = m.text;
+    return SILK_OK;
+}
+
+/* 1 when s[0..n) is an ATX level-1 heading ("# Title"). */
+static int is_h1(const char *s, size_t n)
+{
+    return (n == 1 && s[0] == '#') || (n >= 2 && s[0] == '#' && (s[1] == ' ' || s[1] == '\t'));
 }
 
 /* Sets the article title (a level-1 heading on the first line, else the front matter's
@@ -202,7 +389,6 @@ static silk_status_t md_title(silk_builder_t *b, const silk_line_t *lines, size_
 {
     size_t i = 0;
     char *fm_title = NULL;
-    /* Front matter. */
     if (nl && lines[0].n == 3 && memcmp(lines[0].s, "---", 3) == 0) {
         size_t j = 1;
         while (j < nl && !(lines[j].n == 3 && memcmp(lines[j].s, "---", 3) == 0))
@@ -227,15 +413,16 @@ static silk_status_t md_title(silk_builder_t *b, const silk_line_t *lines, size_
         const char *s = lines[i].s;
         size_t n = lines[i].n;
         silk_str_trim(&s, &n);
-        if (md_heading_level(s, n) == 1) {
-            const char *t;
-            size_t tn;
-            md_heading_text(s, n, 1, &t, &tn);
+        if (is_h1(s, n)) {
             silk_buf_t h = SILK_BUF_INIT;
-            int r = md_inline(t, tn, &h) < 0 ||
-                    silk_builder_set_title(b, h.data ? h.data : "", h.len) != SILK_OK;
+            if (heading_line_text(s, n, &h) != SILK_OK)
+                goto fail;
+            const char *t = h.data ? h.data : "";
+            size_t tn = h.len;
+            silk_str_trim(&t, &tn);
+            silk_status_t r = silk_builder_set_title(b, t, tn);
             silk_buf_free(&h);
-            if (r)
+            if (r != SILK_OK)
                 goto fail;
             i++;
         }
@@ -253,123 +440,53 @@ fail:
     return SILK_ERR_NOMEM;
 }
 
+/* The body lines joined with '\n', with a blank line put before each unindented `|` line
+ * that follows a line of prose outside a code fence. CommonMark would read such a line as a
+ * lazy continuation of the paragraph or list item above it; silk's articles (and the
+ * plain-text form) start a table there, so the table stays a document of its own. */
+static silk_status_t body_text(const silk_line_t *lines, size_t nl, silk_buf_t *out)
+{
+    int fence = 0, prose_before = 0;
+    for (size_t i = 0; i < nl; i++) {
+        const char *s = lines[i].s;
+        size_t n = lines[i].n;
+        const char *t = s;
+        size_t tn = n;
+        silk_str_trim(&t, &tn);
+        if (silk_str_starts(t, tn, "```") || silk_str_starts(t, tn, "~~~"))
+            fence = !fence;
+        int pipe = n && s[0] == '|';
+        if (!fence && pipe && prose_before && silk_buf_addc(out, '\n') != SILK_OK)
+            return SILK_ERR_NOMEM;
+        prose_before = !fence && tn && !pipe;
+        if (silk_buf_add(out, s, n) != SILK_OK || silk_buf_addc(out, '\n') != SILK_OK)
+            return SILK_ERR_NOMEM;
+    }
+    return SILK_OK;
+}
+
 silk_status_t silk_read_md(silk_builder_t *b, const silk_line_t *lines, size_t nl)
 {
     md_t m = {0};
     m.b = b;
-    silk_status_t rc = SILK_ERR_NOMEM;
+    m.rc = SILK_OK;
     size_t i = 0;
-    if (md_title(b, lines, nl, &i) != SILK_OK)
-        goto out;
+    silk_status_t rc = md_title(b, lines, nl, &i);
+    if (rc != SILK_OK)
+        return rc;
     if (!(m.section = strdup("")))
-        goto out;
-    for (; i < nl; i++) {
-        const char *raw = lines[i].s;
-        size_t rn = lines[i].n;
-        const char *s = raw;
-        size_t n = rn;
-        silk_str_trim(&s, &n);
-        if (m.block == MD_CODE) {
-            if (silk_str_starts(s, n, "```") || silk_str_starts(s, n, "~~~")) {
-                if (md_flush(&m) < 0)
-                    goto out;
-            } else {
-                if ((m.text.len && silk_buf_addc(&m.text, ' ') != SILK_OK) ||
-                    silk_buf_add(&m.text, s, n) != SILK_OK)
-                    goto out;
-            }
-            continue;
-        }
-        if (n == 0) {
-            if (m.block != MD_ITEM && md_flush(&m) < 0)
-                goto out;
-            if (m.block == MD_ITEM) {
-                /* A blank line ends the item unless an indented continuation follows. */
-                if (!(i + 1 < nl && lines[i + 1].n > 0 &&
-                      (lines[i + 1].s[0] == ' ' || lines[i + 1].s[0] == '\t')))
-                    if (md_flush(&m) < 0)
-                        goto out;
-            }
-            continue;
-        }
-        size_t lvl = md_heading_level(s, n);
-        if (lvl && raw[0] == '#') {
-            const char *t;
-            size_t tn;
-            md_heading_text(s, n, lvl, &t, &tn);
-            if (md_heading(&m, lvl, t, tn) < 0)
-                goto out;
-            continue;
-        }
-        /* Setext heading: one paragraph line underlined by === or ---. */
-        if (m.block == MD_PARA && m.para_lines == 1 &&
-            (md_is_rule(s, n, '=') || md_is_rule(s, n, '-'))) {
-            char *t = silk_str_from_buf(&m.text, NULL);
-            if (!t)
-                goto out;
-            m.block = MD_NONE;
-            m.text.len = 0;
-            int r = md_heading(&m, s[0] == '=' ? 1 : 2, t, strlen(t));
-            free(t);
-            if (r < 0)
-                goto out;
-            continue;
-        }
-        if (md_is_rule(s, n, '-') || md_is_rule(s, n, '*') || md_is_rule(s, n, '_')) {
-            if (md_flush(&m) < 0)
-                goto out;
-            continue;
-        }
-        if (silk_str_starts(s, n, "```") || silk_str_starts(s, n, "~~~")) {
-            if (md_flush(&m) < 0)
-                goto out;
-            m.block = MD_CODE;
-            continue;
-        }
-        size_t lm = md_list_marker(s, n);
-        if (lm && (raw[0] != ' ' || m.block != MD_ITEM)) {
-            if (md_flush(&m) < 0)
-                goto out;
-            m.block = MD_ITEM;
-            if (md_add_text(&m, s + lm, n - lm) < 0)
-                goto out;
-            continue;
-        }
-        if (m.block == MD_ITEM && (raw[0] == ' ' || raw[0] == '\t')) {
-            if (md_add_text(&m, s, n) < 0)
-                goto out;
-            continue;
-        }
-        if (s[0] == '|' || (memchr(s, '|', n) && m.block == MD_TABLE)) {
-            if (m.block != MD_TABLE && md_flush(&m) < 0)
-                goto out;
-            m.block = MD_TABLE;
-            if (SILK_GROW(m.rows, m.rows_cap, m.nrows + 1) != SILK_OK)
-                goto out;
-            m.rows[m.nrows++] = (silk_line_t){s, n, lines[i].lineno};
-            continue;
-        }
-        if (s[0] == '>') {
-            s++, n--;
-            silk_str_trim(&s, &n);
-        }
-        if (m.block != MD_PARA && md_flush(&m) < 0)
-            goto out;
-        if (m.block != MD_PARA)
-            m.para_lines = 0;
-        m.block = MD_PARA;
-        m.para_lines++;
-        if (md_add_text(&m, s, n) < 0)
-            goto out;
-    }
-    if (md_flush(&m) < 0)
-        goto out;
-    rc = SILK_OK;
-out:
+        return SILK_ERR_NOMEM;
+    silk_buf_t body = SILK_BUF_INIT;
+    if (i < nl && body_text(lines + i, nl - i, &body) != SILK_OK)
+        m.rc = SILK_ERR_NOMEM;
+    else if (body.len && md_parse(body.data, (MD_SIZE)body.len, &md_parser, &m) != 0 &&
+             m.rc == SILK_OK)
+        m.rc = SILK_ERR_NOMEM; /* md4c fails only when out of memory */
+    silk_buf_free(&body);
     for (int l = 0; l < 7; l++)
         free(m.stack[l]);
     free(m.section);
     silk_buf_free(&m.text);
-    free(m.rows);
-    return rc;
+    silk_buf_free(&m.rows);
+    return m.rc;
 }

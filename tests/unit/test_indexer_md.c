@@ -133,13 +133,35 @@ static void test_infobox_after_lead_only(void **state)
     silk_article_destroy(a);
 }
 
+/* CommonMark inline markup (md4c) leaves only its text: emphasis, code, links, images,
+ * inline HTML, entities, hard breaks; a raw HTML block leaves nothing. */
+static void test_inline_markup(void **state)
+{
+    (void)state;
+    silk_article_t *a = md("m", "# The *title* `x`\n"
+                                "\n"
+                                "An *italic*, **bold**, `code`, [link](http://e.org \"t\") and "
+                                "![alt](i.png) <em>html</em> &amp; &#955; ~~gone~~\\\n"
+                                "next.\n"
+                                "\n"
+                                "<script>\nvar x = 1;\n</script>\n"
+                                "\n"
+                                "- item with _emphasis_ [2]\n");
+    assert_string_equal(silk_article_title(a), "The title x");
+    assert_string_equal(doc(a, 0)->text,
+                        "An italic, bold, code, link and alt html & \xce\xbb gone next.");
+    assert_string_equal(doc(a, 1)->text, "item with emphasis");
+    assert_int_equal(doc(a, 1)->ncites, 1);
+    assert_int_equal(silk_article_count(a), 2);
+    silk_article_destroy(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_front_matter),
-        cmocka_unit_test(test_blocks),
-        cmocka_unit_test(test_sections),
-        cmocka_unit_test(test_infobox_after_lead_only),
+        cmocka_unit_test(test_front_matter),  cmocka_unit_test(test_blocks),
+        cmocka_unit_test(test_sections),      cmocka_unit_test(test_infobox_after_lead_only),
+        cmocka_unit_test(test_inline_markup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
