@@ -15,9 +15,21 @@ class Client:
     """One connection: send request lines, read response lines (in order)."""
 
     def __init__(self, path, timeout=10.0):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.settimeout(timeout)
-        self.sock.connect(path)
+        # A Unix socket whose listen backlog is full refuses connect() with EAGAIN at once
+        # (no waiting, unlike TCP): a client under a connection storm tries again, as a
+        # patient program would, until its timeout.
+        deadline = time.monotonic() + timeout
+        while True:
+            self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            self.sock.settimeout(timeout)
+            try:
+                self.sock.connect(path)
+                break
+            except BlockingIOError:
+                self.sock.close()
+                if time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.01)
         self.buf = b""
 
     def send_raw(self, data):
