@@ -163,10 +163,8 @@ static void test_pieces(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_hashes),
-        cmocka_unit_test(test_empty),
-        cmocka_unit_test(test_scan_and_index),
-        cmocka_unit_test(test_many),
+        cmocka_unit_test(test_hashes),         cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_scan_and_index), cmocka_unit_test(test_many),
         cmocka_unit_test(test_pieces),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
