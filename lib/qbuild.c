@@ -167,8 +167,8 @@ static silk_status_t build_prefix(builder_t *b, const silk_qnode_t *n, silk_quer
         return silk_query_wildcard(pre, SILK_WILDCARD_MAX, out);
     /* Expanding here, not in Xapian, gives the error its position and lets the caller
      * know before running anything. */
-    silk_strlist_t c;
-    silk_status_t st = silk_strlist_terms(b->db, pre, SILK_WILDCARD_MAX + 1, &c);
+    silk_qstrlist_t c;
+    silk_status_t st = silk_qstrlist_terms(b->db, pre, SILK_WILDCARD_MAX + 1, &c);
     if (st == SILK_OK && c.n > SILK_WILDCARD_MAX)
         st = silk_qerror_set(b->err, SILK_ERR_TOO_BROAD, (long)n->start,
                              "prefix '%s*' is too broad (matches more than %d terms)", n->term,
@@ -177,7 +177,7 @@ static silk_status_t build_prefix(builder_t *b, const silk_qnode_t *n, silk_quer
         st = count_expansion(b, n, c.n);
     if (st == SILK_OK)
         st = silk_qlist_synonym_of(&c, c.n, out);
-    silk_strlist_free(&c);
+    silk_qstrlist_free(&c);
     return st;
 }
 
@@ -205,8 +205,8 @@ static silk_status_t word_body(builder_t *b, const silk_qnode_t *n, int id, silk
         return st;
     }
     if (b->db != NULL && is_lone_cjk(n)) {
-        silk_strlist_t c;
-        st = silk_strlist_terms(b->db, n->term, SILK_SYLLABLE_EXPANSION_MAX + 1, &c);
+        silk_qstrlist_t c;
+        st = silk_qstrlist_terms(b->db, n->term, SILK_SYLLABLE_EXPANSION_MAX + 1, &c);
         if (st == SILK_OK)
             st = count_expansion(b, n, c.n);
         if (st == SILK_OK && c.n == 0) /* unknown: still a valid, empty term query */
@@ -214,7 +214,7 @@ static silk_status_t word_body(builder_t *b, const silk_qnode_t *n, int id, silk
         else if (st == SILK_OK)
             st = silk_qlist_synonym_of(
                 &c, c.n < SILK_SYLLABLE_EXPANSION_MAX ? c.n : SILK_SYLLABLE_EXPANSION_MAX, out);
-        silk_strlist_free(&c);
+        silk_qstrlist_free(&c);
         if (st == SILK_OK && id >= 0 && silk_qmatch_add_prefix(m, id, n->term) != SILK_OK)
             st = SILK_ERR_NOMEM;
         return st;
@@ -425,18 +425,18 @@ static size_t node_terms(const silk_qnode_t *n, char **terms, size_t cap)
 
 /* The members of `key`'s synonym group (none without a database, or when the searcher
  * knows the key has none). */
-static silk_status_t synonyms_of(builder_t *b, const char *key, size_t klen, silk_strlist_t *l)
+static silk_status_t synonyms_of(builder_t *b, const char *key, size_t klen, silk_qstrlist_t *l)
 {
-    *l = (silk_strlist_t){.limit = SYNONYMS_MAX};
+    *l = (silk_qstrlist_t){.limit = SYNONYMS_MAX};
     if (b->db == NULL)
         return SILK_OK;
     if (b->o->has_synonyms != NULL && !b->o->has_synonyms(b->o->syn_ud, key, klen))
         return SILK_OK;
-    silk_status_t st = silk_db_synonyms(b->db, key, silk_strlist_cb, l);
+    silk_status_t st = silk_db_synonyms(b->db, key, silk_qstrlist_cb, l);
     if (st == SILK_OK)
         st = l->st;
     if (st != SILK_OK)
-        silk_strlist_free(l);
+        silk_qstrlist_free(l);
     return st;
 }
 
@@ -478,7 +478,7 @@ done:
 /* Words kids[i, i+k) (plain words) expanded with the synonyms of their joined key:
  * OP_SYNONYM(the words, each synonym). */
 static silk_status_t build_synonym_group(builder_t *b, silk_qnode_t *const *kids, size_t k,
-                                         const silk_strlist_t *syn, silk_query_t **out)
+                                         const silk_qstrlist_t *syn, silk_query_t **out)
 {
     silk_qlist_t l = {0}, words = {0};
     silk_status_t st = SILK_OK;
@@ -572,7 +572,7 @@ static silk_status_t build_positives(builder_t *b, silk_qnode_t *const *kids, si
                     kl += tl;
                 }
                 key[kl] = '\0';
-                silk_strlist_t syn;
+                silk_qstrlist_t syn;
                 if ((st = synonyms_of(b, key, kl, &syn)) != SILK_OK)
                     return st;
                 if (syn.n > 0) {
@@ -580,7 +580,7 @@ static silk_status_t build_positives(builder_t *b, silk_qnode_t *const *kids, si
                     grouped = 1;
                     used = k;
                 }
-                silk_strlist_free(&syn);
+                silk_qstrlist_free(&syn);
                 if (st != SILK_OK)
                     return st;
             }

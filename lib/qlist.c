@@ -82,9 +82,9 @@ silk_status_t silk_qlist_combine_first(silk_qlist_t *l, silk_query_t *first, sil
     return st;
 }
 
-int silk_strlist_cb(const char *s, size_t len, void *ud)
+int silk_qstrlist_cb(const char *s, size_t len, void *ud)
 {
-    silk_strlist_t *l = ud;
+    silk_qstrlist_t *l = ud;
     char *copy = NULL;
     if (SILK_GROW(l->s, l->cap, l->n + 1) != SILK_OK || (copy = strndup(s, len)) == NULL) {
         l->st = SILK_ERR_NOMEM;
@@ -94,7 +94,7 @@ int silk_strlist_cb(const char *s, size_t len, void *ud)
     return l->n >= l->limit;
 }
 
-void silk_strlist_free(silk_strlist_t *l)
+void silk_qstrlist_free(silk_qstrlist_t *l)
 {
     for (size_t i = 0; i < l->n; i++)
         free(l->s[i]);
@@ -104,15 +104,16 @@ void silk_strlist_free(silk_strlist_t *l)
 }
 
 /* The terms of db starting with `prefix`, at most `limit` of them, into *l. */
-silk_status_t silk_strlist_terms(silk_db_t *db, const char *prefix, size_t limit, silk_strlist_t *l)
+silk_status_t silk_qstrlist_terms(silk_db_t *db, const char *prefix, size_t limit,
+                                  silk_qstrlist_t *l)
 {
-    *l = (silk_strlist_t){.limit = limit};
-    silk_status_t st = silk_db_allterms(db, prefix, silk_strlist_cb, l);
+    *l = (silk_qstrlist_t){.limit = limit};
+    silk_status_t st = silk_db_allterms(db, prefix, silk_qstrlist_cb, l);
     return st != SILK_OK ? st : l->st;
 }
 
 /* OP_SYNONYM of the collected terms (match nothing when there is none). */
-silk_status_t silk_qlist_synonym_of(const silk_strlist_t *c, size_t n, silk_query_t **out)
+silk_status_t silk_qlist_synonym_of(const silk_qstrlist_t *c, size_t n, silk_query_t **out)
 {
     if (n == 0)
         return silk_query_match_nothing(out);

@@ -32,7 +32,7 @@ typedef struct {
     size_t cap;       /* allocated */
     size_t limit;     /* stop after this many */
     silk_status_t st; /* SILK_OK, or SILK_ERR_NOMEM when a copy failed */
-} silk_strlist_t;
+} silk_qstrlist_t;
 
 /* Destroys every query of l and empties it (l may be reused). */
 void silk_qlist_free(silk_qlist_t *l);
@@ -59,17 +59,17 @@ silk_status_t silk_qlist_phrase(const char *prefix, char *const *terms, size_t n
 silk_status_t silk_qlist_phrase_alone(char *const *terms, size_t n, const char *const *names,
                                       size_t nnames, silk_query_t **out);
 
-/* A silk_str_cb that copies each string into the silk_strlist_t `ud`; it stops the walk at
+/* A silk_str_cb that copies each string into the silk_qstrlist_t `ud`; it stops the walk at
  * the list's limit (or when a copy fails: st is then SILK_ERR_NOMEM). */
-int silk_strlist_cb(const char *s, size_t len, void *ud);
+int silk_qstrlist_cb(const char *s, size_t len, void *ud);
 /* Frees the strings of l and empties it. */
-void silk_strlist_free(silk_strlist_t *l);
+void silk_qstrlist_free(silk_qstrlist_t *l);
 /* The terms of db starting with `prefix`, at most `limit` of them, into *l (free it with
- * silk_strlist_free(), also on failure). */
-silk_status_t silk_strlist_terms(silk_db_t *db, const char *prefix, size_t limit,
-                                 silk_strlist_t *l);
+ * silk_qstrlist_free(), also on failure). */
+silk_status_t silk_qstrlist_terms(silk_db_t *db, const char *prefix, size_t limit,
+                                  silk_qstrlist_t *l);
 /* OP_SYNONYM of the first n strings of c as terms (match nothing when n is 0). */
-silk_status_t silk_qlist_synonym_of(const silk_strlist_t *c, size_t n, silk_query_t **out);
+silk_status_t silk_qlist_synonym_of(const silk_qstrlist_t *c, size_t n, silk_query_t **out);
 
 #ifdef __cplusplus
 }
