@@ -39,7 +39,7 @@ BIN ?= bin
 LIBSILK ?= lib/libsilk.a
 SANITIZER ?=
 
-PKGS := xapian-core libuv libutf8proc jansson gumbo md4c
+PKGS := xapian-core libuv libutf8proc jansson gumbo md4c inih libsystemd
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
 
@@ -63,7 +63,7 @@ SILK_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Wshadow -Wstrict-prototypes -Iincl
 	$(PKG_CFLAGS) -MMD -MP $(SAN_FLAGS) $(CFLAGS)
 SILK_CXXFLAGS = -std=c++17 $(WARN) -Iinclude $(PKG_CFLAGS) -MMD -MP $(SAN_FLAGS) $(CXXFLAGS)
 SILK_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
-SILK_LIBS = $(PKG_LIBS) -lpthread -lm
+SILK_LIBS = $(PKG_LIBS) -lhttp_parser -lpthread -lm
 
 # SANITIZER=address (AddressSanitizer + UBSan, what `make asan` uses), undefined (UBSan
 # alone) or thread (ThreadSanitizer); any other value is refused rather than ignored.

@@ -4,8 +4,10 @@
 set -eu
 
 PKGS="gcc g++ make pkg-config libxapian-dev libuv1-dev libutf8proc-dev libjansson-dev libgumbo-dev libmd4c-dev \
+libinih-dev libsystemd-dev libhttp-parser-dev \
 libcmocka-dev xapian-tools socat clang libclang-rt-14-dev clang-format valgrind \
-libsqlite3-dev sqlite3 python3 procps ripgrep util-linux scdoc zsh fish"
+libsqlite3-dev sqlite3 python3 procps ripgrep util-linux scdoc zsh fish \
+systemd chromium chromium-driver python3-selenium"
 
 # `install-deps.sh --bench` (called by `make bench`) installs what only the benchmarks
 # need instead: the peer daemons, GNU time for peak RSS and hyperfine (bench-cli). Kept
@@ -18,7 +20,7 @@ DEB_PKGS="debhelper dpkg-dev lintian fakeroot scdoc"
 # `install-deps.sh --missing` (called by a plain `make`, which never installs) only prints
 # the packages a build needs that are not installed, and exits 0.
 BUILD_PKGS="gcc g++ make pkg-config libxapian-dev libuv1-dev libutf8proc-dev libjansson-dev libgumbo-dev libmd4c-dev \
-libcmocka-dev"
+libinih-dev libsystemd-dev libhttp-parser-dev libcmocka-dev"
 
 mode=install
 case "${1:-}" in
