@@ -247,18 +247,22 @@ try:
     pressed = js("var b = document.querySelector('#facets [data-facet=kind] button[data-value=\"%s\"]');"
                  " return b && b.getAttribute('aria-pressed');" % value)
     check(pressed == "true", "the chosen facet value shows as pressed")
-    years = r2.get("facets", {}).get("year", [])
-    if len(years) >= 2:
-        y = years[0]["value"]
-        driver.find_element(By.CSS_SELECTOR, '#facets [data-facet=year] button[data-value="%s"]' % y).click()
-        want_q = "missile kind:%s year:%s" % (value, y)
-        wait(lambda: q_value() == want_q, "the query to become %r (it is %r)" % (want_q, q_value()))
-        r3 = search(want_q)
-        shows(r3, "after clicking year %s" % y)
-        check(r3["total"] == years[0]["count"], "clicking year %s: %d hits, the facet's count" % (y, r3["total"]))
     driver.find_element(By.CSS_SELECTOR, '#facets [data-facet=kind] button[data-value="%s"]' % value).click()
     wait(lambda: "kind:" not in q_value(), "a second click on kind %s to remove it (%r)" % (value, q_value()))
     ok("clicking a chosen value again removes it: %r" % q_value())
+    r = search("iran kind:reference")
+    years = r.get("facets", {}).get("year", [])
+    check(len(years) >= 2, "the daemon counts the references by year: %d years" % len(years))
+    type_query("iran kind:reference")
+    shows(r, "typing 'iran kind:reference'")
+    y = years[-1]
+    driver.find_element(By.CSS_SELECTOR, '#facets [data-facet=year] button[data-value="%s"]' % y["value"]).click()
+    want_q = "iran kind:reference year:%s" % y["value"]
+    wait(lambda: q_value() == want_q, "the query to become %r (it is %r)" % (want_q, q_value()))
+    r3 = search(want_q)
+    shows(r3, "after clicking year %s" % y["value"])
+    check(r3["total"] == y["count"] and all(h.get("year") == y["value"] for h in r3["hits"]),
+          "clicking year %s: %d hits, the facet's count, all of that year" % (y["value"], r3["total"]))
 
     # ---- did you mean, typo corrections --------------------------------------------------------
     r = search("nucler weapns")
