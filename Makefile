@@ -87,7 +87,7 @@ SERVER_SRCS = $(wildcard server/*.c)
 CLIENT_SRCS = $(wildcard client/*.c)
 # Everything but main.c of each program is also linked into the unit tests.
 INDEXER_OBJS = $(filter-out %/main.o,$(INDEXER_SRCS:%.c=$(BUILD)/%.o))
-SERVER_OBJS = $(filter-out %/main.o,$(SERVER_SRCS:%.c=$(BUILD)/%.o))
+SERVER_OBJS = $(filter-out %/main.o,$(SERVER_SRCS:%.c=$(BUILD)/%.o)) $(BUILD)/server/page.o
 CLIENT_OBJS = $(filter-out %/main.o,$(CLIENT_SRCS:%.c=$(BUILD)/%.o))
 
 UNIT_SRCS = $(wildcard tests/unit/test_*.c)
@@ -145,8 +145,10 @@ $(BUILD)/tests/test_server_%: $(BUILD)/tests/unit/test_server_%.o $(TEST_SUPPORT
 	@mkdir -p $(dir $@)
 	$(CXX) $(SILK_LDFLAGS) -o $@ $^ $(SILK_LIBS) -lcmocka
 
-# The connection and state tests link only the module under test and the log it writes to.
-$(BUILD)/tests/test_server_framing: $(BUILD)/server/conn.o
+# The connection and state tests link only the module under test and the log it writes to
+# (the connection also its HTTP framing, which checks tokens).
+$(BUILD)/tests/test_server_framing: $(BUILD)/server/conn.o $(BUILD)/server/http.o \
+		$(BUILD)/server/token.o
 $(BUILD)/tests/test_server_state: $(BUILD)/server/state.o
 $(BUILD)/tests/test_server_framing $(BUILD)/tests/test_server_state: $(BUILD)/tests/%: \
 		$(BUILD)/tests/unit/%.o $(TEST_SUPPORT_OBJS) $(BUILD)/server/log.o $(LIBSILK)
@@ -165,6 +167,12 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(TEST_SUPPORT_OBJS) $(LIBSILK)
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(SILK_CFLAGS) -c -o $@ $<
+
+# The search page is embedded with the assembler's .incbin (server/page.S).
+$(BUILD)/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_FLAGS) -c -o $@ $<
+$(BUILD)/server/page.o build-fuzz/server/page.o: server/web/index.html
 
 $(BUILD)/lib/xapian.o: lib/xapian.cc
 	@mkdir -p $(dir $@)
@@ -206,6 +214,10 @@ build-fuzz/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CLANG) -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude $(PKG_CFLAGS) -MMD -MP $(FUZZ_FLAGS) \
 		-c -o $@ $<
+
+build-fuzz/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(CLANG) -c -o $@ $<
 
 build-fuzz/lib/xapian.o: lib/xapian.cc
 	@mkdir -p $(dir $@)

@@ -203,7 +203,7 @@ static void on_release(uv_timer_t *t)
     uv_close((uv_handle_t *)t, NULL);
 }
 
-static const silkd_conn_cbs_t probe_cbs = {probe_line, probe_error, probe_close};
+static const silkd_conn_cbs_t probe_cbs = {probe_line, probe_error, probe_close, NULL};
 
 static silkd_conn_limits_t limits(size_t max_line)
 {
