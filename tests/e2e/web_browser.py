@@ -192,6 +192,13 @@ def check_highlights(r, what):
 
 
 try:
+    # ---- without the token the page says what it needs ----------------------------------------
+    driver.get(URL)
+    wait(lambda: "token" in js("return document.getElementById('foot').textContent;"),
+         "the page loaded without a token to say it needs one")
+    ok("without a token: %r" % js("return document.getElementById('foot').textContent;"))
+    driver.get_log("browser")  # the 401 of that load is expected: leave it out of the final check
+
     # ---- the page loads, learns the token from the fragment and drops it from the address ----
     driver.get(URL + "#token=" + TOKEN)
     wait(lambda: "documents" in js("return document.getElementById('foot').textContent;"),
@@ -364,6 +371,10 @@ try:
     driver.back()
     doc_ready(cite["id"])
     ok("the browser's Back goes one document back")
+    driver.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
+    wait(lambda: js("return !document.getElementById('search-view').hidden;"),
+         "Esc in a document opened from the address to show the search view")
+    ok("Esc in a document opened from its address shows the search view")
 
     # ---- hostile text stays text ------------------------------------------------------------------
     r = search("zanzibar")
