@@ -419,6 +419,8 @@ try:
         return {snippet: getComputedStyle(l.querySelector('p.snippet')).direction,
                 box: getComputedStyle(document.getElementById('q')).direction};""")
     check(dirs == {"snippet": "rtl", "box": "rtl"}, "the Persian snippet and query are laid out right to left: %r" % dirs)
+    check(js("return document.getElementById('pager').getClientRects().length === 0;"),
+          "one page of results shows no pager")
     type_query("missile")
     shows(search("missile"), "'missile' for direction")
     d2 = js("return getComputedStyle(document.querySelector('#hits li.hit p.snippet')).direction;")
