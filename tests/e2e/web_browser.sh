@@ -27,6 +27,11 @@ done
 [ -n "$py" ] || need "selenium for python3 (Debian package python3-selenium)"
 ok "browser $("$chromium" --version 2>/dev/null | head -1), driver $("$driver" --version | head -1 | cut -d' ' -f1-2), $("$py" -c 'import selenium; print("selenium", selenium.__version__)')"
 
+# The page's policy names its script by hash: a stale hash would keep the script from running.
+python3 "$SILK_ROOT/scripts/web-csp.py" --check "$SILK_ROOT/server/web/index.html" ||
+    fail "the Content-Security-Policy of server/web/index.html does not name its script (run scripts/web-csp.py server/web/index.html)"
+ok "the page's CSP names its script's SHA-256"
+
 # ---- the corpus -----------------------------------------------------------------------------
 corpus_article
 cat >"$T/corpus/hostile.txt" <<'EOF'
