@@ -225,6 +225,25 @@ try:
     wait(lambda: "q=missile" in driver.current_url, "the address to carry the query")
     ok("the address carries the query (%s)" % driver.current_url.split("#")[1])
 
+    # Debounced: keystrokes that come together (here in one script, so no timer can fire
+    # between them) make one request, for the last text.
+    r = search("axis of evil")
+    js("performance.clearResourceTimings(); var q = document.getElementById('q');"
+       " ['a', 'ax', 'axi', 'axis', 'axis ', 'axis o', 'axis of', 'axis of e', 'axis of ev',"
+       " 'axis of evi', 'axis of evil'].forEach(function (v) {"
+       " q.value = v; q.dispatchEvent(new Event('input', {bubbles: true})); });")
+    shows(r, "eleven keystrokes of 'axis of evil'")
+    sent = js("return performance.getEntriesByType('resource').map(function (e) { return e.name; })"
+              ".filter(function (n) { return n.indexOf('/search?') >= 0; });")
+    check(len(sent) == 1 and "q=axis+of+evil" in sent[0],
+          "eleven keystrokes at once send one search, for the last text: %r" % sent)
+    # A newer search aborts the one still on its way; only the newer answer is shown.
+    r = search("anahita")
+    js("var q = document.getElementById('q'), f = document.getElementById('form');"
+       " q.value = 'iran'; f.requestSubmit(); q.value = 'anahita'; f.requestSubmit();")
+    shows(r, "'iran' then 'anahita' at once")
+    check(q_value() == "anahita", "the newer search's answer is the one shown")
+
     for q in ("조선", "ایران", "Balazs"):  # Hangul and Persian snippets: byte offsets to characters
         r = search(q)
         type_query(q)
