@@ -62,10 +62,10 @@ typedef struct silkd_http silkd_http_t;
 
 /* What silkd_http_feed found. */
 typedef enum {
-    SILKD_HTTP_MORE = 0,  /* every byte given was taken; no request is complete yet */
-    SILKD_HTTP_READY,     /* a request (or a failure) is ready: silkd_http_request */
-    SILKD_HTTP_CONTINUE,  /* the request asked `Expect: 100-continue` and its body is to
-                             come: send SILKD_HTTP_100 now, then feed on */
+    SILKD_HTTP_MORE = 0, /* every byte given was taken; no request is complete yet */
+    SILKD_HTTP_READY,    /* a request (or a failure) is ready: silkd_http_request */
+    SILKD_HTTP_CONTINUE, /* the request asked `Expect: 100-continue` and its body is to
+                            come: send SILKD_HTTP_100 now, then feed on */
 } silkd_http_feed_t;
 
 #define SILKD_HTTP_100 "HTTP/1.1 100 Continue\r\n\r\n"
