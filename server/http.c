@@ -65,6 +65,14 @@ int silkd_http_is_request_line(const char *line, size_t len)
            line[i + 7] <= '9';
 }
 
+int silkd_http_is_request_start(const char *buf, size_t len)
+{
+    size_t i = 0;
+    while (i < len && buf[i] >= 'A' && buf[i] <= 'Z')
+        i++;
+    return i > 0 && i <= 20 && i + 1 < len && buf[i] == ' ' && buf[i + 1] == '/';
+}
+
 /* ---- the parser ---------------------------------------------------------------------------- */
 
 static int failing(silkd_http_t *h, int status, const char *msg)

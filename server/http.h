@@ -23,6 +23,9 @@
  * the method a token of capital letters. A JSON line never is one; a raw search line is
  * one only if it reads like `GET /x HTTP/1.1`. */
 int silkd_http_is_request_line(const char *line, size_t len);
+/* True when buf[0, len) starts like a request line (METHOD SP '/'): for a first line too
+ * long to be read whole, which then gets HTTP's 414 rather than NDJSON's too_large. */
+int silkd_http_is_request_start(const char *buf, size_t len);
 
 /* ---- the parser ---------------------------------------------------------------------------- */
 

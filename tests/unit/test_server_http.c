@@ -175,9 +175,9 @@ static void test_bounds_and_malformed(void **state)
     snprintf(big, sizeof big, "GET / HTTP/1.1\r\nHost: a\r\nX-Pad: %0600d\r\n\r\n", 0);
     assert_int_equal(fails_with(big, 512), 431);
     assert_int_equal(fails_with("POST /search HTTP/1.1\r\nContent-Length: 513\r\n\r\n", 512), 413);
-    snprintf(big, sizeof big,
-             "POST /search HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n300\r\n%0768d\r\n0\r\n\r\n",
-             0);
+    snprintf(
+        big, sizeof big,
+        "POST /search HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n300\r\n%0768d\r\n0\r\n\r\n", 0);
     assert_int_equal(fails_with(big, 512), 413);
     assert_int_equal(fails_with("GET / HTTP/1.1\r\nHost a\r\n\r\n", 512), 400);
     assert_int_equal(fails_with("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 512), 400);
@@ -274,8 +274,7 @@ static void test_translation(void **state)
     expect_fail("GET /search?q=%zz HTTP/1.1\r\n\r\n", NULL, 400, "bad_request");
     expect_fail("GET /search?q=%ff HTTP/1.1\r\n\r\n", NULL, 400, "bad_request");
     expect_fail("GET /doc/%ff HTTP/1.1\r\n\r\n", NULL, 400, "bad_request");
-    expect_fail("POST /search HTTP/1.1\r\nContent-Length: 4\r\n\r\niran", NULL, 400,
-                "bad_request");
+    expect_fail("POST /search HTTP/1.1\r\nContent-Length: 4\r\n\r\niran", NULL, 400, "bad_request");
     expect_fail("POST /search HTTP/1.1\r\nContent-Length: 2\r\n\r\n[]", NULL, 400, "bad_request");
     expect_fail("POST /search HTTP/1.1\r\nContent-Length: 16\r\n\r\n{\"op\":\"reindex\"}", NULL,
                 400, "bad_request");
@@ -320,7 +319,7 @@ static void test_access(void **state)
     }
     /* DNS rebinding: another name, another port, no port, no Host at all. */
     const char *bad[] = {"evil.example:7700", "localhost:7701", "localhost", "127.0.0.1.evil:7700",
-                         "localhost:7700:1", "[::1]x", ""};
+                         "localhost:7700:1",  "[::1]x",         ""};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         snprintf(req, sizeof req, "GET /ping HTTP/1.1\r\nHost: %s\r\n%s\r\n", bad[i], auth);
         expect_fail(req, &tcp, 421, "bad_request");
@@ -411,9 +410,9 @@ static void test_responses(void **state)
     assert_non_null(strstr(b.data, "\r\nContent-Length: 12\r\n"));
     assert_string_equal(b.data + b.len - 4, "\r\n\r\n"); /* HEAD: no body */
     b.len = 0;
-    assert_int_equal(silkd_http_respond(&b, 405, SILKD_HTTP_JSON, body, 12, SILKD_HTTP_10_KEEP,
-                                        "GET, HEAD"),
-                     SILK_OK);
+    assert_int_equal(
+        silkd_http_respond(&b, 405, SILKD_HTTP_JSON, body, 12, SILKD_HTTP_10_KEEP, "GET, HEAD"),
+        SILK_OK);
     silk_buf_terminate(&b);
     assert_non_null(strstr(b.data, "\r\nAllow: GET, HEAD\r\n"));
     assert_non_null(strstr(b.data, "\r\nConnection: keep-alive\r\n"));
@@ -465,10 +464,14 @@ static void test_page_embedded(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_request_line),     cmocka_unit_test(test_pipeline_any_split),
-        cmocka_unit_test(test_keep_alive_rules), cmocka_unit_test(test_expect_continue),
-        cmocka_unit_test(test_bounds_and_malformed), cmocka_unit_test(test_translation),
-        cmocka_unit_test(test_access),           cmocka_unit_test(test_responses),
+        cmocka_unit_test(test_request_line),
+        cmocka_unit_test(test_pipeline_any_split),
+        cmocka_unit_test(test_keep_alive_rules),
+        cmocka_unit_test(test_expect_continue),
+        cmocka_unit_test(test_bounds_and_malformed),
+        cmocka_unit_test(test_translation),
+        cmocka_unit_test(test_access),
+        cmocka_unit_test(test_responses),
         cmocka_unit_test(test_page_embedded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
