@@ -464,7 +464,9 @@ static int decide_framing(silkd_conn_t *c)
         }
         if (f == SILKD_FRAME_NEED_MORE && !c->eof)
             return 0;
-        if (f != SILKD_FRAME_LINE || !silkd_http_is_request_line(p, line_len)) {
+        int http = f == SILKD_FRAME_LINE ? silkd_http_is_request_line(p, line_len)
+                                         : silkd_http_is_request_start(p, avail);
+        if (!http) {
             c->framing = FRAME_LINES;
             return 1;
         }

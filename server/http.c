@@ -65,6 +65,14 @@ int silkd_http_is_request_line(const char *line, size_t len)
            line[i + 7] <= '9';
 }
 
+int silkd_http_is_request_start(const char *buf, size_t len)
+{
+    size_t i = 0;
+    while (i < len && buf[i] >= 'A' && buf[i] <= 'Z')
+        i++;
+    return i > 0 && i <= 20 && i + 1 < len && buf[i] == ' ' && buf[i + 1] == '/';
+}
+
 /* ---- the parser ---------------------------------------------------------------------------- */
 
 static int failing(silkd_http_t *h, int status, const char *msg)
@@ -134,8 +142,9 @@ static int on_header_value(http_parser *p, const char *at, size_t len)
         if (h->which != H_OTHER) {
             silk_buf_t *b = &h->hdr[h->which - 1];
             if (h->seen[h->which - 1]++ && h->which != H_COOKIE)
-                return failing(h, 400, "a Host, Origin, Authorization or Expect header is "
-                                       "given twice");
+                return failing(h, 400,
+                               "a Host, Origin, Authorization or Expect header is "
+                               "given twice");
             if (h->which == H_COOKIE && b->len && silk_buf_add(b, "; ", 2) != SILK_OK)
                 return failing(h, 500, "out of memory");
         }
@@ -149,8 +158,9 @@ static int on_headers_complete(http_parser *p)
 {
     silkd_http_t *h = p->data;
     h->headers_done = 1;
+    /* Not 1 or 2, which http-parser reads as "no body" and "upgrade". */
     if ((p->flags & F_CONTENTLENGTH) && p->content_length > h->max)
-        return failing(h, 413, "the request body is longer than the bound");
+        return failing(h, 413, "the request body is longer than the bound") ? -1 : 0;
     return 0;
 }
 
@@ -191,8 +201,7 @@ static int on_message_complete(http_parser *p)
     http_parser_url_init(&u);
     if (silk_buf_terminate(&h->url) != SILK_OK || silk_buf_terminate(&h->body) != SILK_OK)
         return failing(h, 500, "out of memory");
-    if (p->method == HTTP_CONNECT ||
-        http_parser_parse_url(h->url.data, h->url.len, 0, &u) != 0 ||
+    if (p->method == HTTP_CONNECT || http_parser_parse_url(h->url.data, h->url.len, 0, &u) != 0 ||
         !(u.field_set & (1 << UF_PATH)))
         return failing(h, 400, "the request target is not a path");
     r->path = h->url.data + u.field_data[UF_PATH].off;
@@ -285,7 +294,8 @@ static silkd_http_feed_t fail_ready(silkd_http_t *h, int status, const char *msg
         msg = h->fail_msg;
     }
     r->status = status;
-    snprintf(h->fail_msg, sizeof h->fail_msg, "%s", msg);
+    if (msg != h->fail_msg)
+        snprintf(h->fail_msg, sizeof h->fail_msg, "%s", msg);
     r->error = h->fail_msg;
     r->method_name = "";
     r->path = r->body = "";
@@ -431,8 +441,7 @@ static int host_ok(const char *host, const silkd_http_site_t *site)
     } else if (site->port != 80) {
         return 0;
     }
-    const char *allowed[] = {"localhost", "127.0.0.1", "::1", site->listen_host,
-                             site->local_addr};
+    const char *allowed[] = {"localhost", "127.0.0.1", "::1", site->listen_host, site->local_addr};
     for (size_t i = 0; i < sizeof allowed / sizeof allowed[0]; i++)
         if (allowed[i] && allowed[i][0] && strcasecmp(name, allowed[i]) == 0)
             return 1;
@@ -517,6 +526,13 @@ static int add_param(json_t *o, const char *key, const silk_buf_t *v, silkd_http
     static const char *const numbers[] = {"limit", "offset"};
     static const char *const bools[] = {"snippets", "explain", "typos"};
     static const char *const lists[] = {"fields", "facets"};
+    int known = 0;
+    for (size_t i = 0; i < 3; i++)
+        known |= strcmp(key, strings[i]) == 0 || strcmp(key, bools[i]) == 0;
+    for (size_t i = 0; i < 2; i++)
+        known |= strcmp(key, numbers[i]) == 0 || strcmp(key, lists[i]) == 0;
+    if (!known)
+        return 1; /* not a member of the search request: ignored, as the JSON protocol does */
     if (json_object_get(o, key)) {
         set_fail(fail, 400, "bad_request", NULL, "parameter \"%s\" is given twice", key);
         return 0;
@@ -565,7 +581,7 @@ static int add_param(json_t *o, const char *key, const silk_buf_t *v, silkd_http
             }
             return 1;
         }
-    return 1; /* not a member of the search request: ignored, as the JSON protocol does */
+    return 1;
 }
 
 /* GET /search?q=...: the query string as a search request. */
@@ -628,8 +644,7 @@ static int search_post(const silkd_http_req_t *req, silk_buf_t *line, silkd_http
     json_decref(o);
     if (!search) {
         set_fail(fail, 400, "bad_request", NULL,
-                 "POST /search takes a search request: its \"op\" may only be \"search\"%s",
-                 NULL);
+                 "POST /search takes a search request: its \"op\" may only be \"search\"%s", NULL);
         return 0;
     }
     line->len = 0;
@@ -735,8 +750,7 @@ silkd_route_t silkd_http_route(const silkd_http_req_t *req, const silkd_http_sit
         allow = "GET, HEAD";
     } else if (path_is(req, "/reindex")) {
         if (post && origin_ok(req))
-            return fixed("{\"op\":\"reindex\"}", line, fail) ? SILKD_ROUTE_LINE
-                                                              : SILKD_ROUTE_FAIL;
+            return fixed("{\"op\":\"reindex\"}", line, fail) ? SILKD_ROUTE_LINE : SILKD_ROUTE_FAIL;
         if (post)
             goto cross_origin;
         allow = "POST";
@@ -750,8 +764,8 @@ silkd_route_t silkd_http_route(const silkd_http_req_t *req, const silkd_http_sit
     set_fail(fail, 405, "bad_request", allow, "this path takes %s", allow);
     return SILKD_ROUTE_FAIL;
 cross_origin:
-    set_fail(fail, 403, "bad_request", NULL,
-             "a POST from a page of another origin (%s) is refused", req->origin);
+    set_fail(fail, 403, "bad_request", NULL, "a POST from a page of another origin (%s) is refused",
+             req->origin);
     return SILKD_ROUTE_FAIL;
 }
 
@@ -806,8 +820,8 @@ const char *silkd_http_reason(int status)
  * never framed: corpus text that slipped past its escaping still could not load or send
  * anything elsewhere. */
 #define PAGE_CSP                                                                                   \
-    "Content-Security-Policy: default-src 'none'; script-src 'unsafe-inline'; "                   \
-    "style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; "      \
+    "Content-Security-Policy: default-src 'none'; script-src 'unsafe-inline'; "                    \
+    "style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; "       \
     "form-action 'none'; frame-ancestors 'none'\r\n"
 
 silk_status_t silkd_http_respond(silk_buf_t *out, int status, const char *ctype, const char *body,

@@ -23,6 +23,9 @@
  * the method a token of capital letters. A JSON line never is one; a raw search line is
  * one only if it reads like `GET /x HTTP/1.1`. */
 int silkd_http_is_request_line(const char *line, size_t len);
+/* True when buf[0, len) starts like a request line (METHOD SP '/'): for a first line too
+ * long to be read whole, which then gets HTTP's 414 rather than NDJSON's too_large. */
+int silkd_http_is_request_start(const char *buf, size_t len);
 
 /* ---- the parser ---------------------------------------------------------------------------- */
 
@@ -62,10 +65,10 @@ typedef struct silkd_http silkd_http_t;
 
 /* What silkd_http_feed found. */
 typedef enum {
-    SILKD_HTTP_MORE = 0,  /* every byte given was taken; no request is complete yet */
-    SILKD_HTTP_READY,     /* a request (or a failure) is ready: silkd_http_request */
-    SILKD_HTTP_CONTINUE,  /* the request asked `Expect: 100-continue` and its body is to
-                             come: send SILKD_HTTP_100 now, then feed on */
+    SILKD_HTTP_MORE = 0, /* every byte given was taken; no request is complete yet */
+    SILKD_HTTP_READY,    /* a request (or a failure) is ready: silkd_http_request */
+    SILKD_HTTP_CONTINUE, /* the request asked `Expect: 100-continue` and its body is to
+                            come: send SILKD_HTTP_100 now, then feed on */
 } silkd_http_feed_t;
 
 #define SILKD_HTTP_100 "HTTP/1.1 100 Continue\r\n\r\n"

@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 
-extern const char silkd_page[];         /* the page's bytes (a NUL follows them) */
+extern const char silkd_page[];        /* the page's bytes (a NUL follows them) */
 extern const uint64_t silkd_page_size; /* their number, without the NUL */
 
 #endif
