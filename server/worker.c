@@ -153,6 +153,7 @@ static silk_proto_code_t do_search(silkd_worker_t *w, const silk_request_t *req,
         .explain = req->explain,
         .time_limit_ms = (uint32_t)w->cfg->query_time_limit_ms,
         .no_typos = req->no_typos,
+        .facets = req->facets,
     };
     const silk_result_t *res = NULL;
     silk_status_t rc = silk_search(w->searcher, &sr, &res);
@@ -190,6 +191,9 @@ static silk_proto_code_t do_search(silkd_worker_t *w, const silk_request_t *req,
                  w->cfg->index_path);
         return answer_error(out, req, SILK_PROTO_UNAVAILABLE, buf, -1);
     case SILK_ERR_NETWORK:
+        return answer_error(out, req, SILK_PROTO_UNAVAILABLE, msg, -1);
+    case SILK_ERR_IO: /* the index cannot be opened (refused as untrusted, unreadable) */
+        silkd_log(SILKD_LOG_WARN, "search failed: %s", msg);
         return answer_error(out, req, SILK_PROTO_UNAVAILABLE, msg, -1);
     default:
         silkd_log(SILKD_LOG_WARN, "search failed: %s", msg);
