@@ -287,8 +287,24 @@ try:
     wait(lambda: q_value() == want_q, "the query to become %r (it is %r)" % (want_q, q_value()))
     r3 = search(want_q)
     shows(r3, "after clicking year %s" % y["value"])
-    check(r3["total"] == y["count"] and all(h.get("year") == y["value"] for h in r3["hits"]),
+    check(r3["total"] == y["count"] and all(str(h.get("year")) == str(y["value"]) for h in r3["hits"]),
           "clicking year %s: %d hits, the facet's count, all of that year" % (y["value"], r3["total"]))
+    # A section of several words becomes a quoted phrase.
+    r = search("iran")
+    secs = [f for f in r.get("facets", {}).get("section", []) if " " in f["value"]]
+    check(secs, "the daemon counts 'iran' by section, one of several words: %r" % secs)
+    type_query("iran")
+    shows(r, "typing 'iran' for the sections")
+    sec = secs[0]
+    driver.find_element(By.CSS_SELECTOR, '#facets [data-facet=section] button[data-value="%s"]' % sec["value"]).click()
+    want_q = 'iran section:"%s"' % sec["value"]
+    wait(lambda: q_value() == want_q, "the query to become %r (it is %r)" % (want_q, q_value()))
+    r4 = search(want_q)
+    shows(r4, "after clicking section %s" % sec["value"])
+    wheres = js("return Array.from(document.querySelectorAll('#hits li.hit .where')).map(function (w) {"
+                " return w.textContent; });")
+    check(r4["total"] == sec["count"] and set(wheres) == {sec["value"]},
+          "clicking section %r: %d hits, the facet's count, all in it" % (sec["value"], r4["total"]))
 
     # ---- did you mean, typo corrections --------------------------------------------------------
     r = search("nucler weapns")
