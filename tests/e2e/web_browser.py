@@ -465,9 +465,9 @@ try:
     check(untexted == 0, "every element of corpus text has dir=auto")
 
     # ---- the screenshot (desktop) -----------------------------------------------------------------
-    r = search("missile")
-    type_query("missile")
-    shows(r, "'missile' for the screenshot")
+    r = search("nuclear")
+    type_query("nuclear")
+    shows(r, "'nuclear' for the screenshot")
     js("document.activeElement.blur(); window.scrollTo(0, 0);")
     shot = os.path.join(OUT, "web_browser.png")
     driver.save_screenshot(shot)

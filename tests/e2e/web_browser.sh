@@ -62,6 +62,7 @@ assert_contains "$page" '<input id="q"' "GET / serves the search page"
 logs="${SILK_BUILD:-build}/test-logs"
 case "$logs" in /*) ;; *) logs="$SILK_ROOT/$logs" ;; esac
 mkdir -p "$logs"
+rm -f "$logs"/web_browser-failure.* # what a failed run left
 shot="${SILK_WEB_SCREENSHOT:-}"
 if [ -n "$shot" ]; then
     case "$shot" in /*) ;; *) shot="$SILK_ROOT/$shot" ;; esac
