@@ -128,6 +128,12 @@ def latency(recs):
                 cost = silk[c]["qps"] / h["qps"] - 1
                 ratios.append(["silkd-http cost over NDJSON (QPS; target <= +25%)", c,
                                "%+.1f%% %s" % (100 * cost, "met" if cost <= 0.25 else "MISSED")])
+                # Server CPU per answer: less at the mercy of other load on the machine than
+                # QPS, which a busy shared machine moves by a factor of two.
+                if h.get("cpu_server", -1) > 0 and silk[c].get("cpu_server", -1) > 0:
+                    per = (h["cpu_server"] / h["qps"]) / (silk[c]["cpu_server"] / silk[c]["qps"])
+                    ratios.append(["silkd-http server CPU per answer / NDJSON's", c,
+                                   "%+.1f%%" % (100 * (per - 1))])
                 if h.get("p99_us") and silk[c].get("p99_us"):
                     ratios.append(["silkd-http p99 / NDJSON p99", c,
                                    "%.2fx" % (h["p99_us"] / silk[c]["p99_us"])])
