@@ -25,6 +25,7 @@
 #include "http.h"
 #include "log.h"
 #include "page.h"
+#include "silk/docview.h"
 #include "token.h"
 #include "silk/search.h"
 
@@ -192,6 +193,53 @@ static silk_proto_code_t do_search(silkd_worker_t *w, const silk_request_t *req,
         return answer_error(out, req, SILK_PROTO_UNAVAILABLE, msg, -1);
     default:
         silkd_log(SILKD_LOG_WARN, "search failed: %s", msg);
+        return answer_error(out, req, SILK_PROTO_INTERNAL, msg, -1);
+    }
+}
+
+/* {"op":"doc"}: one document by id, with its cites and cited_by. */
+static silk_proto_code_t do_doc(silkd_worker_t *w, const silk_request_t *req, silk_proto_buf_t *out)
+{
+    refresh(w);
+    silk_docview_t *v = NULL;
+    silk_status_t rc = silk_docview_open(w->searcher, req->doc, req->doc_len, &v);
+    /* The same fresh tries as a search, for an index whose files were replaced. */
+    for (int tries = 0;
+         (rc == SILK_ERR_CORRUPT && tries < 2) || (rc == SILK_ERR_INTERNAL && !tries); tries++) {
+        if (!open_fresh(w, "the index read as damaged"))
+            break;
+        rc = silk_docview_open(w->searcher, req->doc, req->doc_len, &v);
+    }
+    char buf[SILK_PROTO_MSG_MAX + 64];
+    silk_proto_code_t code = SILK_PROTO_OK;
+    if (rc == SILK_OK) {
+        if (silk_proto_encode_doc(out, req->id, req->id_len, v) != SILK_OK)
+            code = answer_error(out, req, SILK_PROTO_INTERNAL, "out of memory", -1);
+        silk_docview_destroy(v);
+        return code;
+    }
+    const char *msg = silk_searcher_error(w->searcher);
+    if (!msg || !*msg)
+        msg = silk_status_to_string(rc);
+    switch (rc) {
+    case SILK_ERR_NOT_FOUND:
+        if (!silk_searcher_has_index(w->searcher)) {
+            snprintf(buf, sizeof buf,
+                     "no index at %s yet: run silk-index, or send {\"op\":\"reindex\"}",
+                     w->cfg->index_path);
+            return answer_error(out, req, SILK_PROTO_UNAVAILABLE, buf, -1);
+        }
+        snprintf(buf, sizeof buf, "no document has the id \"%.200s\"", req->doc);
+        return answer_error(out, req, SILK_PROTO_NOT_FOUND, buf, -1);
+    case SILK_ERR_NETWORK:
+        return answer_error(out, req, SILK_PROTO_UNAVAILABLE, msg, -1);
+    case SILK_ERR_CORRUPT:
+        snprintf(buf, sizeof buf,
+                 "the stored data of \"%.200s\" (or of a document it links) is damaged", req->doc);
+        silkd_log(SILKD_LOG_WARN, "doc: %s", buf);
+        return answer_error(out, req, SILK_PROTO_INTERNAL, buf, -1);
+    default:
+        silkd_log(SILKD_LOG_WARN, "doc failed: %s", msg);
         return answer_error(out, req, SILK_PROTO_INTERNAL, msg, -1);
     }
 }
@@ -404,6 +452,9 @@ static silkd_line_t answer_line(silkd_worker_t *w, silkd_conn_t *c, peer_t *peer
         case SILK_REQ_STATS:
             code = do_stats(w, req, out);
             break;
+        case SILK_REQ_DOC:
+            code = do_doc(w, req, out);
+            break;
         case SILK_REQ_REINDEX: {
             silk_status_t rc =
                 silkd_reindex_request(w->reindex, reply, w, peer, req->id, req->id_len);
@@ -472,7 +523,7 @@ static silkd_line_t on_http(silkd_conn_t *c, void *data, const silkd_http_req_t 
     } else {
         silk_proto_code_t code = silk_proto_code_parse(fail.code);
         if (code == SILK_PROTO_INTERNAL && strcmp(fail.code, "internal") != 0)
-            code = SILK_PROTO_BAD_REQUEST; /* not_found of a path: counted as a bad request */
+            code = SILK_PROTO_BAD_REQUEST; /* a code the JSON protocol does not have */
         silkd_count(&w->counters->requests);
         silkd_count(&w->counters->errors[code]);
         silk_proto_buf_t *out = &w->answer;

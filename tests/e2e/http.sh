@@ -67,7 +67,11 @@ for id in 'iran-north-korea-relations#p1' 'no-such-article#p1'; do
     assert_eq "$(status_of "$r")" "$(doc_status "$nd")" "GET /doc/$id status mirrors the doc op ($nd)"
     assert_eq "$(body_of "$r")" "$nd" "GET /doc/$id body is the doc op's answer"
 done
-ok "GET /doc/ID is the doc op"
+assert_eq "$(status_of "$(req 'http://localhost/doc/iran-north-korea-relations%23p1')")" 200 \
+    "GET /doc/ID of a document: 200"
+assert_contains "$(cat "$T/body")" '"cites":[{"n":1' "and its cites resolved"
+expect 404 not_found 'http://localhost/doc/no-such-article%23p1'
+ok "GET /doc/ID is the doc op: 200, or 404 not_found"
 
 # The page.
 "${U[@]}" -D "$T/head" -o "$T/page" http://localhost/
