@@ -15,13 +15,13 @@
 
 /* What a view owns besides its public members. */
 typedef struct {
-    json_t **trees;          /* the parsed stored data of every document looked up */
-    size_t ntrees, cap;      /* held, allocated */
-    char **strs;             /* strings made here (ids, excerpts) */
-    size_t nstrs, strs_cap;  /* held, allocated */
-    silk_doc_cite_t *cites;  /* the public cites */
+    json_t **trees;           /* the parsed stored data of every document looked up */
+    size_t ntrees, cap;       /* held, allocated */
+    char **strs;              /* strings made here (ids, excerpts) */
+    size_t nstrs, strs_cap;   /* held, allocated */
+    silk_doc_cite_t *cites;   /* the public cites */
     silk_doc_citer_t *citers; /* the public cited_by */
-    const char **authors;    /* the public authors */
+    const char **authors;     /* the public authors */
 } priv_t;
 
 static silk_status_t keep_tree(priv_t *p, json_t *t)
@@ -167,9 +167,9 @@ static silk_status_t load_citers(silk_searcher_t *s, silk_docview_t *v, priv_t *
         if (para != NULL) {
             json_t *t = json_object_get(para, "text");
             o->section = str_or(para, "section", "");
-            o->text = keep_str(p, silk_docview_excerpt(json_is_string(t) ? json_string_value(t) : "",
-                                                       json_string_length(t),
-                                                       SILK_DOCVIEW_EXCERPT));
+            o->text =
+                keep_str(p, silk_docview_excerpt(json_is_string(t) ? json_string_value(t) : "",
+                                                 json_string_length(t), SILK_DOCVIEW_EXCERPT));
             if (o->text == NULL)
                 return SILK_ERR_NOMEM;
         }

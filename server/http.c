@@ -15,6 +15,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "silk/jsonw.h"
+#include "silk/utf8.h"
 #include "token.h"
 
 /* http_parser_parse_url keeps offsets in 16 bits. */
@@ -491,107 +493,95 @@ static int path_is(const silkd_http_req_t *req, const char *p)
     return req->path_len == strlen(p) && memcmp(req->path, p, req->path_len) == 0;
 }
 
-static int put_json(json_t *o, silk_buf_t *line, silkd_http_fail_t *fail)
-{
-    size_t need = o ? json_dumpb(o, NULL, 0, JSON_COMPACT) : 0;
-    line->len = 0;
-    if (!need || silk_buf_reserve(line, need) != SILK_OK) {
-        json_decref(o);
-        set_fail(fail, 500, "internal", NULL, "out of memory%s", NULL);
-        return 0;
-    }
-    line->len = json_dumpb(o, line->data, need, JSON_COMPACT);
-    json_decref(o);
-    return 1;
-}
+/* The members GET /search passes on, and how each is written. */
+enum { P_STRING, P_NUMBER, P_BOOL, P_LIST };
+static const struct {
+    const char *name;
+    int type;
+} params[] = {
+    {"q", P_STRING},      {"mode", P_STRING},   {"id", P_STRING},    {"limit", P_NUMBER},
+    {"offset", P_NUMBER}, {"snippets", P_BOOL}, {"explain", P_BOOL}, {"typos", P_BOOL},
+    {"fields", P_LIST},   {"facets", P_LIST},
+};
 
-/* A string member from decoded bytes; 0 (and a refusal) when they are not UTF-8. */
-static int set_text(json_t *o, const char *key, const silk_buf_t *v, silkd_http_fail_t *fail)
+static int utf8_ok(const silk_buf_t *v)
 {
-    json_t *s = json_stringn(v->data, v->len);
-    if (!s) {
-        set_fail(fail, 400, "bad_request", NULL, "parameter \"%s\" is not valid UTF-8", key);
-        return 0;
-    }
-    json_object_set_new(o, key, s);
-    return 1;
+    return silk_utf8_valid_prefix(v->data, v->len) == v->len;
 }
 
 /* One query parameter of GET /search as the member of the JSON request it stands for:
  * numbers as integers, booleans as true/false, lists split at commas; a value that is not
- * of its type is passed as a string, so that the JSON protocol's own message refuses it. */
-static int add_param(json_t *o, const char *key, const silk_buf_t *v, silkd_http_fail_t *fail)
+ * of its type is passed as a string, so that the JSON protocol's own message refuses it.
+ * Other parameters are ignored, as the JSON protocol ignores members it does not know.
+ * Written with the protocol's own JSON writer (jansson costed 4 µs a request here). */
+static int add_param(silk_jsonw_t *w, unsigned *seen, const silk_buf_t *k, const silk_buf_t *v,
+                     silkd_http_fail_t *fail)
 {
-    static const char *const strings[] = {"q", "mode", "id"};
-    static const char *const numbers[] = {"limit", "offset"};
-    static const char *const bools[] = {"snippets", "explain", "typos"};
-    static const char *const lists[] = {"fields", "facets"};
-    int known = 0;
-    for (size_t i = 0; i < 3; i++)
-        known |= strcmp(key, strings[i]) == 0 || strcmp(key, bools[i]) == 0;
-    for (size_t i = 0; i < 2; i++)
-        known |= strcmp(key, numbers[i]) == 0 || strcmp(key, lists[i]) == 0;
-    if (!known)
-        return 1; /* not a member of the search request: ignored, as the JSON protocol does */
-    if (json_object_get(o, key)) {
-        set_fail(fail, 400, "bad_request", NULL, "parameter \"%s\" is given twice", key);
+    size_t i = 0;
+    while (i < sizeof params / sizeof params[0] && strcmp(k->data, params[i].name) != 0)
+        i++;
+    if (i == sizeof params / sizeof params[0])
+        return 1;
+    if (*seen & (1u << i)) {
+        set_fail(fail, 400, "bad_request", NULL, "parameter \"%s\" is given twice", k->data);
         return 0;
     }
-    for (size_t i = 0; i < 3; i++)
-        if (strcmp(key, strings[i]) == 0)
-            return set_text(o, key, v, fail);
-    for (size_t i = 0; i < 2; i++)
-        if (strcmp(key, numbers[i]) == 0) {
-            size_t d = 0;
-            while (d < v->len && v->data[d] >= '0' && v->data[d] <= '9')
-                d++;
-            if (d == v->len && d > 0 && d <= 9) {
-                json_object_set_new(o, key, json_integer(strtol(v->data, NULL, 10)));
-                return 1;
-            }
-            return set_text(o, key, v, fail);
-        }
-    for (size_t i = 0; i < 3; i++)
-        if (strcmp(key, bools[i]) == 0) {
-            if (strcmp(v->data, "true") == 0 || strcmp(v->data, "1") == 0)
-                json_object_set_new(o, key, json_true());
-            else if (strcmp(v->data, "false") == 0 || strcmp(v->data, "0") == 0)
-                json_object_set_new(o, key, json_false());
-            else
-                return set_text(o, key, v, fail);
+    *seen |= 1u << i;
+    if (!utf8_ok(v)) {
+        set_fail(fail, 400, "bad_request", NULL, "parameter \"%s\" is not valid UTF-8", k->data);
+        return 0;
+    }
+    silk_jsonw_lit(w, ",");
+    silk_jsonw_string(w, params[i].name, strlen(params[i].name));
+    silk_jsonw_lit(w, ":");
+    int type = params[i].type;
+    if (type == P_NUMBER) {
+        size_t d = 0;
+        while (d < v->len && v->data[d] >= '0' && v->data[d] <= '9')
+            d++;
+        if (d == v->len && d > 0 && d <= 9) {
+            silk_jsonw_u64(w, strtoull(v->data, NULL, 10));
             return 1;
         }
-    for (size_t i = 0; i < 2; i++)
-        if (strcmp(key, lists[i]) == 0) {
-            json_t *a = json_array();
-            json_object_set_new(o, key, a);
-            for (size_t s = 0; s < v->len;) {
-                const char *comma = memchr(v->data + s, ',', v->len - s);
-                size_t e = comma ? (size_t)(comma - v->data) : v->len;
-                if (e > s) {
-                    json_t *item = json_stringn(v->data + s, e - s);
-                    if (!item) {
-                        set_fail(fail, 400, "bad_request", NULL,
-                                 "parameter \"%s\" is not valid UTF-8", key);
-                        return 0;
-                    }
-                    json_array_append_new(a, item);
-                }
-                s = e + 1;
-            }
+    } else if (type == P_BOOL) {
+        if (strcmp(v->data, "true") == 0 || strcmp(v->data, "1") == 0) {
+            silk_jsonw_lit(w, "true");
             return 1;
         }
+        if (strcmp(v->data, "false") == 0 || strcmp(v->data, "0") == 0) {
+            silk_jsonw_lit(w, "false");
+            return 1;
+        }
+    } else if (type == P_LIST) {
+        silk_jsonw_lit(w, "[");
+        int first = 1;
+        for (size_t s = 0; s < v->len;) {
+            const char *comma = memchr(v->data + s, ',', v->len - s);
+            size_t e = comma ? (size_t)(comma - v->data) : v->len;
+            if (e > s) {
+                silk_jsonw_lit(w, first ? "" : ",");
+                silk_jsonw_string(w, v->data + s, e - s);
+                first = 0;
+            }
+            s = e + 1;
+        }
+        silk_jsonw_lit(w, "]");
+        return 1;
+    }
+    silk_jsonw_string(w, v->data, v->len);
     return 1;
 }
 
 /* GET /search?q=...: the query string as a search request. */
 static int search_get(const silkd_http_req_t *req, silk_buf_t *line, silkd_http_fail_t *fail)
 {
-    json_t *o = json_object();
     silk_buf_t k = SILK_BUF_INIT, v = SILK_BUF_INIT;
-    int ok = o != NULL;
-    if (ok)
-        json_object_set_new(o, "op", json_string("search"));
+    silk_jsonw_t w;
+    unsigned seen = 0;
+    int ok = 1;
+    line->len = 0;
+    silk_jsonw_begin(&w, line);
+    silk_jsonw_lit(&w, "{\"op\":\"search\"");
     const char *s = req->query ? req->query : "";
     size_t n = req->query ? req->query_len : 0;
     for (size_t i = 0; ok && i < n;) {
@@ -605,19 +595,20 @@ static int search_get(const silkd_http_req_t *req, silk_buf_t *line, silkd_http_
                 set_fail(fail, 400, "bad_request", NULL,
                          "the query string has a '%%' not followed by two hex digits%s", NULL);
                 ok = 0;
-            } else if (memchr(k.data, '\0', k.len) == NULL) {
-                ok = add_param(o, k.data, &v, fail);
+            } else {
+                ok = add_param(&w, &seen, &k, &v, fail);
             }
         }
         i = e + 1;
     }
+    silk_jsonw_lit(&w, "}");
     silk_buf_free(&k);
     silk_buf_free(&v);
-    if (!ok) {
-        json_decref(o);
-        return 0;
+    if (silk_jsonw_end(&w) != SILK_OK && ok) {
+        set_fail(fail, 500, "internal", NULL, "out of memory%s", NULL);
+        ok = 0;
     }
-    return put_json(o, line, fail);
+    return ok;
 }
 
 /* POST /search: the body is the JSON search request (a JSON object whose op, if any, is
@@ -669,16 +660,23 @@ static int doc_get(const silkd_http_req_t *req, silk_buf_t *line, silkd_http_fai
         silk_buf_free(&id);
         return 0;
     }
-    json_t *s = json_stringn(id.data, id.len);
-    silk_buf_free(&id);
-    if (!s) {
+    if (!utf8_ok(&id)) {
+        silk_buf_free(&id);
         set_fail(fail, 400, "bad_request", NULL, "the document id is not valid UTF-8%s", NULL);
         return 0;
     }
-    json_t *o = json_object();
-    json_object_set_new(o, "op", json_string("doc"));
-    json_object_set_new(o, "doc", s);
-    return put_json(o, line, fail);
+    silk_jsonw_t w;
+    line->len = 0;
+    silk_jsonw_begin(&w, line);
+    silk_jsonw_lit(&w, "{\"op\":\"doc\",\"doc\":");
+    silk_jsonw_string(&w, id.data, id.len);
+    silk_jsonw_lit(&w, "}");
+    silk_buf_free(&id);
+    if (silk_jsonw_end(&w) != SILK_OK) {
+        set_fail(fail, 500, "internal", NULL, "out of memory%s", NULL);
+        return 0;
+    }
+    return 1;
 }
 
 static int fixed(const char *text, silk_buf_t *line, silkd_http_fail_t *fail)

@@ -527,7 +527,7 @@ static silkd_line_t on_http(silkd_conn_t *c, void *data, const silkd_http_req_t 
     } else {
         silk_proto_code_t code = silk_proto_code_parse(fail.code);
         if (code == SILK_PROTO_INTERNAL && strcmp(fail.code, "internal") != 0)
-            code = SILK_PROTO_BAD_REQUEST; /* not_found of a path: counted as a bad request */
+            code = SILK_PROTO_BAD_REQUEST; /* a code the JSON protocol does not have */
         silkd_count(&w->counters->requests);
         silkd_count(&w->counters->errors[code]);
         silk_proto_buf_t *out = &w->answer;

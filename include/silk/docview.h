@@ -40,23 +40,23 @@ typedef struct silk_doc_citer {
 
 /* One document. Strings are NUL-terminated UTF-8 and live as long as the view. */
 typedef struct silk_docview {
-    const char *id;                    /* "<article>#<anchor>" */
-    const char *kind;                  /* lead, paragraph, infobox, reference, reading */
-    const char *article;               /* the article's title */
-    const char *section;               /* the section path, "" for the lead */
-    const char *text;                  /* the whole text */
-    size_t text_len;                   /* its length in bytes */
-    int has_year;                      /* the document has a publication year */
-    long long year;                    /* that year */
-    const char *const *authors;        /* its authors, when it has some */
-    size_t nauthors;                   /* how many */
-    const silk_doc_cite_t *cites;      /* the references it cites, in its order */
-    size_t ncites;                     /* how many (at most SILK_DOCVIEW_LINKS_MAX) */
-    size_t ncites_more;                /* cites past the bound, left out */
-    const silk_doc_citer_t *cited_by;  /* the paragraphs citing it, in its order */
-    size_t ncited_by;                  /* how many (at most SILK_DOCVIEW_LINKS_MAX) */
-    size_t ncited_by_more;             /* past the bound, left out */
-    void *priv;                        /* private: what the strings point into */
+    const char *id;                   /* "<article>#<anchor>" */
+    const char *kind;                 /* lead, paragraph, infobox, reference, reading */
+    const char *article;              /* the article's title */
+    const char *section;              /* the section path, "" for the lead */
+    const char *text;                 /* the whole text */
+    size_t text_len;                  /* its length in bytes */
+    int has_year;                     /* the document has a publication year */
+    long long year;                   /* that year */
+    const char *const *authors;       /* its authors, when it has some */
+    size_t nauthors;                  /* how many */
+    const silk_doc_cite_t *cites;     /* the references it cites, in its order */
+    size_t ncites;                    /* how many (at most SILK_DOCVIEW_LINKS_MAX) */
+    size_t ncites_more;               /* cites past the bound, left out */
+    const silk_doc_citer_t *cited_by; /* the paragraphs citing it, in its order */
+    size_t ncited_by;                 /* how many (at most SILK_DOCVIEW_LINKS_MAX) */
+    size_t ncited_by_more;            /* past the bound, left out */
+    void *priv;                       /* private: what the strings point into */
 } silk_docview_t;
 
 /* Opens the document whose id is id[0, len). SILK_OK with *out a view to free with

@@ -2,7 +2,8 @@
 # The protocol's doc op against a real silkd on the corpus article and a second article
 # that cites its own [1]: a paragraph with its cites and their reference texts, a reference
 # with the paragraphs citing it, links that stay inside their article, not_found for an id
-# no document has, bad_request for a malformed request, and the connection usable after.
+# no document has, bad_request for a malformed request, and the connection usable after;
+# and cites:N scoped by article: named by title or by file name.
 . "$(dirname "$0")/lib.sh"
 python_helpers
 
@@ -71,6 +72,19 @@ for i, (req, code) in enumerate([
     assert r["id"] == 10 + i and r["ok"] is False and r["error"]["code"] == code, (req, r)
     assert r["error"]["message"], r
 print("ok: not_found and bad_request answers, with the request's id")
+# cites:N scoped by article:, named by its file name or by its title.
+def ids(q):
+    c.send({"op": "search", "q": q, "limit": 50, "fields": ["id"]})
+    r = c.read()
+    assert r["ok"], r
+    return sorted(h["id"] for h in r["hits"])
+assert ids("cites:1") == [A + "p1", S + "p1", S + "p2"], ids("cites:1")
+assert ids('cites:1 article:"Iran–North Korea relations"') == [A + "p1"]
+assert ids('cites:1 article:"Syria–North Korea relations"') == [S + "p1", S + "p2"]
+assert ids("cites:1 article:syria-north-korea-relations") == [S + "p1", S + "p2"]
+assert ids('cites:2 article:"syria–north korea RELATIONS"') == [S + "p1"]
+assert ids('cites:1 article:"North Korea relations"') == []
+print("ok: cites:N scoped to the article named by its title or its file name")
 c.send({"id": 20, "op": "ping"})
 assert c.read() == {"id": 20, "ok": True, "pong": True}
 c.send({"id": 21, "op": "stats"})

@@ -67,7 +67,11 @@ for id in 'iran-north-korea-relations#p1' 'no-such-article#p1'; do
     assert_eq "$(status_of "$r")" "$(doc_status "$nd")" "GET /doc/$id status mirrors the doc op ($nd)"
     assert_eq "$(body_of "$r")" "$nd" "GET /doc/$id body is the doc op's answer"
 done
-ok "GET /doc/ID is the doc op"
+assert_eq "$(status_of "$(req 'http://localhost/doc/iran-north-korea-relations%23p1')")" 200 \
+    "GET /doc/ID of a document: 200"
+assert_contains "$(cat "$T/body")" '"cites":[{"n":1' "and its cites resolved"
+expect 404 not_found 'http://localhost/doc/no-such-article%23p1'
+ok "GET /doc/ID is the doc op: 200, or 404 not_found"
 
 # The page.
 "${U[@]}" -D "$T/head" -o "$T/page" http://localhost/
@@ -163,6 +167,20 @@ st, h, b = response()
 assert st == 200 and h.get("connection") == "close", h
 assert f.read() == b"", "a request after Connection: close was answered"
 
+# A reindex answers when its run ends; a request pipelined behind it waits its turn.
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.settimeout(30); f = s.makefile("rb")
+s.sendall(b"POST /reindex HTTP/1.1\r\nHost: localhost\r\n\r\nGET /ping HTTP/1.1\r\nHost: localhost\r\n\r\n")
+st, h, b = response()
+assert st == 200 and b'"exit_status":0' in b, (st, b)
+st, h, b = response()
+assert st == 200 and b'"pong":true' in b, (st, b)
+# ... and with Connection: close, the connection ends after the reindex answer.
+s.sendall(b"POST /reindex HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+          b"GET /ping HTTP/1.1\r\nHost: localhost\r\n\r\n")
+st, h, b = response()
+assert st == 200 and b'"exit_status":0' in b and h.get("connection") == "close", (st, h)
+assert f.read() == b"", "a request after Connection: close was answered"
+
 # HTTP/1.0: closed after one answer, unless it asks keep-alive.
 s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.settimeout(10); f = s.makefile("rb")
 s.sendall(b"GET /ping HTTP/1.0\r\n\r\n")
@@ -184,7 +202,7 @@ assert f.readline() == b"HTTP/1.1 100 Continue\r\n" and f.readline() == b"\r\n"
 s.sendall(b'{"q":"iran"}')
 st, h, b = response()
 assert st == 200 and b'"total":' in b, (st, b)
-print("python: pipelining, keep-alive, close, HTTP/1.0, 100-continue")
+print("python: pipelining, keep-alive, close, reindex in order, HTTP/1.0, 100-continue")
 PY
 r=$("${U[@]}" -v http://localhost/ping http://localhost/stats 2>&1 >/dev/null)
 assert_contains "$r" "Re-using existing connection" "curl reuses the kept-alive connection"

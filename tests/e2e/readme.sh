@@ -7,7 +7,8 @@
 # programs under test, corpus/ and scripts/run.sh are the repo's), with SILK_SOCKET
 # pointing into the test's temporary folder, and must exit 0, or N when the line ends with
 # "# exit N". When the README shows hits, the same ids in the same order must come out now,
-# and a "Did you mean" line shown must be printed. Special cases:
+# and a "Did you mean" line shown must be printed; output of silk that holds no timing (silk
+# show, --format ids, an error) must come out exactly as shown, at COLUMNS=88. Special cases:
 #   make run      runs scripts/run.sh (what `make run` runs after its build) in the
 #                 background, and waits for the daemon's socket;
 #   make test     not run: it is the suite this test is part of;
@@ -28,6 +29,7 @@ cp -r "$SILK_ROOT/corpus" "$sb/corpus"
 cp "$SILK_ROOT/scripts/run.sh" "$sb/scripts/run.sh"
 export SILK_SOCKET="$T/silk.sock"
 export PATH="$SILK_BIN:$PATH"
+export COLUMNS=88 # the width the README's outputs are shown at
 unset SILK_INDEX SILK_CORPUS NO_COLOR
 
 # The README, cut into entries: $T/entries/NNN/{kind,cmd,status,shown,code}.
@@ -142,6 +144,14 @@ print(urllib.request.urlopen(sys.argv[1], timeout=30).read().decode())' "http://
     if [ -n "$dym" ]; then
         grep -qF "$dym" "$T/out" || fail "[$n] '$cmd': '$dym' not printed: $(cat "$T/out")"
     fi
-    ok "[$n] $cmd (exit $rc${shown_ids:+, same hits as shown})"
+    exact=""
+    if [[ "$cmd" == *bin/silk\ * && "$cmd" != *--json* && "$cmd" != *--reindex* ]] &&
+        [ -s "$e/shown" ] && ! grep -q 'took' "$e/shown"; then
+        diff <(sed -e '$a\' "$e/shown" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}') \
+            <(sed -e '$a\' "$T/out") >"$T/diff" ||
+            fail "[$n] '$cmd': the output differs from the README's: $(cat "$T/diff")"
+        exact=", output exactly as shown"
+    fi
+    ok "[$n] $cmd (exit $rc${shown_ids:+, same hits as shown}$exact)"
 done
 echo "readme: every command in README.md ran as shown"

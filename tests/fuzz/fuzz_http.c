@@ -79,8 +79,7 @@ static void check_route(const silkd_http_req_t *r, const silkd_http_site_t *site
         check(strcmp(op, "search") == 0 || strcmp(op, "doc") == 0 || strcmp(op, "stats") == 0 ||
                   strcmp(op, "ping") == 0 || strcmp(op, "reindex") == 0,
               "a known op");
-        check(strcmp(op, "reindex") != 0 || r->method == SILKD_HTTP_POST,
-              "only a POST reindexes");
+        check(strcmp(op, "reindex") != 0 || r->method == SILKD_HTTP_POST, "only a POST reindexes");
         json_decref(o);
         check(!site->is_tcp || (r->authorization || r->cookie), "TCP needs the token");
         silk_proto_decode(line.data, line.len, &dec);

@@ -80,8 +80,10 @@ static void test_decode_request(void **state)
     assert_int_equal(r->doc_len, 0);
 
     static const char *bad[] = {
-        "{\"op\":\"doc\"}",          "{\"op\":\"doc\",\"doc\":5}",
-        "{\"op\":\"doc\",\"doc\":\"\"}", "{\"op\":\"doc\",\"doc\":null}",
+        "{\"op\":\"doc\"}",
+        "{\"op\":\"doc\",\"doc\":5}",
+        "{\"op\":\"doc\",\"doc\":\"\"}",
+        "{\"op\":\"doc\",\"doc\":null}",
         "{\"op\":\"doc\",\"doc\":[\"a#p1\"]}",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -238,7 +240,8 @@ static void test_client_side(void **state)
     silk_buf_free(&b);
 
     const char *line =
-        "{\"id\":1,\"ok\":true,\"doc\":{\"id\":\"a#ref-1\",\"kind\":\"reference\",\"article\":\"A\","
+        "{\"id\":1,\"ok\":true,\"doc\":{\"id\":\"a#ref-1\",\"kind\":\"reference\",\"article\":"
+        "\"A\","
         "\"section\":\"References\",\"text\":\"x\\u0000y\",\"year\":1999,\"authors\":[\"P Q\",3],"
         "\"cites\":[{\"n\":2,\"id\":\"a#ref-2\"},{\"n\":\"x\",\"id\":\"bad\"},{\"n\":4,\"id\":"
         "\"a#ref-4\",\"text\":\"T\"}],\"cited_by\":[{\"id\":\"a#p1\",\"section\":\"S\",\"text\":"
