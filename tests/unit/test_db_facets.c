@@ -109,8 +109,8 @@ static void test_deadline_stops_the_match(void **state)
     unsigned slots[] = {1};
 
     /* A deadline far away changes nothing. */
-    silk_search_extra_t far = {.count_slots = slots, .ncount_slots = 1,
-                               .deadline_us = (uint64_t)1 << 62};
+    silk_search_extra_t far = {
+        .count_slots = slots, .ncount_slots = 1, .deadline_us = (uint64_t)1 << 62};
     silk_mset_t *full = NULL, *m = NULL;
     assert_int_equal(silk_db_search_ex(db, q, &o, &far, &full), SILK_OK);
     assert_false(silk_mset_partial(full));
