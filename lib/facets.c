@@ -58,7 +58,8 @@ silk_status_t silk_facets_add(silk_facets_t *f, int id, const char *const *vals,
         return SILK_ERR_NOMEM;
     for (size_t i = 0; i < nvals; i++)
         c[i] = (cand_t){vals[i], lens[i], counts[i]};
-    qsort(c, nvals, sizeof *c, cand_cmp);
+    if (nvals > 1)
+        qsort(c, nvals, sizeof *c, cand_cmp);
     size_t keep = nvals < limit ? nvals : limit, bytes = 0;
     for (size_t i = 0; i < keep; i++)
         bytes += c[i].len + 1;
