@@ -54,7 +54,7 @@ static void test_order_and_limit(void **state)
     const char *big[200];
     size_t bl[200];
     uint64_t bn[200];
-    char text[200][8];
+    char text[200][16];
     for (int i = 0; i < 200; i++) {
         snprintf(text[i], sizeof text[i], "v%03d", i);
         big[i] = text[i];
