@@ -43,9 +43,8 @@ static int cand_cmp(const void *a, const void *b)
     return x->len < y->len ? -1 : x->len > y->len;
 }
 
-silk_status_t silk_facets_add(silk_facets_t *f, int id, const char *const *vals,
-                              const size_t *lens, const uint64_t *counts, size_t nvals,
-                              uint32_t limit)
+silk_status_t silk_facets_add(silk_facets_t *f, int id, const char *const *vals, const size_t *lens,
+                              const uint64_t *counts, size_t nvals, uint32_t limit)
 {
     if (id < 0 || id >= SILK_FACET_COUNT || f->n >= SILK_FACET_COUNT ||
         (nvals > 0 && (vals == NULL || lens == NULL || counts == NULL)))
@@ -59,7 +58,8 @@ silk_status_t silk_facets_add(silk_facets_t *f, int id, const char *const *vals,
         return SILK_ERR_NOMEM;
     for (size_t i = 0; i < nvals; i++)
         c[i] = (cand_t){vals[i], lens[i], counts[i]};
-    qsort(c, nvals, sizeof *c, cand_cmp);
+    if (nvals > 1)
+        qsort(c, nvals, sizeof *c, cand_cmp);
     size_t keep = nvals < limit ? nvals : limit, bytes = 0;
     for (size_t i = 0; i < keep; i++)
         bytes += c[i].len + 1;
@@ -167,8 +167,7 @@ silk_status_t silk_facets_from_mset(silk_facets_t *f, struct silk_mset *m,
         if (st == SILK_OK && c.oom)
             st = SILK_ERR_NOMEM;
         if (st == SILK_OK)
-            st = silk_facets_add(f, id, (const char *const *)c.v, c.len, c.count, c.n,
-                                 req->limit);
+            st = silk_facets_add(f, id, (const char *const *)c.v, c.len, c.count, c.n, req->limit);
         counts_free(&c);
         if (st != SILK_OK)
             return st;

@@ -88,6 +88,7 @@ struct silk_searcher {
     silk_correction_t *corr;   /* the same as the result hands them out */
     size_t corr_cap;           /* allocated corr */
     silk_facets_t facets;      /* the facet counts of the last search */
+    int refused;               /* the last open was refused (db.h check_path, a stub) */
 };
 
 /* ---- errors -------------------------------------------------------------------------------- */
@@ -118,6 +119,11 @@ const char *silk_searcher_error(const silk_searcher_t *s)
 long silk_searcher_error_pos(const silk_searcher_t *s)
 {
     return s ? s->err_pos : -1;
+}
+
+int silk_searcher_refused(const silk_searcher_t *s)
+{
+    return s && s->refused;
 }
 
 /* ---- the document cache -------------------------------------------------------------------- */
@@ -386,10 +392,12 @@ static silk_status_t ensure_open(silk_searcher_t *s)
     } else if (st != SILK_OK) {
         /* A refusal (an untrusted path, a stub naming a program) is the index being
          * unavailable, not a bad request. */
+        s->refused = st == SILK_ERR_INVALID;
         st =
             fail(s, st == SILK_ERR_INVALID ? SILK_ERR_IO : st, -1,
                  "cannot open the index at %s: %s", s->path, msg ? msg : silk_status_to_string(st));
     } else {
+        s->refused = 0;
         revision_changed(s);
     }
     free(msg);
@@ -412,6 +420,7 @@ silk_status_t silk_searcher_reopen(silk_searcher_t *s, int *changed)
         /* Refused (the index, or a shard its stub names, is no longer trusted): stop
          * serving it; every search now tries to open it and answers why it cannot. */
         fail_db(s, st);
+        s->refused = 1;
         silk_db_destroy(s->db);
         s->db = NULL;
         revision_changed(s);

@@ -365,8 +365,8 @@ static void start_run(silkd_reindex_t *rx)
     if (tst != SILK_ERR_INVALID) {
         free(why);
         why = NULL;
-        tst = silk_trust_check("index", cfg->index_path, geteuid(), SILK_TRUST_MAY_BE_MISSING,
-                               &why);
+        tst =
+            silk_trust_check("index", cfg->index_path, geteuid(), SILK_TRUST_MAY_BE_MISSING, &why);
     }
     if (tst == SILK_ERR_INVALID) {
         snprintf(rx->err, sizeof rx->err, "reindex refused: %s",

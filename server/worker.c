@@ -98,6 +98,15 @@ static int open_fresh(silkd_worker_t *w, const char *why)
     silk_status_t rc = silk_searcher_new(w->cfg->index_path, &so, &s);
     if (rc == SILK_OK)
         rc = silk_searcher_reopen(s, &changed);
+    if (rc != SILK_OK && s && silk_searcher_refused(s)) {
+        /* Refused (no longer trusted): stop serving the old one too; the new searcher
+         * answers every search with the reason until the path is trusted again. */
+        silkd_log(SILKD_LOG_WARN, "worker %u: refusing the index (%s): %s", w->index, why,
+                  silk_searcher_error(s));
+        silk_searcher_destroy(w->searcher);
+        w->searcher = s;
+        return 0;
+    }
     if (rc != SILK_OK) {
         silkd_log(SILKD_LOG_WARN, "worker %u: cannot open the index afresh (%s): %s", w->index, why,
                   s ? silk_searcher_error(s) : silk_status_to_string(rc));

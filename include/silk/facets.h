@@ -100,9 +100,8 @@ void silk_facets_free(silk_facets_t *f);
 /* Adds facet `id` to f from its counts: nvals (value, count) pairs in any order, value i
  * being vals[i] (lens[i] bytes, copied). Keeps the `limit` (0: the default) best by count,
  * then value. SILK_ERR_NOMEM when out of memory (f then holds the facets added before). */
-silk_status_t silk_facets_add(silk_facets_t *f, int id, const char *const *vals,
-                              const size_t *lens, const uint64_t *counts, size_t nvals,
-                              uint32_t limit);
+silk_status_t silk_facets_add(silk_facets_t *f, int id, const char *const *vals, const size_t *lens,
+                              const uint64_t *counts, size_t nvals, uint32_t limit);
 
 /* The value slots a search must count for `req` (db.h silk_search_extra_t): slots[i] for
  * req->ids[i]; returns req->n. */

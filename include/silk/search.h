@@ -129,6 +129,10 @@ silk_status_t silk_search(silk_searcher_t *s, const silk_search_req_t *req,
 
 const char *silk_searcher_error(const silk_searcher_t *s);
 long silk_searcher_error_pos(const silk_searcher_t *s);
+/* 1 when the last open or reopen of s was refused (the path check of db.h's
+ * silk_db_opts_t, a stub naming a program): s then serves nothing until a later open is
+ * accepted, and each search answers SILK_ERR_IO with the reason. */
+int silk_searcher_refused(const silk_searcher_t *s);
 
 typedef struct {
     uint64_t docs;     /* documents */

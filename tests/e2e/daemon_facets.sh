@@ -155,7 +155,7 @@ import sys, threading
 from daemon_client import Client
 q = " OR ".join("w%d" % i for i in range(60))
 probe = Client(sys.argv[1], timeout=120)
-errors, stopped = [], [0]
+errors, stopped, seen = [], [0], []
 def run(k):
     try:
         c = Client(sys.argv[1], timeout=120)
@@ -166,7 +166,8 @@ def run(k):
             assert r["id"] == i and r["ok"] and r.get("partial") is True, r
             assert len(r["hits"]) <= 20
             counted = sum(e["count"] for e in r["facets"]["kind"])
-            if counted < 3600:
+            seen.append(counted)
+            if counted < 3000:
                 stopped[0] += 1
     except Exception as e:
         errors.append(repr(e))
@@ -174,11 +175,13 @@ ts = [threading.Thread(target=run, args=(k,)) for k in range(4)]
 for t in ts: t.start()
 for t in ts: t.join()
 assert not errors, errors
-# Nearly every document matches a 60-word OR; a stopped match counted only some of them.
+# Nearly every one of the 3,600 documents matches a 60-word OR (all but about one in
+# 7,000); a stopped match counted only some of them.
 assert stopped[0] >= 90, "only %d of 100 answers stopped inside the match" % stopped[0]
 probe.send({"id": "p", "op": "ping"})
 assert probe.read()["ok"]
-print("ok: 100 expensive searches on 4 connections: all answered partial, %d stopped in the match" % stopped[0])
+print("ok: 100 expensive searches on 4 connections: all answered partial, %d stopped in the "
+      "match (documents counted: %d to %d)" % (stopped[0], min(seen), max(seen)))
 EOF
 ok "time limit inside the match"
 stop_silkd
