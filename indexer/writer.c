@@ -54,7 +54,7 @@ typedef struct {
                                      * reported in corpus order ("0msg" / "1msg") */
     counts_t *counts;               /* shared by the parts of the run */
     int reports;                    /* this one calls o->progress */
-    size_t cur;                     /* the scan entry being indexed */
+    size_t cur;                     /* the scan entry being indexed (SIZE_MAX: none) */
     size_t quiet_end;               /* notes of entries before it were reported already */
     silk_db_t *old;                 /* reader of the previous revision (spelling removal) */
     int old_tried;                  /* old was opened (or failed to) */
@@ -79,7 +79,7 @@ static void on_note(const char *msg, int skip, void *ud)
         if (asprintf(&k, "%d%s", skip ? 1 : 0, msg) >= 0)
             silk_strlist_push(r->notes, k);
         free(k);
-    } else if (r->o->note && (r->cur >= r->quiet_end || r->cur >= r->end))
+    } else if (r->o->note && r->cur >= r->quiet_end)
         r->o->note(msg, skip, r->o->ud);
 }
 
@@ -474,7 +474,7 @@ static silk_status_t index_entries(run_t *r)
         atomic_fetch_add(&r->counts->files, 1);
         progress(r, 0);
     }
-    r->cur = r->end;
+    r->cur = SIZE_MAX;
     return maybe_flush(r, 1);
 }
 
@@ -577,6 +577,7 @@ static silk_status_t parallel(run_t *r, unsigned jobs, int *again)
                        .counts = r->counts,
                        .reports = np == 0,
                        .t0 = r->t0,
+                       .cur = SIZE_MAX,
                        .notes = np ? &p->notes : NULL};
         if (!(p->path = silk_txn_part_path(r->txn, np))) {
             st = SILK_ERR_NOMEM;
@@ -738,6 +739,7 @@ silk_status_t silk_writer_run(const silk_index_opts_t *opts, const silk_writer_p
     int lock = -1;
     r.counts = &counts;
     r.reports = 1;
+    r.cur = SIZE_MAX;
     if (msg)
         *msg = NULL;
     memset(sum, 0, sizeof *sum);
