@@ -91,6 +91,32 @@ def indexing(recs):
     table("Indexing the generated corpus (MB of article text per second)",
           ["engine", "run", "corpus MB", "seconds", "MB/s", "peak RSS MiB", "index MiB",
            "files"], rows)
+    # Ratios within this one run (the machine may be shared: absolute figures are noisy,
+    # ratios of runs measured back to back less so).
+    def rate(engine, run_prefix):
+        for r in recs:
+            if r["engine"] == engine and r["run"].startswith(run_prefix) and r.get("mb_s"):
+                return r
+        return None
+    xap = rate("xapian-termgenerator", "full")
+    fts = rate("fts5", "full")
+    one = rate("silk-index", "full, --jobs 1")
+    alln = next((r for r in recs if r["engine"] == "silk-index" and r["run"].startswith("full")
+                 and r["run"] != "full, --jobs 1" and r.get("mb_s")), None)
+    inc = rate("silk-index", "incremental")
+    ratios = []
+    for name, a_, b_ in (("silk-index all cores / --jobs 1", alln, one),
+                         ("silk-index all cores / Xapian TermGenerator", alln, xap),
+                         ("silk-index --jobs 1 / Xapian TermGenerator", one, xap),
+                         ("silk-index all cores / FTS5", alln, fts)):
+        if a_ and b_:
+            ratios.append([name, fmt(a_["mb_s"] / b_["mb_s"], 2)])
+    if inc and alln and alln.get("seconds"):
+        ratios.append(["incremental (1%) seconds / full build seconds",
+                       fmt(inc["seconds"] / alln["seconds"], 4)])
+    if ratios:
+        table("Indexing ratios (MB/s over MB/s, measured in this run)", ["ratio", "value"],
+              ratios)
 
 
 def latency(recs):
