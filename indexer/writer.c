@@ -309,12 +309,15 @@ static silk_status_t write_article(run_t *r, const silk_scan_entry_t *e, silk_fi
                         d->id, owner);
             continue;
         }
-        silk_strmap_slot_t *s = silk_strmap_put(&newids, d->id);
-        if (!s || silk_strlist_push(&nm->ids, d->id) < 0) {
+        /* The new ids are looked up only to find the previous version's documents that
+         * are gone; a new file has none. */
+        silk_strmap_slot_t *s = m ? silk_strmap_put(&newids, d->id) : NULL;
+        if ((m && !s) || silk_strlist_push(&nm->ids, d->id) < 0) {
             st = SILK_ERR_NOMEM;
             goto out;
         }
-        s->val = (void *)1;
+        if (s)
+            s->val = (void *)1;
         if ((st = write_doc(r, e->rel, m, d, owner)) != SILK_OK ||
             (st = maybe_flush(r, 0)) != SILK_OK)
             goto out;
@@ -404,6 +407,9 @@ static silk_status_t index_file(run_t *r, const silk_scan_entry_t *e)
     if ((st = write_article(r, e, m, a, &nm)) != SILK_OK ||
         (!r->fresh && (st = silk_spelling_flush(r->spell, r->wdb, &r->msg)) != SILK_OK))
         goto out;
+    /* The documents are written: their memory goes before the file's record is built. */
+    silk_article_destroy(a);
+    a = NULL;
     memcpy(nm.hash, hash, sizeof hash);
     nm.size = len;
     nm.mtime = e->mtime;
