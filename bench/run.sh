@@ -92,11 +92,12 @@ stop_silkd() {
     fi
 }
 
-# timed OUTFILE CMD...: runs CMD under GNU time; OUTFILE gets "seconds max_rss_kib".
+# timed OUTFILE CMD...: runs CMD under GNU time; OUTFILE gets "seconds max_rss_kib
+# user_seconds system_seconds".
 timed() {
     local out="$1"
     shift
-    /usr/bin/time -f '%e %M' -o "$out" "$@"
+    /usr/bin/time -f '%e %M %U %S' -o "$out" "$@"
 }
 
 have_silk() { [ -x "$BIN/silk-index" ] && [ -x "$BIN/silkd" ]; }
@@ -209,16 +210,18 @@ fi
 # ---- 2. indexing throughput -------------------------------------------------------------
 GEN="$W/gen"
 index_row() { # ENGINE RUN TIMEFILE INDEXPATH [FILES]
-    local secs rss size
-    read -r secs rss <"$3"
+    local secs rss usr sys size
+    read -r secs rss usr sys <"$3"
     size=$(du -sb "$4" 2>/dev/null | cut -f1)
     rec "$(python3 -c 'import json,sys
-e, run, secs, rss, size, mb, files = sys.argv[1:8]
+e, run, secs, rss, size, mb, files, usr, sys_ = sys.argv[1:10]
 secs = float(secs)
+cpu = float(usr or 0) + float(sys_ or 0)
 print(json.dumps({"section": "indexing", "engine": e, "run": run, "mb": float(mb),
     "seconds": secs, "mb_s": float(mb) / secs if secs > 0 else None,
+    "cpu_s": cpu, "mb_per_cpu_s": float(mb) / cpu if cpu > 0 else None,
     "peak_rss_mib": int(rss) / 1024, "index_mib": int(size or 0) / 1048576,
-    "files": files}))' "$1" "$2" "$secs" "$rss" "${size:-0}" "$GEN_BYTES_MB" "${5:-}")"
+    "files": files}))' "$1" "$2" "$secs" "$rss" "${size:-0}" "$GEN_BYTES_MB" "${5:-}" "${usr:-0}" "${sys:-0}")"
 }
 if want indexing || want latency; then
     log "generating the corpus ($GEN_MB MB, seed 42)"
