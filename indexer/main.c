@@ -124,7 +124,10 @@ static void on_progress(const silk_index_progress_t *p, void *ud)
         fflush(stderr);
         return;
     }
-    if (ui->bar == 0 || (ui->bar < 0 && !ui->tty) || t < 1.0)
+    /* The bar waits a second (a short run shows none), but a forced one also draws the
+     * end of a short run. */
+    int last = p->files_done >= p->files_total;
+    if (ui->bar == 0 || (ui->bar < 0 && !ui->tty) || (t < 1.0 && !(ui->bar == 1 && last)))
         return;
     double frac = all > 0 ? fmin(mb / all, 1.0) : 0.0;
     char cells[BAR_WIDTH + 1];

@@ -372,7 +372,6 @@ static silk_status_t index_file(run_t *r, const silk_scan_entry_t *e)
     char hash[17];
     silk_index_hash_hex(data, len, hash);
     r->sum->bytes += len;
-    atomic_fetch_add(&r->counts->bytes, len);
     if (!r->o->full && m && m->size == len && strcmp(m->hash, hash) == 0) {
         /* Touched but not changed: nothing to write for it. */
         m->touched = 1;
@@ -477,7 +476,10 @@ static silk_status_t index_entries(run_t *r)
         if (st != SILK_OK)
             return silk_index_fail(&r->msg, st, "%s: %s", e->rel, silk_status_to_string(st));
         r->files_done++;
+        /* Progress counts the bytes the scan saw of every file handled, read or skipped,
+         * so that it ends at the total it estimates from. */
         atomic_fetch_add(&r->counts->files, 1);
+        atomic_fetch_add(&r->counts->bytes, e->size);
         progress(r, 0);
     }
     r->cur = SIZE_MAX;

@@ -141,6 +141,25 @@ assert s("dup1") == s("dup2"), (s("dup1"), s("dup2"))
 EOF
 ok "a shared id across parts: built on one writer, the same index and problems"
 
+# Progress: a bar on stderr with --progress even when piped, none by default when piped,
+# JSON lines with --progress=json.
+index --corpus "$T/corpus" --index "$T/p1" --progress --jobs 2 >/dev/null 2>"$T/p1.err" || true
+grep -q 'silk-index \[#*\.*\] *[0-9]*% [0-9]*/[0-9]* files, [0-9]* docs, .* MB/s, ETA ' "$T/p1.err" ||
+    fail "--progress: no bar on stderr: $(head -c 300 "$T/p1.err")"
+grep -q '100% ' "$T/p1.err" || fail "--progress: the bar does not reach 100%"
+index --corpus "$T/corpus" --index "$T/p2" >/dev/null 2>"$T/p2.err" || true
+! grep -q 'ETA' "$T/p2.err" || fail "a bar on a piped stderr without --progress"
+index --corpus "$T/corpus" --index "$T/p3" --quiet --progress=json >/dev/null 2>"$T/p3.err" || true
+python3 - "$T/p3.err" <<'PY' || fail "--progress=json"
+import json, sys
+lines = [l for l in open(sys.argv[1]) if l.startswith("silk-index: progress ")]
+assert lines, "no progress line"
+last = json.loads(lines[-1][len("silk-index: progress "):])
+assert last["files_done"] == last["files_total"] > 0 and last["docs"] > 100, last
+assert last["bytes_done"] == last["bytes_total"] > 0, last
+PY
+ok "progress: a bar when asked, none when piped, JSON lines for silkd"
+
 # The parts and the merge leave nothing beside the index.
 leftovers=$(find "$T" -maxdepth 1 -name '*.new-*' -o -maxdepth 1 -name '*.old-*')
 [ -z "$leftovers" ] || fail "left behind: $leftovers"
