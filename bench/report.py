@@ -86,11 +86,42 @@ def indexing(recs):
     rows = []
     for r in recs:
         rows.append([r["engine"], r["run"], fmt(r.get("mb"), 1), fmt(r.get("seconds"), 2),
-                     fmt(r.get("mb_s"), 2), fmt(r.get("peak_rss_mib"), 1),
+                     fmt(r.get("mb_s"), 2), fmt(r.get("cpu_s"), 2),
+                     fmt(r.get("mb_per_cpu_s"), 2), fmt(r.get("peak_rss_mib"), 1),
                      fmt(r.get("index_mib"), 1), r.get("files", "")])
-    table("Indexing the generated corpus (MB of article text per second)",
-          ["engine", "run", "corpus MB", "seconds", "MB/s", "peak RSS MiB", "index MiB",
-           "files"], rows)
+    table("Indexing the generated corpus (MB of article text per second; CPU = user + system)",
+          ["engine", "run", "corpus MB", "seconds", "MB/s", "CPU s", "MB/CPU s",
+           "peak RSS MiB", "index MiB", "files"], rows)
+    # Ratios within this one run (the machine may be shared: absolute figures are noisy,
+    # ratios of runs measured back to back less so).
+    def rate(engine, run_prefix):
+        for r in recs:
+            if r["engine"] == engine and r["run"].startswith(run_prefix) and r.get("mb_s"):
+                return r
+        return None
+    xap = rate("xapian-termgenerator", "full")
+    fts = rate("fts5", "full")
+    one = rate("silk-index", "full, --jobs 1")
+    alln = next((r for r in recs if r["engine"] == "silk-index" and r["run"].startswith("full")
+                 and r["run"] != "full, --jobs 1" and r.get("mb_s")), None)
+    inc = rate("silk-index", "incremental")
+    ratios = []
+    for name, a_, b_ in (("silk-index all cores / --jobs 1", alln, one),
+                         ("silk-index all cores / Xapian TermGenerator", alln, xap),
+                         ("silk-index --jobs 1 / Xapian TermGenerator", one, xap),
+                         ("silk-index all cores / FTS5", alln, fts)):
+        if a_ and b_:
+            ratios.append([name, fmt(a_["mb_s"] / b_["mb_s"], 2)])
+    for name, a_, b_ in (("MB per CPU second: silk-index --jobs 1 / Xapian", one, xap),
+                         ("CPU seconds: silk-index all cores / --jobs 1", one, alln)):
+        if a_ and b_ and a_.get("mb_per_cpu_s") and b_.get("mb_per_cpu_s"):
+            ratios.append([name, fmt(a_["mb_per_cpu_s"] / b_["mb_per_cpu_s"], 2)])
+    if inc and alln and alln.get("seconds"):
+        ratios.append(["incremental (1%) seconds / full build seconds",
+                       fmt(inc["seconds"] / alln["seconds"], 4)])
+    if ratios:
+        table("Indexing ratios (MB/s over MB/s, measured in this run)", ["ratio", "value"],
+              ratios)
 
 
 def latency(recs):

@@ -92,11 +92,12 @@ stop_silkd() {
     fi
 }
 
-# timed OUTFILE CMD...: runs CMD under GNU time; OUTFILE gets "seconds max_rss_kib".
+# timed OUTFILE CMD...: runs CMD under GNU time; OUTFILE gets "seconds max_rss_kib
+# user_seconds system_seconds".
 timed() {
     local out="$1"
     shift
-    /usr/bin/time -f '%e %M' -o "$out" "$@"
+    /usr/bin/time -f '%e %M %U %S' -o "$out" "$@"
 }
 
 have_silk() { [ -x "$BIN/silk-index" ] && [ -x "$BIN/silkd" ]; }
@@ -209,16 +210,18 @@ fi
 # ---- 2. indexing throughput -------------------------------------------------------------
 GEN="$W/gen"
 index_row() { # ENGINE RUN TIMEFILE INDEXPATH [FILES]
-    local secs rss size
-    read -r secs rss <"$3"
+    local secs rss usr sys size
+    read -r secs rss usr sys <"$3"
     size=$(du -sb "$4" 2>/dev/null | cut -f1)
     rec "$(python3 -c 'import json,sys
-e, run, secs, rss, size, mb, files = sys.argv[1:8]
+e, run, secs, rss, size, mb, files, usr, sys_ = sys.argv[1:10]
 secs = float(secs)
+cpu = float(usr or 0) + float(sys_ or 0)
 print(json.dumps({"section": "indexing", "engine": e, "run": run, "mb": float(mb),
     "seconds": secs, "mb_s": float(mb) / secs if secs > 0 else None,
+    "cpu_s": cpu, "mb_per_cpu_s": float(mb) / cpu if cpu > 0 else None,
     "peak_rss_mib": int(rss) / 1024, "index_mib": int(size or 0) / 1048576,
-    "files": files}))' "$1" "$2" "$secs" "$rss" "${size:-0}" "$GEN_BYTES_MB" "${5:-}")"
+    "files": files}))' "$1" "$2" "$secs" "$rss" "${size:-0}" "$GEN_BYTES_MB" "${5:-}" "${usr:-0}" "${sys:-0}")"
 }
 if want indexing || want latency; then
     log "generating the corpus ($GEN_MB MB, seed 42)"
@@ -231,12 +234,24 @@ if want indexing || want latency; then
 fi
 if want indexing; then
     if have_silk; then
-        log "indexing: silk-index full build"
-        timed "$GEN/t.silk" "$BIN/silk-index" --corpus "$GEN/corpus" --index "$GEN/silk.idx" \
-            --json >"$GEN/silk-full.log" 2>&1
+        # One core first (--jobs 1: the single-writer gain apart from the second core), then
+        # every core (the default); the incremental run goes on the second index.
+        log "indexing: silk-index full build, --jobs 1"
+        timed "$GEN/t.silk1" "$BIN/silk-index" --corpus "$GEN/corpus" --index "$GEN/silk1.idx" \
+            --json --jobs 1 >"$GEN/silk-full1.log" 2>&1
         rc=$?
         if [ $rc -eq 0 ] || [ $rc -eq 3 ]; then
-            index_row silk-index full "$GEN/t.silk" "$GEN/silk.idx" "$GEN_FILES"
+            index_row silk-index "full, --jobs 1" "$GEN/t.silk1" "$GEN/silk1.idx" "$GEN_FILES"
+        else
+            note "silk-index --jobs 1 full build failed: $(tail -2 "$GEN/silk-full1.log" | tr '\n' ' ')"
+        fi
+        rm -rf "$GEN/silk1.idx"
+        log "indexing: silk-index full build, --jobs $CORES"
+        timed "$GEN/t.silk" "$BIN/silk-index" --corpus "$GEN/corpus" --index "$GEN/silk.idx" \
+            --json --jobs "$CORES" >"$GEN/silk-full.log" 2>&1
+        rc=$?
+        if [ $rc -eq 0 ] || [ $rc -eq 3 ]; then
+            index_row silk-index "full, --jobs $CORES" "$GEN/t.silk" "$GEN/silk.idx" "$GEN_FILES"
             mutated=$(python3 bench/gen/gencorpus.py mutate "$GEN/corpus" --fraction 0.01 |
                 python3 -c 'import json,sys; print(json.load(sys.stdin)["changed"])')
             log "indexing: silk-index incremental ($mutated files changed)"

@@ -27,10 +27,22 @@ extern "C" {
 
 #define SILK_META_SYNONYMS  "silk.synonyms"        /* JSON {hash} of the synonym table */
 #define SILK_INDEX_MAX_SIZE (256ULL * 1024 * 1024) /* default cap of one file, bytes */
+/* Default flush budget of a fresh build (--flush-mb): bytes of document text written
+ * between two commits. Xapian also flushes every XAPIAN_FLUSH_THRESHOLD documents. */
+#define SILK_INDEX_FLUSH_BYTES (32ULL * 1024 * 1024)
 
-/* Called now and then during a run (about every 100 ms of work). */
-typedef void (*silk_index_progress_cb)(uint64_t files_done, uint64_t files_total,
-                                       uint64_t bytes_done, double elapsed_s, void *ud);
+/* Where a run is, for a progress line. */
+typedef struct {
+    uint64_t files_done;  /* files handled */
+    uint64_t files_total; /* files of the corpus (of this run) */
+    uint64_t docs;        /* documents written */
+    uint64_t bytes_done;  /* bytes of files read */
+    uint64_t bytes_total; /* bytes of every file, as scanned */
+    double elapsed;       /* seconds since the run began */
+} silk_index_progress_t;
+
+/* Called now and then during a run (about every 100 ms of work), from one thread. */
+typedef void (*silk_index_progress_cb)(const silk_index_progress_t *p, void *ud);
 /* Called once per note or problem as it happens ("path: reason"). `skip` is 1 for
  * problems that make the run end with status 3 (a skipped file, an invalid JSONL line),
  * 0 for notes (an ignored file). */
@@ -42,6 +54,8 @@ typedef struct {
     int full;                        /* rebuild into a fresh database and switch */
     int no_wait;                     /* fail with SILK_ERR_LOCKED instead of waiting */
     uint64_t max_size;               /* larger files are skipped (0: SILK_INDEX_MAX_SIZE) */
+    unsigned jobs;                   /* a fresh build: parts written at once (0, 1: one) */
+    uint64_t flush_bytes;            /* a fresh build: text between commits (0: default) */
     silk_index_progress_cb progress; /* may be NULL */
     silk_index_note_cb note;         /* may be NULL */
     void *ud;                        /* passed to progress and note */

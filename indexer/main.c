@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <math.h>
+
 #include "build.h"
 #include "index.h"
 #include "shard.h"
@@ -20,7 +22,8 @@
 
 static const char usage[] =
     "usage: silk-index [--corpus DIR] [--index DIR] [--full] [--quiet] [--json] [--no-wait]\n"
-    "                  [--max-size BYTES] [--shards N | --shard K/N] [--help]\n"
+    "                  [--max-size BYTES] [--jobs N] [--flush-mb MB] [--progress[=json]]\n"
+    "                  [--shards N | --shard K/N] [--help]\n"
     "\n"
     "Indexes the articles of a corpus folder into a Xapian index, incrementally: only files\n"
     "whose content changed are read again, and all changes of a run are one transaction\n"
@@ -31,6 +34,16 @@ static const char usage[] =
     "  --full           rebuild from scratch into DIR.new-PID beside the index, then switch\n"
     "                   to it atomically (the old index serves until the switch)\n"
     "  --quiet          no progress, notes or summary (skipped files are still reported)\n"
+    "  --progress       a progress bar on stderr (files, documents, MB, MB/s, ETA) even when\n"
+    "                   stderr is not a terminal; by default it is shown on a terminal only.\n"
+    "                   --progress=json: one JSON line a second on stderr instead,\n"
+    "                   `silk-index: progress {\"files_done\":...}` (silkd reads it for stats)\n"
+    "  --jobs N         a full build (--full, or the first build of an index) writes N parts\n"
+    "                   of the corpus at once, one thread each, and merges them into one\n"
+    "                   database with the same documents (default: the number of cores;\n"
+    "                   1 to 64). Incremental runs and --shards use one writer per database.\n"
+    "  --flush-mb MB    a full build commits every MB megabytes of document text, which\n"
+    "                   bounds its memory (default 32; 1 to 4096)\n"
     "  --json           print the summary as one JSON object on stdout\n"
     "  --no-wait        fail at once when another silk-index is writing the index\n"
     "  --max-size N     skip files larger than N bytes (suffix K, M, G; default 256M)\n"
@@ -63,7 +76,8 @@ static const char usage[] =
     "than the corpus folder.\n"
     "\n"
     "Environment: SILK_CORPUS, SILK_INDEX (defaults of --corpus, --index);\n"
-    "XAPIAN_FLUSH_THRESHOLD (documents buffered between merges; default here 2500).\n"
+    "XAPIAN_FLUSH_THRESHOLD (documents buffered between merges; default here 2500;\n"
+    "--flush-mb bounds the bytes as well).\n"
     "\n"
     "Exit status: 0 done (also: up to date), 1 fatal error (nothing committed: missing\n"
     "corpus, index not writable, locked with --no-wait, ...), 2 bad command line,\n"
@@ -71,7 +85,9 @@ static const char usage[] =
 
 /* What the callbacks need. */
 typedef struct {
-    int quiet;          /* no progress or notes */
+    int quiet;          /* no notes or summary */
+    int bar;            /* progress: -1 on a terminal, 0 none, 1 a bar, 2 JSON lines */
+    double last_json;   /* elapsed time of the last JSON progress line */
     int json;           /* summary as JSON */
     int tty;            /* stderr is a terminal: progress line allowed */
     int progress_shown; /* a progress line is on screen */
@@ -86,14 +102,50 @@ static void clear_progress(ui_t *ui)
     }
 }
 
-static void on_progress(uint64_t done, uint64_t total, uint64_t bytes, double t, void *ud)
+#define BAR_WIDTH 24 /* cells of the progress bar */
+
+static void on_progress(const silk_index_progress_t *p, void *ud)
 {
     ui_t *ui = ud;
-    if (ui->quiet || !ui->tty || t < 1.0)
+    double t = p->elapsed;
+    double mb = (double)p->bytes_done / 1e6, all = (double)p->bytes_total / 1e6;
+    double rate = t > 0 ? mb / t : 0.0;
+    if (ui->bar == 2) {
+        /* For silkd's stats: one line a second and the last, complete and short. */
+        if (t - ui->last_json < 1.0 && p->files_done < p->files_total)
+            return;
+        ui->last_json = t;
+        fprintf(stderr,
+                "silk-index: progress {\"files_done\":%llu,\"files_total\":%llu,\"docs\":%llu,"
+                "\"bytes_done\":%llu,\"bytes_total\":%llu,\"elapsed_s\":%.1f}\n",
+                (unsigned long long)p->files_done, (unsigned long long)p->files_total,
+                (unsigned long long)p->docs, (unsigned long long)p->bytes_done,
+                (unsigned long long)p->bytes_total, t);
+        fflush(stderr);
         return;
-    double mb = (double)bytes / 1e6;
-    fprintf(stderr, "\r\033[Ksilk-index: %llu/%llu files, %.1f MB, %.1f MB/s",
-            (unsigned long long)done, (unsigned long long)total, mb, t > 0 ? mb / t : 0.0);
+    }
+    /* The bar waits a second (a short run shows none), but a forced one also draws the
+     * end of a short run. */
+    int last = p->files_done >= p->files_total;
+    if (ui->bar == 0 || (ui->bar < 0 && !ui->tty) || (t < 1.0 && !(ui->bar == 1 && last)))
+        return;
+    double frac = all > 0 ? fmin(mb / all, 1.0) : 0.0;
+    char cells[BAR_WIDTH + 1];
+    int full = (int)(frac * BAR_WIDTH);
+    for (int i = 0; i < BAR_WIDTH; i++)
+        cells[i] = i < full ? '#' : '.';
+    cells[BAR_WIDTH] = '\0';
+    char eta[32] = "--:--";
+    if (rate > 0 && all > mb) {
+        unsigned long s = (unsigned long)((all - mb) / rate);
+        snprintf(eta, sizeof eta, "%lu:%02lu", s / 60, s % 60);
+    } else if (all <= mb)
+        snprintf(eta, sizeof eta, "0:00");
+    fprintf(stderr,
+            "\r\033[Ksilk-index [%s] %3.0f%% %llu/%llu files, %llu docs, %.1f/%.1f MB, %.1f MB/s, "
+            "ETA %s",
+            cells, frac * 100, (unsigned long long)p->files_done,
+            (unsigned long long)p->files_total, (unsigned long long)p->docs, mb, all, rate, eta);
     fflush(stderr);
     ui->progress_shown = 1;
 }
@@ -192,20 +244,19 @@ static void print_json(const silk_index_opts_t *o, const silk_index_summary_t *s
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"corpus", required_argument, NULL, 'c'},
-        {"index", required_argument, NULL, 'i'},
-        {"full", no_argument, NULL, 'f'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"json", no_argument, NULL, 'j'},
-        {"no-wait", no_argument, NULL, 'n'},
-        {"max-size", required_argument, NULL, 'm'},
-        {"shards", required_argument, NULL, 'S'},
-        {"shard", required_argument, NULL, 'K'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"corpus", required_argument, NULL, 'c'},   {"index", required_argument, NULL, 'i'},
+        {"full", no_argument, NULL, 'f'},           {"quiet", no_argument, NULL, 'q'},
+        {"json", no_argument, NULL, 'j'},           {"no-wait", no_argument, NULL, 'n'},
+        {"max-size", required_argument, NULL, 'm'}, {"shards", required_argument, NULL, 'S'},
+        {"jobs", required_argument, NULL, 'J'},     {"flush-mb", required_argument, NULL, 'F'},
+        {"progress", optional_argument, NULL, 'P'}, {"shard", required_argument, NULL, 'K'},
+        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
     };
     silk_index_opts_t o = {0};
     ui_t ui = {0};
+    ui.bar = -1;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    o.jobs = cores < 1 ? 1 : cores > 64 ? 64 : (unsigned)cores;
     unsigned nshards = 0; /* --shards N or the N of --shard K/N */
     int only = -1;        /* K of --shard K/N */
     const char *env;
@@ -250,7 +301,32 @@ int main(int argc, char **argv)
             break;
         case 'q':
             ui.quiet = 1;
+            ui.bar = 0;
             break;
+        case 'P':
+            if (optarg && strcmp(optarg, "json") != 0) {
+                fprintf(stderr, "silk-index: --progress: expected nothing or 'json', not '%s'\n",
+                        optarg);
+                return EXIT_USAGE;
+            }
+            ui.bar = optarg ? 2 : 1;
+            break;
+        case 'J':
+        case 'F': {
+            unsigned v = 0;
+            char end = 0;
+            unsigned max = c == 'J' ? 64 : 4096;
+            if (sscanf(optarg, "%u%c", &v, &end) != 1 || v < 1 || v > max) {
+                fprintf(stderr, "silk-index: --%s: expected a number from 1 to %u, not '%s'\n",
+                        c == 'J' ? "jobs" : "flush-mb", max, optarg);
+                return EXIT_USAGE;
+            }
+            if (c == 'J')
+                o.jobs = v;
+            else
+                o.flush_bytes = (uint64_t)v * 1024 * 1024;
+            break;
+        }
         case 'j':
             ui.json = 1;
             break;

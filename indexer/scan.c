@@ -294,6 +294,14 @@ uint64_t silk_scan_skipped(const silk_scan_t *s)
     return s->skipped;
 }
 
+uint64_t silk_scan_bytes(const silk_scan_t *s)
+{
+    uint64_t n = 0;
+    for (size_t i = 0; i < s->nents; i++)
+        n += s->ents[i].size;
+    return n;
+}
+
 uint64_t silk_scan_ignored(const silk_scan_t *s)
 {
     return s->ignored;

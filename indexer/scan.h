@@ -56,6 +56,8 @@ const char *silk_scan_synonyms(const silk_scan_t *s);
 /* Files passed over with a problem (skipped) and other files ignored with a note. */
 uint64_t silk_scan_skipped(const silk_scan_t *s);
 uint64_t silk_scan_ignored(const silk_scan_t *s);
+/* The bytes of every article file, as the scan saw them (for the progress line's ETA). */
+uint64_t silk_scan_bytes(const silk_scan_t *s);
 
 /* Whether the corpus-relative path `rel` lies in a folder the walk could not read: its
  * indexed documents must be kept, not deleted as gone. */

@@ -26,18 +26,18 @@ typedef struct shared shared_t;
 
 /* One shard's run. */
 typedef struct {
-    shared_t *sh;             /* what the runs share */
-    unsigned k;               /* shard number */
-    char path[PATH_MAX];      /* <index>/shard-K */
-    silk_index_opts_t o;      /* the run's options (callbacks go through us) */
-    silk_writer_part_t part;  /* its files and the commit barrier */
-    silk_index_summary_t sum; /* its summary */
-    silk_status_t st;         /* its outcome */
-    char *msg;                /* its failure message (malloc'd) */
-    int arrived;              /* reached the commit point (or finished) */
-    uint64_t done, total, mb; /* its last progress: files done, files, bytes */
-    pthread_t th;             /* its thread */
-    int started;              /* th was created */
+    shared_t *sh;               /* what the runs share */
+    unsigned k;                 /* shard number */
+    char path[PATH_MAX];        /* <index>/shard-K */
+    silk_index_opts_t o;        /* the run's options (callbacks go through us) */
+    silk_writer_part_t part;    /* its files and the commit barrier */
+    silk_index_summary_t sum;   /* its summary */
+    silk_status_t st;           /* its outcome */
+    char *msg;                  /* its failure message (malloc'd) */
+    int arrived;                /* reached the commit point (or finished) */
+    silk_index_progress_t prog; /* its last progress */
+    pthread_t th;               /* its thread */
+    int started;                /* th was created */
 } job_t;
 
 /* State shared by the runs: the commit barrier and the user's callbacks. */
@@ -112,23 +112,23 @@ static void on_note(const char *msg, int skip, void *ud)
     pthread_mutex_unlock(&sh->mu);
 }
 
-static void on_progress(uint64_t done, uint64_t total, uint64_t bytes, double t, void *ud)
+static void on_progress(const silk_index_progress_t *p, void *ud)
 {
     job_t *j = ud;
     shared_t *sh = j->sh;
-    (void)t;
     pthread_mutex_lock(&sh->mu);
-    j->done = done;
-    j->total = total;
-    j->mb = bytes;
-    uint64_t d = 0, n = 0, b = 0;
+    j->prog = *p;
+    silk_index_progress_t all = {0};
     for (unsigned i = 0; i < sh->njobs; i++) {
-        d += sh->jobs[i].done;
-        n += sh->jobs[i].total;
-        b += sh->jobs[i].mb;
+        all.files_done += sh->jobs[i].prog.files_done;
+        all.files_total += sh->jobs[i].prog.files_total;
+        all.docs += sh->jobs[i].prog.docs;
+        all.bytes_done += sh->jobs[i].prog.bytes_done;
+        all.bytes_total += sh->jobs[i].prog.bytes_total;
     }
+    all.elapsed = silk_index_since(&sh->t0);
     if (sh->uo->progress)
-        sh->uo->progress(d, n, b, silk_index_since(&sh->t0), sh->uo->ud);
+        sh->uo->progress(&all, sh->uo->ud);
     pthread_mutex_unlock(&sh->mu);
 }
 
@@ -535,6 +535,7 @@ silk_status_t silk_shard_run(const silk_index_opts_t *opts, unsigned nshards, in
         j->o = *opts;
         j->o.index = j->path;
         j->o.progress = on_progress;
+        j->o.jobs = 1; /* the shards are the parallel parts */
         j->o.note = on_note;
         j->o.ud = j;
         j->part.nparts = nshards;

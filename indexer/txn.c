@@ -19,11 +19,27 @@
 struct silk_txn {
     char *index;     /* the index path (owned) */
     char *target;    /* database being written: index, or the .new folder (owned) */
-    int full;        /* target is a fresh database to switch to */
-    silk_wdb_t *wdb; /* the writer; NULL once published */
+    int full;        /* target is a fresh database to switch to (SILK_TXN_FRESH*) */
+    silk_wdb_t *wdb; /* the writer; NULL once published (and until merged, SILK_TXN_PARTS) */
     int in_txn;      /* a transaction is open */
     int published;   /* the --full database is in place */
 };
+
+/* Opens the writer of t->target (SILK_WDB_NO_SYNC for a fresh database). */
+static silk_status_t open_target(silk_txn_t *t, int flags, char **msg)
+{
+    char *wmsg = NULL;
+    silk_status_t st = silk_wdb_open(t->target, flags, &t->wdb, &wmsg);
+    if (st != SILK_OK) {
+        /* The caller holds <index>.lock, so a refused Xapian lock is rarely another
+         * silk-index: a read-only folder or a foreign writer. Xapian's message says which. */
+        silk_index_fail(msg, st, "cannot %s the index %s for writing: %s",
+                        st == SILK_ERR_LOCKED ? "lock" : "open", t->target,
+                        wmsg ? wmsg : silk_status_to_string(st));
+        free(wmsg);
+    }
+    return st;
+}
 
 silk_status_t silk_txn_open(const char *index, int full, int no_wait, silk_txn_t **out, char **msg)
 {
@@ -48,16 +64,20 @@ silk_status_t silk_txn_open(const char *index, int full, int no_wait, silk_txn_t
     } else if (!(t->target = strdup(index))) {
         goto fail;
     }
-    char *wmsg = NULL;
-    int flags = (full ? SILK_WDB_OVERWRITE : 0) | (no_wait ? 0 : SILK_WDB_RETRY_LOCK);
-    if ((st = silk_wdb_open(t->target, flags, &t->wdb, &wmsg)) != SILK_OK) {
-        /* The caller holds <index>.lock, so a refused Xapian lock is rarely another
-         * silk-index: a read-only folder or a foreign writer. Xapian's message says which. */
-        silk_index_fail(msg, st, "cannot %s the index %s for writing: %s",
-                        st == SILK_ERR_LOCKED ? "lock" : "open", t->target,
-                        wmsg ? wmsg : silk_status_to_string(st));
-        free(wmsg);
-        goto fail;
+    if (full == SILK_TXN_PARTS) {
+        /* The parts are built in folders inside the target, merged into it later. */
+        if (mkdir(t->target, 0777) != 0) {
+            st = silk_index_fail(msg, SILK_ERR_IO, "cannot create %s: %s", t->target,
+                                 strerror(errno));
+            goto fail;
+        }
+    } else {
+        /* A fresh database is read by nobody before it is published, and is fsynced once
+         * then (silk_txn_publish()): its commits need no fsync of their own. */
+        int flags = (full ? SILK_WDB_OVERWRITE | SILK_WDB_NO_SYNC : 0) |
+                    (no_wait ? 0 : SILK_WDB_RETRY_LOCK);
+        if ((st = open_target(t, flags, msg)) != SILK_OK)
+            goto fail;
     }
     *out = t;
     return SILK_OK;
@@ -75,6 +95,12 @@ silk_status_t silk_txn_begin(silk_txn_t *t, char **msg)
 {
     if (t->in_txn)
         return SILK_OK;
+    if (t->full) {
+        /* A fresh database is private until published: its changes are committed as they
+         * go (silk_txn_flush()), without a Xapian transaction around the whole build. */
+        t->in_txn = 1;
+        return SILK_OK;
+    }
     silk_status_t st = silk_wdb_begin(t->wdb);
     if (st != SILK_OK)
         return silk_index_fail(msg, st, "cannot start a transaction: %s", silk_wdb_error(t->wdb));
@@ -104,9 +130,101 @@ silk_status_t silk_txn_commit(silk_txn_t *t, int (*before_commit)(void *ud), voi
         return silk_index_fail(msg, SILK_ERR_INTERNAL,
                                "%s: nothing committed: another shard failed", t->index);
     t->in_txn = 0;
-    if ((st = silk_wdb_commit_transaction(t->wdb)) != SILK_OK)
+    st = t->full ? silk_wdb_commit(t->wdb) : silk_wdb_commit_transaction(t->wdb);
+    if (st != SILK_OK)
         return silk_index_fail(msg, st, "cannot commit: %s", silk_wdb_error(t->wdb));
     return SILK_OK;
+}
+
+silk_status_t silk_txn_flush(silk_txn_t *t, char **msg)
+{
+    if (!t->full || !t->in_txn)
+        return SILK_OK;
+    silk_status_t st = silk_wdb_commit(t->wdb);
+    if (st != SILK_OK)
+        return silk_index_fail(msg, st, "cannot commit: %s", silk_wdb_error(t->wdb));
+    return SILK_OK;
+}
+
+char *silk_txn_part_path(const silk_txn_t *t, unsigned k)
+{
+    char *p = NULL;
+    if (t->full != SILK_TXN_PARTS || asprintf(&p, "%s/part-%u", t->target, k) < 0)
+        return NULL;
+    return p;
+}
+
+silk_status_t silk_txn_merge(silk_txn_t *t, unsigned nparts, char **msg)
+{
+    silk_status_t st = SILK_ERR_NOMEM;
+    char **parts = calloc(nparts ? nparts : 1, sizeof *parts);
+    if (t->full != SILK_TXN_PARTS || t->wdb || !nparts)
+        st = SILK_ERR_INVALID;
+    else if (parts) {
+        unsigned k = 0;
+        while (k < nparts && (parts[k] = silk_txn_part_path(t, k)) != NULL)
+            k++;
+        char *cmsg = NULL;
+        if (k == nparts &&
+            (st = silk_db_compact((const char *const *)parts, nparts, t->target, &cmsg)) != SILK_OK)
+            silk_index_fail(msg, st, "cannot merge the parts into %s: %s", t->target,
+                            cmsg ? cmsg : silk_status_to_string(st));
+        free(cmsg);
+        for (k = 0; k < nparts; k++) {
+            if (parts[k])
+                silk_fs_rm_tree(parts[k]);
+            free(parts[k]);
+        }
+    }
+    free(parts);
+    if (st == SILK_OK)
+        st = open_target(t, SILK_WDB_NO_SYNC | SILK_WDB_RETRY_LOCK, msg);
+    else if (st == SILK_ERR_NOMEM || st == SILK_ERR_INVALID)
+        silk_index_fail(msg, st, "cannot merge the parts: %s", silk_status_to_string(st));
+    return st;
+}
+
+/* fsyncs every file and folder of the tree at path (not following links), then path. */
+static int sync_tree(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    struct stat sb;
+    int rc = fstat(fd, &sb);
+    DIR *d = rc == 0 && S_ISDIR(sb.st_mode) ? fdopendir(dup(fd)) : NULL;
+    if (d) {
+        struct dirent *de;
+        while (rc == 0 && (de = readdir(d)) != NULL) {
+            if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+                continue;
+            char p[PATH_MAX];
+            if ((size_t)snprintf(p, sizeof p, "%s/%s", path, de->d_name) >= sizeof p)
+                rc = -1;
+            else
+                rc = sync_tree(p);
+        }
+        closedir(d);
+    }
+    if (rc == 0 && fsync(fd) != 0)
+        rc = -1;
+    close(fd);
+    return rc;
+}
+
+/* fsyncs the folder that holds path (after a rename in it). */
+static void sync_parent(const char *path)
+{
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = '\0';
+    int fd = open(slash ? (*dir ? dir : "/") : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
 }
 
 /* Puts the freshly built database in place of the index, atomically for readers. */
@@ -141,13 +259,21 @@ static silk_status_t switch_to_new(silk_txn_t *t, char **msg)
 silk_status_t silk_txn_publish(silk_txn_t *t, uint64_t *revision, uint64_t *docs, char **msg)
 {
     silk_status_t st;
+    if (!t->wdb)
+        return silk_index_fail(msg, SILK_ERR_INVALID, "%s: nothing to publish", t->target);
     if ((st = silk_wdb_revision(t->wdb, revision)) != SILK_OK ||
         (st = silk_wdb_doc_count(t->wdb, docs)) != SILK_OK)
         return silk_index_fail(msg, st, "cannot read the index: %s", silk_wdb_error(t->wdb));
     silk_wdb_destroy(t->wdb);
     t->wdb = NULL;
+    /* The fresh database was written without fsync: it reaches the disk, once, before it
+     * takes the index's place, so that a crash after the switch finds it whole. */
+    if (t->full && sync_tree(t->target) != 0)
+        return silk_index_fail(msg, SILK_ERR_IO, "cannot sync %s: %s", t->target, strerror(errno));
     if (t->full && (st = switch_to_new(t, msg)) != SILK_OK)
         return st;
+    if (t->full)
+        sync_parent(t->index);
     t->published = 1;
     return SILK_OK;
 }

@@ -3,10 +3,13 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,8 +27,16 @@
 #include "txn.h"
 
 #define PROGRESS_EVERY 0.1 /* seconds between progress calls */
+#define JOBS_MAX       64  /* parts of a parallel fresh build */
 
-/* The state of one run. */
+/* What every part of a run counts for the progress line (parts run in threads). */
+typedef struct {
+    _Atomic uint64_t files; /* files handled */
+    _Atomic uint64_t docs;  /* documents written */
+    _Atomic uint64_t bytes; /* bytes read */
+} counts_t;
+
+/* The state of one run, or of one part of a parallel fresh build (see parallel()). */
 typedef struct {
     const silk_index_opts_t *o;     /* options */
     const silk_writer_part_t *part; /* the part of the corpus, NULL: all of it */
@@ -33,7 +44,18 @@ typedef struct {
     char *index;                    /* index path without trailing slashes */
     silk_scan_t *scan;              /* the corpus files */
     silk_files_t *files;            /* what the index knows about them */
-    silk_txn_t *txn;                /* the writer and its transaction */
+    silk_txn_t *txn;                /* the writer and its transaction; NULL in a part */
+    silk_wdb_t *wdb;                /* the database written: the txn's, or the part's */
+    int fresh;                      /* a fresh database: nothing to compare or replace */
+    size_t first, end;              /* the scan entries of this run or part */
+    uint64_t pending;               /* bytes of text written since the last flush */
+    int changed;                    /* a part: something was written */
+    silk_strlist_t *notes;          /* a part after the first: its notes, kept to be
+                                     * reported in corpus order ("0msg" / "1msg") */
+    counts_t *counts;               /* shared by the parts of the run */
+    int reports;                    /* this one calls o->progress */
+    size_t cur;                     /* the scan entry being indexed (SIZE_MAX: none) */
+    size_t quiet_end;               /* notes of entries before it were reported already */
     silk_db_t *old;                 /* reader of the previous revision (spelling removal) */
     int old_tried;                  /* old was opened (or failed to) */
     silk_tokenizer_t *tok;          /* tokenizer with the stemmer */
@@ -54,7 +76,12 @@ static void on_note(const char *msg, int skip, void *ud)
     run_t *r = ud;
     if (skip)
         r->sum->problems++;
-    if (r->o->note)
+    if (r->notes) {
+        char *k = NULL;
+        if (asprintf(&k, "%d%s", skip ? 1 : 0, msg) >= 0)
+            silk_strlist_push(r->notes, k);
+        free(k);
+    } else if (r->o->note && r->cur >= r->quiet_end)
         r->o->note(msg, skip, r->o->ud);
 }
 
@@ -85,13 +112,50 @@ static void note_again(run_t *r, const silk_filemeta_t *m)
 
 static void progress(run_t *r, int force)
 {
-    if (!r->o->progress)
+    if (!r->o->progress || !r->reports)
         return;
     double t = silk_index_since(&r->t0);
     if (!force && t - r->last_progress < PROGRESS_EVERY)
         return;
     r->last_progress = t;
-    r->o->progress(r->files_done, silk_scan_count(r->scan), r->sum->bytes, t, r->o->ud);
+    silk_index_progress_t p = {
+        .files_done = atomic_load(&r->counts->files),
+        .files_total = silk_scan_count(r->scan),
+        .docs = atomic_load(&r->counts->docs),
+        .bytes_done = atomic_load(&r->counts->bytes),
+        .bytes_total = silk_scan_bytes(r->scan),
+        .elapsed = t,
+    };
+    r->o->progress(&p, r->o->ud);
+}
+
+/* Begins the run's transaction (a part has none: it only notes that it changed). */
+static silk_status_t begin(run_t *r)
+{
+    if (!r->txn) {
+        r->changed = 1;
+        return SILK_OK;
+    }
+    return silk_txn_begin(r->txn, &r->msg);
+}
+
+/* A fresh database: past the flush budget, the spelling counts gathered so far are
+ * written (each word once, with its count) and everything is committed, so that the
+ * writer's memory is bounded by the budget and not by the corpus or by one file. */
+static silk_status_t maybe_flush(run_t *r, int force)
+{
+    uint64_t budget = r->o->flush_bytes ? r->o->flush_bytes : SILK_INDEX_FLUSH_BYTES;
+    if (!r->fresh || (!force && r->pending < budget))
+        return SILK_OK;
+    r->pending = 0;
+    silk_status_t st = silk_spelling_flush(r->spell, r->wdb, &r->msg);
+    if (st != SILK_OK)
+        return st;
+    if (r->txn)
+        return silk_txn_flush(r->txn, &r->msg);
+    if ((st = silk_wdb_commit(r->wdb)) != SILK_OK)
+        return silk_index_fail(&r->msg, st, "cannot commit: %s", silk_wdb_error(r->wdb));
+    return SILK_OK;
 }
 
 /* ---- documents ----------------------------------------------------------------------------- */
@@ -101,6 +165,8 @@ static void progress(run_t *r, int force)
  * the reader, and nothing is committed before the run ends, so what it reads stays valid. */
 static char *old_data(run_t *r, const char *id, size_t *len)
 {
+    if (r->fresh)
+        return NULL;
     if (!r->old_tried) {
         r->old_tried = 1;
         if (silk_db_open(r->index, NULL, &r->old, NULL) != SILK_OK)
@@ -128,7 +194,7 @@ static void spell_forget(run_t *r, const char *id)
 
 static silk_status_t delete_doc(run_t *r, const char *id)
 {
-    silk_wdb_t *wdb = silk_txn_wdb(r->txn);
+    silk_wdb_t *wdb = r->wdb;
     char term[SILK_ID_MAX + 16];
     snprintf(term, sizeof term, "%s%s", SILK_PREFIX_UNIQUE, id);
     silk_status_t st = silk_wdb_delete(wdb, term);
@@ -143,15 +209,15 @@ static silk_status_t delete_doc(run_t *r, const char *id)
 static silk_status_t remove_file(run_t *r, const silk_filemeta_t *m)
 {
     silk_status_t st;
-    if ((st = silk_txn_begin(r->txn, &r->msg)) != SILK_OK)
+    if ((st = begin(r)) != SILK_OK)
         return st;
     for (size_t k = 0; k < m->ids.n; k++)
         spell_forget(r, m->ids.v[k]);
     for (size_t k = 0; k < m->ids.n; k++)
         if ((st = delete_doc(r, m->ids.v[k])) != SILK_OK)
             return st;
-    if ((st = silk_spelling_flush(r->spell, silk_txn_wdb(r->txn), &r->msg)) != SILK_OK ||
-        (st = silk_filemeta_store(silk_txn_wdb(r->txn), m->rel, NULL, &r->msg)) != SILK_OK)
+    if ((st = silk_spelling_flush(r->spell, r->wdb, &r->msg)) != SILK_OK ||
+        (st = silk_filemeta_store(r->wdb, m->rel, NULL, &r->msg)) != SILK_OK)
         return st;
     r->sum->files_removed++;
     return SILK_OK;
@@ -180,7 +246,7 @@ static silk_status_t write_doc(run_t *r, const char *rel, const silk_filemeta_t 
                                const silk_corpus_doc_t *d, const char *owner)
 {
     silk_status_t st;
-    if (owner && !r->o->full) {
+    if (owner && !r->fresh) {
         /* A document that comes out exactly as it is stored is not written again, so
          * that editing one paragraph changes one document (unless every document is being
          * rewritten for a new layout: then its old spelling counts go first). */
@@ -197,15 +263,18 @@ static silk_status_t write_doc(run_t *r, const char *rel, const silk_filemeta_t 
             return SILK_OK;
         }
     }
-    silk_wdb_t *wdb = silk_txn_wdb(r->txn);
+    silk_wdb_t *wdb = r->wdb;
     silk_doc_t *doc = NULL;
     if ((st = silk_terms_build_doc(r->tok, d, silk_spelling_add, r->spell, &doc)) != SILK_OK)
         return silk_index_fail(&r->msg, st, "%s: cannot build document %s: %s", rel, d->id,
                                silk_status_to_string(st));
     char term[SILK_ID_MAX + 16];
     snprintf(term, sizeof term, "%s%s", SILK_PREFIX_UNIQUE, d->id);
-    st = silk_wdb_replace(wdb, term, doc);
+    /* In a fresh database an id not yet owned in this run is new: no lookup. */
+    st = r->fresh && !owner ? silk_wdb_add(wdb, doc) : silk_wdb_replace(wdb, term, doc);
     silk_doc_destroy(doc);
+    r->pending += d->text_len;
+    atomic_fetch_add(&r->counts->docs, 1);
     if (st != SILK_OK)
         return silk_index_fail(&r->msg, st, "%s: cannot write document %s: %s", rel, d->id,
                                silk_wdb_error(wdb));
@@ -243,13 +312,17 @@ static silk_status_t write_article(run_t *r, const silk_scan_entry_t *e, silk_fi
                         d->id, owner);
             continue;
         }
-        silk_strmap_slot_t *s = silk_strmap_put(&newids, d->id);
-        if (!s || silk_strlist_push(&nm->ids, d->id) < 0) {
+        /* The new ids are looked up only to find the previous version's documents that
+         * are gone; a new file has none. */
+        silk_strmap_slot_t *s = m ? silk_strmap_put(&newids, d->id) : NULL;
+        if ((m && !s) || silk_strlist_push(&nm->ids, d->id) < 0) {
             st = SILK_ERR_NOMEM;
             goto out;
         }
-        s->val = (void *)1;
-        if ((st = write_doc(r, e->rel, m, d, owner)) != SILK_OK)
+        if (s)
+            s->val = (void *)1;
+        if ((st = write_doc(r, e->rel, m, d, owner)) != SILK_OK ||
+            (st = maybe_flush(r, 0)) != SILK_OK)
             goto out;
     }
     /* Documents of the previous version that are gone now. */
@@ -325,15 +398,20 @@ static silk_status_t index_file(run_t *r, const silk_scan_entry_t *e)
         goto out;
     free(data);
     data = NULL;
-    if ((st = silk_txn_begin(r->txn, &r->msg)) != SILK_OK)
+    if ((st = begin(r)) != SILK_OK)
         goto out;
     if (m)
         r->sum->files_changed++;
     else
         r->sum->files_added++;
+    /* A fresh build writes the spelling counts at its flushes (maybe_flush()), a word once
+     * per flush; a live run writes them per file (they net out removals too). */
     if ((st = write_article(r, e, m, a, &nm)) != SILK_OK ||
-        (st = silk_spelling_flush(r->spell, silk_txn_wdb(r->txn), &r->msg)) != SILK_OK)
+        (!r->fresh && (st = silk_spelling_flush(r->spell, r->wdb, &r->msg)) != SILK_OK))
         goto out;
+    /* The documents are written: their memory goes before the file's record is built. */
+    silk_article_destroy(a);
+    a = NULL;
     memcpy(nm.hash, hash, sizeof hash);
     nm.size = len;
     nm.mtime = e->mtime;
@@ -349,7 +427,12 @@ static silk_status_t index_file(run_t *r, const silk_scan_entry_t *e)
         for (size_t i = 0; i < nm.ids.n; i++)
             silk_files_set_owner(r->files, nm.ids.v[i], m->rel);
     }
-    st = silk_filemeta_store(silk_txn_wdb(r->txn), e->rel, &nm, &r->msg);
+    st = silk_filemeta_store(r->wdb, e->rel, &nm, &r->msg);
+    if (!r->txn) {
+        /* A part keeps the ids of its files for the check against the parts before it. */
+        m->ids = nm.ids;
+        memset(&nm.ids, 0, sizeof nm.ids);
+    }
 out:
     silk_filemeta_clear(&nm);
     silk_article_destroy(a);
@@ -360,9 +443,9 @@ out:
 
 /* ---- the run ------------------------------------------------------------------------------- */
 
-static silk_status_t run(run_t *r)
+/* The tokenizer, stemmer, spelling counts and file records of a run or of one part. */
+static silk_status_t tools_new(run_t *r)
 {
-    const silk_index_opts_t *o = r->o;
     silk_status_t st;
     if ((st = silk_stemmer_new("english", &r->stem)) != SILK_OK ||
         (st = silk_tokenizer_new(&r->tok)) != SILK_OK)
@@ -371,7 +454,209 @@ static silk_status_t run(run_t *r)
     silk_tokenizer_set_stemmer(r->tok, r->stem);
     if (!(r->spell = silk_spelling_new(r->tok)) || !(r->files = silk_files_new()))
         return SILK_ERR_NOMEM;
+    return SILK_OK;
+}
 
+static void tools_free(run_t *r)
+{
+    silk_files_destroy(r->files);
+    silk_spelling_destroy(r->spell);
+    silk_tokenizer_destroy(r->tok);
+    silk_stemmer_destroy(r->stem);
+    r->files = NULL;
+    r->spell = NULL;
+    r->tok = NULL;
+    r->stem = NULL;
+}
+
+/* Indexes the scan entries first..end-1, then (a fresh database) flushes. */
+static silk_status_t index_entries(run_t *r)
+{
+    for (size_t i = r->first; i < r->end; i++) {
+        const silk_scan_entry_t *e = silk_scan_entry(r->scan, i);
+        r->cur = i;
+        silk_status_t st = index_file(r, e);
+        if (st != SILK_OK)
+            return silk_index_fail(&r->msg, st, "%s: %s", e->rel, silk_status_to_string(st));
+        r->files_done++;
+        /* Progress counts the bytes the scan saw of every file handled, read or skipped,
+         * so that it ends at the total it estimates from. */
+        atomic_fetch_add(&r->counts->files, 1);
+        atomic_fetch_add(&r->counts->bytes, e->size);
+        progress(r, 0);
+    }
+    r->cur = SIZE_MAX;
+    return maybe_flush(r, 1);
+}
+
+/* ---- a parallel fresh build ---------------------------------------------------------------- */
+
+/* One part: consecutive corpus files written by one thread into a database of its own. */
+typedef struct {
+    run_t r;                  /* its run (shares the scan, options and counts of the whole) */
+    silk_index_summary_t sum; /* its counts */
+    silk_strlist_t notes;     /* its notes, when it is not the first part */
+    char *path;               /* its database, inside the fresh target */
+    pthread_t th;             /* its thread (not the first part's: that runs in the caller) */
+    int started;              /* th was created */
+    silk_status_t st;         /* its outcome */
+} part_t;
+
+static void *part_main(void *ud)
+{
+    part_t *p = ud;
+    run_t *r = &p->r;
+    char *wmsg = NULL;
+    silk_status_t st = tools_new(r);
+    if (st == SILK_OK && (st = silk_wdb_open(p->path, SILK_WDB_OVERWRITE | SILK_WDB_NO_SYNC,
+                                             &r->wdb, &wmsg)) != SILK_OK)
+        silk_index_fail(&r->msg, st, "cannot create %s: %s", p->path,
+                        wmsg ? wmsg : silk_status_to_string(st));
+    free(wmsg);
+    if (st == SILK_OK)
+        st = index_entries(r); /* it ends with a commit of everything */
+    silk_wdb_destroy(r->wdb);
+    r->wdb = NULL;
+    p->st = st;
+    return NULL;
+}
+
+/* Whether scan entries i-1 and i have the same article name (asia/korea.md and
+ * asia/korea.txt): their document ids collide by design, so a part never ends between them. */
+static int same_article(const silk_scan_t *scan, size_t i)
+{
+    char *a = silk_corpus_article_name(silk_scan_entry(scan, i - 1)->rel);
+    char *b = silk_corpus_article_name(silk_scan_entry(scan, i)->rel);
+    int same = a && b && strcmp(a, b) == 0;
+    free(a);
+    free(b);
+    return same;
+}
+
+/* Whether a part uses a document id that a part before it uses too: then the later file's
+ * document must be skipped ("already used by"), as one writer does, and the build is done
+ * again by one writer. */
+static int ids_shared(part_t *parts, unsigned np)
+{
+    for (unsigned k = 1; k < np; k++) {
+        silk_files_t *fs = parts[k].r.files;
+        for (size_t i = 0; i < silk_files_count(fs); i++) {
+            const silk_filemeta_t *m = silk_files_at(fs, i);
+            for (size_t j = 0; j < m->ids.n; j++)
+                for (unsigned q = 0; q < k; q++)
+                    if (silk_files_owner(parts[q].r.files, m->ids.v[j]))
+                        return 1;
+        }
+    }
+    return 0;
+}
+
+/* Builds the fresh database in `jobs` parts at once: the corpus (in scan order) cut into
+ * consecutive slices of about equal bytes, each written by its own thread into its own
+ * database, then merged in order (silk_txn_merge()), so that documents, their ids and
+ * their order are those of one writer. The first part runs in this thread and reports
+ * progress and its notes as they come; the others' notes follow, in corpus order. When
+ * parts share a document id, *again is set and nothing is kept: the caller builds on one
+ * writer (and r->quiet_end keeps it from reporting the first part's notes twice). */
+static silk_status_t parallel(run_t *r, unsigned jobs, int *again)
+{
+    *again = 0;
+    size_t n = r->end;
+    uint64_t total = silk_scan_bytes(r->scan), acc = 0;
+    part_t *parts = calloc(jobs, sizeof *parts);
+    unsigned np = 0;
+    silk_status_t st;
+    if (!parts)
+        return SILK_ERR_NOMEM;
+    if ((st = silk_txn_open(r->index, SILK_TXN_PARTS, r->o->no_wait, &r->txn, &r->msg)) != SILK_OK)
+        goto out;
+    for (size_t at = 0; np < jobs && at < n; np++) {
+        size_t end = at;
+        uint64_t want = total / jobs * (np + 1);
+        while (end < n && (np == jobs - 1 || acc < want || end == at))
+            acc += silk_scan_entry(r->scan, end++)->size;
+        while (end < n && same_article(r->scan, end))
+            acc += silk_scan_entry(r->scan, end++)->size;
+        part_t *p = &parts[np];
+        p->r = (run_t){.o = r->o,
+                       .sum = &p->sum,
+                       .index = r->index,
+                       .scan = r->scan,
+                       .fresh = 1,
+                       .first = at,
+                       .end = end,
+                       .counts = r->counts,
+                       .reports = np == 0,
+                       .t0 = r->t0,
+                       .cur = SIZE_MAX,
+                       .notes = np ? &p->notes : NULL};
+        if (!(p->path = silk_txn_part_path(r->txn, np))) {
+            st = SILK_ERR_NOMEM;
+            goto out;
+        }
+        at = end;
+    }
+    for (unsigned k = 1; k < np; k++) {
+        if (pthread_create(&parts[k].th, NULL, part_main, &parts[k]) != 0) {
+            /* Fewer threads: this one runs the part itself after the first. */
+            continue;
+        }
+        parts[k].started = 1;
+    }
+    part_main(&parts[0]);
+    for (unsigned k = 1; k < np; k++) {
+        if (parts[k].started)
+            pthread_join(parts[k].th, NULL);
+        else
+            part_main(&parts[k]);
+    }
+    for (unsigned k = 0; k < np; k++)
+        if (parts[k].st != SILK_OK) {
+            st = parts[k].st;
+            silk_index_fail(&r->msg, st, "%s", parts[k].r.msg ? parts[k].r.msg : "");
+            goto out;
+        }
+    if (ids_shared(parts, np)) {
+        *again = 1;
+        r->quiet_end = parts[0].r.end;
+        atomic_store(&r->counts->files, 0);
+        atomic_store(&r->counts->docs, 0);
+        atomic_store(&r->counts->bytes, 0);
+        silk_txn_destroy(r->txn); /* removes the parts */
+        r->txn = NULL;
+        st = SILK_OK;
+        goto out;
+    }
+    for (unsigned k = 0; k < np; k++) {
+        for (size_t i = 0; i < parts[k].notes.n && r->o->note; i++)
+            r->o->note(parts[k].notes.v[i] + 1, parts[k].notes.v[i][0] == '1', r->o->ud);
+        silk_index_summary_add(r->sum, &parts[k].sum);
+        r->vanished += parts[k].r.vanished;
+        r->files_done += parts[k].r.files_done;
+    }
+    if ((st = silk_txn_merge(r->txn, np, &r->msg)) != SILK_OK)
+        goto out;
+    r->wdb = silk_txn_wdb(r->txn);
+    st = silk_txn_begin(r->txn, &r->msg);
+out:
+    for (unsigned k = 0; k < jobs; k++) {
+        tools_free(&parts[k].r);
+        free(parts[k].r.msg);
+        silk_strlist_free(&parts[k].notes);
+        free(parts[k].path);
+    }
+    free(parts);
+    return st;
+}
+
+/* ---- the run ------------------------------------------------------------------------------- */
+
+static silk_status_t run(run_t *r)
+{
+    const silk_index_opts_t *o = r->o;
+    silk_status_t st;
+    if ((st = tools_new(r)) != SILK_OK)
+        return st;
     if ((st = silk_scan_corpus(o->corpus, r->part ? r->part->nparts : 0,
                                r->part ? r->part->part : 0, on_note, r, &r->scan, &r->msg)) !=
         SILK_OK)
@@ -380,53 +665,67 @@ static silk_status_t run(run_t *r)
     r->sum->files_scanned = nents;
     r->sum->files_skipped += silk_scan_skipped(r->scan);
     r->sum->files_ignored += silk_scan_ignored(r->scan);
+    r->end = nents;
 
-    if ((st = silk_txn_open(r->index, o->full, o->no_wait, &r->txn, &r->msg)) != SILK_OK)
-        return st;
-    silk_wdb_t *wdb = silk_txn_wdb(r->txn);
-    if (!o->full && (st = silk_files_load(r->files, wdb, &r->msg)) != SILK_OK)
-        return st;
-    r->rewrite = o->full;
-    if (!o->full) {
-        char *schema = NULL;
-        if (silk_wdb_get_metadata(wdb, SILK_META_SCHEMA, &schema) != SILK_OK)
-            return silk_index_fail(&r->msg, SILK_ERR_IO, "cannot read metadata: %s",
-                                   silk_wdb_error(wdb));
-        /* Built with another layout (before facet slots, say): every document is written
-         * again, so that none lacks what this version reads. An empty index has none. */
-        r->rewrite = strcmp(schema, SILK_SCHEMA_VERSION) != 0 && silk_files_count(r->files) > 0;
-        if (r->rewrite)
-            note(r, 0,
-                 "the index was built with document layout %s (now %s): rewriting every "
-                 "document",
-                 *schema ? schema : "1", SILK_SCHEMA_VERSION);
-        free(schema);
+    /* A fresh database: --full, or a first build (no index yet). It is built beside the
+     * index and published whole, so it can be written in parallel parts, without lookups,
+     * and without a transaction or an fsync per commit. */
+    struct stat sb;
+    r->fresh = o->full || (lstat(r->index, &sb) != 0 && errno == ENOENT);
+    unsigned jobs = o->jobs ? o->jobs : 1;
+    if (jobs > JOBS_MAX)
+        jobs = JOBS_MAX;
+    int again = 0;
+    if (r->fresh && jobs > 1 && nents > 1) {
+        if ((st = parallel(r, jobs, &again)) != SILK_OK)
+            return st;
+        if (again)
+            note(r, 0, "files far apart in the corpus share document ids: building on one writer");
     }
-    if (o->full && (st = silk_txn_begin(r->txn, &r->msg)) != SILK_OK)
-        return st;
-
-    /* Files the index knows that the corpus no longer has go first, so that their
-     * document ids are free for the files that take them over (a document moved to
-     * another JSONL file). */
-    for (size_t i = 0; i < nents; i++) {
-        silk_filemeta_t *m = silk_files_get(r->files, silk_scan_entry(r->scan, i)->rel);
-        if (m)
-            m->seen = 1;
-    }
-    for (size_t i = 0; i < silk_files_count(r->files); i++) {
-        silk_filemeta_t *m = silk_files_at(r->files, i);
-        if (!m->seen && !silk_scan_kept(r->scan, m->rel) && (st = remove_file(r, m)) != SILK_OK)
+    if (!r->txn) {
+        if ((st = silk_txn_open(r->index, r->fresh ? SILK_TXN_FRESH : SILK_TXN_LIVE, o->no_wait,
+                                &r->txn, &r->msg)) != SILK_OK)
+            return st;
+        r->wdb = silk_txn_wdb(r->txn);
+        if (!r->fresh && (st = silk_files_load(r->files, r->wdb, &r->msg)) != SILK_OK)
+            return st;
+        r->rewrite = r->fresh;
+        if (!r->fresh) {
+            char *schema = NULL;
+            if (silk_wdb_get_metadata(r->wdb, SILK_META_SCHEMA, &schema) != SILK_OK)
+                return silk_index_fail(&r->msg, SILK_ERR_IO, "cannot read metadata: %s",
+                                       silk_wdb_error(r->wdb));
+            /* Built with another layout (before facet slots, say): every document is written
+             * again, so that none lacks what this version reads. An empty index has none. */
+            r->rewrite = strcmp(schema, SILK_SCHEMA_VERSION) != 0 && silk_files_count(r->files) > 0;
+            if (r->rewrite)
+                note(r, 0,
+                     "the index was built with document layout %s (now %s): rewriting every "
+                     "document",
+                     *schema ? schema : "1", SILK_SCHEMA_VERSION);
+            free(schema);
+        }
+        if (r->fresh && (st = silk_txn_begin(r->txn, &r->msg)) != SILK_OK)
+            return st;
+        /* Files the index knows that the corpus no longer has go first, so that their
+         * document ids are free for the files that take them over (a document moved to
+         * another JSONL file). */
+        for (size_t i = 0; i < nents; i++) {
+            silk_filemeta_t *m = silk_files_get(r->files, silk_scan_entry(r->scan, i)->rel);
+            if (m)
+                m->seen = 1;
+        }
+        for (size_t i = 0; i < silk_files_count(r->files); i++) {
+            silk_filemeta_t *m = silk_files_at(r->files, i);
+            if (!m->seen && !silk_scan_kept(r->scan, m->rel) && (st = remove_file(r, m)) != SILK_OK)
+                return st;
+        }
+        if ((st = index_entries(r)) != SILK_OK)
             return st;
     }
-    for (size_t i = 0; i < nents; i++) {
-        const silk_scan_entry_t *e = silk_scan_entry(r->scan, i);
-        if ((st = index_file(r, e)) != SILK_OK)
-            return silk_index_fail(&r->msg, st, "%s: %s", e->rel, silk_status_to_string(st));
-        r->files_done++;
-        progress(r, 0);
-    }
-    if ((st = silk_syntable_update(r->txn, r->tok, silk_scan_synonyms(r->scan), o->full, on_note, r,
-                                   r->sum, &r->msg)) != SILK_OK)
+    silk_wdb_t *wdb = r->wdb;
+    if ((st = silk_syntable_update(r->txn, r->tok, silk_scan_synonyms(r->scan), r->fresh, on_note,
+                                   r, r->sum, &r->msg)) != SILK_OK)
         return st;
     /* Files that were only touched: their new mtime, ctime and inode save reading them next
      * time, but are not worth a commit of its own (a touched file stays "up to date"). */
@@ -441,7 +740,6 @@ static silk_status_t run(run_t *r)
             return st;
     }
     progress(r, 1);
-
     /* A corpus that vanished (or was replaced) under the run must not empty the index. A
      * folder being removed (rm -r) loses its files one by one before the folder itself: when
      * files vanished during the run, give such a removal a moment to finish before the check,
@@ -463,8 +761,12 @@ silk_status_t silk_writer_run(const silk_index_opts_t *opts, const silk_writer_p
                               silk_index_summary_t *sum, char **msg)
 {
     run_t r = {0};
+    counts_t counts = {0};
     silk_status_t st;
     int lock = -1;
+    r.counts = &counts;
+    r.reports = 1;
+    r.cur = SIZE_MAX;
     if (msg)
         *msg = NULL;
     memset(sum, 0, sizeof *sum);
@@ -501,10 +803,7 @@ out:
     if (lock >= 0)
         close(lock);
     silk_scan_destroy(r.scan);
-    silk_files_destroy(r.files);
-    silk_spelling_destroy(r.spell);
-    silk_tokenizer_destroy(r.tok);
-    silk_stemmer_destroy(r.stem);
+    tools_free(&r);
     free(r.index);
     sum->elapsed = silk_index_since(&r.t0);
     if (st != SILK_OK && msg)

@@ -843,13 +843,16 @@ silk_status_t change(silk_wdb *w, bool bad, const char *msg, F &&edit) noexcept
 
 extern "C" silk_status_t silk_wdb_open(const char *path, int flags, silk_wdb_t **out, char **msg)
 {
-    const char *bad =
-        (flags & ~(SILK_WDB_OVERWRITE | SILK_WDB_RETRY_LOCK)) != 0 ? "unknown flags" : nullptr;
+    const char *bad = (flags & ~(SILK_WDB_OVERWRITE | SILK_WDB_RETRY_LOCK | SILK_WDB_NO_SYNC)) != 0
+                          ? "unknown flags"
+                          : nullptr;
     return construct("silk_wdb_open", path, bad, out, msg, [&] {
         int xf = (flags & SILK_WDB_OVERWRITE) ? Xapian::DB_CREATE_OR_OVERWRITE
                                               : Xapian::DB_CREATE_OR_OPEN;
         if (flags & SILK_WDB_RETRY_LOCK)
             xf |= Xapian::DB_RETRY_LOCK;
+        if (flags & SILK_WDB_NO_SYNC)
+            xf |= Xapian::DB_NO_SYNC;
         /* Always glass (chert for an old chert folder): Xapian's auto backend would open
          * a stub file at the path, and run the program its `remote :PROGRAM` line names. */
         std::string iamglass = std::string(path) + "/iamglass";
@@ -905,6 +908,12 @@ extern "C" silk_status_t silk_wdb_replace(silk_wdb_t *wdb, const char *uniq, con
                   [&] { wdb->db.replace_document(std::string(uniq), doc->doc); });
 }
 
+extern "C" silk_status_t silk_wdb_add(silk_wdb_t *wdb, const silk_doc_t *doc)
+{
+    return change(wdb, doc == nullptr, "silk_wdb_add: no document",
+                  [&] { wdb->db.add_document(doc->doc); });
+}
+
 extern "C" silk_status_t silk_wdb_delete(silk_wdb_t *wdb, const char *uniq)
 {
     return change(wdb, uniq == nullptr || *uniq == '\0', "silk_wdb_delete: empty term",
@@ -947,6 +956,26 @@ extern "C" silk_status_t silk_wdb_metadata_keys(silk_wdb_t *wdb, const char *pre
         const std::string pfx = prefix != nullptr ? prefix : "";
         return each_term(wdb->db.metadata_keys_begin(pfx), wdb->db.metadata_keys_end(pfx), cb, ud);
     });
+}
+
+extern "C" silk_status_t silk_db_compact(const char *const *srcs, size_t n, const char *dest,
+                                         char **msg)
+{
+    if (msg != nullptr)
+        *msg = nullptr;
+    std::string err;
+    silk_status_t st = guard(&err, [&] {
+        if (srcs == nullptr || n == 0 || dest == nullptr || *dest == '\0')
+            return fail_with(&err, SILK_ERR_INVALID, "silk_db_compact: bad argument");
+        Xapian::Database all;
+        for (size_t i = 0; i < n; i++)
+            all.add_database(Xapian::Database(srcs[i], Xapian::DB_BACKEND_GLASS));
+        all.compact(dest, Xapian::DB_BACKEND_GLASS);
+        return SILK_OK;
+    });
+    if (st != SILK_OK && msg != nullptr)
+        *msg = dup_bytes(err.empty() ? std::string(silk_status_to_string(st)) : err);
+    return st;
 }
 
 extern "C" silk_status_t silk_wdb_add_spelling(silk_wdb_t *wdb, const char *word, unsigned inc)

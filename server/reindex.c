@@ -81,6 +81,7 @@ struct silkd_reindex {
     size_t err_len;            /* bytes in err */
     uint64_t started_ns;       /* uv_hrtime() at spawn */
     silkd_summary_t summ;      /* reads the child's stdout, bounded */
+    silkd_progress_t prog;     /* the child's last progress line (--progress=json) */
     uv_timer_t deadline;       /* the time limit of a run, then the SIGKILL grace, then pipes */
     int timed_out;             /* the run was stopped for its time limit */
     int killing;               /* SIGTERM was sent; the deadline timer now sends SIGKILL */
@@ -120,6 +121,8 @@ static void publish(silkd_reindex_t *rx)
     json_object_set_new(o, "failures", json_integer((json_int_t)rx->failures));
     json_object_set_new(o, "watching", json_boolean(rx->watching));
     json_object_set_new(o, "timeouts", json_integer((json_int_t)rx->timeouts));
+    if (rx->running && rx->prog.last)
+        json_object_set(o, "progress", rx->prog.last);
     json_object_set(o, "last", rx->last ? rx->last : json_null());
     char *text = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(10));
     json_decref(o);
@@ -144,15 +147,23 @@ static void answer_all(silkd_reindex_t *rx, waiter_t *list, int ok, silk_proto_c
     uv_mutex_unlock(&rx->lock);
 }
 
-/* The last non-empty line of the child's stderr, for error messages. */
+/* The last non-empty line of the child's stderr that is not a progress line, for error
+ * messages. */
 static void last_err_line(silkd_reindex_t *rx, char *buf, size_t n)
 {
-    size_t end = rx->err_len;
-    while (end > 0 && (rx->err[end - 1] == '\n' || rx->err[end - 1] == '\r'))
-        end--;
-    size_t start = end;
-    while (start > 0 && rx->err[start - 1] != '\n')
-        start--;
+    size_t end = rx->err_len, start;
+    for (;;) {
+        while (end > 0 && (rx->err[end - 1] == '\n' || rx->err[end - 1] == '\r'))
+            end--;
+        start = end;
+        while (start > 0 && rx->err[start - 1] != '\n')
+            start--;
+        if (start == 0 || !silkd_progress_is_line(rx->err + start, end - start))
+            break;
+        end = start;
+    }
+    if (silkd_progress_is_line(rx->err + start, end - start))
+        start = end;
     size_t len = end - start < n - 1 ? end - start : n - 1;
     memcpy(buf, rx->err + start, len);
     buf[len] = '\0';
@@ -180,6 +191,8 @@ static void complete(silkd_reindex_t *rx, const char *spawn_err)
             json_object_set_new(last, "exit_status", json_integer((json_int_t)rx->exit_status));
     }
     json_object_set(last, "summary", summary ? summary : json_null());
+    if (rx->prog.last)
+        json_object_set(last, "progress", rx->prog.last);
 
     if (rx->timed_out) {
         ok = 0;
@@ -321,6 +334,8 @@ static void on_child_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
         /* Bounded as it streams: the summary's lists keep their first entries only. */
         silkd_summary_feed(&rx->summ, buf->base, (size_t)n);
     } else {
+        if (silkd_progress_feed(&rx->prog, buf->base, (size_t)n))
+            publish(rx);
         /* Keep the last ERR_TAIL bytes of stderr. */
         size_t k = (size_t)n;
         const char *p = buf->base;
@@ -355,6 +370,7 @@ static void start_run(silkd_reindex_t *rx)
     rx->killing = 0;
     rx->first_change = 0;
     silkd_summary_init(&rx->summ, SILKD_SUMMARY_KEEP, SILKD_SUMMARY_BYTES);
+    silkd_progress_init(&rx->prog);
     rx->err_len = 0;
     rx->started_ns = uv_hrtime();
 
@@ -387,6 +403,7 @@ static void start_run(silkd_reindex_t *rx)
                     (char *)cfg->index_path,
                     "--json",
                     "--quiet",
+                    "--progress=json",
                     NULL};
     uv_pipe_init(rx->loop, &rx->out_pipe, 0);
     uv_pipe_init(rx->loop, &rx->err_pipe, 0);
@@ -720,6 +737,7 @@ void silkd_reindex_destroy(silkd_reindex_t *rx)
         return;
     uv_mutex_destroy(&rx->lock);
     silkd_summary_free(&rx->summ);
+    silkd_progress_free(&rx->prog);
     json_decref(rx->last);
     free(rx);
 }

@@ -204,3 +204,59 @@ uint64_t silkd_watch_wait(uint64_t now_ms, uint64_t first_ms, uint64_t delay_ms,
     uint64_t left = max_ms - waited;
     return delay_ms < left ? delay_ms : left;
 }
+
+/* ---- the child's progress lines ------------------------------------------------------------ */
+
+void silkd_progress_init(silkd_progress_t *p)
+{
+    json_decref(p->last);
+    memset(p, 0, sizeof *p);
+}
+
+void silkd_progress_free(silkd_progress_t *p)
+{
+    json_decref(p->last);
+    p->last = NULL;
+}
+
+int silkd_progress_is_line(const char *s, size_t n)
+{
+    size_t k = strlen(SILKD_PROGRESS_PREFIX);
+    return n >= k && memcmp(s, SILKD_PROGRESS_PREFIX, k) == 0;
+}
+
+/* A complete line: kept when it is a progress line holding a JSON object. */
+static int progress_line(silkd_progress_t *p)
+{
+    size_t k = strlen(SILKD_PROGRESS_PREFIX);
+    if (!silkd_progress_is_line(p->line, p->len))
+        return 0;
+    json_t *o = json_loadb(p->line + k, p->len - k, 0, NULL);
+    if (!json_is_object(o)) {
+        json_decref(o);
+        return 0;
+    }
+    json_decref(p->last);
+    p->last = o;
+    return 1;
+}
+
+int silkd_progress_feed(silkd_progress_t *p, const char *s, size_t n)
+{
+    int got = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\n') {
+            if (!p->skip)
+                got |= progress_line(p);
+            p->len = 0;
+            p->skip = 0;
+        } else if (p->skip) {
+            continue;
+        } else if (p->len == sizeof p->line) {
+            p->skip = 1;
+        } else {
+            p->line[p->len++] = s[i];
+        }
+    }
+    return got;
+}

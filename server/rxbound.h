@@ -61,6 +61,30 @@ json_t *silkd_summary_finish(silkd_summary_t *s);
 /* Frees what s holds. */
 void silkd_summary_free(silkd_summary_t *s);
 
+/* The longest progress line of the child that is read; a longer one is skipped whole. */
+#define SILKD_PROGRESS_LINE 512
+/* What starts a progress line of `silk-index --progress=json` on its stderr. */
+#define SILKD_PROGRESS_PREFIX "silk-index: progress "
+
+/* A streaming reader of the child's stderr that keeps its last progress object, in a fixed
+ * buffer: whatever the child prints, it holds one line of at most SILKD_PROGRESS_LINE bytes
+ * and one small object. */
+typedef struct {
+    char line[SILKD_PROGRESS_LINE]; /* the current line */
+    size_t len;                     /* its bytes so far */
+    int skip;                       /* the current line is too long: skipped to its end */
+    json_t *last;                   /* the last progress object, or NULL */
+} silkd_progress_t;
+
+/* Starts (or restarts, freeing what it held) a reader. */
+void silkd_progress_init(silkd_progress_t *p);
+/* Feeds n bytes of the child's stderr; returns 1 when a new progress object was read. */
+int silkd_progress_feed(silkd_progress_t *p, const char *s, size_t n);
+/* Whether the line s[0..n) is a progress line (not a message worth reporting). */
+int silkd_progress_is_line(const char *s, size_t n);
+/* Frees what p holds. */
+void silkd_progress_free(silkd_progress_t *p);
+
 /* --watch: milliseconds to wait before a run, for a change seen at now_ms when the first
  * change not yet indexed was seen at first_ms. The wait is the quiet time `delay_ms`,
  * but never past first_ms + max_ms: a folder that changes more often than delay_ms is

@@ -3,15 +3,15 @@
 
 _silk_index() {
     local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD - 1]-}"
-    local opts='--corpus --index --full --quiet --json --no-wait --max-size --shards --shard
---help'
+    local opts='--corpus --index --full --quiet --json --no-wait --max-size --jobs --flush-mb --progress --progress=json
+--shards --shard --help'
     case "$prev" in
     --corpus | --index)
         compopt -o dirnames 2>/dev/null
         COMPREPLY=($(compgen -d -- "$cur"))
         return 0
         ;;
-    --max-size | --shards | --shard)
+    --max-size | --jobs | --flush-mb | --shards | --shard)
         COMPREPLY=()
         return 0
         ;;

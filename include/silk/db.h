@@ -122,6 +122,9 @@ enum {
     SILK_WDB_CREATE_OR_OPEN = 0,  /* open, creating the database when absent (default) */
     SILK_WDB_OVERWRITE = 1 << 0,  /* start from an empty database */
     SILK_WDB_RETRY_LOCK = 1 << 1, /* wait for the writer lock instead of failing */
+    SILK_WDB_NO_SYNC = 1 << 2,    /* no fsync at commits (Xapian's DB_NO_SYNC): only for a
+                                   * fresh database that nobody reads yet, which the caller
+                                   * fsyncs itself before publishing it */
 };
 
 /* Opens `path` for writing with SILK_WDB_* `flags`. SILK_ERR_LOCKED when another writer
@@ -144,6 +147,9 @@ silk_status_t silk_wdb_commit(silk_wdb_t *wdb);
 /* Adds doc, replacing every document indexed by the unique term `uniq` (doc should carry
  * that term too). The document is copied: the caller still owns and destroys doc. */
 silk_status_t silk_wdb_replace(silk_wdb_t *wdb, const char *uniq, const silk_doc_t *doc);
+/* Adds doc as a new document without looking up any unique term: for a fresh database
+ * in which the caller knows each id is new (a --full build). Copied as silk_wdb_replace(). */
+silk_status_t silk_wdb_add(silk_wdb_t *wdb, const silk_doc_t *doc);
 /* Deletes every document indexed by `uniq` (no error when there is none). */
 silk_status_t silk_wdb_delete(silk_wdb_t *wdb, const char *uniq);
 silk_status_t silk_wdb_doc_count(silk_wdb_t *wdb, uint64_t *count);
@@ -164,6 +170,15 @@ silk_status_t silk_wdb_add_synonym(silk_wdb_t *wdb, const char *term, const char
 silk_status_t silk_wdb_clear_synonyms(silk_wdb_t *wdb, const char *term);
 /* Removes every synonym of every term. */
 silk_status_t silk_wdb_clear_all_synonyms(silk_wdb_t *wdb);
+
+/* Merges the n databases at srcs (glass, closed by every writer) into a new database at
+ * dest (a folder that holds no database), with Xapian's compactor: document ids are
+ * renumbered so that srcs[1]'s follow srcs[0]'s last id, and so on (a database built of
+ * consecutive slices of one sequence of documents gets the ids one database would have
+ * given); spelling frequencies are summed, synonym sets joined, and of metadata keys
+ * present in several sources the first source's value is kept. dest is not fsynced.
+ * On failure *msg (may be NULL) gets a malloc'd message (the caller frees it). */
+silk_status_t silk_db_compact(const char *const *srcs, size_t n, const char *dest, char **msg);
 
 /* Closes the database (committing nothing that was not committed; an open transaction is
  * cancelled) and frees it. Accepts NULL. */

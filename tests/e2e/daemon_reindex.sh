@@ -28,6 +28,11 @@ check(isinstance(r["took_ms"], int) and r["exit_status"] == 0, "reindex: took_ms
 s = c.call({"op": "stats"})
 check(s["reindex"]["runs"] == 1 and s["reindex"]["last"]["ok"] is True,
       "stats: last reindex result")
+# The child's progress lines (--progress=json) reach stats: its last one, at the end.
+pr = s["reindex"]["last"].get("progress")
+check(isinstance(pr, dict) and pr["files_done"] == pr["files_total"] == r["summary"]["files_scanned"]
+      and pr["bytes_total"] > 0 and "elapsed_s" in pr, "stats: the reindex's progress %s" % pr)
+check("progress" not in s["reindex"], "stats: no running progress when idle")
 old_docs = s["docs"]
 
 # ---- concurrent requests share runs --------------------------------------------------------

@@ -267,6 +267,90 @@ static void test_remote_shard(void **state)
     silk_db_destroy(db);
 }
 
+/* ---- merging databases (silk-index --jobs) ------------------------------------------------ */
+
+/* Adds a document without a lookup (silk_wdb_add) to a database opened with NO_SYNC. */
+static void add(silk_wdb_t *w, const char *id, const char *text)
+{
+    silk_doc_t *doc = make_doc(id, text, 0);
+    assert_int_equal(silk_wdb_add(w, doc), SILK_OK);
+    silk_doc_destroy(doc);
+}
+
+static int sum_spelling(const char *word, size_t len, unsigned freq, void *ud)
+{
+    if (len == 4 && memcmp(word, "wave", 4) == 0)
+        *(unsigned *)ud += freq;
+    return 0;
+}
+
+/* Two databases merged in order: the second's ids follow the first's (equal scores come
+ * out in id order), spelling frequencies add up, the first source's metadata value wins. */
+static void test_compact_in_order(void **state)
+{
+    char a[512], b[512], out[512];
+    path_in(state, a, sizeof a, "a");
+    path_in(state, b, sizeof b, "b");
+    path_in(state, out, sizeof out, "out");
+    silk_wdb_t *w = wopen(a, SILK_WDB_OVERWRITE | SILK_WDB_NO_SYNC);
+    add(w, "a#1", "shared one");
+    add(w, "a#2", "shared two");
+    assert_int_equal(silk_wdb_add_spelling(w, "wave", 3), SILK_OK);
+    assert_int_equal(silk_wdb_set_metadata(w, "k", "first"), SILK_OK);
+    assert_int_equal(silk_wdb_commit(w), SILK_OK);
+    silk_wdb_destroy(w);
+    w = wopen(b, SILK_WDB_OVERWRITE | SILK_WDB_NO_SYNC);
+    add(w, "b#1", "shared three");
+    assert_int_equal(silk_wdb_add_spelling(w, "wave", 2), SILK_OK);
+    assert_int_equal(silk_wdb_set_metadata(w, "k", "second"), SILK_OK);
+    assert_int_equal(silk_wdb_set_metadata(w, "only-b", "yes"), SILK_OK);
+    assert_int_equal(silk_wdb_commit(w), SILK_OK);
+    silk_wdb_destroy(w);
+
+    const char *srcs[] = {b, a};
+    char *msg = NULL;
+    assert_int_equal(silk_db_compact(srcs, 2, out, &msg), SILK_OK);
+    assert_null(msg);
+    silk_db_t *db = ropen(out);
+    assert_int_equal(doc_count(db), 3);
+    /* Equal scores come out in document id order (not sorted by name here). */
+    silk_query_t *q = term("shared");
+    silk_mset_t *m = NULL;
+    assert_int_equal(silk_db_search(db, q, NULL, &m), SILK_OK);
+    assert_int_equal(silk_mset_size(m), 3);
+    const char *want[] = {"Qb#1", "Qa#1", "Qa#2"};
+    for (size_t i = 0; i < 3; i++) {
+        const char *id = NULL;
+        assert_int_equal(silk_mset_unique_term(m, i, &id), SILK_OK);
+        assert_string_equal(id, want[i]);
+    }
+    silk_mset_destroy(m);
+    silk_query_destroy(q);
+    unsigned freq = 0;
+    assert_int_equal(silk_db_spellings(db, sum_spelling, &freq), SILK_OK);
+    assert_int_equal(freq, 5);
+    char *v = NULL;
+    assert_int_equal(silk_db_metadata(db, "k", &v), SILK_OK);
+    assert_string_equal(v, "second");
+    free(v);
+    assert_int_equal(silk_db_metadata(db, "only-b", &v), SILK_OK);
+    assert_string_equal(v, "yes");
+    free(v);
+    silk_db_destroy(db);
+
+    /* Bad arguments and a missing source are errors with a message, not exceptions. */
+    assert_int_equal(silk_db_compact(srcs, 0, out, &msg), SILK_ERR_INVALID);
+    assert_non_null(msg);
+    free(msg);
+    const char *missing[] = {"/nonexistent/db"};
+    char out2[512];
+    path_in(state, out2, sizeof out2, "out2");
+    assert_int_not_equal(silk_db_compact(missing, 1, out2, &msg), SILK_OK);
+    assert_non_null(msg);
+    free(msg);
+    assert_int_equal(silk_wdb_add(NULL, NULL), SILK_ERR_INVALID);
+}
+
 /* ---- the stemmer --------------------------------------------------------------------------- */
 
 int main(void)
@@ -275,6 +359,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_stub_two_shards, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reopen_replaced_folder, setup, teardown),
         cmocka_unit_test_setup_teardown(test_remote_shard, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_compact_in_order, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

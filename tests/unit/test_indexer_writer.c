@@ -436,6 +436,62 @@ static void test_txn_refusals_and_leftovers(void **state)
     assert_int_equal(access(keep, F_OK), 0);
 }
 
+/* SILK_TXN_PARTS: no writer until the parts are merged, in order, into the target, which
+ * is then published in place of the index; an unpublished one goes with its parts. */
+static void test_txn_parts(void **state)
+{
+    fixture_t *f = *state;
+    silk_txn_t *t = NULL;
+    char *msg = NULL;
+    assert_int_equal(silk_txn_open(f->index, SILK_TXN_PARTS, 1, &t, &msg), SILK_OK);
+    assert_null(silk_txn_wdb(t));
+    for (unsigned k = 0; k < 2; k++) {
+        char *p = silk_txn_part_path(t, k);
+        assert_non_null(p);
+        silk_wdb_t *w = NULL;
+        assert_int_equal(silk_wdb_open(p, SILK_WDB_OVERWRITE | SILK_WDB_NO_SYNC, &w, NULL),
+                         SILK_OK);
+        assert_int_equal(silk_wdb_set_metadata(w, k ? "silk.file:b" : "silk.file:a", "{}"),
+                         SILK_OK);
+        assert_int_equal(silk_wdb_commit(w), SILK_OK);
+        silk_wdb_destroy(w);
+        free(p);
+    }
+    assert_int_equal(silk_txn_merge(t, 2, &msg), SILK_OK);
+    assert_non_null(silk_txn_wdb(t));
+    char *p0 = NULL;
+    assert_true(asprintf(&p0, "%s.new-%ld/part-0", f->index, (long)getpid()) > 0);
+    assert_int_not_equal(access(p0, F_OK), 0); /* the parts are gone */
+    free(p0);
+    assert_int_equal(silk_txn_begin(t, &msg), SILK_OK);
+    assert_int_equal(silk_txn_flush(t, &msg), SILK_OK);
+    assert_int_equal(silk_txn_commit(t, NULL, NULL, &msg), SILK_OK);
+    uint64_t rev = 0, docs = 1;
+    assert_int_equal(silk_txn_publish(t, &rev, &docs, &msg), SILK_OK);
+    assert_int_equal(docs, 0);
+    silk_txn_destroy(t);
+    silk_db_t *db = NULL;
+    assert_int_equal(silk_db_open(f->index, NULL, &db, NULL), SILK_OK);
+    char *v = NULL;
+    assert_int_equal(silk_db_metadata(db, "silk.file:b", &v), SILK_OK);
+    assert_string_equal(v, "{}");
+    free(v);
+    silk_db_destroy(db);
+
+    /* Merging zero parts is refused; an unpublished target is removed with its parts. */
+    assert_int_equal(silk_txn_open(f->index, SILK_TXN_PARTS, 1, &t, &msg), SILK_OK);
+    assert_int_equal(silk_txn_merge(t, 0, &msg), SILK_ERR_INVALID);
+    free(msg);
+    msg = NULL;
+    char *target = NULL;
+    assert_true(asprintf(&target, "%s.new-%ld", f->index, (long)getpid()) > 0);
+    assert_int_equal(access(target, F_OK), 0);
+    silk_txn_destroy(t);
+    assert_int_not_equal(access(target, F_OK), 0);
+    free(target);
+    assert_null(msg);
+}
+
 static void test_lock(void **state)
 {
     fixture_t *f = *state;
@@ -539,6 +595,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_scan_read, setup, teardown),
         cmocka_unit_test_setup_teardown(test_filemeta_and_txn, setup, teardown),
         cmocka_unit_test_setup_teardown(test_txn_refusals_and_leftovers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_txn_parts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lock, setup, teardown),
         cmocka_unit_test_setup_teardown(test_scan_read_entry_swapped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lock_open_refuses_links, setup, teardown),

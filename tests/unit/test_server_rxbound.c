@@ -127,12 +127,44 @@ static void test_watch_wait(void **state)
     assert_true(due <= 5000);
 }
 
+/* The child's progress lines: the last object kept, other lines and long lines skipped,
+ * a line split across reads joined. */
+static void test_progress(void **state)
+{
+    (void)state;
+    silkd_progress_t p = {0};
+    silkd_progress_init(&p);
+    assert_int_equal(silkd_progress_feed(&p, "silk-index: a note\n", 19), 0);
+    assert_null(p.last);
+    const char *l1 = "silk-index: progress {\"files_done\":1,\"files_total\":4}\n";
+    assert_int_equal(silkd_progress_feed(&p, l1, 20), 0); /* half a line */
+    assert_int_equal(silkd_progress_feed(&p, l1 + 20, strlen(l1) - 20), 1);
+    assert_int_equal(json_integer_value(json_object_get(p.last, "files_done")), 1);
+    /* Not an object, and a line past the bound: the last good one stays. */
+    assert_int_equal(silkd_progress_feed(&p, "silk-index: progress [1]\n", 25), 0);
+    char big[3 * SILKD_PROGRESS_LINE];
+    memset(big, 'x', sizeof big);
+    memcpy(big, "silk-index: progress {", 22);
+    assert_int_equal(silkd_progress_feed(&p, big, sizeof big), 0);
+    assert_int_equal(silkd_progress_feed(&p, "}\n", 2), 0);
+    assert_int_equal(json_integer_value(json_object_get(p.last, "files_done")), 1);
+    const char *l2 = "silk-index: progress {\"files_done\":4,\"files_total\":4}\n";
+    assert_int_equal(silkd_progress_feed(&p, l2, strlen(l2)), 1);
+    assert_int_equal(json_integer_value(json_object_get(p.last, "files_done")), 4);
+    assert_true(silkd_progress_is_line("silk-index: progress {}", 23));
+    assert_false(silkd_progress_is_line("silk-index: corpus gone", 23));
+    silkd_progress_init(&p); /* restart: nothing kept */
+    assert_null(p.last);
+    silkd_progress_free(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_many_problems),
         cmocka_unit_test(test_lines_and_bounds),
         cmocka_unit_test(test_watch_wait),
+        cmocka_unit_test(test_progress),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
