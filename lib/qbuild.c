@@ -29,6 +29,8 @@ void silk_qbuild_opts_init(silk_qbuild_opts_t *o)
     o->section_weight = SILK_SECTION_WEIGHT_DEFAULT;
     o->phrase_boost = SILK_PHRASE_BOOST_DEFAULT;
     o->typos = 1;
+    o->keyword_terms = SILK_KEYWORD_QUERY_MAX_TERMS;
+    o->window = 8;
 }
 
 void silk_qbuilt_destroy(silk_qbuilt_t *b)
@@ -602,7 +604,7 @@ static silk_status_t phrase_bonus(builder_t *b, silk_qnode_t *const *kids, size_
     char *terms[SILK_QUERY_MAX_TERMS];
     size_t nt = 0, nw = 0;
     *out = NULL;
-    if (b->o->phrase_boost <= 0)
+    if (b->o->phrase_boost <= 0 && (b->keyword || b->o->proximity <= 0))
         return SILK_OK;
     for (size_t i = 0; i < nkids; i++) {
         const silk_qnode_t *n = kids[i];
@@ -616,9 +618,14 @@ static silk_status_t phrase_bonus(builder_t *b, silk_qnode_t *const *kids, size_
                 terms[nt++] = n->terms[k];
     }
     /* A question of many words rarely has them side by side, and a long phrase costs a
-     * position check per candidate: the bonus is for keyword queries. */
-    if (nw < 2 || nt < 2 || !b->keyword)
+     * position check per candidate: the phrase is for keyword queries, longer ones get the
+     * pairs of consecutive words within a window when asked for. */
+    if (nw < 2 || nt < 2)
         return SILK_OK;
+    if (!b->keyword)
+        return b->o->proximity > 0 ? silk_qlist_pairs(terms, nt, b->o->window ? b->o->window : 8,
+                                                      b->o->proximity, out)
+                                   : SILK_OK;
     /* Each document that has every word costs a position check (microseconds in a long
      * text): when even the rarest word is in many documents the bonus is left out, so a
      * common phrase ("mach number" in 3000 abstracts) costs no more than its words. */
@@ -661,7 +668,8 @@ static silk_status_t build_and(builder_t *b, const silk_qnode_t *n, silk_query_t
     silk_qnode_t *const *kids = n->kids;
     /* The relaxed OR ranks by the words that tell documents apart: a stopword would
      * match nearly every document and carry the ranking (`axis of evl` on "of"). */
-    if (b->o->relaxed && nk <= SILK_QUERY_MAX_TERMS) {
+    int any = b->o->mode == SILK_MODE_ANY && !n->explicit_and;
+    if ((b->o->relaxed || (any && b->o->stopwords)) && nk <= SILK_QUERY_MAX_TERMS) {
         nk = content_kids(n->kids, nk, kept);
         kids = kept;
     }
@@ -686,10 +694,10 @@ static silk_status_t build_and(builder_t *b, const silk_qnode_t *n, silk_query_t
         if ((st = silk_query_match_all(&main)) != SILK_OK)
             goto fail;
     } else {
-        int any = b->o->mode == SILK_MODE_ANY && !n->explicit_and;
         if ((st = silk_qlist_combine(&pos, any ? SILK_OP_OR : SILK_OP_AND, 0, &main)) != SILK_OK)
             goto fail;
-        if ((st = phrase_bonus(b, n->kids, n->nkids, &bonus)) != SILK_OK)
+        if ((st = phrase_bonus(b, b->keyword ? n->kids : kids, b->keyword ? n->nkids : nk,
+                               &bonus)) != SILK_OK)
             goto fail;
         if (bonus != NULL) {
             silk_query_t *pair[2] = {main, bonus};
@@ -819,7 +827,7 @@ silk_status_t silk_qbuild(const silk_qast_t *ast, silk_db_t *db, silk_tokenizer_
                    .tok = tok,
                    .o = o,
                    .err = err ? err : &local,
-                   .keyword = silk_qast_term_count(ast) <= SILK_KEYWORD_QUERY_MAX_TERMS};
+                   .keyword = silk_qast_term_count(ast) <= o->keyword_terms};
     silk_qerror_clear(b.err);
     *out = NULL;
     silk_qbuilt_t *r = calloc(1, sizeof *r);

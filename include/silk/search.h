@@ -20,6 +20,7 @@
 
 #include "silk/db.h"
 #include "silk/qdefs.h" /* SILK_QUERY_MAX_BYTES/DEPTH/TERMS, SILK_WILDCARD_MAX, silk_mode_t */
+#include "silk/rank.h"
 #include "silk/status.h"
 
 #ifdef __cplusplus
@@ -51,19 +52,24 @@ typedef struct {
                                < 0: none) */
     silk_db_opts_t db_opts; /* remote shard timeouts */
     long doc_cache_bytes;   /* bound of the document cache (0: default; < 0: no cache) */
+    /* The ranking parameters of every search (copied; NULL: silk_rank_defaults()). When
+     * set, k1, b, title_weight, section_weight and phrase_boost above are not used. */
+    const silk_rank_t *rank;
 } silk_searcher_opts_t;
 
 typedef struct {
-    const char *q;          /* query text, UTF-8 (invalid bytes are decoded as U+FFFD) */
-    size_t q_len;           /* its length in bytes */
-    silk_mode_t mode;       /* all or any */
-    uint32_t limit;         /* hits wanted (<= SILK_LIMIT_MAX) */
-    uint32_t offset;        /* hits skipped (<= SILK_OFFSET_MAX) */
-    int snippets;           /* nonzero: compute snippet and highlights */
-    int explain;            /* nonzero: fill silk_result_t.explain with the parsed AST */
-    uint32_t time_limit_ms; /* time budget (0: none): past it the work left (an any-word retry,
-                               the hits' snippets, spelling) is skipped; result says partial */
-    int no_typos;           /* nonzero: no typo-tolerant matching (the request's "typos": false) */
+    const char *q;           /* query text, UTF-8 (invalid bytes are decoded as U+FFFD) */
+    size_t q_len;            /* its length in bytes */
+    silk_mode_t mode;        /* all or any */
+    uint32_t limit;          /* hits wanted (<= SILK_LIMIT_MAX) */
+    uint32_t offset;         /* hits skipped (<= SILK_OFFSET_MAX) */
+    int snippets;            /* nonzero: compute snippet and highlights */
+    int explain;             /* nonzero: fill silk_result_t.explain with the parsed AST */
+    uint32_t time_limit_ms;  /* time budget (0: none): past it the work left (an any-word retry,
+                                the hits' snippets, spelling) is skipped; result says partial */
+    int no_typos;            /* nonzero: no typo-tolerant matching (the request's "typos": false) */
+    const silk_rank_t *rank; /* overrides of the searcher's ranking parameters: those marked
+                                set (silk_rank_merge); NULL: none */
 } silk_search_req_t;
 
 typedef struct {
@@ -98,8 +104,12 @@ typedef struct {
     size_t nhits;                         /* hits in this page */
     const silk_hit_t *hits;               /* nhits hits */
     uint64_t took_us;                     /* microseconds spent in silk_search */
-    int partial; /* 1 when the time limit cut the work short: total may be an
-                    estimate, and some hits may lack their snippet */
+    int partial;      /* 1 when the time limit cut the work short: total may be an
+                         estimate, and some hits may lack their snippet */
+    const char *rank; /* with explain: the ranking parameters the search ran with
+                         (silk_rank_describe), and whether feedback applied; else NULL */
+    int feedback;     /* expansion terms when pseudo-relevance feedback re-ranked this answer
+                         (0: it did not) */
 } silk_result_t;
 
 /* A searcher over the index at `path` (a directory or stub file; opened at first use).
