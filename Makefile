@@ -127,7 +127,7 @@ CLIENT_LIBS = -static -ljansson -lutf8proc -lm
 else
 CLIENT_LIBS = -ljansson -lutf8proc -lm
 endif
-CLIENT_LIB_OBJS = $(addprefix $(BUILD)/lib/,proto_client.o proto.o jsonw.o buf.o utf8.o fs.o)
+CLIENT_LIB_OBJS = $(addprefix $(BUILD)/lib/,proto_client.o proto.o rank.o jsonw.o buf.o utf8.o fs.o)
 $(BIN)/silk: $(CLIENT_OBJS) $(BUILD)/client/main.o $(CLIENT_LIB_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(SILK_LDFLAGS) -o $@ $^ $(CLIENT_LIBS)

@@ -80,27 +80,42 @@ const char *silk_article_problem(const silk_article_t *a, size_t i)
  * compared after silk's normalization (case and accent folding, Arabic-script folds), so
  * "REFERENCES" and "References" and "Références" are one heading. */
 static const char *const ref_headings[] = {
-    "references", "citations", "footnotes", "notes and references", "sources",
-    "références", "notes et références",                      /* fr */
-    "quellen", "einzelnachweise", "literatur",                /* de */
-    "referencias",                                            /* es */
-    "источники", "примечания", "литература",                  /* ru */
-    "참고 문헌", "참고문헌", "각주",                          /* ko */
-    "منابع", "پانویس",                                        /* fa */
+    "references",
+    "citations",
+    "footnotes",
+    "notes and references",
+    "sources",
+    "références",
+    "notes et références", /* fr */
+    "quellen",
+    "einzelnachweise",
+    "literatur",   /* de */
+    "referencias", /* es */
+    "источники",
+    "примечания",
+    "литература", /* ru */
+    "참고 문헌",
+    "참고문헌",
+    "각주", /* ko */
+    "منابع",
+    "پانویس", /* fa */
 };
 static const char *const reading_headings[] = {
-    "further reading", "bibliography",
-    "lectures complémentaires", "bibliographie",              /* fr */
-    "weiterführende literatur",                               /* de */
-    "lecturas adicionales", "bibliografía",                   /* es */
-    "дополнительная литература",                              /* ru */
-    "더 읽을거리",                                            /* ko */
-    "برای مطالعهٔ بیشتر", "برای مطالعه بیشتر",               /* fa */
+    "further reading",
+    "bibliography",
+    "lectures complémentaires",
+    "bibliographie",            /* fr */
+    "weiterführende literatur", /* de */
+    "lecturas adicionales",
+    "bibliografía",              /* es */
+    "дополнительная литература", /* ru */
+    "더 읽을거리",               /* ko */
+    "برای مطالعهٔ بیشتر",
+    "برای مطالعه بیشتر", /* fa */
 };
 
 /* Whether the normalized heading h[0, hn) is one of names[0, n), normalized by nm. */
-static int heading_in(silk_norm_t *nm, const char *h, size_t hn, const char *const *names,
-                      size_t n)
+static int heading_in(silk_norm_t *nm, const char *h, size_t hn, const char *const *names, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         char *o = NULL;

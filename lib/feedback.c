@@ -5,17 +5,27 @@
 
 #include "silk/qlist.h"
 
+/* The words of a plain query: the kids of its root (a Hangul word split into bigrams, or a
+ * hyphenated one, is one word). */
+static size_t query_words(const silk_qast_t *ast)
+{
+    const silk_qnode_t *root = silk_qast_root(ast);
+    if (root == NULL)
+        return 0;
+    return root->type == SILK_QN_AND || root->type == SILK_QN_OR ? root->nkids : 1;
+}
+
 int silk_feedback_wanted(const silk_rank_t *r, const silk_qast_t *ast)
 {
     return r->fb_docs > 0 && r->fb_terms > 0 && r->fb_weight > 0 && silk_qast_is_plain(ast) &&
-           silk_qast_term_count(ast) >= r->fb_min_words;
+           query_words(ast) >= r->fb_min_words;
 }
 
 int silk_feedback_applies(const silk_rank_t *r, const silk_qast_t *ast, silk_mode_t mode,
                           size_t nhits)
 {
-    return mode == SILK_MODE_ANY && silk_feedback_wanted(r, ast) &&
-           nhits >= (r->fb_min_docs ? r->fb_min_docs : 1);
+    size_t need = r->fb_docs > r->fb_min_docs ? r->fb_docs : r->fb_min_docs;
+    return mode == SILK_MODE_ANY && silk_feedback_wanted(r, ast) && nhits >= (need ? need : 1);
 }
 
 typedef struct {

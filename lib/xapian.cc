@@ -1253,18 +1253,12 @@ std::unique_ptr<Xapian::Weight> weight_of(const silk_search_opts_t &o)
         return std::make_unique<Xapian::IneB2Weight>(o.c);
     case SILK_WEIGHT_INL2:
         return std::make_unique<Xapian::InL2Weight>(o.c);
-    case SILK_WEIGHT_IFB2:
-        return std::make_unique<Xapian::IfB2Weight>(o.c);
     case SILK_WEIGHT_BB2:
         return std::make_unique<Xapian::BB2Weight>(o.c);
     case SILK_WEIGHT_PL2:
         return std::make_unique<Xapian::PL2Weight>(o.c);
-    case SILK_WEIGHT_PL2PLUS:
-        return std::make_unique<Xapian::PL2PlusWeight>(o.c, o.delta);
     case SILK_WEIGHT_DPH:
         return std::make_unique<Xapian::DPHWeight>();
-    case SILK_WEIGHT_DLH:
-        return std::make_unique<Xapian::DLHWeight>();
     default:
         return std::make_unique<Xapian::BM25Weight>(o.k1, o.k2, o.k3, o.b, o.min_normlen);
     }

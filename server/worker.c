@@ -142,6 +142,7 @@ static silk_proto_code_t do_search(silkd_worker_t *w, const silk_request_t *req,
         .explain = req->explain,
         .time_limit_ms = (uint32_t)w->cfg->query_time_limit_ms,
         .no_typos = req->no_typos,
+        .rank = req->rank.set ? &req->rank : NULL,
     };
     const silk_result_t *res = NULL;
     silk_status_t rc = silk_search(w->searcher, &sr, &res);

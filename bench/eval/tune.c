@@ -2,12 +2,11 @@
  * the real search library in process (bench/run.sh tunes on Cranfield only and applies
  * the chosen set unchanged to the other collections).
  *
- *   tune [--mode any|all] [--qids all|odd|even] [--limit N] INDEX QUERIES.tsv QRELS|- SET...
+ *   tune [--mode any|all] [--limit N] INDEX QUERIES.tsv QRELS|- SET...
  *
  * Each SET is a comma-separated list of rank.h parameters, key=value (e.g.
  * "k1=1.2,b=0.75,stopwords=true,fb_docs=3"; "default" alone: silk's defaults), applied over
- * silk_rank_defaults(). For each set every query (those with an odd or even number only,
- * with --qids: the folds of the cross-validation) runs through silk_search (top --limit,
+ * silk_rank_defaults(). For each set every query runs through silk_search (top --limit,
  * default 100, no snippets; mode any unless --mode all, which relaxes as the daemon does)
  * and one line is printed: the set, MAP, nDCG@10, Recall@100, MRR@10 (without QRELS, "-":
  * none), and the latency of one query in process, p50 and p99 in microseconds, and how
@@ -92,17 +91,8 @@ static int parse_set(const char *set, silk_rank_t *r)
     return rc;
 }
 
-/* Whether query number qid is in the fold (0: all, 1: odd, 2: even). */
-static int in_fold(const char *qid, int fold)
-{
-    if (fold == 0)
-        return 1;
-    long n = strtol(qid, NULL, 10);
-    return fold == 1 ? n % 2 == 1 : n % 2 == 0;
-}
-
 static int run_set(const char *index, peer_query_t *q, size_t nq, const char *qrels,
-                   const char *set, silk_mode_t mode, int fold, unsigned limit)
+                   const char *set, silk_mode_t mode, unsigned limit)
 {
     silk_rank_t rank;
     if (parse_set(set, &rank))
@@ -123,8 +113,6 @@ static int run_set(const char *index, peer_query_t *q, size_t nq, const char *qr
         goto fail;
     }
     for (size_t i = 0; i < nq; i++) {
-        if (!in_fold(q[i].qid, fold))
-            continue;
         char *words = as_words(q[i].text);
         if (!words)
             goto fail;
@@ -165,28 +153,26 @@ int main(int argc, char **argv)
 {
     peer_query_t *q = NULL;
     size_t nq = 0;
-    int rc = 0, fold = 0, a = 1;
+    int rc = 0, a = 1;
     unsigned limit = SILK_EVAL_DEPTH;
     silk_mode_t mode = SILK_MODE_ANY;
     for (; a + 1 < argc && !strncmp(argv[a], "--", 2); a += 2) {
         if (!strcmp(argv[a], "--mode"))
             mode = !strcmp(argv[a + 1], "all") ? SILK_MODE_ALL : SILK_MODE_ANY;
-        else if (!strcmp(argv[a], "--qids"))
-            fold = !strcmp(argv[a + 1], "odd") ? 1 : !strcmp(argv[a + 1], "even") ? 2 : 0;
         else if (!strcmp(argv[a], "--limit"))
             limit = (unsigned)atoi(argv[a + 1]);
         else
             break;
     }
     if (argc - a < 4) {
-        fprintf(stderr, "usage: tune [--mode any|all] [--qids all|odd|even] [--limit N] INDEX "
+        fprintf(stderr, "usage: tune [--mode any|all] [--limit N] INDEX "
                         "QUERIES.tsv QRELS|- SET...\n");
         return 2;
     }
     if (peer_queries_load(argv[a + 1], &q, &nq))
         return 1;
     for (int i = a + 3; i < argc && rc == 0; i++)
-        rc = run_set(argv[a], q, nq, argv[a + 2], argv[i], mode, fold, limit);
+        rc = run_set(argv[a], q, nq, argv[a + 2], argv[i], mode, limit);
     peer_queries_free(q, nq);
     return rc;
 }

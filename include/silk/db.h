@@ -220,18 +220,16 @@ void silk_query_destroy(silk_query_t *q);
 
 /* ---- searching ----------------------------------------------------------------------------- */
 
-/* Weighting schemes of Xapian 1.4 (LMWeight is left out: wrong in 1.4). */
+/* Weighting schemes of Xapian 1.4 worth having on silk's collections (docs/benchmarks.md:
+ * IfB2, DLH and PL2+ were measured below these and left out; LMWeight is wrong in 1.4). */
 typedef enum {
     SILK_WEIGHT_BM25 = 0, /* Xapian::BM25Weight(k1, k2, k3, b, min_normlen) */
     SILK_WEIGHT_BM25PLUS, /* Xapian::BM25PlusWeight(k1, k2, k3, b, min_normlen, delta) */
     SILK_WEIGHT_INEB2,    /* divergence from randomness: Xapian::IneB2Weight(c) */
     SILK_WEIGHT_INL2,     /* Xapian::InL2Weight(c) */
-    SILK_WEIGHT_IFB2,     /* Xapian::IfB2Weight(c) */
     SILK_WEIGHT_BB2,      /* Xapian::BB2Weight(c) */
     SILK_WEIGHT_PL2,      /* Xapian::PL2Weight(c) */
-    SILK_WEIGHT_PL2PLUS,  /* Xapian::PL2PlusWeight(c, delta) */
     SILK_WEIGHT_DPH,      /* parameter-free: Xapian::DPHWeight() */
-    SILK_WEIGHT_DLH,      /* parameter-free: Xapian::DLHWeight() */
     SILK_WEIGHT_COUNT
 } silk_weight_t;
 
@@ -243,7 +241,7 @@ typedef struct {
     int sort_slot;                     /* -1: by relevance; else by this value slot */
     int sort_reverse;                  /* with sort_slot: 1 for descending */
     silk_weight_t scheme;              /* weighting scheme (0: BM25 with k1..min_normlen) */
-    double delta;                      /* BM25+ and PL2+: the lower bound of a term's weight */
+    double delta;                      /* BM25+: the lower bound of a term's weight */
     double c;                          /* DFR schemes: term frequency normalization (> 0) */
 } silk_search_opts_t;
 

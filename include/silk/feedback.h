@@ -25,12 +25,13 @@ extern "C" {
 #define SILK_FEEDBACK_TERMS_MAX 100
 
 /* Whether feedback may apply to ast before the first run (so that run keeps the first
- * hits it needs): fb_docs > 0, a plain query (qast.h) of at least fb_min_words terms. */
+ * hits it needs): fb_docs > 0, a plain query (qast.h) of at least fb_min_words words (a
+ * Hangul word split into bigrams counts once). */
 int silk_feedback_wanted(const silk_rank_t *r, const silk_qast_t *ast);
 
 /* Whether it applies to a first run in `mode` (the mode it ran in: a relaxed all-words
- * query ran as any) that found `nhits` hits: any-word runs only (an all-words answer keeps
- * every word required), with at least fb_min_docs hits to learn from. */
+ * query ran as any) that holds `nhits` hits: any-word runs only (an all-words answer keeps
+ * every word required), with at least fb_docs (and fb_min_docs) hits to learn from. */
 int silk_feedback_applies(const silk_rank_t *r, const silk_qast_t *ast, silk_mode_t mode,
                           size_t nhits);
 

@@ -10,12 +10,12 @@
  * with (silk_rank_describe). This module calls nothing (it is linked into the client).
  *
  * Keys (type, bounds, default; see docs/protocol.md for what each does):
- *   scheme        bm25 | bm25+ | ineb2 | inl2 | ifb2 | bb2 | pl2 | pl2+ | dph | dlh
+ *   scheme        bm25 | bm25+ | ineb2 | inl2 | bb2 | pl2 | dph
  *   k1, b         BM25 / BM25+: k1 in [0, 10], b in [0, 1]
- *   delta         BM25+ / PL2+: [0, 5]
+ *   delta         BM25+: [0, 5]
  *   c             the DFR schemes' normalization: (0, 50]
  *   stopwords     true: English stopwords are left out of an any-word query (and of the
- *                 ranking of an all-words one) unless the query has nothing else
+ *                 relaxed retry of an all-words one) unless the query has nothing else
  *   phrase        weight of the whole-phrase bonus of keyword queries: [0, 10]
  *   proximity     weight of the word-pair bonus of longer queries: [0, 10] (0: none)
  *   window        positions within which a pair counts as near: [2, 50]
@@ -45,7 +45,7 @@ extern "C" {
 typedef struct {
     silk_weight_t scheme;   /* weighting scheme */
     double k1, b;           /* BM25 and BM25+ */
-    double delta;           /* BM25+ and PL2+ */
+    double delta;           /* BM25+ */
     double c;               /* DFR normalization */
     int stopwords;          /* 1: query-time English stopwords left out (see above) */
     double phrase;          /* whole-phrase bonus of keyword queries */

@@ -34,10 +34,8 @@ extern "C" {
 #define SILK_SNIPPET_CHARS    200
 #define SILK_SNIPPET_SCAN_MAX 65536 /* bytes of a document's text searched for a snippet */
 
-/* Ranking defaults (silk_searcher_opts_t fields left 0 get these). BM25 as in Robertson &
- * Zaragoza, tuned on ../shared/data/cranfield only (`make bench` sweeps k1 x b; see
- * docs/benchmarks.md): k1 4.0, b 0.6 was best there, and the other collections are
- * reported with it untuned. */
+/* BM25's k1 and b tuned on Cranfield (the searcher's older fields left 0 get these; the
+ * ranking defaults as a whole, scheme included, are silk_rank_defaults() in rank.h). */
 #define SILK_BM25_K1_DEFAULT         4.0
 #define SILK_BM25_B_DEFAULT          0.6
 #define SILK_DOC_CACHE_BYTES_DEFAULT (32L << 20) /* parsed, tokenized documents per searcher */

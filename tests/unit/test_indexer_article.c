@@ -134,15 +134,24 @@ static int kind_of(const char *h)
 static void test_section_kind_languages(void **state)
 {
     (void)state;
-    static const char *const refs[] = {
-        "منابع",      "참고 문헌",  "참고문헌",    "각주",          "Références",
-        "references", "REFERENCES", "Notes et références", "Notes et References",
-        "Quellen",    "Einzelnachweise", "Literatur", "Referencias", "REFERENCIAS",
-        "Источники",  "ИСТОЧНИКИ",  "Примечания", "Литература", "پانویس"};
-    static const char *const reads[] = {
-        "Lectures complémentaires", "Bibliographie", "Weiterführende Literatur",
-        "Weiterfuhrende Literatur", "Lecturas adicionales", "Bibliografía", "Bibliografia",
-        "더 읽을거리", "برای مطالعهٔ بیشتر", "برای مطالعه بیشتر", "Дополнительная литература"};
+    static const char *const refs[] = {"منابع",       "참고 문헌",           "참고문헌",
+                                       "각주",        "Références",          "references",
+                                       "REFERENCES",  "Notes et références", "Notes et References",
+                                       "Quellen",     "Einzelnachweise",     "Literatur",
+                                       "Referencias", "REFERENCIAS",         "Источники",
+                                       "ИСТОЧНИКИ",   "Примечания",          "Литература",
+                                       "پانویس"};
+    static const char *const reads[] = {"Lectures complémentaires",
+                                        "Bibliographie",
+                                        "Weiterführende Literatur",
+                                        "Weiterfuhrende Literatur",
+                                        "Lecturas adicionales",
+                                        "Bibliografía",
+                                        "Bibliografia",
+                                        "더 읽을거리",
+                                        "برای مطالعهٔ بیشتر",
+                                        "برای مطالعه بیشتر",
+                                        "Дополнительная литература"};
     for (size_t i = 0; i < sizeof refs / sizeof *refs; i++) {
         if (kind_of(refs[i]) != SILK_SECTION_REFS)
             fail_msg("%s is not a references heading", refs[i]);
@@ -225,10 +234,8 @@ static void test_strutil(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_builder_documents),
-        cmocka_unit_test(test_builder_raw_documents),
-        cmocka_unit_test(test_section_kind),
-        cmocka_unit_test(test_section_kind_languages),
+        cmocka_unit_test(test_builder_documents), cmocka_unit_test(test_builder_raw_documents),
+        cmocka_unit_test(test_section_kind),      cmocka_unit_test(test_section_kind_languages),
         cmocka_unit_test(test_strutil),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
