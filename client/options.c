@@ -30,11 +30,18 @@ static void usage(FILE *out)
           "      --json           print silkd's JSON answer line per query (for scripts, jq)\n"
           "      --color=WHEN     auto (default: on a terminal, unless NO_COLOR is set),\n"
           "                       always or never\n"
-          "      --socket PATH    silkd's socket; default $SILK_SOCKET, else\n"
-          "                       $XDG_RUNTIME_DIR/silk.sock, else /tmp/silk-$UID/silk.sock\n"
+          "      --socket PATH    silkd's socket; default $SILK_SOCKET, else [paths] socket of\n"
+          "                       the configuration file, else $XDG_RUNTIME_DIR/silk/silk.sock,\n"
+          "                       else /tmp/silk-$UID/silk.sock\n"
+          "      --config PATH    the configuration file (default $SILK_CONFIG, else\n"
+          "                       $XDG_CONFIG_HOME/silk/silk.conf, else /etc/silk/silk.conf);\n"
+          "                       its [client] keys (limit, color, any, json, start) are\n"
+          "                       defaults that the options override\n"
           "      --start          if no silkd answers, start one in the background (the\n"
-          "                       silkd beside this program, on its default index, logging\n"
-          "                       to the socket's path + .log) and retry once\n"
+          "                       silkd beside this program, on the index of the configuration\n"
+          "                       file or ~/.local/share/silk/index, logging to the socket's\n"
+          "                       path + .log) and retry once; a silkd that finds no index is\n"
+          "                       stopped again (exit 2)\n"
           "      --ping           check that silkd answers\n"
           "      --stats          print silkd's statistics\n"
           "      --reindex        have silkd re-index its corpus now; waits until committed\n"
@@ -73,7 +80,8 @@ void silk_cli_parse(int orig_argc, char **orig_argv, silk_cli_opts_t *opt)
         O_REINDEX,
         O_COLOR,
         O_VERSION,
-        O_START
+        O_START,
+        O_CONFIG
     };
     static const struct option longs[] = {
         {"limit", required_argument, NULL, 'n'},
@@ -87,11 +95,12 @@ void silk_cli_parse(int orig_argc, char **orig_argv, silk_cli_opts_t *opt)
         {"color", required_argument, NULL, O_COLOR},
         {"colour", required_argument, NULL, O_COLOR},
         {"start", no_argument, NULL, O_START},
+        {"config", required_argument, NULL, O_CONFIG}, /* read by client/cliconf.c */
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, O_VERSION},
         {NULL, 0, NULL, 0},
     };
-    const char *color_when = "auto";
+    const char *color_when = opt->color_default ? opt->color_default : "auto";
     int ops = 0, c;
 
     int argc;
@@ -144,6 +153,8 @@ void silk_cli_parse(int orig_argc, char **orig_argv, silk_cli_opts_t *opt)
             break;
         case O_START:
             opt->start = true;
+            break;
+        case O_CONFIG: /* loaded before the options (client/cliconf.c) */
             break;
         case 'h':
             usage(stdout);

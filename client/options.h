@@ -31,6 +31,7 @@ typedef struct silk_cli_opts {
     bool batch;         /* queries come from stdin, one per line */
     int width;          /* columns of stdout; 0: do not wrap */
     const char *socket; /* --socket, or NULL for the default */
+    const char *color_default; /* [client] color of the configuration file, or NULL: auto */
     char *query;        /* the words of the command line joined by spaces (owned) */
 } silk_cli_opts_t;
 
