@@ -327,6 +327,22 @@ static void apply_conf(silkd_config_t *cfg, extra_t *x)
     }
 }
 
+/* The [ranking] entries of the file over silk's ranking defaults, each checked by the
+ * searcher's own rules (rank.h); a bad one exits 2 naming FILE:LINE. */
+static void apply_ranking(silkd_config_t *cfg)
+{
+    const silk_config_entry_t *e;
+    char where[PATH_MAX + 32], err[256];
+    silk_rank_defaults(&cfg->rank);
+    for (e = NULL; (e = silk_config_next(cfg->conf, "ranking", e));) {
+        if (silk_rank_set(&cfg->rank, e->key, e->value, err, sizeof err) != SILK_OK) {
+            silk_config_where(cfg->conf, e, where, sizeof where);
+            die_conf(where, "%s", err);
+        }
+    }
+    cfg->rank.set = 0; /* the daemon's defaults, not a request's overrides */
+}
+
 const char *silkd_options_parse(int argc, char **argv, silkd_config_t *cfg, int *print_socket)
 {
     init_opts();
@@ -347,6 +363,7 @@ const char *silkd_options_parse(int argc, char **argv, silkd_config_t *cfg, int 
     cfg->config_path = silk_config_file(cfg->conf);
     extra_t from_file = {0};
     apply_conf(cfg, &from_file);
+    apply_ranking(cfg);
 
     const char *env;
     if ((env = getenv("SILK_INDEX")) && *env)

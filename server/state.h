@@ -16,6 +16,7 @@
 #include "silk/config.h"
 #include "silk/db.h"
 #include "silk/proto_resp.h"
+#include "silk/rank.h"
 #include "silk/status.h"
 
 /* ---- configuration ------------------------------------------------------------------------- */
@@ -56,6 +57,8 @@ typedef struct {
     const char *config_path;      /* the file conf was loaded from, or NULL: the reindex child
                                      is given the same one */
     const char *conf_socket;      /* [paths] socket of the file (resolved), or NULL */
+    silk_rank_t rank;             /* the searchers' ranking defaults: silk_rank_defaults() with
+                                     the file's [ranking] entries; requests override them */
 } silkd_config_t;
 
 /* ---- latency histogram --------------------------------------------------------------------- */

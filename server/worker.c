@@ -82,6 +82,7 @@ static int open_fresh(silkd_worker_t *w, const char *why)
 {
     silk_searcher_opts_t so = {0};
     so.db_opts = w->cfg->db_opts;
+    so.rank = &w->cfg->rank;
     silk_searcher_t *s = NULL;
     int changed = 0;
     silk_status_t rc = silk_searcher_new(w->cfg->index_path, &so, &s);
@@ -647,6 +648,7 @@ silk_status_t silkd_worker_start(silkd_server_t *srv, silkd_reindex_t *rx, unsig
     w->fresh = silkd_server_fresh(srv);
     silk_searcher_opts_t so = {0};
     so.db_opts = cfg->db_opts; /* remote shards' timeouts */
+    so.rank = &cfg->rank;      /* the defaults of the file's [ranking] */
     silk_status_t rc = silk_searcher_new(cfg->index_path, &so, &w->searcher);
     if (rc != SILK_OK) {
         free(w);
