@@ -57,12 +57,25 @@ static void test_set_bounds(void **state)
     assert_int_equal(silk_rank_set(&r, "fb_docs", "3", err, sizeof err), SILK_OK);
     assert_int_equal(r.fb_docs, 3);
     /* Refused, with a message naming the key and its bounds; the field is unchanged. */
-    static const char *const bad[][2] = {
-        {"k1", "-1"},        {"k1", "11"},      {"k1", "nan"},        {"k1", "inf"},
-        {"k1", ""},          {"k1", "1x"},      {"b", "1.5"},         {"c", "0"},
-        {"fb_docs", "3.5"},  {"fb_docs", "21"}, {"fb_terms", "0"},    {"window", "1"},
-        {"stopwords", "2"},  {"scheme", "lm"}, {"scheme", "ifb2"},  {"scheme", "BM25 "},  {"fb_weight", "-0.1"},
-        {"keyword_terms", "65"}, {"fb_min_docs", "0"}};
+    static const char *const bad[][2] = {{"k1", "-1"},
+                                         {"k1", "11"},
+                                         {"k1", "nan"},
+                                         {"k1", "inf"},
+                                         {"k1", ""},
+                                         {"k1", "1x"},
+                                         {"b", "1.5"},
+                                         {"c", "0"},
+                                         {"fb_docs", "3.5"},
+                                         {"fb_docs", "21"},
+                                         {"fb_terms", "0"},
+                                         {"window", "1"},
+                                         {"stopwords", "2"},
+                                         {"scheme", "lm"},
+                                         {"scheme", "ifb2"},
+                                         {"scheme", "BM25 "},
+                                         {"fb_weight", "-0.1"},
+                                         {"keyword_terms", "65"},
+                                         {"fb_min_docs", "0"}};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         silk_rank_t before = r;
         err[0] = 0;
@@ -79,7 +92,8 @@ static void test_set_bounds(void **state)
     assert_int_equal(silk_rank_set(&r, "k1", "1", NULL, 0), SILK_OK);
     assert_int_equal(silk_rank_set(NULL, "k1", "1", err, sizeof err), SILK_ERR_INVALID);
     assert_int_equal(silk_rank_set(&r, NULL, "1", err, sizeof err), SILK_ERR_INVALID);
-    assert_true(silk_rank_is_key("fb_freeze") && !silk_rank_is_key("fb") && !silk_rank_is_key(NULL));
+    assert_true(silk_rank_is_key("fb_freeze") && !silk_rank_is_key("fb") &&
+                !silk_rank_is_key(NULL));
 }
 
 static void test_merge(void **state)
