@@ -72,7 +72,8 @@ def tuning(recs, chosen, cv):
     """The Cranfield tuning grid (bench/eval/tune.py), best first per stage, the chosen set
     and the 2-fold cross-validation."""
     for stage, title in (("A", "bag of words over schemes and parameters"),
-                         ("B", "feedback and proximity over stage A's best")):
+                         ("B", "feedback over stage A's best"),
+                         ("C", "proximity over stage B's choice")):
         mine = sorted((r for r in recs if r.get("stage") == stage),
                       key=lambda r: (-r["ndcg10"], -r["map"]))
         rows = [[i + 1, r["set"], fmt(r["map"]), fmt(r["ndcg10"]), fmt(r["recall100"]),

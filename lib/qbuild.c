@@ -703,8 +703,11 @@ static silk_status_t build_and(builder_t *b, const silk_qnode_t *n, silk_query_t
             silk_query_t *pair[2] = {main, bonus};
             /* OR, not AND_MAYBE: the phrase matches only documents that main matches
              * anyway, and Xapian then reads it as a stream instead of skipping to every
-             * candidate of main (50 ms for "the envelope" in `any` mode). */
-            st = silk_query_combine(SILK_OP_OR, pair, 2, 0, &q);
+             * candidate of main (50 ms for "the envelope" in `any` mode). The word pairs
+             * of a long query match documents without every word: under an all-words
+             * AND they may only add weight (AND_MAYBE). */
+            silk_op_t op = !b->keyword && !any ? SILK_OP_AND_MAYBE : SILK_OP_OR;
+            st = silk_query_combine(op, pair, 2, 0, &q);
             silk_query_destroy(main);
             silk_query_destroy(bonus);
             main = q;

@@ -3,14 +3,16 @@
 
 usage: tune.py TUNE_BIN INDEX QUERIES.tsv QRELS [--quick]
 
-Two stages, each a grid run through the real search library in process (bench/tune, mode
-any, top 100):
+Three stages, each a grid run through the real search library in process (bench/tune,
+mode any, top 100), each set starting from the same plain base (BASE):
   A. bag of words, English stopwords left out of the query: BM25 k1 x b, and the other
      weighting schemes (BM25+, IneB2, InL2, BB2, PL2, DPH) at their usual parameters;
   B. over A's best set: pseudo-relevance feedback (documents x terms x weight, the first
-     3 hits frozen) and the proximity bonus.
-The chosen set is the best nDCG@10 of B (ties within 0.002 go to the fewest expansion terms,
-then documents: the cheaper query). The same two stages are run on the odd-numbered queries
+     3 hits frozen);
+  C. over B's choice: the proximity bonus (weight x window).
+A stage's choice is its best nDCG@10 (in B and C, sets within 0.002 of the best go to the
+cheapest query: fewest expansion terms, then documents, then no proximity). The same
+stages are run on the odd-numbered queries
 only and applied to the even ones, and the other way round (2-fold cross-validation): the
 cross-validated figures are the folds' test scores, weighted by their number of queries.
 Prints one JSON record per line: {"section":"tuning",...} for every set of the full grid,
@@ -24,21 +26,25 @@ import sys
 import tempfile
 
 
+# Every set starts from the same plain base (silk's defaults would otherwise carry their
+# scheme and feedback into stage A): BM25 or the scheme named, no feedback, no proximity.
+BASE = "fb_docs=0,proximity=0,stopwords=true"
+
+
 def grids(quick):
     if quick:
-        a = ["stopwords=true,k1=%s,b=%s" % (k, b) for k in ("1.2", "4") for b in ("0.6",)]
-        a += ["stopwords=true,scheme=ineb2,c=0.5"]
-        b = [(d, t, w) for d in (2, 3) for t in (50,) for w in (0.4,)]
-        prox = [("0.1", "4")]
+        a = ["%s,scheme=bm25,k1=%s,b=%s" % (BASE, k, b) for k in ("1.2", "4") for b in ("0.6",)]
+        a += ["%s,scheme=ineb2,c=0.5" % BASE]
+        b = [(d, t, w) for d in (2, 3) for t in (50,) for w in (0.5,)]
+        prox = [("0.1", "8")]
     else:
-        a = ["stopwords=true,k1=%s,b=%s" % (k, b)
+        a = ["%s,scheme=bm25,k1=%s,b=%s" % (BASE, k, b)
              for k in ("1.2", "2", "3", "4", "5") for b in ("0.5", "0.6", "0.75")]
-        a += ["stopwords=true,scheme=bm25+,k1=4,b=0.6,delta=0.5",
-              "stopwords=true,scheme=ineb2,c=0.5", "stopwords=true,scheme=ineb2,c=1",
-              "stopwords=true,scheme=inl2,c=0.5", "stopwords=true,scheme=bb2,c=0.5",
-              "stopwords=true,scheme=pl2,c=1", "stopwords=true,scheme=dph"]
+        a += ["%s,%s" % (BASE, s) for s in (
+            "scheme=bm25+,k1=4,b=0.6,delta=0.5", "scheme=ineb2,c=0.5", "scheme=ineb2,c=1",
+            "scheme=inl2,c=0.5", "scheme=bb2,c=0.5", "scheme=pl2,c=1", "scheme=dph")]
         b = [(d, t, w) for d in (2, 3, 5) for t in (20, 50, 100) for w in (0.3, 0.4, 0.5)]
-        prox = [("0.05", "4"), ("0.1", "4"), ("0.1", "8")]
+        prox = [("0.05", "4"), ("0.1", "4"), ("0.1", "8"), ("0.2", "8")]
     return a, b, prox
 
 
@@ -77,8 +83,14 @@ def run(tune, index, queries, qrels, sets):
 
 
 def cost(s):
-    kv = dict(p.split("=") for p in s.split(","))
-    return (int(kv.get("fb_terms", 0)) if "fb_docs" in kv else 0, int(kv.get("fb_docs", 0)))
+    """What a set costs per query: expansion terms, feedback documents, the proximity pairs."""
+    kv = {}
+    for p in s.split(","):
+        k, v = p.split("=")
+        kv[k] = v  # the last one wins, as in bench/tune
+    fb = int(kv.get("fb_docs", 0)) > 0
+    return (int(kv.get("fb_terms", 0)) if fb else 0, int(kv.get("fb_docs", 0)),
+            float(kv.get("proximity", 0)))
 
 
 def best(rows, tie=0.0):
@@ -93,11 +105,13 @@ def tune_on(tune, index, queries, qrels, quick, records=None):
     base = best(ra)["set"]
     sb = [base] + ["%s,fb_docs=%d,fb_terms=%d,fb_weight=%s,fb_min_docs=1,fb_freeze=3" %
                    (base, d, t, w) for d, t, w in b]
-    sb += ["%s,proximity=%s,window=%s" % (base, p, w) for p, w in prox]
     rb = run(tune, index, queries, qrels, sb)
-    chosen = best(rb, 0.002)
+    fbset = best(rb, 0.002)["set"]
+    sc = [fbset] + ["%s,proximity=%s,window=%s" % (fbset, p, w) for p, w in prox]
+    rc = run(tune, index, queries, qrels, sc)
+    chosen = best(rc, 0.002)
     if records is not None:
-        for stage, rows in (("A", ra), ("B", rb)):
+        for stage, rows in (("A", ra), ("B", rb), ("C", rc)):
             for r in rows:
                 records.append(dict(r, section="tuning", stage=stage))
     return chosen

@@ -77,6 +77,7 @@ typedef struct {
     char id[40][96];
     double score[40];
     uint64_t total;
+    int relaxed;
     int feedback;
     char rank[SILK_RANK_DESCRIBE_MAX + 80];
 } page_t;
@@ -103,6 +104,7 @@ static page_t run(silk_searcher_t *s, const char *q, silk_mode_t mode, uint32_t 
         assert_int_equal(res->hits[i].rank, offset + i + 1);
     }
     p.total = res->total;
+    p.relaxed = res->relaxed;
     p.feedback = res->feedback;
     assert_non_null(res->rank);
     snprintf(p.rank, sizeof p.rank, "%s", res->rank);
@@ -223,6 +225,15 @@ static void test_schemes_and_proximity(void **state)
     page_t p = run(s, LONGQ, SILK_MODE_ANY, 0, 10, &o);
     assert_int_equal(p.total, base.total);
     assert_true(p.score[0] > base.score[0]); /* the pairs add weight */
+    /* Under an all-words query the pairs only add weight: they match no document that
+     * lacks a word (else nothing would be relaxed, and more would match). */
+    const char *allq = "iran north korea missile cooperation with syria and pakistan";
+    page_t a0 = run(s, allq, SILK_MODE_ALL, 0, 10, NULL);
+    page_t a1 = run(s, allq, SILK_MODE_ALL, 0, 10, &o);
+    assert_int_equal(a0.relaxed, 1); /* no paragraph has every word */
+    assert_int_equal(a1.relaxed, 1);
+    assert_int_equal(a1.total, a0.total);
+    assert_int_equal(a1.n, a0.n);
     silk_searcher_destroy(s);
 }
 
