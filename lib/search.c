@@ -322,7 +322,8 @@ static void searcher_rank(silk_searcher_t *s, const silk_searcher_opts_t *opts)
     silk_rank_defaults(&s->rank);
     if (opts == NULL)
         return;
-    if (opts->k1 != 0 || opts->b != 0) {
+    if (opts->k1 != 0 || opts->b != 0) { /* BM25's parameters: BM25 is meant */
+        s->rank.scheme = SILK_WEIGHT_BM25;
         s->rank.k1 = opts->k1;
         s->rank.b = opts->b;
     }

@@ -43,7 +43,8 @@ extern "C" {
 typedef struct silk_searcher silk_searcher_t;
 
 typedef struct {
-    double k1, b;           /* BM25 parameters (0 for both: silk's tuned defaults) */
+    double k1, b;           /* BM25 parameters (0 for both: silk's defaults; else the scheme is
+                               BM25 with these) */
     double title_weight;    /* multiplier of title-field matches (0: default; < 0: none) */
     double section_weight;  /* multiplier of section-field matches (0: default; < 0: none) */
     double phrase_boost;    /* weight of the phrase bonus for multi-word queries (0: def.;
