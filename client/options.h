@@ -21,18 +21,18 @@ enum {
 
 /* What the user asked for. */
 typedef struct silk_cli_opts {
-    silk_req_op_t op;   /* the request to send: search, ping, stats or reindex */
-    long long limit;    /* hits per query */
-    long long offset;   /* hits to skip */
-    bool any;           /* mode "any" instead of "all" */
-    bool json;          /* print the daemon's lines as they are */
-    bool start;         /* start silkd when nobody answers */
-    bool color;         /* ANSI bold and colour on stdout */
-    bool batch;         /* queries come from stdin, one per line */
-    int width;          /* columns of stdout; 0: do not wrap */
-    const char *socket; /* --socket, or NULL for the default */
+    silk_req_op_t op;          /* the request to send: search, ping, stats or reindex */
+    long long limit;           /* hits per query */
+    long long offset;          /* hits to skip */
+    bool any;                  /* mode "any" instead of "all" */
+    bool json;                 /* print the daemon's lines as they are */
+    bool start;                /* start silkd when nobody answers */
+    bool color;                /* ANSI bold and colour on stdout */
+    bool batch;                /* queries come from stdin, one per line */
+    int width;                 /* columns of stdout; 0: do not wrap */
+    const char *socket;        /* --socket, or NULL for the default */
     const char *color_default; /* [client] color of the configuration file, or NULL: auto */
-    char *query;        /* the words of the command line joined by spaces (owned) */
+    char *query;               /* the words of the command line joined by spaces (owned) */
 } silk_cli_opts_t;
 
 /* Fills opt from the command line, the environment and the terminal. Prints and exits

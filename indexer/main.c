@@ -209,18 +209,12 @@ typedef struct {
 } args_t;
 
 static const struct option longopts[] = {
-    {"corpus", required_argument, NULL, 'c'},
-    {"index", required_argument, NULL, 'i'},
-    {"full", no_argument, NULL, 'f'},
-    {"quiet", no_argument, NULL, 'q'},
-    {"json", no_argument, NULL, 'j'},
-    {"no-wait", no_argument, NULL, 'n'},
-    {"max-size", required_argument, NULL, 'm'},
-    {"shards", required_argument, NULL, 'S'},
-    {"shard", required_argument, NULL, 'K'},
-    {"config", required_argument, NULL, 'C'},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
+    {"corpus", required_argument, NULL, 'c'},   {"index", required_argument, NULL, 'i'},
+    {"full", no_argument, NULL, 'f'},           {"quiet", no_argument, NULL, 'q'},
+    {"json", no_argument, NULL, 'j'},           {"no-wait", no_argument, NULL, 'n'},
+    {"max-size", required_argument, NULL, 'm'}, {"shards", required_argument, NULL, 'S'},
+    {"shard", required_argument, NULL, 'K'},    {"config", required_argument, NULL, 'C'},
+    {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
 };
 
 /* Applies option c with value arg; `label` names it in messages ("--max-size", or
@@ -320,8 +314,7 @@ static int parse_argv(int argc, char **argv, args_t *a)
 
 /* A path of the configuration file, absolute against its folder, or NULL after printing
  * why. Kept for the process in `keep`, a static, so leak checkers see it reachable. */
-static const char *conf_path(const silk_config_t *conf, const silk_config_entry_t *e,
-                             char **keep)
+static const char *conf_path(const silk_config_t *conf, const silk_config_entry_t *e, char **keep)
 {
     char *why = NULL;
     free(*keep);

@@ -16,11 +16,25 @@
  * section's keys are checked by the module that reads them (the searcher's [ranking]). */
 static const char *const paths_keys[] = {"corpus", "index", "socket", NULL};
 static const char *const daemon_keys[] = {
-    "listen",          "token-file",       "threads",          "watch",
-    "watch-delay",     "watch-max-delay",  "reindex-timeout",  "shutdown-timeout",
-    "idle-timeout",    "max-connections",  "max-line",         "max-inflight",
-    "max-output",      "max-output-total", "query-time-limit", "remote-timeout",
-    "log-level",       "indexer",          "allow-remote-programs",
+    "listen",
+    "token-file",
+    "threads",
+    "watch",
+    "watch-delay",
+    "watch-max-delay",
+    "reindex-timeout",
+    "shutdown-timeout",
+    "idle-timeout",
+    "max-connections",
+    "max-line",
+    "max-inflight",
+    "max-output",
+    "max-output-total",
+    "query-time-limit",
+    "remote-timeout",
+    "log-level",
+    "indexer",
+    "allow-remote-programs",
     NULL,
 };
 static const char *const indexer_keys[] = {"max-size", "shards", "quiet", "no-wait", NULL};
@@ -30,8 +44,8 @@ static const struct {
     const char *name;
     const char *const *keys;
 } sections[] = {
-    {"paths", paths_keys},     {"daemon", daemon_keys}, {"indexer", indexer_keys},
-    {"client", client_keys},   {"ranking", NULL},
+    {"paths", paths_keys},   {"daemon", daemon_keys}, {"indexer", indexer_keys},
+    {"client", client_keys}, {"ranking", NULL},
 };
 #define NSECTIONS (sizeof sections / sizeof sections[0])
 
@@ -47,12 +61,12 @@ struct silk_config {
 typedef struct {
     silk_config_t *cfg;
     FILE *f;
-    unsigned line;   /* lines read so far: the line inih is handling */
-    unsigned eline;  /* the line of the first error found here, 0 none */
-    char emsg[256];  /* its text */
-    int nomem;       /* an allocation failed */
-    char *buf;       /* getline's buffer */
-    size_t buf_cap;  /* its size */
+    unsigned line;  /* lines read so far: the line inih is handling */
+    unsigned eline; /* the line of the first error found here, 0 none */
+    char emsg[256]; /* its text */
+    int nomem;      /* an allocation failed */
+    char *buf;      /* getline's buffer */
+    size_t buf_cap; /* its size */
 } parse_t;
 
 static void fail_at(parse_t *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -112,8 +126,9 @@ static int on_entry(void *user, const char *section, const char *key, const char
     parse_t *p = user;
     silk_config_t *cfg = p->cfg;
     if (!*section) {
-        fail_at(p, "'%s' is outside any section (put it under [paths], [daemon], [indexer] or "
-                   "[client])",
+        fail_at(p,
+                "'%s' is outside any section (put it under [paths], [daemon], [indexer] or "
+                "[client])",
                 key);
         return 0;
     }
@@ -125,8 +140,9 @@ static int on_entry(void *user, const char *section, const char *key, const char
     for (s = 0; s < NSECTIONS && strcmp(sections[s].name, section); s++)
         ;
     if (s == NSECTIONS) {
-        fail_at(p, "unknown section [%s] (silk knows [paths], [daemon], [indexer], [client] and "
-                   "[ranking])",
+        fail_at(p,
+                "unknown section [%s] (silk knows [paths], [daemon], [indexer], [client] and "
+                "[ranking])",
                 section);
         return 0;
     }
@@ -198,8 +214,7 @@ silk_status_t silk_config_load(const char *path, silk_config_t **out, char **err
     FILE *f = fopen(path, "re");
     if (!f)
         return set_err(err, errno == ENOENT ? SILK_ERR_NOT_FOUND : SILK_ERR_IO,
-                       "cannot read the configuration file %s: %s", path,
-                       strerror(errno));
+                       "cannot read the configuration file %s: %s", path, strerror(errno));
     silk_config_t *cfg;
     if (new_config(path, &cfg) != SILK_OK) {
         fclose(f);
@@ -286,7 +301,8 @@ silk_status_t silk_config_open(const char *arg, silk_config_t **out, char **err)
             *err = NULL;
         }
     }
-    return new_config(NULL, out) == SILK_OK ? SILK_OK : set_err(err, SILK_ERR_NOMEM, "out of memory");
+    return new_config(NULL, out) == SILK_OK ? SILK_OK
+                                            : set_err(err, SILK_ERR_NOMEM, "out of memory");
 }
 
 /* ---- reading it ---------------------------------------------------------------------------- */

@@ -113,12 +113,12 @@ int silk_fs_private_dir(const char *dir, char **why)
         n = asprintf(why, "refusing %s: it is not a folder%s", dir,
                      S_ISLNK(st.st_mode) ? " (a symbolic link)" : "");
     else if (st.st_uid != getuid())
-        n = asprintf(why, "refusing the folder %s: it belongs to uid %ld, not to you (uid %ld)", dir,
-                     (long)st.st_uid, (long)getuid());
+        n = asprintf(why, "refusing the folder %s: it belongs to uid %ld, not to you (uid %ld)",
+                     dir, (long)st.st_uid, (long)getuid());
     else if (st.st_mode & 077)
         n = asprintf(why,
-                     "refusing the folder %s: its mode is %03o, others may use it (it must be "
-                     "0700: chmod 700 %s)",
+                     "refusing the folder %s: its mode is %04o, so others may use it; it must be "
+                     "yours with mode 0700 (chmod 700 %s)",
                      dir, (unsigned)(st.st_mode & 0777), dir);
     else
         return 0;

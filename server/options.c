@@ -18,66 +18,67 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: silkd [options]\n"
-            "Serves a silk index over a local socket: newline-delimited JSON, one request per\n"
-            "line, answers in order (docs/protocol.md). Runs in the foreground; logs to stderr.\n"
-            "\n"
-            "  --config PATH        the configuration file ($SILK_CONFIG, else\n"
-            "                       $XDG_CONFIG_HOME/silk/silk.conf, else /etc/silk/silk.conf);\n"
-            "                       its [paths] and [daemon] keys are these options' long names\n"
-            "  --index DIR          index to serve ($SILK_INDEX, else [paths] index, else\n"
-            "                       $XDG_DATA_HOME/silk/index, i.e. ~/.local/share/silk/index);\n"
-            "                       silkd starts without one and answers \"unavailable\" until\n"
-            "                       it appears\n"
-            "  --corpus DIR         corpus that reindex and --watch index ($SILK_CORPUS, else\n"
-            "                       [paths] corpus, else $XDG_DATA_HOME/silk/corpus)\n"
-            "  --socket PATH        Unix socket ($SILK_SOCKET, else [paths] socket, else\n"
-            "                       $XDG_RUNTIME_DIR/silk/silk.sock, else /tmp/silk-$UID/silk.sock;\n"
-            "                       the default's folder is created 0700 and must be private);\n"
-            "                       mode 0600. Under systemd socket activation (LISTEN_FDS) the\n"
-            "                       sockets systemd passes are served instead\n"
-            "  --listen HOST:PORT   also serve TCP; HOST defaults to 127.0.0.1 (\":7700\");\n"
-            "                       a TCP client must first send {\"op\":\"auth\",\"token\":T}\n"
-            "  --token-file PATH    TCP's token, created 0600 if missing (default\n"
-            "                       <socket>.token)\n"
-            "  --threads N          worker threads, 1..%d (default: the number of cores)\n"
-            "  --watch              reindex when a file in the corpus changes\n"
-            "  --watch-delay MS     quiet time after a change before reindexing (default 500)\n"
-            "  --watch-max-delay MS longest a change waits for the corpus to go quiet, 0 none\n"
-            "                       (default 10 times --watch-delay)\n"
-            "  --reindex-timeout SEC  a silk-index child running longer is stopped (SIGCONT,\n"
-            "                       SIGTERM, SIGKILL 3 s later) and its requests get an\n"
-            "                       \"internal\" error; 0 no limit (default 600)\n"
-            "  --shutdown-timeout SEC after SIGINT/SIGTERM, exit (status 1) after this long\n"
-            "                       even if requests or the child have not finished (default 15)\n"
-            "  --idle-timeout SEC   close connections idle this long, 0 never (default 300)\n"
-            "  --max-connections N  connections at once; more get \"overloaded\" (default 1024)\n"
-            "  --max-line BYTES     longest request line (default 65536)\n"
-            "  --max-inflight N     unsent answers per connection before reading pauses\n"
-            "                       (default 64)\n"
-            "  --max-output BYTES   longest answer (longer: \"too_large\"); a connection with a\n"
-            "                       quarter of it unsent is not read until it drains\n"
-            "                       (default 4194304)\n"
-            "  --max-output-total BYTES  unsent bytes of all connections; past it large answers\n"
-            "                       get \"overloaded\" and readers wait (default 67108864)\n"
-            "  --query-time-limit MS  time budget of a search, 0 none; past it the answer is\n"
-            "                       flagged \"partial\" (default 2000)\n"
-            "  --remote-timeout MS  connect and reply timeout of remote shards of a stub index\n"
-            "                       (default 2000 to connect, 10000 to reply; docs/scale-out.md)\n"
-            "  --allow-remote-programs  let the index's stub file run the program of a\n"
-            "                       `remote :PROGRAM` line (refused by default: whoever can\n"
-            "                       write the index would choose what silkd runs)\n"
-            "  --log-level L        error, warn, info (default) or debug\n"
-            "  --print-socket       print the socket path silkd would use, and exit\n"
-            "  --help               this text\n"
-            "\n"
-            "Reindex runs $SILK_INDEXER, else [daemon] indexer, else the silk-index next to\n"
-            "silkd, as a child process. Precedence: flags, then the environment, then the\n"
-            "configuration file, then the defaults.\n"
-            "Signals: SIGINT/SIGTERM finish the requests in flight and exit 0 (a second one exits\n"
-            "at once, status 1); SIGHUP opens the index afresh on every worker.\n",
-            SILKD_MAX_THREADS);
+    fprintf(
+        f,
+        "usage: silkd [options]\n"
+        "Serves a silk index over a local socket: newline-delimited JSON, one request per\n"
+        "line, answers in order (docs/protocol.md). Runs in the foreground; logs to stderr.\n"
+        "\n"
+        "  --config PATH        the configuration file ($SILK_CONFIG, else\n"
+        "                       $XDG_CONFIG_HOME/silk/silk.conf, else /etc/silk/silk.conf);\n"
+        "                       its [paths] and [daemon] keys are these options' long names\n"
+        "  --index DIR          index to serve ($SILK_INDEX, else [paths] index, else\n"
+        "                       $XDG_DATA_HOME/silk/index, i.e. ~/.local/share/silk/index);\n"
+        "                       silkd starts without one and answers \"unavailable\" until\n"
+        "                       it appears\n"
+        "  --corpus DIR         corpus that reindex and --watch index ($SILK_CORPUS, else\n"
+        "                       [paths] corpus, else $XDG_DATA_HOME/silk/corpus)\n"
+        "  --socket PATH        Unix socket ($SILK_SOCKET, else [paths] socket, else\n"
+        "                       $XDG_RUNTIME_DIR/silk/silk.sock, else /tmp/silk-$UID/silk.sock;\n"
+        "                       the default's folder is created 0700 and must be private);\n"
+        "                       mode 0600. Under systemd socket activation (LISTEN_FDS) the\n"
+        "                       sockets systemd passes are served instead\n"
+        "  --listen HOST:PORT   also serve TCP; HOST defaults to 127.0.0.1 (\":7700\");\n"
+        "                       a TCP client must first send {\"op\":\"auth\",\"token\":T}\n"
+        "  --token-file PATH    TCP's token, created 0600 if missing (default\n"
+        "                       <socket>.token)\n"
+        "  --threads N          worker threads, 1..%d (default: the number of cores)\n"
+        "  --watch              reindex when a file in the corpus changes\n"
+        "  --watch-delay MS     quiet time after a change before reindexing (default 500)\n"
+        "  --watch-max-delay MS longest a change waits for the corpus to go quiet, 0 none\n"
+        "                       (default 10 times --watch-delay)\n"
+        "  --reindex-timeout SEC  a silk-index child running longer is stopped (SIGCONT,\n"
+        "                       SIGTERM, SIGKILL 3 s later) and its requests get an\n"
+        "                       \"internal\" error; 0 no limit (default 600)\n"
+        "  --shutdown-timeout SEC after SIGINT/SIGTERM, exit (status 1) after this long\n"
+        "                       even if requests or the child have not finished (default 15)\n"
+        "  --idle-timeout SEC   close connections idle this long, 0 never (default 300)\n"
+        "  --max-connections N  connections at once; more get \"overloaded\" (default 1024)\n"
+        "  --max-line BYTES     longest request line (default 65536)\n"
+        "  --max-inflight N     unsent answers per connection before reading pauses\n"
+        "                       (default 64)\n"
+        "  --max-output BYTES   longest answer (longer: \"too_large\"); a connection with a\n"
+        "                       quarter of it unsent is not read until it drains\n"
+        "                       (default 4194304)\n"
+        "  --max-output-total BYTES  unsent bytes of all connections; past it large answers\n"
+        "                       get \"overloaded\" and readers wait (default 67108864)\n"
+        "  --query-time-limit MS  time budget of a search, 0 none; past it the answer is\n"
+        "                       flagged \"partial\" (default 2000)\n"
+        "  --remote-timeout MS  connect and reply timeout of remote shards of a stub index\n"
+        "                       (default 2000 to connect, 10000 to reply; docs/scale-out.md)\n"
+        "  --allow-remote-programs  let the index's stub file run the program of a\n"
+        "                       `remote :PROGRAM` line (refused by default: whoever can\n"
+        "                       write the index would choose what silkd runs)\n"
+        "  --log-level L        error, warn, info (default) or debug\n"
+        "  --print-socket       print the socket path silkd would use, and exit\n"
+        "  --help               this text\n"
+        "\n"
+        "Reindex runs $SILK_INDEXER, else [daemon] indexer, else the silk-index next to\n"
+        "silkd, as a child process. Precedence: flags, then the environment, then the\n"
+        "configuration file, then the defaults.\n"
+        "Signals: SIGINT/SIGTERM finish the requests in flight and exit 0 (a second one exits\n"
+        "at once, status 1); SIGHUP opens the index afresh on every worker.\n",
+        SILKD_MAX_THREADS);
 }
 
 /* Where a value came from, for messages: "--max-line" for a flag, "FILE:LINE: max-line" for
@@ -124,7 +125,7 @@ enum {
     O_HELP,
     O_ALLOW_PROGRAMS,
     O_TOKEN_FILE,
-    O_CONFIG, /* the last of the fixed ones */
+    O_CONFIG,        /* the last of the fixed ones */
     O_NUMERIC = 512, /* O_NUMERIC + i: numeric[i] */
 };
 
@@ -231,8 +232,7 @@ static void apply(silkd_config_t *cfg, extra_t *x, int c, const char *arg, const
     case O_LOGLEVEL:
         silkd_log_level = silkd_log_parse_level(arg);
         if (silkd_log_level < 0) {
-            fprintf(stderr, "silkd: %s must be error, warn, info or debug, not '%s'\n", label,
-                    arg);
+            fprintf(stderr, "silkd: %s must be error, warn, info or debug, not '%s'\n", label, arg);
             exit(2);
         }
         break;
@@ -256,8 +256,7 @@ static void parse_argv(int argc, char **argv, silkd_config_t *cfg, extra_t *x)
     while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         if (c == ':')
             die_usage("%s needs a value", argv[optind - 1]);
-        if (c < O_INDEX || (c >= O_NUMERIC + (int)NNUMERIC) ||
-            (c > O_CONFIG && c < O_NUMERIC))
+        if (c < O_INDEX || (c >= O_NUMERIC + (int)NNUMERIC) || (c > O_CONFIG && c < O_NUMERIC))
             die_usage("unknown option '%s'", argv[optind - 1]);
         char label[64];
         snprintf(label, sizeof label, "--%s", c >= O_NUMERIC ? numeric[c - O_NUMERIC].name : "");

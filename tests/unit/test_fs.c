@@ -323,12 +323,9 @@ static void test_data_path(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_mkdir_p),
-        cmocka_unit_test(test_rm_tree),
-        cmocka_unit_test(test_rm_tree_links),
-        cmocka_unit_test(test_socket_path),
-        cmocka_unit_test(test_private_dir),
-        cmocka_unit_test(test_data_path),
+        cmocka_unit_test(test_mkdir_p),       cmocka_unit_test(test_rm_tree),
+        cmocka_unit_test(test_rm_tree_links), cmocka_unit_test(test_socket_path),
+        cmocka_unit_test(test_private_dir),   cmocka_unit_test(test_data_path),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
