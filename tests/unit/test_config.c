@@ -125,7 +125,8 @@ static void test_errors(void **state)
     expect_error("index = x\n", ":1: 'index' is outside any section");
     expect_error("[paths]\nindex = a\n\n[daemon]\n[paths]\nindex = b\n",
                  ":6: 'index' is set twice in [paths] (first on line 2)");
-    expect_error("[daemon]\nmax-line = 1\nmax-lines = 2\n", ":3: unknown key 'max-lines' in [daemon]");
+    expect_error("[daemon]\nmax-line = 1\nmax-lines = 2\n",
+                 ":3: unknown key 'max-lines' in [daemon]");
     expect_error("[client]\nlimit = 1\n[server]\nthreads = 2\n", ":4: unknown section [server]");
     expect_error("[paths]\n= x\n", ":2:");
     /* The daemon's keys belong in [daemon], not in [client]. */
