@@ -117,8 +117,8 @@ int silk_fs_private_dir(const char *dir, char **why)
                      dir, (long)st.st_uid, (long)getuid());
     else if (st.st_mode & 077)
         n = asprintf(why,
-                     "refusing the folder %s: its mode is %03o, others may use it (it must be "
-                     "0700: chmod 700 %s)",
+                     "refusing the folder %s: its mode is %04o, so others may use it; it must be "
+                     "yours with mode 0700 (chmod 700 %s)",
                      dir, (unsigned)(st.st_mode & 0777), dir);
     else
         return 0;

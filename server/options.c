@@ -334,7 +334,12 @@ static void apply_ranking(silkd_config_t *cfg)
     char where[PATH_MAX + 32], err[256];
     silk_rank_defaults(&cfg->rank);
     for (e = NULL; (e = silk_config_next(cfg->conf, "ranking", e));) {
-        if (silk_rank_set(&cfg->rank, e->key, e->value, err, sizeof err) != SILK_OK) {
+        char key[64]; /* the file writes keys with '-' (fb-docs), the protocol with '_' */
+        snprintf(key, sizeof key, "%s", e->key);
+        for (char *p = key; *p; p++)
+            if (*p == '-')
+                *p = '_';
+        if (silk_rank_set(&cfg->rank, key, e->value, err, sizeof err) != SILK_OK) {
             silk_config_where(cfg->conf, e, where, sizeof where);
             die_conf(where, "%s", err);
         }

@@ -68,7 +68,7 @@ kill "$pid"
 wait "$pid" 2>/dev/null || true
 
 # A bad [ranking] entry: silkd does not start, and says where.
-printf '[ranking]\nk1 = 1.2\nfb_weight = 9\n' >"$T/bad.conf"
+printf '[ranking]\nk1 = 1.2\nfb-weight = 9\n' >"$T/bad.conf"
 rc=0
 "$SILK_BIN/silkd" --config "$T/bad.conf" --index "$T/index" --socket "$T/bad.sock" \
     2>"$T/bad.log" || rc=$?
