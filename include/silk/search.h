@@ -73,7 +73,7 @@ typedef struct {
 
 typedef struct {
     uint32_t rank;              /* 1-based, counting the offset */
-    double score;               /* BM25 weight */
+    double score;               /* weight under the ranking scheme (rank.h) */
     const char *id;             /* "<article>#<anchor>" */
     const char *kind;           /* lead, paragraph, infobox, reference, reading */
     const char *article;        /* article title */
