@@ -17,9 +17,11 @@ import os
 import subprocess
 import sys
 
+# Issue 19's targets (any mode, through the daemon): Cranfield, and the question sets no lower
+# than before it (0.941 and 0.9725) minus 0.005.
 TARGETS = {
-    ("cranfield", "ndcg10"): (">=", 0.40), ("cranfield", "map"): (">=", 0.33),
-    ("korquad", "ndcg10"): (">=", 0.88),
+    ("cranfield", "ndcg10"): (">=", 0.41), ("cranfield", "map"): (">=", 0.34),
+    ("korquad", "ndcg10"): (">=", 0.936), ("persianqa", "ndcg10"): (">=", 0.9675),
 }
 
 
@@ -44,13 +46,15 @@ def table(title, header, rows):
 
 def relevance(recs):
     rows = []
-    order = {"silk": 0, "silk-tuned": 1, "fts5": 2, "xapian": 3}
+    order = {"silk": 0, "silk (all)": 1, "silk-tuned": 2, "silk-tuned (all)": 3, "fts5": 4,
+             "xapian": 5}
     for r in sorted(recs, key=lambda r: (r["dataset"], order.get(r["engine"], 9))):
         rows.append([r["dataset"], r["engine"], fmt(r.get("map")), fmt(r.get("ndcg10")),
                      fmt(r.get("recall100")), fmt(r.get("mrr10")),
                      "%s/%s" % (r.get("answered", "-"), r.get("queries", "-")),
                      r.get("errors", "")])
-    table("Relevance (mode any, top 100; MAP over the whole run)",
+    table("Relevance (top 100; mode any unless \"(all)\": the daemon's default mode, all words,"
+          " relaxed when none has them all; MAP over the whole run)",
           ["collection", "engine", "MAP", "nDCG@10", "R@100", "MRR@10", "answered", "errors"],
           rows)
     by = {(r["dataset"], r["engine"]): r for r in recs}
@@ -58,28 +62,34 @@ def relevance(recs):
     for engine in ("silk", "silk-tuned"):
         for (ds, metric), (op, want) in TARGETS.items():
             got = by.get((ds, engine), {}).get(metric)
-            checks.append([engine, ds, metric, fmt(got), op + " " + fmt(want),
+            checks.append([engine, ds, metric, fmt(got, 4), op + " " + fmt(want, 4),
                            "-" if got is None else ("met" if got >= want else "MISSED")])
-        for ds in ("persianqa",):
-            got = by.get((ds, engine), {}).get("ndcg10")
-            peer = by.get((ds, "fts5"), {}).get("ndcg10")
-            checks.append([engine, ds, "ndcg10", fmt(got), ">= FTS5 " + fmt(peer),
-                           "-" if got is None or peer is None else
-                           ("met" if got >= peer else "MISSED")])
     table("Relevance targets", ["engine", "collection", "measure", "value", "target", ""],
           checks)
 
 
-def tuning(recs):
-    rows = [[r["rank"], fmt(r["k1"], 2), fmt(r["b"], 2), fmt(r["map"]), fmt(r["ndcg10"]),
-             fmt(r["recall100"]), fmt(r["mrr10"])] for r in recs if r["rank"] <= 5]
-    worst = max(recs, key=lambda r: r["rank"])
-    if worst["rank"] > 5:
-        rows.append(["...%d" % worst["rank"], fmt(worst["k1"], 2), fmt(worst["b"], 2),
-                     fmt(worst["map"]), fmt(worst["ndcg10"]), fmt(worst["recall100"]),
-                     fmt(worst["mrr10"])])
-    table("silk BM25 sweep on Cranfield (in process, mode any; best first; silk-tuned uses #1)",
-          ["#", "k1", "b", "MAP", "nDCG@10", "R@100", "MRR@10"], rows)
+def tuning(recs, chosen, cv):
+    """The Cranfield tuning grid (bench/eval/tune.py), best first per stage, the chosen set
+    and the 2-fold cross-validation."""
+    for stage, title in (("A", "bag of words over schemes and parameters"),
+                         ("B", "feedback over stage A's best"),
+                         ("C", "proximity over stage B's choice")):
+        mine = sorted((r for r in recs if r.get("stage") == stage),
+                      key=lambda r: (-r["ndcg10"], -r["map"]))
+        rows = [[i + 1, r["set"], fmt(r["map"]), fmt(r["ndcg10"]), fmt(r["recall100"]),
+                 fmt(r["mrr10"]), fmt(r.get("p50_us"), 0)]
+                for i, r in enumerate(mine) if i < 8 or i == len(mine) - 1]
+        table("Tuning on Cranfield, stage %s: %s (in process, mode any; best first)" %
+              (stage, title), ["#", "set", "MAP", "nDCG@10", "R@100", "MRR@10", "p50 µs"], rows)
+    for c in chosen:
+        print("\nchosen: %s (nDCG@10 %.4f, MAP %.4f)" % (c["set"], c["ndcg10"], c["map"]))
+    for c in cv:
+        rows = [[f["train"], f["test"], f["set"], fmt(f["ndcg10"], 4), fmt(f["map"], 4)]
+                for f in c["folds"]]
+        rows.append(["-", "both", "cross-validated", fmt(c["ndcg10"], 4), fmt(c["map"], 4)])
+        rows.append(["all", "all", "tuned", fmt(c["tuned_ndcg10"], 4), fmt(c["tuned_map"], 4)])
+        table("2-fold cross-validation on Cranfield (tuned on one fold, scored on the other)",
+              ["tuned on", "scored on", "set", "nDCG@10", "MAP"], rows)
 
 
 def indexing(recs):
@@ -201,7 +211,7 @@ def main(argv):
     if sec("relevance"):
         relevance(sec("relevance"))
     if sec("tuning"):
-        tuning(sec("tuning"))
+        tuning(sec("tuning"), sec("tuning-chosen"), sec("tuning-cv"))
     if sec("indexing"):
         indexing(sec("indexing"))
     if sec("latency"):
@@ -226,6 +236,8 @@ def main(argv):
         "commit": commit,
         "relevance": sec("relevance"),
         "tuning": sec("tuning"),
+        "tuning_chosen": sec("tuning-chosen"),
+        "tuning_cv": sec("tuning-cv"),
         "indexing": sec("indexing"),
         "latency": sec("latency"),
         "notes": notes,

@@ -114,16 +114,30 @@ mkdir -p "$W" "$OUT"
 if [ -n "$QUICK" ]; then : >"$OUT/QUICK"; else rm -f "$OUT/QUICK"; fi
 : >"$REC"
 log "cores: $CORES, quick: ${QUICK:-no}, generated corpus: $GEN_MB MB, load runs: $DUR s"
-[ -d "$SHARED" ] || {
-    echo "bench: the judged collections are not at $SHARED: point SILK_DATA at a folder" \
-        "holding cranfield/, korquad1-dev/ and persianqa-test/ (docs/benchmarks.md)" >&2
-    exit 1
+# The sections that need the judged collections (relevance, and the generated corpus made
+# from their sentences: indexing, latency on Cranfield and the generated corpus) are
+# skipped, each with a line saying so, when a collection is missing; the others run.
+HAVE_DATA=1
+for c in cranfield korquad1-dev persianqa-test; do
+    [ -d "$SHARED/$c" ] || HAVE_DATA=""
+done
+if [ -n "$HAVE_DATA" ]; then
+    log "judged collections: $SHARED (SILK_DATA; default ../shared/data)"
+else
+    log "judged collections: not all in $SHARED (SILK_DATA; default ../shared/data)"
+fi
+skip() { # SECTION: the skip line, on stderr and in the report
+    local m="skipping $1: the judged collections (cranfield/, korquad1-dev/, persianqa-test/) are not all in $SHARED; point SILK_DATA at a folder holding them (docs/benchmarks.md)"
+    echo "bench: $m" >&2
+    note "$m"
 }
 have_silk || note "silk-index/silkd not built: silk rows are missing"
 
 # ---- 1. relevance ----------------------------------------------------------------------
 EVAL="$DATA/eval"
-python3 bench/eval/convert.py "$SHARED" "$EVAL" >"$W/convert.log" || { cat "$W/convert.log"; exit 1; }
+if [ -n "$HAVE_DATA" ]; then
+    python3 bench/eval/convert.py "$SHARED" "$EVAL" >"$W/convert.log" || { cat "$W/convert.log"; exit 1; }
+fi
 relevance_one() {
     local c="$1" d="$EVAL/$1" q="$EVAL/$1/queries.tsv" r
     if [ -n "$QUICK" ] && [ "$c" = korquad ]; then
@@ -152,56 +166,59 @@ relevance_one() {
         return 0
     fi
     start_silkd "$W/$c.silk" || return 0
-    if python3 bench/eval/silk_run.py "$W/silk.sock" "$q" "$W/$c.silk.run" 2>"$W/$c.silk.err"; then
-        local errs
-        errs="$(sed -n 's/.*errors: //p' "$W/$c.silk.err")"
-        rec "{\"section\":\"relevance\",\"dataset\":\"$c\",\"engine\":\"silk\",\"errors\":\"$errs\"}" \
-            "$("$BUILD/bench/score" "$qrels" "$W/$c.silk.run")"
-    else
-        note "silk relevance run on $c failed: $(tail -2 "$W/$c.silk.err" | tr '\n' ' ')"
-    fi
+    # `any` (the target's mode) and the daemon's default mode (`all`, relaxed when nothing
+    # has every word: what a person at the terminal gets), both with silkd's defaults.
+    local mode engine
+    for mode in any all; do
+        engine=silk
+        [ "$mode" = all ] && engine="silk (all)"
+        if python3 bench/eval/silk_run.py "$W/silk.sock" "$q" "$W/$c.silk-$mode.run" --mode "$mode" \
+            2>"$W/$c.silk-$mode.err"; then
+            local errs
+            errs="$(sed -n 's/.*errors: //p' "$W/$c.silk-$mode.err")"
+            rec "{\"section\":\"relevance\",\"dataset\":\"$c\",\"engine\":\"$engine\",\"errors\":\"$errs\"}" \
+                "$("$BUILD/bench/score" "$qrels" "$W/$c.silk-$mode.run")"
+        else
+            note "silk relevance run on $c ($mode) failed: $(tail -2 "$W/$c.silk-$mode.err" | tr '\n' ' ')"
+        fi
+    done
     stop_silkd
 }
-# tune_rows: silk's BM25 k1 and b swept on Cranfield only, through the real search library
-# in process (bench/eval/tune.c); the best set by nDCG@10 is then applied unchanged to the
-# three collections ("silk-tuned" rows). The "silk" rows are the daemon's defaults.
+# tune_rows: silk's ranking parameters tuned on Cranfield only (bench/eval/tune.py: bag of
+# words over weighting schemes and their parameters, then feedback and proximity over the
+# best, through the real search library in process), with the 2-fold cross-validation; the
+# chosen set is then applied unchanged to the three collections in process ("silk-tuned"
+# rows, in `any` and in `all` mode). The "silk" rows are the daemon with its defaults.
 tune_rows() {
-    local args=() k1 b best c
+    local set c mode engine
     [ -x "$BUILD/bench/tune" ] && [ -d "$W/cranfield.silk" ] || return 0
-    log "relevance: sweeping BM25 k1 and b on Cranfield"
-    for k1 in $TUNE_K1; do
-        for b in $TUNE_B; do args+=("$k1" "$b" 0 0 0); done
-    done
-    "$BUILD/bench/tune" "$W/cranfield.silk" "$W/cranfield.queries" "$W/cranfield.qrels" \
-        "${args[@]}" >"$W/tune.txt" 2>"$W/tune.err" || { note "tuning failed: $(tail -1 "$W/tune.err")"; return 0; }
-    best=$(python3 - "$W/tune.txt" "$REC" <<'PY'
-import json, re, sys
-rows = []
+    log "relevance: tuning the ranking parameters on Cranfield (and 2-fold cross-validation)"
+    python3 bench/eval/tune.py "$BUILD/bench/tune" "$W/cranfield.silk" "$W/cranfield.queries" \
+        "$W/cranfield.qrels" ${QUICK:+--quick} >"$W/tune.jsonl" 2>"$W/tune.err" ||
+        { note "tuning failed: $(tail -1 "$W/tune.err")"; return 0; }
+    cat "$W/tune.jsonl" >>"$REC"
+    set=$(python3 -c 'import json, sys
 for line in open(sys.argv[1]):
-    kv = dict(re.findall(r"(\w+)=([0-9.]+)", line))
-    if "ndcg10" in kv:
-        rows.append({k: float(v) for k, v in kv.items()})
-rows.sort(key=lambda r: (-r["ndcg10"], -r["map"]))
-with open(sys.argv[2], "a") as out:
-    for rank, r in enumerate(rows, 1):
-        out.write(json.dumps({"section": "tuning", "rank": rank, "k1": r["k1"], "b": r["b"],
-                              "map": r["map"], "ndcg10": r["ndcg10"],
-                              "recall100": r["recall100"], "mrr10": r["mrr10"]}) + "\n")
-print(rows[0]["k1"], rows[0]["b"])
-PY
-)
-    [ -n "$best" ] || return 0
-    read -r k1 b <<<"$best"
+    r = json.loads(line)
+    if r.get("section") == "tuning-chosen":
+        print(r["set"])' "$W/tune.jsonl")
+    [ -n "$set" ] || return 0
     for c in cranfield korquad persianqa; do
         [ -d "$W/$c.silk" ] || continue
-        rec "{\"section\":\"relevance\",\"dataset\":\"$c\",\"engine\":\"silk-tuned\",\"k1\":$k1,\"b\":$b}" \
-            "$("$BUILD/bench/tune" "$W/$c.silk" "$W/$c.queries" "$W/$c.qrels" "$k1" "$b" 0 0 0 |
-                python3 -c 'import json, re, sys
+        for mode in any all; do
+            engine=silk-tuned
+            [ "$mode" = all ] && engine="silk-tuned (all)"
+            rec "{\"section\":\"relevance\",\"dataset\":\"$c\",\"engine\":\"$engine\",\"set\":\"$set\"}" \
+                "$("$BUILD/bench/tune" --mode "$mode" "$W/$c.silk" "$W/$c.queries" "$W/$c.qrels" "$set" |
+                    python3 -c 'import json, re, sys
 kv = dict(re.findall(r"(\w+)=([0-9.]+)", sys.stdin.read()))
 print(json.dumps({k: float(kv[k]) for k in ("map", "ndcg10", "recall100", "mrr10")}))')"
+        done
     done
 }
-if want relevance; then
+if want relevance && [ -z "$HAVE_DATA" ]; then
+    skip relevance
+elif want relevance; then
     for c in cranfield korquad persianqa; do relevance_one "$c"; done
     tune_rows
     [ -n "$QUICK" ] && note "quick run: KorQuAD relevance uses its first $KQ_LIMIT questions only"
@@ -223,7 +240,10 @@ print(json.dumps({"section": "indexing", "engine": e, "run": run, "mb": float(mb
     "peak_rss_mib": int(rss) / 1024, "index_mib": int(size or 0) / 1048576,
     "files": files}))' "$1" "$2" "$secs" "$rss" "${size:-0}" "$GEN_BYTES_MB" "${5:-}" "${usr:-0}" "${sys:-0}")"
 }
-if want indexing || want latency; then
+if { want indexing || want latency; } && [ -z "$HAVE_DATA" ]; then
+    want indexing && skip "indexing (its corpus is generated from the collections' sentences)"
+    want latency && skip "latency on cranfield and the generated corpus (the article's still runs)"
+elif want indexing || want latency; then
     log "generating the corpus ($GEN_MB MB, seed 42)"
     rm -rf "$GEN" && mkdir -p "$GEN"
     python3 bench/gen/gencorpus.py generate "$SHARED" "$GEN/corpus" --mb "$GEN_MB" \
@@ -232,7 +252,7 @@ if want indexing || want latency; then
     GEN_BYTES_MB=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["bytes"]/1e6)' "$GEN/gen.json")
     GEN_FILES=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["files"])' "$GEN/gen.json")
 fi
-if want indexing; then
+if want indexing && [ -n "$HAVE_DATA" ]; then
     if have_silk; then
         # One core first (--jobs 1: the single-writer gain apart from the second core), then
         # every core (the default); the incremental run goes on the second index.
@@ -277,14 +297,15 @@ if want indexing; then
 fi
 
 # ---- 3. query latency and throughput ----------------------------------------------------
-# mkmix QUERIES.tsv MODE OUT: the loadgen mix, one request line per query, with the same
-# word-only treatment as the relevance runs (bench/eval/silk_run.py).
+# mkmix QUERIES.tsv MODE OUT [RANK_JSON]: the loadgen mix, one request line per query, with
+# the same word-only treatment as the relevance runs (bench/eval/silk_run.py), and the
+# request's "rank" overrides when given.
 mkmix() {
-    python3 - "$1" "$2" "$3" <<'PY'
+    python3 - "$1" "$2" "$3" "${4:-}" <<'PY'
 import json, sys
 sys.path.insert(0, "bench/eval")
 from silk_run import as_words
-src, mode, out = sys.argv[1:4]
+src, mode, out, rank = sys.argv[1:5]
 with open(src, encoding="utf-8") as f, open(out, "w", encoding="utf-8") as o:
     for line in f:
         line = line.rstrip("\n")
@@ -292,8 +313,35 @@ with open(src, encoding="utf-8") as f, open(out, "w", encoding="utf-8") as o:
             continue
         text = as_words(line.split("\t", 1)[-1])
         if text:
-            o.write(json.dumps({"q": text, "mode": mode, "limit": 10}, ensure_ascii=False) + "\n")
+            req = {"q": text, "mode": mode, "limit": 10}
+            if rank:
+                req["rank"] = json.loads(rank)
+            o.write(json.dumps(req, ensure_ascii=False) + "\n")
 PY
+}
+# FB_ON / FB_OFF: the request overrides of the feedback latency rows (issue 19): feedback on
+# every query of an any-word search (the adaptive rule's word count set to 1), and off.
+FB_ON='{"fb_min_words":1}'
+FB_OFF='{"fb_docs":0}'
+# lat_feedback DATASET QUERIES INDEX: one connection through silkd, and in process
+# (bench/tune), any-word searches with and without feedback.
+lat_feedback() {
+    local ds="$1" q="$2" idx="$3" how rank
+    for how in off on; do
+        rank="$FB_OFF"
+        [ "$how" = on ] && rank="$FB_ON"
+        mkmix "$q" any "$W/$ds.fb-$how.mix" "$rank"
+        rec "{\"section\":\"latency\",\"dataset\":\"$ds\",\"engine\":\"silkd any, feedback $how\",\"conns\":1}" \
+            "$(loadgen_run "$W/$ds.fb-$how.mix" 1)"
+        [ -x "$BUILD/bench/tune" ] || continue
+        rec "{\"section\":\"latency\",\"dataset\":\"$ds\",\"engine\":\"in-process any, feedback $how\",\"conns\":1}" \
+            "$("$BUILD/bench/tune" --limit 10 "$idx" "$q" - "$(python3 -c 'import json, sys
+print(",".join("%s=%s" % kv for kv in json.loads(sys.argv[1]).items()))' "$rank")" |
+                python3 -c 'import json, re, sys
+kv = dict(re.findall(r"(\w+)=([0-9.]+)", sys.stdin.read()))
+print(json.dumps({"p50_us": float(kv["p50_us"]), "p99_us": float(kv["p99_us"]),
+                  "feedback": int(float(kv["feedback"]))}))')"
+    done
 }
 # lat_silk DATASET MIX: loadgen against the running silkd at 1/8/64 connections (one
 # request in flight per connection, as the peers' generator), over NDJSON and then over
@@ -375,7 +423,7 @@ if want latency; then
     mkdir -p "$W/article"
     python3 bench/gen/gencorpus.py txt2jsonl corpus/*.txt "$W/article/docs.jsonl"
     grep -v '^#' bench/queries/article.txt | grep -v '^$' >"$W/article/queries.txt"
-    for ds in article cranfield generated; do
+    for ds in article ${HAVE_DATA:+cranfield generated}; do
         case "$ds" in
         article) docs="$W/article/docs.jsonl" q="$W/article/queries.txt" mode=all or=0 corpus="$ROOT/corpus" ;;
         cranfield) docs="$EVAL/cranfield/docs.jsonl" q="$EVAL/cranfield/queries.tsv" mode=any or=1 corpus="$W/cranfield.corpus" ;;
@@ -394,6 +442,7 @@ if want latency; then
                 log "latency $ds: silkd"
                 mkmix "$q" "$mode" "$W/$ds.mix"
                 lat_silk "$ds" "$W/$ds.mix"
+                [ "$ds" = cranfield ] || lat_feedback "$ds" "$q" "$idx"
                 rss=$(awk '/VmHWM/ {print $2}' "/proc/$SILKD_PID/status" 2>/dev/null)
                 rec "{\"section\":\"latency\",\"dataset\":\"$ds\",\"engine\":\"silkd-rss\",\"peak_rss_mib\":$(( ${rss:-0} / 1024 ))}"
                 stop_silkd

@@ -15,7 +15,18 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD="${BUILD:-build}"
 BIN="${BIN:-bin}"
-SHARED="$(cd "${SILK_SHARED:-../shared}/data" && pwd)"
+# The generated corpus is made of the judged collections' sentences: SILK_DATA, else
+# $SILK_SHARED/data, else ../shared/data; without them this benchmark is skipped.
+SHARED="${SILK_DATA:-${SILK_SHARED:-../shared}/data}"
+for c in cranfield korquad1-dev persianqa-test; do
+    if [ ! -d "$SHARED/$c" ]; then
+        echo "bench-shards: skipped: the judged collections are not all in $SHARED (its corpus" \
+            "is generated from their sentences); point SILK_DATA at a folder holding" \
+            "cranfield/, korquad1-dev/ and persianqa-test/" >&2
+        exit 0
+    fi
+done
+SHARED="$(cd "$SHARED" && pwd)"
 OUT="${BENCH_OUT:-bench/data/results}"
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
     MB="${SHARDS_MB:-4}" SECS="${SHARDS_SECS:-1}" WARM=0.3 ROUNDS="${SHARDS_ROUNDS:-1}"

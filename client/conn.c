@@ -2,6 +2,8 @@
 #include "conn.h"
 
 #include <errno.h>
+#include <jansson.h>
+#include <poll.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
@@ -203,10 +205,81 @@ static char *silkd_beside_me(void)
     return path;
 }
 
-/* Starts silkd in the background on sock (its default index and corpus, in the current
- * folder's terms), its output appended to sock + ".log", and waits until the socket
- * accepts a connection. Returns the connected descriptor, or -1 after printing why. */
-static int start_daemon(const char *sock)
+/* Reads one line from fd into buf[cap] (NUL-terminated, without the newline), waiting at
+ * most timeout_ms in all. True when a whole line came. */
+static bool read_line(int fd, char *buf, size_t cap, int timeout_ms)
+{
+    size_t len = 0;
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    while (len + 1 < cap) {
+        int left = timeout_ms - (int)ms_since(&t0);
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        if (left <= 0 || poll(&p, 1, left) <= 0)
+            return false;
+        ssize_t n = read(fd, buf + len, cap - 1 - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        len += (size_t)n;
+        buf[len] = '\0';
+        char *nl = memchr(buf, '\n', len);
+        if (nl) {
+            *nl = '\0';
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Asks the silkd just started on fd whether it has an index to serve. False, after
+ * printing why, when it has none: such a daemon would only answer "unavailable". */
+static bool started_daemon_can_serve(int fd, const char *config)
+{
+    static const char req[] = "{\"op\":\"stats\"}\n";
+    char line[65536];
+    if (!silk_cli_send_all(fd, req, sizeof req - 1) || !read_line(fd, line, sizeof line, 10000))
+        return true; /* no verdict: let the query itself say what is wrong */
+    json_t *j = json_loads(line, 0, NULL);
+    const char *state = json_string_value(json_object_get(j, "index"));
+    bool ok = !state || strcmp(state, "unavailable") != 0;
+    if (!ok) {
+        const char *ipath = json_string_value(json_object_get(j, "index_path"));
+        const char *cpath = json_string_value(json_object_get(j, "corpus_path"));
+        silk_cli_errorf("the silkd started here has no index at %s, so it was stopped again; "
+                        "build it with `silk-index --corpus %s --index %s`, or name another "
+                        "index in [paths] of %s",
+                        ipath ? ipath : "?", cpath ? cpath : "DIR", ipath ? ipath : "DIR",
+                        config ? config : "the configuration file (see silk(1))");
+    }
+    json_decref(j);
+    return ok;
+}
+
+/* Stops the silkd started as pid: SIGTERM, then SIGKILL when it has not exited 5 s later. */
+static void stop_daemon(pid_t pid)
+{
+    struct timespec t0;
+    int status;
+    kill(pid, SIGTERM);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    while (waitpid(pid, &status, WNOHANG) == 0) {
+        if (ms_since(&t0) > 5000) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            return;
+        }
+        usleep(10000);
+    }
+}
+
+/* Starts silkd in the background on sock (with the configuration file `config`, or none:
+ * it finds the index from the file, the environment or the XDG default wherever it is
+ * run), its output appended to sock + ".log", and waits until the socket accepts a
+ * connection. A silkd that then reports no index is stopped again. Returns the connected
+ * descriptor, or -1 after printing why. */
+static int start_daemon(const char *sock, const char *config)
 {
     char *silkd = silkd_beside_me();
     char *log = NULL;
@@ -252,10 +325,11 @@ static int start_daemon(const char *sock)
         /* Nothing else of ours (or of the shell that ran us, such as the pipe of a
          * `$(silk --start ...)`) may stay open in a process that runs for months. */
         close_range(3, ~0U, 0);
+        const char *cflag = config ? "--config" : NULL;
         if (silkd)
-            execl(silkd, "silkd", "--socket", sock, (char *)NULL);
+            execl(silkd, "silkd", "--socket", sock, cflag, config, (char *)NULL);
         else
-            execlp("silkd", "silkd", "--socket", sock, (char *)NULL);
+            execlp("silkd", "silkd", "--socket", sock, cflag, config, (char *)NULL);
         fprintf(stderr, "silk: cannot run %s: %s\n", silkd ? silkd : "silkd", strerror(errno));
         _exit(127);
     }
@@ -286,6 +360,18 @@ static int start_daemon(const char *sock)
         }
         usleep(10000);
     }
+    /* Never leave a useless daemon behind: one without an index is stopped at once. */
+    if (!started_daemon_can_serve(fd, config)) {
+        close(fd);
+        fd = -1;
+        stop_daemon(pid);
+        goto out;
+    }
+    close(fd);
+    fd = connect_trusted(sock);
+    if (fd == -1)
+        silk_cli_errorf("cannot connect to the silkd just started at %s: %s", sock,
+                        strerror(errno));
 out:
     if (lf >= 0)
         close(lf);
@@ -294,7 +380,7 @@ out:
     return fd;
 }
 
-int silk_cli_connect(const char *sock, bool start)
+int silk_cli_connect(const char *sock, bool start, const char *config)
 {
     int fd = connect_trusted(sock);
     if (fd >= 0)
@@ -311,7 +397,7 @@ int silk_cli_connect(const char *sock, bool start)
         return -1;
     }
     if (start)
-        return start_daemon(sock);
+        return start_daemon(sock, config);
     silk_cli_errorf(
         "no silkd running at %s (start one with `silkd`, `make run` in the silk repo, or "
         "`silk --start`)",

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cliconf.h"
 #include "conn.h"
 #include "options.h"
 #include "print.h"
@@ -25,6 +26,8 @@ int main(int argc, char **argv)
     char sock[PATH_MAX];
     int fd = -1, status = SILK_EXIT_ERROR;
 
+    silk_cli_conf_t cc;
+    silk_cli_conf_load(argc, argv, &opt, &cc); /* the file's [client] keys: the defaults */
     silk_cli_parse(argc, argv, &opt);
     /* jansson seeds its hash function from /dev/urandom on first use: an open, a read and
      * a close on every query. The client parses only its own daemon's answers, so a seed
@@ -33,13 +36,14 @@ int main(int argc, char **argv)
     clock_gettime(CLOCK_REALTIME, &now);
     json_object_seed(((size_t)now.tv_nsec ^ (size_t)now.tv_sec ^ ((size_t)getpid() << 16)) | 1);
 
-    /* The same resolution as silkd's: --socket, $SILK_SOCKET, $XDG_RUNTIME_DIR, /tmp. */
-    if (silk_socket_path(opt.socket, sock, sizeof sock) < 0) {
+    /* The same resolution as silkd's: --socket, $SILK_SOCKET, the file's [paths] socket,
+     * $XDG_RUNTIME_DIR/silk, /tmp/silk-$UID. */
+    if (silk_socket_path(opt.socket, cc.socket, sock, sizeof sock) < 0) {
         silk_cli_errorf("socket path too long for a Unix socket: %s",
                         opt.socket ? opt.socket : "(from $SILK_SOCKET or $XDG_RUNTIME_DIR)");
         goto out;
     }
-    fd = silk_cli_connect(sock, opt.start);
+    fd = silk_cli_connect(sock, opt.start, silk_config_file(cc.conf));
     if (fd < 0)
         goto out;
     status = silk_cli_run(&opt, sock, fd);
@@ -47,5 +51,6 @@ out:
     if (fd >= 0)
         close(fd);
     free(opt.query);
+    silk_cli_conf_free(&cc);
     return status;
 }

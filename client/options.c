@@ -40,11 +40,18 @@ static void usage(FILE *out)
           "                       choice of kind, year, article, section\n"
           "      --color=WHEN     auto (default: on a terminal, unless NO_COLOR is set),\n"
           "                       always or never\n"
-          "      --socket PATH    silkd's socket; default $SILK_SOCKET, else\n"
-          "                       $XDG_RUNTIME_DIR/silk.sock, else /tmp/silk-$UID/silk.sock\n"
+          "      --socket PATH    silkd's socket; default $SILK_SOCKET, else [paths] socket of\n"
+          "                       the configuration file, else $XDG_RUNTIME_DIR/silk/silk.sock,\n"
+          "                       else /tmp/silk-$UID/silk.sock\n"
+          "      --config PATH    the configuration file (default $SILK_CONFIG, else\n"
+          "                       $XDG_CONFIG_HOME/silk/silk.conf, else /etc/silk/silk.conf);\n"
+          "                       its [client] keys (limit, color, any, json, format, start) are\n"
+          "                       defaults that the options override\n"
           "      --start          if no silkd answers, start one in the background (the\n"
-          "                       silkd beside this program, on its default index, logging\n"
-          "                       to the socket's path + .log) and retry once\n"
+          "                       silkd beside this program, on the index of the configuration\n"
+          "                       file or ~/.local/share/silk/index, logging to the socket's\n"
+          "                       path + .log) and retry once; a silkd that finds no index is\n"
+          "                       stopped again (exit 2)\n"
           "      --ping           check that silkd answers\n"
           "      --stats          print silkd's statistics\n"
           "      --reindex        have silkd re-index its corpus now; waits until committed\n"
@@ -137,6 +144,7 @@ enum {
     O_COLOR,
     O_VERSION,
     O_START,
+    O_CONFIG,
 };
 static const struct option long_options[] = {
     {"limit", required_argument, NULL, 'n'},
@@ -153,6 +161,7 @@ static const struct option long_options[] = {
     {"color", required_argument, NULL, O_COLOR},
     {"colour", required_argument, NULL, O_COLOR},
     {"start", no_argument, NULL, O_START},
+    {"config", required_argument, NULL, O_CONFIG}, /* read first, by client/cliconf.c */
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, O_VERSION},
     {NULL, 0, NULL, 0},
@@ -223,6 +232,8 @@ silk_cli_parsed_t silk_cli_parse_args(int argc, char **argv, bool stdin_tty, sil
             break;
         case O_START:
             opt->start = true;
+            break;
+        case O_CONFIG: /* loaded before the options (client/cliconf.c) */
             break;
         case 'h':
             return SILK_CLI_HELP;

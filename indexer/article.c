@@ -7,6 +7,7 @@
 
 #include "cite.h"
 #include "silk/hash.h"
+#include "silk/normalize.h"
 #include "silk/schema.h"
 
 struct silk_article {
@@ -74,18 +75,77 @@ const char *silk_article_problem(const silk_article_t *a, size_t i)
 
 /* ---- sections ------------------------------------------------------------------------------ */
 
+/* The standard headings of reference and reading sections, in the languages silk indexes
+ * (English, French, German, Spanish, Russian, Korean, Persian), as Wikipedia writes them;
+ * compared after silk's normalization (case and accent folding, Arabic-script folds), so
+ * "REFERENCES" and "References" and "Références" are one heading. */
+static const char *const ref_headings[] = {
+    "references",
+    "citations",
+    "footnotes",
+    "notes and references",
+    "sources",
+    "références",
+    "notes et références", /* fr */
+    "quellen",
+    "einzelnachweise",
+    "literatur",   /* de */
+    "referencias", /* es */
+    "источники",
+    "примечания",
+    "литература", /* ru */
+    "참고 문헌",
+    "참고문헌",
+    "각주", /* ko */
+    "منابع",
+    "پانویس", /* fa */
+};
+static const char *const reading_headings[] = {
+    "further reading",
+    "bibliography",
+    "lectures complémentaires",
+    "bibliographie",            /* fr */
+    "weiterführende literatur", /* de */
+    "lecturas adicionales",
+    "bibliografía",              /* es */
+    "дополнительная литература", /* ru */
+    "더 읽을거리",               /* ko */
+    "برای مطالعهٔ بیشتر",
+    "برای مطالعه بیشتر", /* fa */
+};
+
+/* Whether the normalized heading h[0, hn) is one of names[0, n), normalized by nm. */
+static int heading_in(silk_norm_t *nm, const char *h, size_t hn, const char *const *names, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char *o = NULL;
+        size_t on = 0;
+        if (silk_norm_text(nm, names[i], strlen(names[i]), &o, &on) == SILK_OK && on == hn &&
+            memcmp(o, h, hn) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 silk_section_kind_t silk_section_kind(const char *s, size_t n)
 {
-    static const char *const refs[] = {"references", "citations", "footnotes",
-                                       "notes and references", "sources"};
-    static const char *const reads[] = {"further reading", "bibliography"};
-    for (size_t i = 0; i < sizeof refs / sizeof *refs; i++)
-        if (silk_str_eq_nocase(s, n, refs[i]))
-            return SILK_SECTION_REFS;
-    for (size_t i = 0; i < sizeof reads / sizeof *reads; i++)
-        if (silk_str_eq_nocase(s, n, reads[i]))
-            return SILK_SECTION_READING;
-    return SILK_SECTION_PROSE;
+    silk_norm_t *nm = NULL;
+    char *o = NULL, *h = NULL;
+    size_t on = 0;
+    silk_section_kind_t k = SILK_SECTION_PROSE;
+    /* A heading is a few words: a longer line is prose whatever it starts with. */
+    if (n == 0 || n > 128 || silk_norm_new(&nm) != SILK_OK)
+        return k;
+    if (silk_norm_text(nm, s, n, &o, &on) == SILK_OK && (h = strndup(o, on)) != NULL) {
+        if (heading_in(nm, h, on, ref_headings, sizeof ref_headings / sizeof *ref_headings))
+            k = SILK_SECTION_REFS;
+        else if (heading_in(nm, h, on, reading_headings,
+                            sizeof reading_headings / sizeof *reading_headings))
+            k = SILK_SECTION_READING;
+    }
+    free(h);
+    silk_norm_destroy(nm);
+    return k;
 }
 
 /* ---- the builder --------------------------------------------------------------------------- */

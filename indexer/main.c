@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,8 @@
 #include "build.h"
 #include "index.h"
 #include "shard.h"
+#include "silk/config.h"
+#include "silk/fs.h"
 #include "silk/trust.h"
 
 #define EXIT_DONE    0
@@ -23,14 +26,17 @@
 static const char usage[] =
     "usage: silk-index [--corpus DIR] [--index DIR] [--full] [--quiet] [--json] [--no-wait]\n"
     "                  [--max-size BYTES] [--jobs N] [--flush-mb MB] [--progress[=json]]\n"
-    "                  [--shards N | --shard K/N] [--help]\n"
+    "                  [--shards N | --shard K/N] [--config PATH] [--help]\n"
     "\n"
     "Indexes the articles of a corpus folder into a Xapian index, incrementally: only files\n"
     "whose content changed are read again, and all changes of a run are one transaction\n"
     "(a reader sees the old index or the new one, never a mix).\n"
     "\n"
-    "  --corpus DIR     the corpus (default: $SILK_CORPUS, else ./corpus)\n"
-    "  --index DIR      the index (default: $SILK_INDEX, else ./var/index)\n"
+    "  --corpus DIR     the corpus (default: $SILK_CORPUS, else [paths] corpus of the\n"
+    "                   configuration file, else $XDG_DATA_HOME/silk/corpus, that is\n"
+    "                   ~/.local/share/silk/corpus)\n"
+    "  --index DIR      the index (default: $SILK_INDEX, else [paths] index, else\n"
+    "                   $XDG_DATA_HOME/silk/index)\n"
     "  --full           rebuild from scratch into DIR.new-PID beside the index, then switch\n"
     "                   to it atomically (the old index serves until the switch)\n"
     "  --quiet          no progress, notes or summary (skipped files are still reported)\n"
@@ -53,6 +59,10 @@ static const char usage[] =
     "                   Later runs on DIR find the shards by themselves.\n"
     "  --shard K/N      index only shard K (0-based) of N into DIR/shard-K, e.g. on the\n"
     "                   machine that serves it with xapian-tcpsrv\n"
+    "  --config PATH    the configuration file (default: $SILK_CONFIG, else\n"
+    "                   $XDG_CONFIG_HOME/silk/silk.conf, else /etc/silk/silk.conf); its\n"
+    "                   [indexer] keys max-size, shards, quiet and no-wait are defaults of\n"
+    "                   those options (flags > environment > file > defaults)\n"
     "  --help           this text\n"
     "\n"
     "Corpus files (subfolders included; hidden files ignored):\n"
@@ -75,7 +85,7 @@ static const char usage[] =
     "refuses them otherwise, as OpenSSH's StrictModes. The index is made no more readable\n"
     "than the corpus folder.\n"
     "\n"
-    "Environment: SILK_CORPUS, SILK_INDEX (defaults of --corpus, --index);\n"
+    "Environment: SILK_CORPUS, SILK_INDEX (defaults of --corpus, --index), SILK_CONFIG;\n"
     "XAPIAN_FLUSH_THRESHOLD (documents buffered between merges; default here 2500;\n"
     "--flush-mb bounds the bytes as well).\n"
     "\n"
@@ -241,118 +251,263 @@ static void print_json(const silk_index_opts_t *o, const silk_index_summary_t *s
     }
 }
 
+/* What the command line and the configuration file set. */
+typedef struct {
+    silk_index_opts_t *o;
+    ui_t *ui;
+    unsigned nshards;   /* --shards N or the N of --shard K/N */
+    int only;           /* K of --shard K/N, or -1 */
+    const char *config; /* --config */
+} args_t;
+
+static const struct option longopts[] = {
+    {"corpus", required_argument, NULL, 'c'},
+    {"index", required_argument, NULL, 'i'},
+    {"full", no_argument, NULL, 'f'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"json", no_argument, NULL, 'j'},
+    {"no-wait", no_argument, NULL, 'n'},
+    {"max-size", required_argument, NULL, 'm'},
+    {"shards", required_argument, NULL, 'S'},
+    {"jobs", required_argument, NULL, 'J'},
+    {"flush-mb", required_argument, NULL, 'F'},
+    {"progress", optional_argument, NULL, 'P'},
+    {"shard", required_argument, NULL, 'K'},
+    {"config", required_argument, NULL, 'C'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+/* Applies option c with value arg; `label` names it in messages ("--max-size", or
+ * "FILE:LINE: max-size"). EXIT_USAGE after printing why, or 0. */
+static int apply(args_t *a, int c, const char *arg, const char *label)
+{
+    switch (c) {
+    case 'S':
+    case 'K': {
+        unsigned k = 0, n = 0;
+        char end = 0;
+        int ok = c == 'S' ? sscanf(arg, "%u%c", &n, &end) == 1
+                          : sscanf(arg, "%u/%u%c", &k, &n, &end) == 2 && k < n;
+        if (ok && a->nshards && a->nshards != n) {
+            fprintf(stderr,
+                    "silk-index: --shards and --shard name different numbers of "
+                    "shards (%u and %u)\n",
+                    a->nshards, n);
+            return EXIT_USAGE;
+        }
+        if (!ok || n < 1 || n > SILK_SHARD_MAX) {
+            fprintf(stderr, "silk-index: %s: expected %s (N from 1 to %d), not '%s'\n", label,
+                    c == 'S' ? "N" : "K/N with K < N", SILK_SHARD_MAX, arg);
+            return EXIT_USAGE;
+        }
+        a->nshards = n;
+        if (c == 'K')
+            a->only = (int)k;
+        break;
+    }
+    case 'c':
+        a->o->corpus = arg;
+        break;
+    case 'i':
+        a->o->index = arg;
+        break;
+    case 'C':
+        a->config = arg;
+        break;
+    case 'f':
+        a->o->full = 1;
+        break;
+    case 'q':
+        a->ui->quiet = 1;
+        a->ui->bar = 0;
+        break;
+    case 'P':
+        if (arg && strcmp(arg, "json") != 0) {
+            fprintf(stderr, "silk-index: %s: expected nothing or 'json', not '%s'\n", label, arg);
+            return EXIT_USAGE;
+        }
+        a->ui->bar = arg ? 2 : 1;
+        break;
+    case 'J':
+    case 'F': {
+        unsigned v = 0;
+        char end = 0;
+        unsigned max = c == 'J' ? 64 : 4096;
+        if (sscanf(arg, "%u%c", &v, &end) != 1 || v < 1 || v > max) {
+            fprintf(stderr, "silk-index: %s: expected a number from 1 to %u, not '%s'\n", label,
+                    max, arg);
+            return EXIT_USAGE;
+        }
+        if (c == 'J')
+            a->o->jobs = v;
+        else
+            a->o->flush_bytes = (uint64_t)v * 1024 * 1024;
+        break;
+    }
+    case 'j':
+        a->ui->json = 1;
+        break;
+    case 'n':
+        a->o->no_wait = 1;
+        break;
+    case 'm':
+        if (parse_size(arg, &a->o->max_size) < 0) {
+            fprintf(stderr, "silk-index: %s: not a size: '%s'\n", label, arg);
+            return EXIT_USAGE;
+        }
+        break;
+    case 'h':
+        fputs(usage, stdout);
+        exit(EXIT_DONE);
+    }
+    return 0;
+}
+
+/* One getopt pass over argv, from the start. */
+static int parse_argv(int argc, char **argv, args_t *a)
+{
+    opterr = 0;
+    optind = 0;
+    int c, idx;
+    while ((c = getopt_long(argc, argv, ":c:i:fqjnm:h", longopts, &idx)) != -1) {
+        if (c == ':') {
+            fprintf(stderr, "silk-index: option '%s' needs a value (see --help)\n",
+                    argv[optind - 1]);
+            return EXIT_USAGE;
+        }
+        if (c == '?') {
+            fprintf(stderr, "silk-index: unknown option '%s' (see --help)\n", argv[optind - 1]);
+            return EXIT_USAGE;
+        }
+        const char *name = "";
+        for (const struct option *lo = longopts; lo->name; lo++)
+            if (lo->val == c)
+                name = lo->name;
+        char label[48];
+        snprintf(label, sizeof label, "--%s", name);
+        int rc = apply(a, c, optarg, label);
+        if (rc)
+            return rc;
+    }
+    if (optind < argc) {
+        fprintf(stderr, "silk-index: unexpected argument '%s' (see --help)\n", argv[optind]);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+/* A path of the configuration file, absolute against its folder, or NULL after printing
+ * why. Kept for the process in `keep`, a static, so leak checkers see it reachable. */
+static const char *conf_path(const silk_config_t *conf, const silk_config_entry_t *e, char **keep)
+{
+    char *why = NULL;
+    free(*keep);
+    *keep = NULL;
+    if (silk_config_path(conf, e, keep, &why) != SILK_OK)
+        fprintf(stderr, "silk-index: %s\n", why ? why : "out of memory");
+    free(why);
+    return *keep;
+}
+
+/* The file's [paths] corpus and index and its [indexer] keys, each as its flag. */
+static int apply_conf(const silk_config_t *conf, args_t *a)
+{
+    const silk_config_entry_t *e;
+    char where[PATH_MAX + 32], label[PATH_MAX + 64];
+    static char *corpus_kept, *index_kept;
+    if ((e = silk_config_get(conf, "paths", "corpus")) &&
+        !(a->o->corpus = conf_path(conf, e, &corpus_kept)))
+        return EXIT_USAGE;
+    if ((e = silk_config_get(conf, "paths", "index")) &&
+        !(a->o->index = conf_path(conf, e, &index_kept)))
+        return EXIT_USAGE;
+    for (e = NULL; (e = silk_config_next(conf, "indexer", e));) {
+        silk_config_where(conf, e, where, sizeof where);
+        snprintf(label, sizeof label, "%s: %s", where, e->key);
+        if (!strcmp(e->key, "max-size") || !strcmp(e->key, "shards") || !strcmp(e->key, "jobs") ||
+            !strcmp(e->key, "flush-mb")) {
+            int c = !strcmp(e->key, "max-size") ? 'm'
+                    : !strcmp(e->key, "shards") ? 'S'
+                    : !strcmp(e->key, "jobs")   ? 'J'
+                                                : 'F';
+            int rc = apply(a, c, e->value, label);
+            if (rc)
+                return rc;
+            continue;
+        }
+        int b = silk_config_bool(e->value);
+        if (b < 0) {
+            fprintf(stderr, "silk-index: %s wants true or false, not '%s'\n", label, e->value);
+            return EXIT_USAGE;
+        }
+        if (!strcmp(e->key, "quiet")) {
+            a->ui->quiet = b;
+            if (b)
+                a->ui->bar = 0;
+        } else if (!strcmp(e->key, "no-wait"))
+            a->o->no_wait = b;
+        else {
+            fprintf(stderr, "silk-index: %s: not a setting of this silk-index\n", label);
+            return EXIT_USAGE;
+        }
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"corpus", required_argument, NULL, 'c'},   {"index", required_argument, NULL, 'i'},
-        {"full", no_argument, NULL, 'f'},           {"quiet", no_argument, NULL, 'q'},
-        {"json", no_argument, NULL, 'j'},           {"no-wait", no_argument, NULL, 'n'},
-        {"max-size", required_argument, NULL, 'm'}, {"shards", required_argument, NULL, 'S'},
-        {"jobs", required_argument, NULL, 'J'},     {"flush-mb", required_argument, NULL, 'F'},
-        {"progress", optional_argument, NULL, 'P'}, {"shard", required_argument, NULL, 'K'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
-    };
     silk_index_opts_t o = {0};
     ui_t ui = {0};
     ui.bar = -1;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     o.jobs = cores < 1 ? 1 : cores > 64 ? 64 : (unsigned)cores;
-    unsigned nshards = 0; /* --shards N or the N of --shard K/N */
-    int only = -1;        /* K of --shard K/N */
-    const char *env;
-    o.corpus = (env = getenv("SILK_CORPUS")) && *env ? env : "corpus";
-    o.index = (env = getenv("SILK_INDEX")) && *env ? env : "var/index";
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, ":c:i:fqjnm:h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'S':
-        case 'K': {
-            unsigned k = 0, n = 0;
-            char end = 0;
-            int ok = c == 'S' ? sscanf(optarg, "%u%c", &n, &end) == 1
-                              : sscanf(optarg, "%u/%u%c", &k, &n, &end) == 2 && k < n;
-            if (ok && nshards && nshards != n) {
-                fprintf(stderr,
-                        "silk-index: --shards and --shard name different numbers of "
-                        "shards (%u and %u)\n",
-                        nshards, n);
-                return EXIT_USAGE;
-            }
-            if (!ok || n < 1 || n > SILK_SHARD_MAX) {
-                fprintf(stderr, "silk-index: --%s: expected %s (N from 1 to %d), not '%s'\n",
-                        c == 'S' ? "shards" : "shard", c == 'S' ? "N" : "K/N with K < N",
-                        SILK_SHARD_MAX, optarg);
-                return EXIT_USAGE;
-            }
-            nshards = n;
-            if (c == 'K')
-                only = (int)k;
-            break;
-        }
-        case 'c':
-            o.corpus = optarg;
-            break;
-        case 'i':
-            o.index = optarg;
-            break;
-        case 'f':
-            o.full = 1;
-            break;
-        case 'q':
-            ui.quiet = 1;
-            ui.bar = 0;
-            break;
-        case 'P':
-            if (optarg && strcmp(optarg, "json") != 0) {
-                fprintf(stderr, "silk-index: --progress: expected nothing or 'json', not '%s'\n",
-                        optarg);
-                return EXIT_USAGE;
-            }
-            ui.bar = optarg ? 2 : 1;
-            break;
-        case 'J':
-        case 'F': {
-            unsigned v = 0;
-            char end = 0;
-            unsigned max = c == 'J' ? 64 : 4096;
-            if (sscanf(optarg, "%u%c", &v, &end) != 1 || v < 1 || v > max) {
-                fprintf(stderr, "silk-index: --%s: expected a number from 1 to %u, not '%s'\n",
-                        c == 'J' ? "jobs" : "flush-mb", max, optarg);
-                return EXIT_USAGE;
-            }
-            if (c == 'J')
-                o.jobs = v;
-            else
-                o.flush_bytes = (uint64_t)v * 1024 * 1024;
-            break;
-        }
-        case 'j':
-            ui.json = 1;
-            break;
-        case 'n':
-            o.no_wait = 1;
-            break;
-        case 'm':
-            if (parse_size(optarg, &o.max_size) < 0) {
-                fprintf(stderr, "silk-index: --max-size: not a size: '%s'\n", optarg);
-                return EXIT_USAGE;
-            }
-            break;
-        case 'h':
-            fputs(usage, stdout);
-            return EXIT_DONE;
-        case ':':
-            fprintf(stderr, "silk-index: option '%s' needs a value (see --help)\n",
-                    argv[optind - 1]);
-            return EXIT_USAGE;
-        default:
-            fprintf(stderr, "silk-index: unknown option '%s' (see --help)\n", argv[optind - 1]);
-            return EXIT_USAGE;
-        }
+    args_t a = {.o = &o, .ui = &ui, .only = -1};
+    /* Flags > environment > configuration file > defaults. A first pass over the flags, on
+     * copies, finds --config (and acts on --help and on a bad flag before any file). */
+    silk_index_opts_t o_scratch = o;
+    ui_t ui_scratch = ui;
+    args_t scratch = {.o = &o_scratch, .ui = &ui_scratch, .only = -1};
+    int prc = parse_argv(argc, argv, &scratch);
+    if (prc)
+        return prc;
+    silk_config_t *conf = NULL;
+    char *why = NULL;
+    if (silk_config_open(scratch.config, &conf, &why) != SILK_OK) {
+        fprintf(stderr, "silk-index: %s\n", why ? why : "out of memory");
+        free(why);
+        return EXIT_USAGE;
     }
-    if (optind < argc) {
-        fprintf(stderr, "silk-index: unexpected argument '%s' (see --help)\n", argv[optind]);
+    free(why);
+    if ((prc = apply_conf(conf, &a)) != 0) {
+        silk_config_destroy(conf);
+        return prc;
+    }
+    silk_config_destroy(conf); /* the paths taken from it are copies */
+    const char *env;
+    if ((env = getenv("SILK_CORPUS")) && *env)
+        o.corpus = env;
+    if ((env = getenv("SILK_INDEX")) && *env)
+        o.index = env;
+    /* Shards named in the file and on the command line are not "different numbers": the
+     * command line's win. */
+    unsigned conf_shards = a.nshards;
+    a.nshards = 0;
+    if ((prc = parse_argv(argc, argv, &a)) != 0)
+        return prc;
+    if (!a.nshards)
+        a.nshards = conf_shards;
+    unsigned nshards = a.nshards;
+    int only = a.only;
+    /* The XDG defaults, whatever the current folder. */
+    static char corpus_buf[PATH_MAX], index_buf[PATH_MAX];
+    if (!o.corpus && silk_data_path("corpus", corpus_buf, sizeof corpus_buf) == 0)
+        o.corpus = corpus_buf;
+    if (!o.index && silk_data_path("index", index_buf, sizeof index_buf) == 0)
+        o.index = index_buf;
+    if (!o.corpus || !o.index) {
+        fprintf(stderr, "silk-index: no --corpus or --index given, and neither $XDG_DATA_HOME "
+                        "nor $HOME is set to find the default\n");
         return EXIT_USAGE;
     }
     if (!*o.corpus || !*o.index) {

@@ -19,13 +19,12 @@ static size_t utf8_chars(const char *s, size_t n)
 
 static int is_standard_section(const char *s, size_t n)
 {
-    static const char *const names[] = {
-        "see also",     "notes",     "external links", "further reading",      "references",
-        "bibliography", "citations", "footnotes",      "notes and references", "sources"};
+    static const char *const names[] = {"see also", "notes", "external links"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (silk_str_eq_nocase(s, n, names[i]))
             return 1;
-    return 0;
+    /* References and further reading, in every language silk_section_kind knows. */
+    return silk_section_kind(s, n) != SILK_SECTION_PROSE;
 }
 
 typedef enum {

@@ -75,6 +75,7 @@ static void search_defaults(silk_request_t *req)
     req->snippets = 1;
     req->explain = 0;
     memset(&req->facets, 0, sizeof req->facets);
+    memset(&req->rank, 0, sizeof req->rank);
 }
 
 static void id_null(silk_request_t *req)
@@ -198,6 +199,38 @@ static silk_status_t decode_facets(json_t *obj, silk_request_t *req)
     return SILK_OK;
 }
 
+/* The optional "rank" member: an object of ranking parameters (rank.h), each a number,
+ * boolean or scheme name, checked against its bounds; only those given override the
+ * daemon's. */
+static silk_status_t decode_rank(silk_request_t *req, json_t *obj)
+{
+    json_t *r = json_object_get(obj, "rank");
+    if (!r)
+        return SILK_OK;
+    if (!json_is_object(r))
+        return reject(req, SILK_PROTO_BAD_REQUEST, -1,
+                      "\"rank\" must be an object of ranking parameters");
+    const char *key;
+    json_t *v;
+    json_object_foreach(r, key, v)
+    {
+        char text[64], err[SILK_PROTO_MSG_MAX];
+        if (json_is_string(v) && json_string_length(v) < sizeof text)
+            snprintf(text, sizeof text, "%s", json_string_value(v));
+        else if (json_is_integer(v))
+            snprintf(text, sizeof text, "%lld", (long long)json_integer_value(v));
+        else if (json_is_real(v))
+            snprintf(text, sizeof text, "%.17g", json_real_value(v));
+        else if (json_is_boolean(v))
+            snprintf(text, sizeof text, "%s", json_is_true(v) ? "true" : "false");
+        else
+            snprintf(text, sizeof text, "?");
+        if (silk_rank_set(&req->rank, key, text, err, sizeof err) != SILK_OK)
+            return reject(req, SILK_PROTO_BAD_REQUEST, -1, "\"rank\": %s", err);
+    }
+    return SILK_OK;
+}
+
 static silk_status_t decode_object(json_t *obj, silk_request_t *req)
 {
     silk_status_t rc;
@@ -255,6 +288,8 @@ static silk_status_t decode_object(json_t *obj, silk_request_t *req)
     if ((rc = get_bool(req, obj, "typos", &typos)) != SILK_OK)
         return rc;
     req->no_typos = !typos;
+    if ((rc = decode_rank(req, obj)) != SILK_OK)
+        return rc;
 
     if ((rc = decode_facets(obj, req)) != SILK_OK)
         return rc;

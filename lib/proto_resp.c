@@ -408,6 +408,10 @@ silk_status_t silk_proto_encode_result(silk_proto_buf_t *b, const silk_request_t
         }
         silk_jsonw_raw(&w, "}", 1);
     }
+    if (req->explain && res->rank) {
+        silk_jsonw_lit(&w, ",\"rank\":");
+        silk_jsonw_string(&w, res->rank, strlen(res->rank));
+    }
     silk_jsonw_lit(&w, ",\"hits\":[");
     /* Without snippets there is nothing to show: leave both members out. */
     uint32_t fields =

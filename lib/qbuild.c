@@ -29,6 +29,8 @@ void silk_qbuild_opts_init(silk_qbuild_opts_t *o)
     o->section_weight = SILK_SECTION_WEIGHT_DEFAULT;
     o->phrase_boost = SILK_PHRASE_BOOST_DEFAULT;
     o->typos = 1;
+    o->keyword_terms = SILK_KEYWORD_QUERY_MAX_TERMS;
+    o->window = 8;
 }
 
 void silk_qbuilt_destroy(silk_qbuilt_t *b)
@@ -631,7 +633,7 @@ static silk_status_t phrase_bonus(builder_t *b, silk_qnode_t *const *kids, size_
     char *terms[SILK_QUERY_MAX_TERMS];
     size_t nt = 0, nw = 0;
     *out = NULL;
-    if (b->o->phrase_boost <= 0)
+    if (b->o->phrase_boost <= 0 && (b->keyword || b->o->proximity <= 0))
         return SILK_OK;
     for (size_t i = 0; i < nkids; i++) {
         const silk_qnode_t *n = kids[i];
@@ -645,9 +647,14 @@ static silk_status_t phrase_bonus(builder_t *b, silk_qnode_t *const *kids, size_
                 terms[nt++] = n->terms[k];
     }
     /* A question of many words rarely has them side by side, and a long phrase costs a
-     * position check per candidate: the bonus is for keyword queries. */
-    if (nw < 2 || nt < 2 || !b->keyword)
+     * position check per candidate: the phrase is for keyword queries, longer ones get the
+     * pairs of consecutive words within a window when asked for. */
+    if (nw < 2 || nt < 2)
         return SILK_OK;
+    if (!b->keyword)
+        return b->o->proximity > 0 ? silk_qlist_pairs(terms, nt, b->o->window ? b->o->window : 8,
+                                                      b->o->proximity, out)
+                                   : SILK_OK;
     /* Each document that has every word costs a position check (microseconds in a long
      * text): when even the rarest word is in many documents the bonus is left out, so a
      * common phrase ("mach number" in 3000 abstracts) costs no more than its words. */
@@ -690,7 +697,8 @@ static silk_status_t build_and(builder_t *b, const silk_qnode_t *n, silk_query_t
     silk_qnode_t *const *kids = n->kids;
     /* The relaxed OR ranks by the words that tell documents apart: a stopword would
      * match nearly every document and carry the ranking (`axis of evl` on "of"). */
-    if (b->o->relaxed && nk <= SILK_QUERY_MAX_TERMS) {
+    int any = b->o->mode == SILK_MODE_ANY && !n->explicit_and;
+    if ((b->o->relaxed || (any && b->o->stopwords)) && nk <= SILK_QUERY_MAX_TERMS) {
         nk = content_kids(n->kids, nk, kept);
         kids = kept;
     }
@@ -715,17 +723,20 @@ static silk_status_t build_and(builder_t *b, const silk_qnode_t *n, silk_query_t
         if ((st = silk_query_match_all(&main)) != SILK_OK)
             goto fail;
     } else {
-        int any = b->o->mode == SILK_MODE_ANY && !n->explicit_and;
         if ((st = silk_qlist_combine(&pos, any ? SILK_OP_OR : SILK_OP_AND, 0, &main)) != SILK_OK)
             goto fail;
-        if ((st = phrase_bonus(b, n->kids, n->nkids, &bonus)) != SILK_OK)
+        if ((st = phrase_bonus(b, b->keyword ? n->kids : kids, b->keyword ? n->nkids : nk,
+                               &bonus)) != SILK_OK)
             goto fail;
         if (bonus != NULL) {
             silk_query_t *pair[2] = {main, bonus};
             /* OR, not AND_MAYBE: the phrase matches only documents that main matches
              * anyway, and Xapian then reads it as a stream instead of skipping to every
-             * candidate of main (50 ms for "the envelope" in `any` mode). */
-            st = silk_query_combine(SILK_OP_OR, pair, 2, 0, &q);
+             * candidate of main (50 ms for "the envelope" in `any` mode). The word pairs
+             * of a long query match documents without every word: under an all-words
+             * AND they may only add weight (AND_MAYBE). */
+            silk_op_t op = !b->keyword && !any ? SILK_OP_AND_MAYBE : SILK_OP_OR;
+            st = silk_query_combine(op, pair, 2, 0, &q);
             silk_query_destroy(main);
             silk_query_destroy(bonus);
             main = q;
@@ -848,7 +859,7 @@ silk_status_t silk_qbuild(const silk_qast_t *ast, silk_db_t *db, silk_tokenizer_
                    .tok = tok,
                    .o = o,
                    .err = err ? err : &local,
-                   .keyword = silk_qast_term_count(ast) <= SILK_KEYWORD_QUERY_MAX_TERMS};
+                   .keyword = silk_qast_term_count(ast) <= o->keyword_terms};
     silk_qerror_clear(b.err);
     *out = NULL;
     silk_qbuilt_t *r = calloc(1, sizeof *r);

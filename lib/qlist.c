@@ -200,3 +200,35 @@ silk_status_t silk_qlist_phrase_alone(char *const *terms, size_t n, const char *
     silk_query_destroy(any);
     return st;
 }
+
+silk_status_t silk_qlist_pairs(char *const *terms, size_t n, unsigned window, double weight,
+                               silk_query_t **out)
+{
+    silk_qlist_t l = {0};
+    silk_status_t st = SILK_OK;
+    *out = NULL;
+    for (size_t i = 0; i + 1 < n && st == SILK_OK; i++) {
+        if (strcmp(terms[i], terms[i + 1]) == 0)
+            continue;
+        silk_query_t *a = NULL, *b = NULL, *near = NULL;
+        if ((st = silk_query_term(terms[i], strlen(terms[i]), 1, 1, &a)) == SILK_OK &&
+            (st = silk_query_term(terms[i + 1], strlen(terms[i + 1]), 1, 2, &b)) == SILK_OK) {
+            silk_query_t *two[2] = {a, b};
+            st = silk_query_combine(SILK_OP_NEAR, two, 2, window, &near);
+        }
+        silk_query_destroy(a);
+        silk_query_destroy(b);
+        if (st == SILK_OK)
+            st = silk_qlist_push(&l, near);
+    }
+    if (st != SILK_OK || l.n == 0) {
+        silk_qlist_free(&l);
+        return st;
+    }
+    silk_query_t *any = NULL;
+    if ((st = silk_qlist_combine(&l, SILK_OP_OR, 0, &any)) != SILK_OK)
+        return st;
+    st = silk_query_scale(any, weight, out);
+    silk_query_destroy(any);
+    return st;
+}

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "silk/buf.h"
+#include "silk/feedback.h"
 #include "silk/hash.h"
 #include "silk/qast.h"
 #include "silk/qbuild.h"
@@ -89,6 +90,12 @@ struct silk_searcher {
     size_t corr_cap;           /* allocated corr */
     silk_facets_t facets;      /* the facet counts of the last search */
     int refused;               /* the last open was refused (db.h check_path, a stub) */
+
+    silk_rank_t rank;    /* the ranking defaults of every search */
+    silk_rank_t cur;     /* those of the search at hand (with the request's) */
+    uint32_t run_offset; /* the window of hits the first run fetches */
+    uint32_t run_limit;  /* (from 0 when feedback may need the first hits) */
+    char rank_desc[SILK_RANK_DESCRIBE_MAX + 80]; /* explain's ranking line */
 };
 
 /* ---- errors -------------------------------------------------------------------------------- */
@@ -312,6 +319,30 @@ static size_t arena_put(silk_searcher_t *s, const char *p, size_t n)
 
 /* ---- the searcher -------------------------------------------------------------------------- */
 
+/* The searcher's ranking defaults: opts->rank, else silk's with the older fields of opts
+ * (k1 and b when set; a weight when positive, none when negative). */
+static void searcher_rank(silk_searcher_t *s, const silk_searcher_opts_t *opts)
+{
+    if (opts != NULL && opts->rank != NULL) {
+        s->rank = *opts->rank;
+        return;
+    }
+    silk_rank_defaults(&s->rank);
+    if (opts == NULL)
+        return;
+    if (opts->k1 != 0 || opts->b != 0) { /* BM25's parameters: BM25 is meant */
+        s->rank.scheme = SILK_WEIGHT_BM25;
+        s->rank.k1 = opts->k1;
+        s->rank.b = opts->b;
+    }
+    if (opts->title_weight != 0)
+        s->rank.title = opts->title_weight > 0 ? opts->title_weight : 0;
+    if (opts->section_weight != 0)
+        s->rank.section = opts->section_weight > 0 ? opts->section_weight : 0;
+    if (opts->phrase_boost != 0)
+        s->rank.phrase = opts->phrase_boost > 0 ? opts->phrase_boost : 0;
+}
+
 silk_status_t silk_searcher_new(const char *path, const silk_searcher_opts_t *opts,
                                 silk_searcher_t **out)
 {
@@ -326,20 +357,11 @@ silk_status_t silk_searcher_new(const char *path, const silk_searcher_opts_t *op
         goto fail;
     if (opts != NULL)
         s->opts = *opts;
-    if (s->opts.k1 == 0 && s->opts.b == 0) {
-        s->opts.k1 = SILK_BM25_K1_DEFAULT;
-        s->opts.b = SILK_BM25_B_DEFAULT;
-    }
-    if (s->opts.title_weight == 0)
-        s->opts.title_weight = SILK_TITLE_WEIGHT_DEFAULT;
-    if (s->opts.section_weight == 0)
-        s->opts.section_weight = SILK_SECTION_WEIGHT_DEFAULT;
-    if (s->opts.phrase_boost == 0)
-        s->opts.phrase_boost = SILK_PHRASE_BOOST_DEFAULT;
+    searcher_rank(s, opts);
     if (s->opts.doc_cache_bytes == 0)
         s->opts.doc_cache_bytes = SILK_DOC_CACHE_BYTES_DEFAULT;
-    /* A negative weight switches its boost off (the builder adds only positive ones). */
-    if (s->opts.k1 < 0 || s->opts.b < 0 || s->opts.b > 1) {
+    if (!(s->rank.k1 >= 0 && s->rank.b >= 0 && s->rank.b <= 1 && s->rank.c > 0 &&
+          s->rank.delta >= 0 && (unsigned)s->rank.scheme < SILK_WEIGHT_COUNT)) {
         st = SILK_ERR_INVALID;
         goto fail;
     }
@@ -629,9 +651,13 @@ static silk_status_t build_and_run(silk_searcher_t *s, const silk_qast_t *ast, s
     bo.mode = mode;
     bo.relaxed = (how & RUN_RELAXED) != 0;
     bo.typos_short = (how & RUN_SHORT) != 0;
-    bo.title_weight = s->opts.title_weight;
-    bo.section_weight = s->opts.section_weight;
-    bo.phrase_boost = s->opts.phrase_boost;
+    bo.title_weight = s->cur.title;
+    bo.section_weight = s->cur.section;
+    bo.phrase_boost = s->cur.phrase;
+    bo.keyword_terms = s->cur.keyword_terms;
+    bo.stopwords = s->cur.stopwords;
+    bo.proximity = s->cur.proximity;
+    bo.window = s->cur.window;
     bo.typos = !req->no_typos;
     if (!s->syn.oom) {
         bo.has_synonyms = has_synonyms;
@@ -650,10 +676,9 @@ static silk_status_t build_and_run(silk_searcher_t *s, const silk_qast_t *ast, s
     }
     silk_search_opts_t so;
     silk_search_opts_init(&so);
-    so.k1 = s->opts.k1;
-    so.b = s->opts.b;
-    so.offset = req->offset;
-    so.limit = req->limit;
+    silk_rank_search_opts(&s->cur, &so);
+    so.offset = s->run_offset;
+    so.limit = s->run_limit;
     so.check_at_least = req->offset + req->limit + EXACT_EXTRA;
     /* The deadline is checked inside the match too (db.h silk_db_search_ex: a match spy that
      * stops it, not Xapian's set_time_limit, whose timer crashed silkd); what comes after it
@@ -706,6 +731,9 @@ static int past(uint64_t deadline)
 static silk_status_t search_once(silk_searcher_t *s, const silk_search_req_t *req,
                                  const silk_qast_t *ast, uint64_t deadline)
 {
+    silk_mset_t *m2 = NULL;
+    silk_fbsrc_t *src = NULL;
+    size_t nf = 0;
     silk_qbuilt_t *built = NULL;
     silk_mset_t *m = NULL;
     hitoff_t *off = NULL;
@@ -720,6 +748,15 @@ static silk_status_t search_once(silk_searcher_t *s, const silk_search_req_t *re
     s->dym = NULL;
     if ((st = load_synonyms(s)) != SILK_OK)
         return st;
+    /* Feedback learns from the first hits, whatever the page asked for. */
+    int fb = silk_feedback_wanted(&s->cur, ast) && req->limit > 0;
+    s->run_offset = fb ? 0 : req->offset;
+    s->run_limit = req->limit;
+    if (fb) {
+        uint32_t want = req->offset + req->limit;
+        want = want > s->cur.fb_docs ? want : s->cur.fb_docs;
+        s->run_limit = want > s->cur.fb_freeze ? want : s->cur.fb_freeze;
+    }
     if ((st = build_and_run(s, ast, req->mode, 0, req, deadline, &built, &m)) != SILK_OK)
         goto done;
     int how = 0;
@@ -743,8 +780,22 @@ static silk_status_t search_once(silk_searcher_t *s, const silk_search_req_t *re
             goto done;
         relaxed = 1;
     }
-
-    size_t n = silk_mset_size(m);
+    size_t nterms = 0;
+    if (s->run_offset == 0 && !past(deadline) &&
+        (st = silk_feedback_run(s->db, &s->cur, ast, relaxed ? SILK_MODE_ANY : req->mode,
+                                silk_qbuilt_query(built), m, (size_t)req->offset + req->limit, &m2,
+                                &nf, &nterms)) != SILK_OK) {
+        st = fail_db(s, st);
+        goto done;
+    }
+    s->res.feedback = (int)nterms;
+    if (req->limit > 0 && (src = calloc(req->limit, sizeof *src)) == NULL) {
+        st = fail(s, SILK_ERR_NOMEM, -1, "out of memory");
+        goto done;
+    }
+    size_t n = req->limit > 0
+                   ? silk_feedback_page(m, s->run_offset, m2, nf, req->offset, req->limit, src)
+                   : 0;
     if ((n > 0 && SILK_GROW(s->hits, s->hits_cap, n) != SILK_OK) ||
         (n > 0 && (off = calloc(n, sizeof *off)) == NULL)) {
         st = fail(s, SILK_ERR_NOMEM, -1, "out of memory");
@@ -758,7 +809,7 @@ static silk_status_t search_once(silk_searcher_t *s, const silk_search_req_t *re
         int snip = req->snippets && !past(deadline);
         if (req->snippets && !snip)
             s->res.partial = 1;
-        if ((st = doc_get(s, m, i, snip, &e)) != SILK_OK)
+        if ((st = doc_get(s, src[i].m, src[i].i, snip, &e)) != SILK_OK)
             goto done;
         hitoff_t *o = &off[i];
         if ((o->id = arena_put(s, e->id, strlen(e->id))) == (size_t)-1 ||
@@ -780,8 +831,8 @@ static silk_status_t search_once(silk_searcher_t *s, const silk_search_req_t *re
             o->snippet = o->section + strlen(e->section); /* the section's NUL: "" */
             o->hl0 = s->hl.n;
         }
-        s->hits[i].rank = silk_mset_rank(m, i) + 1;
-        s->hits[i].score = silk_mset_weight(m, i);
+        s->hits[i].rank = req->offset + (uint32_t)i + 1;
+        s->hits[i].score = silk_mset_weight(src[i].m, src[i].i) * src[i].scale;
     }
     /* Spelling help is for keyword queries, or when a longer question found less than a
      * page: each word costs a term lookup, and an absent one a spelling search. */
@@ -814,18 +865,34 @@ static silk_status_t search_once(silk_searcher_t *s, const silk_search_req_t *re
         s->res.nfacets = s->facets.n;
         s->res.facets = s->facets.facets;
     }
-    uint64_t lo = silk_mset_lower_bound(m), hi = silk_mset_upper_bound(m);
+    silk_mset_t *tm = m2 != NULL ? m2 : m; /* the totals: the expanded run's and the frozen */
+    uint64_t lo = silk_mset_lower_bound(tm) + nf, hi = silk_mset_upper_bound(tm) + nf;
     s->res.exact = lo == hi;
-    s->res.total = lo == hi ? lo : silk_mset_estimated(m);
+    s->res.total = lo == hi ? lo : silk_mset_estimated(tm) + nf;
     s->res.relaxed = relaxed;
     s->res.did_you_mean = s->dym;
     s->res.nhits = n;
     s->res.hits = s->hits;
 done:
     free(off);
+    free(src);
+    silk_mset_destroy(m2);
     silk_mset_destroy(m);
     silk_qbuilt_destroy(built);
     return st;
+}
+
+/* explain's line of the ranking parameters the search ran with, and what feedback did. */
+static void explain_rank(silk_searcher_t *s)
+{
+    char d[SILK_RANK_DESCRIBE_MAX];
+    silk_rank_describe(&s->cur, d, sizeof d);
+    if (s->res.feedback > 0)
+        snprintf(s->rank_desc, sizeof s->rank_desc, "%s; feedback applied (%d terms)", d,
+                 s->res.feedback);
+    else
+        snprintf(s->rank_desc, sizeof s->rank_desc, "%s; feedback not applied", d);
+    s->res.rank = s->rank_desc;
 }
 
 /* A remote shard's failure faster than this (a closed connection, a refused connect) is
@@ -867,6 +934,8 @@ silk_status_t silk_search(silk_searcher_t *s, const silk_search_req_t *req,
     if ((st = ensure_open(s)) != SILK_OK)
         goto done;
     uint64_t deadline = req->time_limit_ms ? t0 + (uint64_t)req->time_limit_ms * 1000u : 0;
+    s->cur = s->rank;
+    silk_rank_merge(&s->cur, req->rank);
     memset(&s->res, 0, sizeof s->res);
     st = search_once(s, req, ast, deadline);
     if (st == SILK_ERR_MODIFIED ||
@@ -892,6 +961,8 @@ silk_status_t silk_search(silk_searcher_t *s, const silk_search_req_t *req,
         goto done;
     }
     s->res.explain = s->explain;
+    if (req->explain)
+        explain_rank(s);
     s->res.took_us = now_us() - t0;
     *out = &s->res;
 done:

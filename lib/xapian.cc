@@ -18,6 +18,7 @@
 #include <new>
 #include <string>
 #include <type_traits>
+#include <unordered_map>
 #include <vector>
 
 #include <xapian.h>
@@ -1267,6 +1268,9 @@ extern "C" void silk_search_opts_init(silk_search_opts_t *opts)
     opts->check_at_least = 0;
     opts->sort_slot = -1;
     opts->sort_reverse = 0;
+    opts->scheme = SILK_WEIGHT_BM25;
+    opts->delta = 1.0;
+    opts->c = 1.0;
 }
 
 namespace
@@ -1277,7 +1281,32 @@ bool bm25_ok(const silk_search_opts_t &o)
     if (std::isnan(o.k1) || std::isnan(o.k2) || std::isnan(o.k3) || std::isnan(o.b) ||
         std::isnan(o.min_normlen))
         return false;
+    if (std::isnan(o.delta) || std::isnan(o.c) || o.delta < 0 || o.c <= 0 || o.scheme < 0 ||
+        o.scheme >= SILK_WEIGHT_COUNT)
+        return false;
     return o.k1 >= 0 && o.k2 >= 0 && o.k3 >= 0 && o.b >= 0 && o.b <= 1 && o.min_normlen >= 0;
+}
+
+/* The Xapian weighting object of o's scheme (o checked by bm25_ok). */
+std::unique_ptr<Xapian::Weight> weight_of(const silk_search_opts_t &o)
+{
+    switch (o.scheme) {
+    case SILK_WEIGHT_BM25PLUS:
+        return std::make_unique<Xapian::BM25PlusWeight>(o.k1, o.k2, o.k3, o.b, o.min_normlen,
+                                                        o.delta);
+    case SILK_WEIGHT_INEB2:
+        return std::make_unique<Xapian::IneB2Weight>(o.c);
+    case SILK_WEIGHT_INL2:
+        return std::make_unique<Xapian::InL2Weight>(o.c);
+    case SILK_WEIGHT_BB2:
+        return std::make_unique<Xapian::BB2Weight>(o.c);
+    case SILK_WEIGHT_PL2:
+        return std::make_unique<Xapian::PL2Weight>(o.c);
+    case SILK_WEIGHT_DPH:
+        return std::make_unique<Xapian::DPHWeight>();
+    default:
+        return std::make_unique<Xapian::BM25Weight>(o.k1, o.k2, o.k3, o.b, o.min_normlen);
+    }
 }
 
 } // namespace
@@ -1435,6 +1464,67 @@ extern "C" silk_status_t silk_mset_matching_terms(silk_mset_t *m, size_t i, silk
                     return SILK_OK;
                 seen.push_back(t);
             }
+        }
+        return SILK_OK;
+    });
+}
+
+namespace
+{
+
+/* Accepts the free-text terms present in at least `min` of the feedback documents. */
+struct feedback_decider : public Xapian::ExpandDecider {
+    std::unordered_map<std::string, unsigned> count;
+    unsigned min = 1;
+    bool operator()(const std::string &t) const override
+    {
+        if (t.empty() || (t[0] >= 'A' && t[0] <= 'Z'))
+            return false;
+        auto it = count.find(t);
+        return it != count.end() && it->second >= min;
+    }
+};
+
+} // namespace
+
+extern "C" silk_status_t silk_mset_expand(silk_mset_t *m, size_t ndocs, size_t nterms,
+                                          unsigned min_docs, silk_term_weight_cb cb, void *ud)
+{
+    return checked(m, cb == nullptr, "silk_mset_expand: bad argument", [&] {
+        size_t n = std::min(ndocs, (size_t)m->mset.size());
+        if (n == 0 || nterms == 0)
+            return SILK_OK;
+        Xapian::RSet rset;
+        feedback_decider dec;
+        dec.min = min_docs ? min_docs : 1;
+        for (size_t i = 0; i < n; i++) {
+            Xapian::docid did = *m->mset[(Xapian::doccount)i];
+            rset.add_document(did);
+            if (dec.min > 1)
+                for (auto t = m->db.termlist_begin(did); t != m->db.termlist_end(did); ++t) {
+                    const std::string term = *t;
+                    if (!term.empty() && !(term[0] >= 'A' && term[0] <= 'Z'))
+                        dec.count[term]++;
+                }
+        }
+        if (dec.min <= 1)
+            dec.min = 0; /* every candidate comes from a feedback document */
+        Xapian::ESet eset;
+        if (dec.min == 0) {
+            struct free_text : public Xapian::ExpandDecider {
+                bool operator()(const std::string &t) const override
+                {
+                    return !t.empty() && !(t[0] >= 'A' && t[0] <= 'Z');
+                }
+            } ft;
+            eset = m->enq.get_eset((Xapian::termcount)nterms, rset, &ft);
+        } else {
+            eset = m->enq.get_eset((Xapian::termcount)nterms, rset, &dec);
+        }
+        for (auto it = eset.begin(); it != eset.end(); ++it) {
+            const std::string t = *it;
+            if (cb(t.data(), t.size(), it.get_weight(), ud) != 0)
+                break;
         }
         return SILK_OK;
     });
@@ -1627,11 +1717,11 @@ extern "C" silk_status_t silk_db_search_ex(silk_db_t *db, const silk_query_t *q,
         o = *opts;
     else
         silk_search_opts_init(&o);
-    return checked(db, !bm25_ok(o), "silk_db_search: bad BM25 parameter", [&] {
+    return checked(db, !bm25_ok(o), "silk_db_search: bad weighting parameter", [&] {
         std::unique_ptr<silk_mset> m(new silk_mset(db->cur.db));
         m->wildcards = q->wildcards;
         m->enq.set_query(q->q);
-        m->enq.set_weighting_scheme(Xapian::BM25Weight(o.k1, o.k2, o.k3, o.b, o.min_normlen));
+        m->enq.set_weighting_scheme(*weight_of(o));
         /* Equal weights keep index order, so results are stable between runs. */
         m->enq.set_docid_order(Xapian::Enquire::ASCENDING);
         if (o.sort_slot >= 0)

@@ -5,6 +5,7 @@
  * main loop accepts with accept4() and passes the raw descriptor to a worker (round-robin,
  * through the worker's inbox), because a libuv handle cannot move between loops.
  */
+#include "activate.h"
 #include "log.h"
 #include "token.h"
 #include "options.h"
@@ -47,7 +48,7 @@ static silkd_server_t *srv;      /* server-wide state */
 static silkd_worker_t **workers; /* cfg.threads workers (NULL slots: not started) */
 static silkd_reindex_t *reindex; /* the reindex runner */
 static uv_loop_t *loop;
-static listener_t listeners[2];
+static listener_t listeners[SILKD_ACTIVATE_MAX + 1];
 static unsigned nlisteners;
 static uv_signal_t sig_int, sig_term, sig_hup;
 static uv_timer_t revision_timer; /* polls the index revision (hand-run silk-index) */
@@ -66,17 +67,23 @@ static char indexer_buf[PATH_MAX];
 
 /* ---- socket path --------------------------------------------------------------------------- */
 
-/* The socket's folder must not let another user replace the socket: created 0700 for the
- * /tmp default; otherwise not writable by others unless sticky (like /tmp itself). */
-static int check_socket_dir(int tmp_default)
+/* The socket's folder must not let another user replace the socket: for the defaults
+ * ($XDG_RUNTIME_DIR/silk, /tmp/silk-$UID) a private folder, created 0700 and refused
+ * unless it is the user's own with no access for others; for a path given explicitly, a
+ * folder that others cannot write unless it is sticky (like /tmp itself). */
+static int check_socket_dir(int is_default)
 {
     char copy[sizeof socket_buf];
     snprintf(copy, sizeof copy, "%s", cfg.socket_path);
     const char *dir = dirname(copy);
     struct stat st;
-    if (tmp_default && mkdir(dir, 0700) != 0 && errno != EEXIST) {
-        silkd_log(SILKD_LOG_ERROR, "cannot create %s: %s", dir, strerror(errno));
-        return -1;
+    if (is_default) {
+        char *why = NULL;
+        int rc = silk_fs_private_dir(dir, &why);
+        if (rc != 0)
+            silkd_log(SILKD_LOG_ERROR, "%s", why ? why : "out of memory");
+        free(why);
+        return rc;
     }
     if (lstat(dir, &st) != 0) {
         silkd_log(SILKD_LOG_ERROR, "socket folder %s: %s", dir, strerror(errno));
@@ -84,11 +91,6 @@ static int check_socket_dir(int tmp_default)
     }
     if (!S_ISDIR(st.st_mode)) {
         silkd_log(SILKD_LOG_ERROR, "socket folder %s is not a folder", dir);
-        return -1;
-    }
-    if (tmp_default && (st.st_uid != getuid() || (st.st_mode & 077))) {
-        silkd_log(SILKD_LOG_ERROR,
-                  "refusing socket folder %s: it must belong to you with mode 0700", dir);
         return -1;
     }
     if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX)) {
@@ -597,6 +599,8 @@ static void find_indexer(void)
         cfg.indexer = env;
         return;
     }
+    if (cfg.indexer) /* [daemon] indexer of the configuration file */
+        return;
     char self[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
     if (n > 0) {
@@ -628,12 +632,9 @@ static silk_status_t check_index_path(void *ud, const char *what, const char *pa
 
 int main(int argc, char **argv)
 {
-    const char *env;
     int print_socket = 0;
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 
-    cfg.index_path = (env = getenv("SILK_INDEX")) && *env ? env : "./var/index";
-    cfg.corpus_path = (env = getenv("SILK_CORPUS")) && *env ? env : "./corpus";
     cfg.threads = ncpu < 1 ? 1 : ncpu > SILKD_MAX_THREADS ? SILKD_MAX_THREADS : (unsigned)ncpu;
     cfg.watch_delay_ms = 500;
     cfg.max_connections = 1024;
@@ -652,8 +653,8 @@ int main(int argc, char **argv)
     if (cfg.watch_max_ms == UINT64_MAX)
         cfg.watch_max_ms = 10 * (uint64_t)cfg.watch_delay_ms;
 
-    int tmp_default = silk_socket_path(socket_arg, socket_buf, sizeof socket_buf);
-    if (tmp_default < 0) {
+    int is_default = silk_socket_path(socket_arg, cfg.conf_socket, socket_buf, sizeof socket_buf);
+    if (is_default < 0) {
         fprintf(stderr, "silkd: the socket path is longer than %zu bytes\n", sizeof socket_buf - 1);
         return 2;
     }
@@ -700,7 +701,22 @@ int main(int argc, char **argv)
     uv_signal_init(loop, &sig_term);
     uv_signal_init(loop, &sig_hup);
 
-    if (check_socket_dir(tmp_default) != 0 || claim_socket_path() != 0)
+    /* Socket activation: systemd listens already, on sockets it owns (and removes); silkd
+     * serves them and binds no Unix socket of its own. */
+    char act_why[256];
+    silkd_activated_t act[SILKD_ACTIVATE_MAX];
+    int nact = silkd_activation_take(act, SILKD_ACTIVATE_MAX, act_why, sizeof act_why);
+    if (nact < 0) {
+        silkd_log(SILKD_LOG_ERROR, "%s", act_why);
+        exit_code = 2;
+        goto out;
+    }
+    for (int i = 0; i < nact; i++)
+        if (!act[i].is_tcp && act[i].path[0]) {
+            snprintf(socket_buf, sizeof socket_buf, "%s", act[i].path);
+            break;
+        }
+    if (nact == 0 && (check_socket_dir(is_default) != 0 || claim_socket_path() != 0))
         goto out;
     char *open_msg = NULL;
     if (silk_db_open(cfg.index_path, &cfg.db_opts, &watch_db, &open_msg) != SILK_OK) {
@@ -723,8 +739,12 @@ int main(int argc, char **argv)
             goto out;
         }
     }
-    /* The Unix socket comes last: its appearance tells scripts that silkd is ready. */
-    if (cfg.listen) {
+    /* The Unix socket comes last: its appearance tells scripts that silkd is ready. TCP,
+     * whether from --listen or from systemd, needs the token. */
+    int act_tcp = 0;
+    for (int i = 0; i < nact; i++)
+        act_tcp |= act[i].is_tcp;
+    if (cfg.listen || act_tcp) {
         char *tpath = NULL;
         const char *tf = cfg.token_file;
         if (!tf && asprintf(&tpath, "%s.token", cfg.socket_path) >= 0)
@@ -732,17 +752,26 @@ int main(int argc, char **argv)
         int trc = tf ? silkd_token_load(tf, cfg.token) : -1;
         free(tpath);
         if (trc != 0) {
-            silkd_log(SILKD_LOG_ERROR, "refusing to listen on tcp %s without a token", cfg.listen);
+            silkd_log(SILKD_LOG_ERROR, "refusing to listen on tcp %s without a token",
+                      cfg.listen ? cfg.listen : "(from systemd)");
             exit_code = 2;
             goto out;
         }
-        int tfd = open_tcp_listener(cfg.listen);
-        if (tfd < 0 || add_listener(tfd, 1) != 0)
+        int tfd = cfg.listen ? open_tcp_listener(cfg.listen) : -1;
+        if (cfg.listen && (tfd < 0 || add_listener(tfd, 1) != 0))
             goto out;
     }
-    int ufd = open_unix_listener();
-    if (ufd < 0 || add_listener(ufd, 0) != 0)
-        goto out;
+    for (int i = 0; i < nact; i++) {
+        if (add_listener(act[i].fd, act[i].is_tcp) != 0)
+            goto out;
+        silkd_log(SILKD_LOG_INFO, "serving a %s socket from systemd%s%s",
+                  act[i].is_tcp ? "tcp" : "unix", act[i].path[0] ? " at " : "", act[i].path);
+    }
+    if (nact == 0) {
+        int ufd = open_unix_listener();
+        if (ufd < 0 || add_listener(ufd, 0) != 0)
+            goto out;
+    }
     uv_signal_start(&sig_int, on_signal, SIGINT);
     uv_signal_start(&sig_term, on_signal, SIGTERM);
     uv_signal_start(&sig_hup, on_signal, SIGHUP);

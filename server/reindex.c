@@ -404,7 +404,15 @@ static void start_run(silkd_reindex_t *rx)
                     "--json",
                     "--quiet",
                     "--progress=json",
+                    NULL,
+                    NULL,
                     NULL};
+    /* The child reads the configuration file silkd read (its [indexer] settings), even when
+     * silkd was given it with --config. */
+    if (cfg->config_path) {
+        args[8] = "--config";
+        args[9] = (char *)cfg->config_path;
+    }
     uv_pipe_init(rx->loop, &rx->out_pipe, 0);
     uv_pipe_init(rx->loop, &rx->err_pipe, 0);
     rx->out_pipe.data = rx->err_pipe.data = rx->proc.data = rx;

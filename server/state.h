@@ -13,8 +13,10 @@
 #include <stdint.h>
 #include <uv.h>
 
+#include "silk/config.h"
 #include "silk/db.h"
 #include "silk/proto_resp.h"
+#include "silk/rank.h"
 #include "silk/status.h"
 
 /* ---- configuration ------------------------------------------------------------------------- */
@@ -48,6 +50,15 @@ typedef struct {
     uint64_t reindex_timeout_ms;  /* --reindex-timeout: a child running longer is stopped */
     uint64_t watch_max_ms;        /* --watch-max-delay: a change waits at most this long */
     uint64_t shutdown_max_ms;     /* --shutdown-timeout: after SIGTERM, exit by then anyway */
+    silk_config_t *conf;          /* the configuration file as loaded (never NULL after
+                                     silkd_options_parse; empty when there is none): its
+                                     [ranking] entries are the searcher's, read with
+                                     silk_config_next and reported with their FILE:LINE */
+    const char *config_path;      /* the file conf was loaded from, or NULL: the reindex child
+                                     is given the same one */
+    const char *conf_socket;      /* [paths] socket of the file (resolved), or NULL */
+    silk_rank_t rank;             /* the searchers' ranking defaults: silk_rank_defaults() with
+                                     the file's [ranking] entries; requests override them */
 } silkd_config_t;
 
 /* ---- latency histogram --------------------------------------------------------------------- */

@@ -93,6 +93,7 @@ static int open_fresh(silkd_worker_t *w, const char *why)
 {
     silk_searcher_opts_t so = {0};
     so.db_opts = w->cfg->db_opts;
+    so.rank = &w->cfg->rank;
     silk_searcher_t *s = NULL;
     int changed = 0;
     silk_status_t rc = silk_searcher_new(w->cfg->index_path, &so, &s);
@@ -163,6 +164,7 @@ static silk_proto_code_t do_search(silkd_worker_t *w, const silk_request_t *req,
         .time_limit_ms = (uint32_t)w->cfg->query_time_limit_ms,
         .no_typos = req->no_typos,
         .facets = req->facets,
+        .rank = req->rank.set ? &req->rank : NULL,
     };
     const silk_result_t *res = NULL;
     silk_status_t rc = silk_search(w->searcher, &sr, &res);
@@ -839,6 +841,7 @@ silk_status_t silkd_worker_start(silkd_server_t *srv, silkd_reindex_t *rx, unsig
     listen_host(cfg->listen, w->listen_host, sizeof w->listen_host);
     silk_searcher_opts_t so = {0};
     so.db_opts = cfg->db_opts; /* remote shards' timeouts */
+    so.rank = &cfg->rank;      /* the defaults of the file's [ranking] */
     silk_status_t rc = silk_searcher_new(cfg->index_path, &so, &w->searcher);
     if (rc != SILK_OK) {
         free(w);

@@ -1,16 +1,22 @@
-/* silk bench — tunes silk's BM25 parameters and field weights on one collection
- * (Cranfield only, per issue 8: the other collections are then reported untouched).
+/* silk bench — measures silk's ranking parameters (rank.h) on one collection, through
+ * the real search library in process (bench/run.sh tunes on Cranfield only and applies
+ * the chosen set unchanged to the other collections).
  *
- *   tune INDEX QUERIES.tsv QRELS [K1 B TITLE SECTION PHRASE]...
+ *   tune [--mode any|all] [--limit N] INDEX QUERIES.tsv QRELS|- SET...
  *
- * Without parameter sets it sweeps a grid; each set is five numbers (0 = silk's default).
- * For each set it runs every query through the real search library (silk_search, mode
- * any, top 100, no snippets) and prints one line: the parameters, MAP, nDCG@10,
- * Recall@100 and MRR@10, so the best row can be read off (sort -k6). The queries get the
- * same word-only treatment as bench/eval/silk_run.py. */
+ * Each SET is a comma-separated list of rank.h parameters, key=value (e.g.
+ * "k1=1.2,b=0.75,stopwords=true,fb_docs=3"; "default" alone: silk's defaults), applied over
+ * silk_rank_defaults(). For each set every query runs through silk_search (top --limit,
+ * default 100, no snippets; mode any unless --mode all, which relaxes as the daemon does)
+ * and one line is printed: the set, MAP, nDCG@10, Recall@100, MRR@10 (without QRELS, "-":
+ * none), and the latency of one query in process, p50 and p99 in microseconds, and how
+ * many answers feedback re-ranked. The queries get the same word-only treatment as
+ * bench/eval/silk_run.py. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <time.h>
 
 #include "../peers/peerutil.h"
 #include "score.h"
@@ -53,23 +59,56 @@ static char *as_words(const char *text)
     return out;
 }
 
-static int run_set(const char *index, peer_query_t *q, size_t nq, const char *qrels,
-                   const double *set)
+static double now_us(void)
 {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+/* Parses "k=v,k=v" over the defaults into r; 0, or -1 with a message. */
+static int parse_set(const char *set, silk_rank_t *r)
+{
+    silk_rank_defaults(r);
+    if (!strcmp(set, "default") || !*set)
+        return 0;
+    char *copy = strdup(set), *save = NULL;
+    int rc = 0;
+    for (char *kv = strtok_r(copy, ",", &save); kv && rc == 0; kv = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(kv, '='), err[256];
+        if (!eq) {
+            fprintf(stderr, "tune: \"%s\" is not key=value\n", kv);
+            rc = -1;
+            break;
+        }
+        *eq = 0;
+        if (silk_rank_set(r, kv, eq + 1, err, sizeof err) != SILK_OK) {
+            fprintf(stderr, "tune: %s\n", err);
+            rc = -1;
+        }
+    }
+    free(copy);
+    return rc;
+}
+
+static int run_set(const char *index, peer_query_t *q, size_t nq, const char *qrels,
+                   const char *set, silk_mode_t mode, unsigned limit)
+{
+    silk_rank_t rank;
+    if (parse_set(set, &rank))
+        return 1;
     silk_searcher_opts_t opts;
     memset(&opts, 0, sizeof opts);
-    opts.k1 = set[0];
-    opts.b = set[1];
-    opts.title_weight = set[2];
-    opts.section_weight = set[3];
-    opts.phrase_boost = set[4];
+    opts.rank = &rank;
     silk_searcher_t *s = NULL;
     silk_eval_t *ev = NULL;
-    silk_eval_scores_t sc;
-    size_t errors = 0;
+    silk_eval_scores_t sc = {0};
+    size_t errors = 0, nlat = 0, nfb = 0;
+    double *lat = calloc(nq ? nq : 1, sizeof *lat);
+    int score = strcmp(qrels, "-") != 0;
     int rc = 1;
-    if (silk_searcher_new(index, &opts, &s) != SILK_OK || silk_eval_new(&ev) != SILK_OK ||
-        silk_eval_load_qrels(ev, qrels) != SILK_OK) {
+    if (!lat || silk_searcher_new(index, &opts, &s) != SILK_OK || silk_eval_new(&ev) != SILK_OK ||
+        (score && silk_eval_load_qrels(ev, qrels) != SILK_OK)) {
         fprintf(stderr, "tune: cannot open %s or %s\n", index, qrels);
         goto fail;
     }
@@ -77,29 +116,34 @@ static int run_set(const char *index, peer_query_t *q, size_t nq, const char *qr
         char *words = as_words(q[i].text);
         if (!words)
             goto fail;
-        silk_search_req_t req = {
-            .q = words, .q_len = strlen(words), .mode = SILK_MODE_ANY, .limit = SILK_EVAL_DEPTH};
+        silk_search_req_t req = {.q = words, .q_len = strlen(words), .mode = mode, .limit = limit};
         const silk_result_t *res = NULL;
-        if (silk_search(s, &req, &res) != SILK_OK) {
+        double t0 = now_us();
+        silk_status_t st = silk_search(s, &req, &res);
+        lat[nlat++] = now_us() - t0;
+        if (st != SILK_OK) {
             errors++;
             free(words);
             continue;
         }
-        for (size_t h = 0; h < res->nhits; h++) {
+        nfb += res->feedback > 0;
+        for (size_t h = 0; score && h < res->nhits; h++) {
             const char *id = strchr(res->hits[h].id, '#');
             silk_eval_add_hit(ev, q[i].qid, id ? id + 1 : res->hits[h].id, (unsigned)h + 1);
         }
         free(words);
     }
-    if (silk_eval_score(ev, &sc) != SILK_OK)
+    if (score && silk_eval_score(ev, &sc) != SILK_OK)
         goto fail;
-    printf("k1=%.2f b=%.2f title=%.2f section=%.2f phrase=%.2f  map=%.4f ndcg10=%.4f "
-           "recall100=%.4f mrr10=%.4f errors=%zu\n",
-           set[0], set[1], set[2], set[3], set[4], sc.map, sc.ndcg10, sc.recall100, sc.mrr10,
-           errors);
+    printf("set=%s  map=%.4f ndcg10=%.4f recall100=%.4f mrr10=%.4f p50_us=%.0f p99_us=%.0f "
+           "queries=%zu feedback=%zu errors=%zu\n",
+           set, sc.map, sc.ndcg10, sc.recall100, sc.mrr10,
+           nlat ? peer_percentile(lat, nlat, 0.5) : 0, nlat ? peer_percentile(lat, nlat, 0.99) : 0,
+           nlat, nfb, errors);
     fflush(stdout);
     rc = 0;
 fail:
+    free(lat);
     silk_eval_destroy(ev);
     silk_searcher_destroy(s);
     return rc;
@@ -109,31 +153,26 @@ int main(int argc, char **argv)
 {
     peer_query_t *q = NULL;
     size_t nq = 0;
-    int rc = 0;
-    if (argc < 4 || (argc - 4) % 5 != 0) {
-        fprintf(stderr, "usage: tune INDEX QUERIES.tsv QRELS [K1 B TITLE SECTION PHRASE]...\n");
+    int rc = 0, a = 1;
+    unsigned limit = SILK_EVAL_DEPTH;
+    silk_mode_t mode = SILK_MODE_ANY;
+    for (; a + 1 < argc && !strncmp(argv[a], "--", 2); a += 2) {
+        if (!strcmp(argv[a], "--mode"))
+            mode = !strcmp(argv[a + 1], "all") ? SILK_MODE_ALL : SILK_MODE_ANY;
+        else if (!strcmp(argv[a], "--limit"))
+            limit = (unsigned)atoi(argv[a + 1]);
+        else
+            break;
+    }
+    if (argc - a < 4) {
+        fprintf(stderr, "usage: tune [--mode any|all] [--limit N] INDEX "
+                        "QUERIES.tsv QRELS|- SET...\n");
         return 2;
     }
-    if (peer_queries_load(argv[2], &q, &nq))
+    if (peer_queries_load(argv[a + 1], &q, &nq))
         return 1;
-    if (argc > 4) {
-        for (int i = 4; i < argc && rc == 0; i += 5) {
-            double set[5];
-            for (int k = 0; k < 5; k++)
-                set[k] = atof(argv[i + k]);
-            rc = run_set(argv[1], q, nq, argv[3], set);
-        }
-    } else {
-        static const double k1s[] = {0.8, 1.0, 1.2, 1.5, 2.0};
-        static const double bs[] = {0.3, 0.5, 0.75, 0.9};
-        static const double titles[] = {1.0, 2.0};
-        for (size_t a = 0; a < sizeof k1s / sizeof *k1s && rc == 0; a++)
-            for (size_t b = 0; b < sizeof bs / sizeof *bs && rc == 0; b++)
-                for (size_t t = 0; t < sizeof titles / sizeof *titles && rc == 0; t++) {
-                    double set[5] = {k1s[a], bs[b], titles[t], 0, 0};
-                    rc = run_set(argv[1], q, nq, argv[3], set);
-                }
-    }
+    for (int i = a + 3; i < argc && rc == 0; i++)
+        rc = run_set(argv[a], q, nq, argv[a + 2], argv[i], mode, limit);
     peer_queries_free(q, nq);
     return rc;
 }

@@ -4,14 +4,24 @@
 _silk_index() {
     local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD - 1]-}"
     local opts='--corpus --index --full --quiet --json --no-wait --max-size --jobs --flush-mb --progress --progress=json
---shards --shard --help'
+--shards --shard --config --help'
     case "$prev" in
     --corpus | --index)
         compopt -o dirnames 2>/dev/null
         COMPREPLY=($(compgen -d -- "$cur"))
         return 0
         ;;
+<<<<<<< HEAD
     --max-size | --jobs | --flush-mb | --shards | --shard)
+=======
+    --config)
+        compopt -o filenames 2>/dev/null
+        # shellcheck disable=SC2207
+        COMPREPLY=($(compgen -f -- "$cur"))
+        return 0
+        ;;
+    --max-size | --shards | --shard)
+>>>>>>> relevance
         COMPREPLY=()
         return 0
         ;;

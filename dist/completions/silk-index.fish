@@ -3,6 +3,7 @@
 complete -c silk-index -f
 complete -c silk-index -l corpus -x -a '(__fish_complete_directories)' -d 'The corpus folder'
 complete -c silk-index -l index -x -a '(__fish_complete_directories)' -d 'The index folder'
+complete -c silk-index -l config -r -F -d 'The configuration file (silk.conf(5))'
 complete -c silk-index -l full -d 'Rebuild from scratch, then switch atomically'
 complete -c silk-index -l quiet -d 'No progress, notes or summary'
 complete -c silk-index -l json -d 'Print the summary as JSON'

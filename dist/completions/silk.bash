@@ -4,7 +4,7 @@
 # Installed as share/bash-completion/completions/silk; needs nothing from bash-completion.
 
 _silk_opts='-n --limit --offset --mode --any --format --json --facets --color= --socket
---start --ping --stats --reindex -h --help --version'
+--config --start --ping --stats --reindex -h --help --version'
 _silk_fields='title: section: kind: article: author: cites: year:'
 _silk_kinds='lead paragraph infobox reference reading'
 
@@ -87,6 +87,12 @@ _silk() {
         done < <(compgen -f -- "$_silk_cur")
         [ ${#COMPREPLY[@]} -eq 1 ] && [ -d "${COMPREPLY[0]}" ] && COMPREPLY=("${COMPREPLY[0]}/") &&
             compopt -o nospace 2>/dev/null
+        return 0
+        ;;
+    --config)
+        compopt -o filenames 2>/dev/null
+        # shellcheck disable=SC2207
+        COMPREPLY=($(compgen -f -- "$_silk_cur"))
         return 0
         ;;
     -n | --limit | --offset)

@@ -52,6 +52,7 @@ complete -c silk -l facets -x -a 'kind year article section' -d 'Count matches b
 complete -c silk -n '__fish_is_first_arg' -a show -d 'Open a document by id, with its cites and cited_by'
 complete -c silk -l color -x -a 'auto always never' -d 'Bold matches'
 complete -c silk -l socket -r -F -d 'Socket of silkd'
+complete -c silk -l config -r -F -d 'The configuration file (silk.conf(5))'
 complete -c silk -l start -d 'Start silkd when none answers'
 complete -c silk -l ping -d 'Check that silkd answers'
 complete -c silk -l stats -d 'Print the statistics of silkd'

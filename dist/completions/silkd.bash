@@ -8,14 +8,14 @@ _silkd() {
 --log-level --print-socket --watch-max-delay
 --reindex-timeout --shutdown-timeout
 --allow-remote-programs --max-output-total --token-file
---query-time-limit --help'
+--query-time-limit --config --help'
     case "$prev" in
     --corpus | --index)
         compopt -o dirnames 2>/dev/null
         COMPREPLY=($(compgen -d -- "$cur"))
         return 0
         ;;
-    --socket | --token-file)
+    --socket | --token-file | --config)
         compopt -o filenames 2>/dev/null
         COMPREPLY=($(compgen -f -- "$cur"))
         return 0

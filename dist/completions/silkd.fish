@@ -4,6 +4,7 @@ complete -c silkd -f
 complete -c silkd -l index -x -a '(__fish_complete_directories)' -d 'The index to serve'
 complete -c silkd -l corpus -x -a '(__fish_complete_directories)' -d 'The corpus to re-index'
 complete -c silkd -l socket -r -F -d 'The Unix socket'
+complete -c silkd -l config -r -F -d 'The configuration file (silk.conf(5))'
 complete -c silkd -l listen -x -d 'Also serve TCP on HOST:PORT'
 complete -c silkd -l threads -x -d 'Worker threads, 1..64'
 complete -c silkd -l watch -d 'Re-index when the corpus changes'

@@ -249,6 +249,19 @@ void silk_query_destroy(silk_query_t *q);
 
 /* ---- searching ----------------------------------------------------------------------------- */
 
+/* Weighting schemes of Xapian 1.4 worth having on silk's collections (docs/benchmarks.md:
+ * IfB2, DLH and PL2+ were measured below these and left out; LMWeight is wrong in 1.4). */
+typedef enum {
+    SILK_WEIGHT_BM25 = 0, /* Xapian::BM25Weight(k1, k2, k3, b, min_normlen) */
+    SILK_WEIGHT_BM25PLUS, /* Xapian::BM25PlusWeight(k1, k2, k3, b, min_normlen, delta) */
+    SILK_WEIGHT_INEB2,    /* divergence from randomness: Xapian::IneB2Weight(c) */
+    SILK_WEIGHT_INL2,     /* Xapian::InL2Weight(c) */
+    SILK_WEIGHT_BB2,      /* Xapian::BB2Weight(c) */
+    SILK_WEIGHT_PL2,      /* Xapian::PL2Weight(c) */
+    SILK_WEIGHT_DPH,      /* parameter-free: Xapian::DPHWeight() */
+    SILK_WEIGHT_COUNT
+} silk_weight_t;
+
 typedef struct {
     double k1, k2, k3, b, min_normlen; /* BM25Weight parameters (use silk_search_opts_init) */
     uint32_t offset;                   /* first hit to return (0-based) */
@@ -256,6 +269,9 @@ typedef struct {
     uint32_t check_at_least;           /* count at least this many matches exactly */
     int sort_slot;                     /* -1: by relevance; else by this value slot */
     int sort_reverse;                  /* with sort_slot: 1 for descending */
+    silk_weight_t scheme;              /* weighting scheme (0: BM25 with k1..min_normlen) */
+    double delta;                      /* BM25+: the lower bound of a term's weight */
+    double c;                          /* DFR schemes: term frequency normalization (> 0) */
 } silk_search_opts_t;
 
 /* Fills opts with Xapian's BM25 defaults (k1 1.2, k2 0, k3 1, b 0.5, min_normlen 0.5),
@@ -284,6 +300,13 @@ silk_status_t silk_mset_unique_term(silk_mset_t *m, size_t i, const char **term)
 /* Calls cb for each query term that hit i matched: Xapian's list (in query order), then the
  * hit's terms that a wildcard of the query expanded to. */
 silk_status_t silk_mset_matching_terms(silk_mset_t *m, size_t i, silk_str_cb cb, void *ud);
+/* Pseudo-relevance feedback: the hits [0, ndocs) of m taken as relevant, Xapian's ESet of
+ * at most nterms expansion terms, best first, through cb(term, len, weight, ud) (a nonzero
+ * return stops). Only free-text terms (no capital prefix), not terms of the query, and only
+ * those present in at least min_docs of the ndocs hits. ndocs is capped by the hits held. */
+typedef int (*silk_term_weight_cb)(const char *term, size_t len, double weight, void *ud);
+silk_status_t silk_mset_expand(silk_mset_t *m, size_t ndocs, size_t nterms, unsigned min_docs,
+                               silk_term_weight_cb cb, void *ud);
 /* The message of the last failure on m. */
 const char *silk_mset_error(const silk_mset_t *m);
 

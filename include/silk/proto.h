@@ -95,6 +95,7 @@ typedef struct {
     int snippets;                     /* search: compute snippets (default 1) */
     int explain;                      /* search: return the parsed query (default 0) */
     int no_typos;                     /* search: "typos": false (default: typos on) */
+    silk_rank_t rank;                 /* search: "rank" overrides (rank.set 0: none) */
     uint32_t fields;                  /* search: SILK_FIELD_* bits of hit fields */
     silk_facet_req_t facets;          /* search: "facets" and "facet_limit" (none by default) */
     silk_proto_code_t code;           /* SILK_PROTO_OK, or why the line is rejected */

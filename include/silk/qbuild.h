@@ -54,11 +54,18 @@ typedef struct {
      * multi-word synonym is not matched inside a longer one (`rok` → "republic of korea",
      * not inside "democratic people's republic of korea"). */
     const char *const *syn_names;
-    size_t nsyn_names; /* how many */
-    int typos;         /* nonzero (the default): unquoted free-text words of 5+ characters that
-                          the index lacks also match its terms an edit or two away (typo.h) */
-    int typos_short;   /* with typos: words of 3 and 4 characters the index lacks get one
-                          edit too (the retry of an all-words query that found nothing) */
+    size_t nsyn_names;      /* how many */
+    int typos;              /* nonzero (the default): unquoted free-text words of 5+ characters that
+                               the index lacks also match its terms an edit or two away (typo.h) */
+    int typos_short;        /* with typos: words of 3 and 4 characters the index lacks get one
+                               edit too (the retry of an all-words query that found nothing) */
+    unsigned keyword_terms; /* queries of at most this many terms get the field boosts and
+                               the phrase bonus (default SILK_KEYWORD_QUERY_MAX_TERMS) */
+    int stopwords;          /* nonzero: English stopwords are left out of any-word queries
+                               (kept when the query has nothing else) */
+    double proximity;       /* longer queries: weight of the NEAR pairs of consecutive words
+                               (0: none) */
+    unsigned window;        /* their window in positions */
 } silk_qbuild_opts_t;
 
 /* Fills o with mode all and the default weights. */

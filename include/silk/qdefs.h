@@ -20,7 +20,7 @@ extern "C" {
 
 typedef enum {
     SILK_MODE_ALL = 0, /* every word (AND); retried as OR when nothing matches (relaxed) */
-    SILK_MODE_ANY,     /* any word (OR), ranked by BM25 */
+    SILK_MODE_ANY,     /* any word (OR), ranked (rank.h) */
 } silk_mode_t;
 
 #ifdef __cplusplus

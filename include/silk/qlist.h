@@ -68,6 +68,11 @@ void silk_qstrlist_free(silk_qstrlist_t *l);
  * silk_qstrlist_free(), also on failure). */
 silk_status_t silk_qstrlist_terms(silk_db_t *db, const char *prefix, size_t limit,
                                   silk_qstrlist_t *l);
+/* The proximity bonus of a long query: each pair of consecutive (different) terms of
+ * terms[0, n) as NEAR within `window` positions, OR'ed and scaled by weight; *out is NULL
+ * when there is no pair. */
+silk_status_t silk_qlist_pairs(char *const *terms, size_t n, unsigned window, double weight,
+                               silk_query_t **out);
 /* OP_SYNONYM of the first n strings of c as terms (match nothing when n is 0). */
 silk_status_t silk_qlist_synonym_of(const silk_qstrlist_t *c, size_t n, silk_query_t **out);
 

@@ -21,6 +21,7 @@
 #include "silk/db.h"
 #include "silk/facets.h"
 #include "silk/qdefs.h" /* SILK_QUERY_MAX_BYTES/DEPTH/TERMS, SILK_WILDCARD_MAX, silk_mode_t */
+#include "silk/rank.h"
 #include "silk/status.h"
 
 #ifdef __cplusplus
@@ -34,10 +35,8 @@ extern "C" {
 #define SILK_SNIPPET_CHARS    200
 #define SILK_SNIPPET_SCAN_MAX 65536 /* bytes of a document's text searched for a snippet */
 
-/* Ranking defaults (silk_searcher_opts_t fields left 0 get these). BM25 as in Robertson &
- * Zaragoza, tuned on ../shared/data/cranfield only (`make bench` sweeps k1 x b; see
- * docs/benchmarks.md): k1 4.0, b 0.6 was best there, and the other collections are
- * reported with it untuned. */
+/* BM25's k1 and b tuned on Cranfield (the searcher's older fields left 0 get these; the
+ * ranking defaults as a whole, scheme included, are silk_rank_defaults() in rank.h). */
 #define SILK_BM25_K1_DEFAULT         4.0
 #define SILK_BM25_B_DEFAULT          0.6
 #define SILK_DOC_CACHE_BYTES_DEFAULT (32L << 20) /* parsed, tokenized documents per searcher */
@@ -45,13 +44,17 @@ extern "C" {
 typedef struct silk_searcher silk_searcher_t;
 
 typedef struct {
-    double k1, b;           /* BM25 parameters (0 for both: silk's tuned defaults) */
+    double k1, b;           /* BM25 parameters (0 for both: silk's defaults; else the scheme is
+                               BM25 with these) */
     double title_weight;    /* multiplier of title-field matches (0: default; < 0: none) */
     double section_weight;  /* multiplier of section-field matches (0: default; < 0: none) */
     double phrase_boost;    /* weight of the phrase bonus for multi-word queries (0: def.;
                                < 0: none) */
     silk_db_opts_t db_opts; /* remote shard timeouts */
     long doc_cache_bytes;   /* bound of the document cache (0: default; < 0: no cache) */
+    /* The ranking parameters of every search (copied; NULL: silk_rank_defaults()). When
+     * set, k1, b, title_weight, section_weight and phrase_boost above are not used. */
+    const silk_rank_t *rank;
 } silk_searcher_opts_t;
 
 typedef struct {
@@ -66,11 +69,13 @@ typedef struct {
                                 the hits' snippets, spelling) is skipped; result says partial */
     int no_typos;            /* nonzero: no typo-tolerant matching (the request's "typos": false) */
     silk_facet_req_t facets; /* facet counts wanted (facets.n 0: none) */
+    const silk_rank_t *rank; /* overrides of the searcher's ranking parameters: those marked
+                                set (silk_rank_merge); NULL: none */
 } silk_search_req_t;
 
 typedef struct {
     uint32_t rank;              /* 1-based, counting the offset */
-    double score;               /* BM25 weight */
+    double score;               /* weight under the ranking scheme (rank.h) */
     const char *id;             /* "<article>#<anchor>" */
     const char *kind;           /* lead, paragraph, infobox, reference, reading */
     const char *article;        /* article title */
@@ -105,6 +110,10 @@ typedef struct {
                        total is an estimate), and some hits may lack their snippet */
     size_t nfacets; /* facet lists (the request's facets, in its order) */
     const silk_facet_t *facets; /* nfacets of them */
+    const char *rank;           /* with explain: the ranking parameters the search ran with
+                                   (silk_rank_describe), and whether feedback applied; else NULL */
+    int feedback; /* expansion terms when pseudo-relevance feedback re-ranked this answer
+                     (0: it did not) */
 } silk_result_t;
 
 /* A searcher over the index at `path` (a directory or stub file; opened at first use).

@@ -216,7 +216,7 @@ assert_eq "$(wc -l <<<"$err")" 1 "no daemon: one line"
 assert_contains "$err" "$T/nobody.sock" "no daemon: names the socket"
 assert_contains "$err" "silkd" "no daemon: says how to start one"
 st env -u SILK_SOCKET XDG_RUNTIME_DIR="$T/xdg" "$SILK_BIN/silk" missile
-assert_contains "$err" "$T/xdg/silk.sock" "default socket: \$XDG_RUNTIME_DIR/silk.sock"
+assert_contains "$err" "$T/xdg/silk/silk.sock" "default socket: \$XDG_RUNTIME_DIR/silk/silk.sock"
 st env SILK_SOCKET="$sock" "$SILK_BIN/silk" missile
 assert_eq "$rc" 0 "default socket: \$SILK_SOCKET"
 

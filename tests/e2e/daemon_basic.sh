@@ -209,7 +209,7 @@ done
 assert_eq "$(SILK_SOCKET=/x/s.sock "$SILK_BIN/silkd" --print-socket)" /x/s.sock \
     "--print-socket: \$SILK_SOCKET"
 assert_eq "$(env -u SILK_SOCKET XDG_RUNTIME_DIR=/run/user/7 "$SILK_BIN/silkd" --print-socket)" \
-    /run/user/7/silk.sock "--print-socket: \$XDG_RUNTIME_DIR"
+    /run/user/7/silk/silk.sock "--print-socket: \$XDG_RUNTIME_DIR/silk/silk.sock"
 assert_eq "$(env -u SILK_SOCKET -u XDG_RUNTIME_DIR "$SILK_BIN/silkd" --print-socket)" \
     "/tmp/silk-$(id -u)/silk.sock" "--print-socket: /tmp default"
 assert_eq "$(SILK_SOCKET=/x/s.sock "$SILK_BIN/silkd" --socket /y/t.sock --print-socket)" \

@@ -16,6 +16,7 @@ done
 ok "programs in usr/bin"
 for f in usr/share/man/man1/silk.1 usr/share/man/man1/silk-index.1 usr/share/man/man8/silkd.8 \
     usr/share/man/man7/silk-query.7 usr/share/man/man7/silk-protocol.7 \
+    usr/share/man/man5/silk.conf.5 \
     usr/share/bash-completion/completions/silk usr/share/bash-completion/completions/silk-index \
     usr/share/bash-completion/completions/silkd usr/share/zsh/site-functions/_silk \
     usr/share/fish/vendor_completions.d/silk.fish \
@@ -32,7 +33,7 @@ head -n 20 "$dest/usr/share/man/man1/silk.1" | grep -q '^\.TH "silk" "1"' ||
     fail "silk.1 is not a rendered man page"
 ok "man pages are rendered roff"
 
-grep -q '^ExecStart=/usr/bin/silkd ' "$dest/usr/lib/systemd/user/silkd.service" ||
+grep -qE '^ExecStart=/usr/bin/silkd( |$)' "$dest/usr/lib/systemd/user/silkd.service" ||
     fail "silkd.service does not run /usr/bin/silkd: $(grep ExecStart "$dest/usr/lib/systemd/user/silkd.service")"
 grep -q '^ExecStart=/usr/bin/silk-index ' "$dest/usr/lib/systemd/user/silk-index.service" ||
     fail "silk-index.service does not run /usr/bin/silk-index"
@@ -80,6 +81,11 @@ assert_contains "$out" "iran-north-korea-relations#p1" "installed silk finds the
 out="$("${SILK_WRAP[@]}" "$ib/silk" --socket "$sock" --reindex)" || fail "silk --reindex: $out"
 ok "installed silkd re-indexes with the installed silk-index"
 assert_contains "$("$ib/silk" --version)" "silk " "installed silk --version"
+# The installed example configuration, every key uncommented, is accepted.
+sed -E 's/^#([a-z][a-z-]* = )/\1/' "$dest/usr/share/doc/silk/silk.conf.example" >"$T/example.conf"
+out="$("${SILK_WRAP[@]}" "$ib/silkd" --config "$T/example.conf" --print-socket 2>&1)" ||
+    fail "installed silkd refuses the installed example configuration: $out"
+ok "installed silkd accepts the installed example configuration"
 
 make -C "$SILK_ROOT" --no-print-directory uninstall DESTDIR="$dest" PREFIX=/usr \
     >"$T/uninstall.log" 2>&1 || fail "make uninstall: $(tail -n 20 "$T/uninstall.log")"
@@ -97,7 +103,7 @@ for f in usr/local/bin/silkd usr/local/share/man/man8/silkd.8 \
     usr/local/share/zsh/site-functions/_silk usr/local/lib/systemd/user/silkd.service; do
     [ -f "$T/local/$f" ] || fail "default prefix: $f not installed"
 done
-grep -q '^ExecStart=/usr/local/bin/silkd ' "$T/local/usr/local/lib/systemd/user/silkd.service" ||
+grep -qE '^ExecStart=/usr/local/bin/silkd( |$)' "$T/local/usr/local/lib/systemd/user/silkd.service" ||
     fail "default prefix: silkd.service does not run /usr/local/bin/silkd"
 mk uninstall DESTDIR="$T/local"
 [ -z "$(find "$T/local" ! -type d)" ] || fail "default prefix: uninstall left $(find "$T/local" ! -type d)"
@@ -109,7 +115,7 @@ mkdir -p "$home"
 mk install PREFIX="$home/.local" SYSTEMDUSERDIR="$home/.local/share/systemd/user"
 [ -x "$home/.local/bin/silk" ] || fail "~/.local: silk not installed"
 [ -f "$home/.local/share/systemd/user/silkd.socket" ] || fail "~/.local: silkd.socket not installed"
-grep -q "^ExecStart=$home/.local/bin/silkd " "$home/.local/share/systemd/user/silkd.service" ||
+grep -qE "^ExecStart=$home/.local/bin/silkd( |$)" "$home/.local/share/systemd/user/silkd.service" ||
     fail "~/.local: silkd.service does not run ~/.local/bin/silkd"
 assert_contains "$("$home/.local/bin/silk" --version)" "silk " "~/.local: the installed silk runs"
 mk uninstall PREFIX="$home/.local" SYSTEMDUSERDIR="$home/.local/share/systemd/user"

@@ -16,6 +16,11 @@ _silk_cleanup() {
     rm -rf "$T"
 }
 trap _silk_cleanup EXIT
+# No test reads the configuration file or the data folder of the user who runs it: the
+# default file is the empty /dev/null (tests of the configuration set their own), and the
+# XDG data folder, where the index lives by default, is inside $T.
+export SILK_CONFIG=/dev/null
+export XDG_DATA_HOME="$T/xdg-data" XDG_CONFIG_HOME="$T/xdg-config"
 
 # Under `make valgrind` programs run under memcheck; SILK_WRAP is empty otherwise.
 if [ -n "${SILK_VALGRIND:-}" ]; then

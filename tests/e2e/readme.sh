@@ -5,13 +5,17 @@
 # the next command or the end of the block, are its output as the README shows it. Each
 # command runs with bash in a sandbox laid out like a checkout after `make` (bin/ is the
 # programs under test, corpus/ and scripts/run.sh are the repo's), with SILK_SOCKET
-# pointing into the test's temporary folder, and must exit 0, or N when the line ends with
+# pointing into the test's temporary folder, HOME a folder of the test's own (so that
+# ~/.config/silk/silk.conf is the sandbox's; the XDG variables are unset), and must exit 0, or N when the line ends with
 # "# exit N". When the README shows hits, the same ids in the same order must come out now,
 # and a "Did you mean" line shown must be printed; output of silk that holds no timing (silk
 # show, --format ids, an error) must come out exactly as shown, at COLUMNS=88. Special cases:
 #   make run      runs scripts/run.sh (what `make run` runs after its build) in the
 #                 background, and waits for the daemon's socket;
 #   make test     not run: it is the suite this test is part of;
+#   make install, make uninstall
+#                 run in the checkout with the programs under test, staged in the test's
+#                 own DESTDIR (so `make install PREFIX=~/.local` installs nothing anywhere);
 #   make bench*   not run: benchmarks take minutes (bench/ has their own checks);
 #   silkd ...     a daemon in the foreground: started on another socket, must come up, then
 #                 stopped (unless it only prints, like --print-socket or --help); with
@@ -27,7 +31,10 @@ mkdir -p "$sb/scripts"
 ln -s "$SILK_BIN" "$sb/bin"
 cp -r "$SILK_ROOT/corpus" "$sb/corpus"
 cp "$SILK_ROOT/scripts/run.sh" "$sb/scripts/run.sh"
-export SILK_SOCKET="$T/silk.sock"
+mkdir -p "$sb/dist" "$T/home"
+cp "$SILK_ROOT/dist/silk.conf.example" "$sb/dist/"
+export SILK_SOCKET="$T/silk.sock" HOME="$T/home"
+unset SILK_CONFIG XDG_CONFIG_HOME XDG_DATA_HOME
 export PATH="$SILK_BIN:$PATH"
 export COLUMNS=88 # the width the README's outputs are shown at
 unset SILK_INDEX SILK_CORPUS NO_COLOR
@@ -92,6 +99,20 @@ for e in "$T"/entries/*; do
     want="$(cat "$e/status")"
     n=$((n + 1))
     case "$cmd" in
+    "make install"* | "make uninstall"*)
+        rc=0
+        # The command as the README writes it (the shell expands its $HOME), with the
+        # staging and the programs under test added.
+        (cd "$SILK_ROOT" && bash -c "$cmd"' DESTDIR="$1" BIN="$2" BUILD="$3" INSTALL_PREREQS=man' \
+            _ "$T/destdir" "$SILK_BIN" "${SILK_BUILD:-build}") </dev/null >"$T/out" 2>&1 || rc=$?
+        [ "$rc" = "$want" ] || fail "[$n] '$cmd' exited $rc, the README says $want: $(tail -c 1500 "$T/out")"
+        if [[ "$cmd" == "make install"* ]]; then
+            [ -n "$(find "$T/destdir" -name silk.conf.example)" ] ||
+                fail "[$n] '$cmd' did not install the example configuration"
+        fi
+        ok "[$n] $cmd (in a DESTDIR of the test's own)"
+        continue
+        ;;
     "make test" | "make bench"*)
         ok "[$n] $cmd: not run here (see the header of this script)"
         continue

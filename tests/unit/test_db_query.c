@@ -330,6 +330,84 @@ static void test_phrase_near_and_ops(void **state)
 
 /* ---- spelling, synonyms, metadata ---------------------------------------------------------- */
 
+typedef struct {
+    char t[20][32];
+    size_t n;
+} terms_t;
+
+static int expand_cb(const char *t, size_t len, double w, void *ud)
+{
+    terms_t *x = ud;
+    assert_true(w > 0 && len < sizeof x->t[0] && x->n < 20);
+    memcpy(x->t[x->n], t, len);
+    x->t[x->n++][len] = 0;
+    return 0;
+}
+
+static int has_term(const terms_t *x, const char *t)
+{
+    for (size_t i = 0; i < x->n; i++)
+        if (!strcmp(x->t[i], t))
+            return 1;
+    return 0;
+}
+
+/* Feedback terms: from the first hits only, never the query's, never a prefixed (boolean)
+ * term, and with min_docs only those in that many of the hits; each scheme ranks. */
+static void test_expand_and_schemes(void **state)
+{
+    char path[512];
+    path_in(state, path, sizeof path, "db");
+    build_corpus(path);
+    silk_wdb_t *w = wopen(path, 0);
+    silk_doc_t *d = make_doc("a#p5", "north korea missile tests launch", 0);
+    assert_int_equal(silk_doc_add_boolean_term(d, "Kparagraph", 10), SILK_OK);
+    assert_int_equal(silk_wdb_replace(w, "Qa#p5", d), SILK_OK);
+    silk_doc_destroy(d);
+    assert_int_equal(silk_wdb_commit(w), SILK_OK);
+    silk_wdb_destroy(w);
+    silk_db_t *db = ropen(path);
+    silk_query_t *q = term("missile");
+    silk_mset_t *m = NULL;
+    assert_int_equal(silk_db_search(db, q, NULL, &m), SILK_OK);
+    assert_int_equal(silk_mset_size(m), 2); /* p2 and p5 */
+    terms_t x = {0};
+    assert_int_equal(silk_mset_expand(m, 2, 20, 1, expand_cb, &x), SILK_OK);
+    assert_true(has_term(&x, "north") && has_term(&x, "launch") && has_term(&x, "program"));
+    assert_false(has_term(&x, "missile")); /* the query's own */
+    for (size_t i = 0; i < x.n; i++)
+        assert_false(x.t[i][0] >= 'A' && x.t[i][0] <= 'Z'); /* no Q, no K terms */
+    assert_false(has_term(&x, "iran"));                     /* not in the hits */
+    terms_t y = {0};
+    assert_int_equal(silk_mset_expand(m, 2, 20, 2, expand_cb, &y), SILK_OK);
+    assert_true(has_term(&y, "north") && has_term(&y, "korea"));
+    assert_false(has_term(&y, "launch") || has_term(&y, "program")); /* in one hit only */
+    terms_t z = {0};
+    assert_int_equal(silk_mset_expand(m, 1, 20, 1, expand_cb, &z), SILK_OK);
+    assert_true(z.n > 0 && z.n < x.n);
+    assert_int_equal(silk_mset_expand(m, 2, 20, 1, NULL, NULL), SILK_ERR_INVALID);
+    silk_mset_destroy(m);
+    /* Every scheme; a bad parameter is refused. */
+    for (int sc = 0; sc < SILK_WEIGHT_COUNT; sc++) {
+        silk_search_opts_t o;
+        silk_search_opts_init(&o);
+        o.scheme = (silk_weight_t)sc;
+        assert_int_equal(silk_db_search(db, q, &o, &m), SILK_OK);
+        assert_int_equal(silk_mset_size(m), 2);
+        silk_mset_destroy(m);
+    }
+    silk_search_opts_t o;
+    silk_search_opts_init(&o);
+    o.scheme = SILK_WEIGHT_INEB2;
+    o.c = 0;
+    assert_int_equal(silk_db_search(db, q, &o, &m), SILK_ERR_INVALID);
+    o.c = 1;
+    o.scheme = SILK_WEIGHT_COUNT;
+    assert_int_equal(silk_db_search(db, q, &o, &m), SILK_ERR_INVALID);
+    silk_query_destroy(q);
+    silk_db_destroy(db);
+}
+
 static void test_synonyms(void **state)
 {
     char path[512];
@@ -530,6 +608,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_wildcard, setup, teardown),
         cmocka_unit_test_setup_teardown(test_value_range_and_sort, setup, teardown),
         cmocka_unit_test_setup_teardown(test_phrase_near_and_ops, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_expand_and_schemes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_synonyms, setup, teardown),
         cmocka_unit_test_setup_teardown(test_spelling, setup, teardown),
         cmocka_unit_test_setup_teardown(test_metadata, setup, teardown),

@@ -1,6 +1,6 @@
 /* The file-system helpers (include/silk/fs.h, lib/fs.c): mkdir_p, rm_tree (which must
- * never follow a link out of the tree it removes), and the daemon's socket-path
- * resolution that silkd and silk share. */
+ * never follow a link out of the tree it removes), the daemon's socket-path
+ * resolution that silkd and silk share, its private folder, and the XDG data path. */
 #include <errno.h>
 #include <limits.h>
 #include <setjmp.h>
@@ -179,41 +179,51 @@ static void test_socket_path(void **state)
     /* 1. The argument wins over everything. */
     set_env("SILK_SOCKET", "/env/silk.sock");
     set_env("XDG_RUNTIME_DIR", "/run/user/1234");
-    assert_int_equal(silk_socket_path("/arg/s.sock", out, sizeof out), 0);
+    assert_int_equal(silk_socket_path("/arg/s.sock", "/conf/s.sock", out, sizeof out), 0);
     assert_string_equal(out, "/arg/s.sock");
 
-    /* 2. Then $SILK_SOCKET. */
-    assert_int_equal(silk_socket_path(NULL, out, sizeof out), 0);
+    /* 2. Then $SILK_SOCKET, over the configuration file. */
+    assert_int_equal(silk_socket_path(NULL, "/conf/s.sock", out, sizeof out), 0);
     assert_string_equal(out, "/env/silk.sock");
 
-    /* 3. Then $XDG_RUNTIME_DIR/silk.sock (an empty $SILK_SOCKET counts as unset). */
+    /* 3. Then the file's [paths] socket (an empty $SILK_SOCKET counts as unset). */
     set_env("SILK_SOCKET", "");
-    assert_int_equal(silk_socket_path(NULL, out, sizeof out), 0);
-    assert_string_equal(out, "/run/user/1234/silk.sock");
-    set_env("SILK_SOCKET", NULL);
-    assert_int_equal(silk_socket_path(NULL, out, sizeof out), 0);
-    assert_string_equal(out, "/run/user/1234/silk.sock");
+    assert_int_equal(silk_socket_path(NULL, "/conf/s.sock", out, sizeof out), 0);
+    assert_string_equal(out, "/conf/s.sock");
 
-    /* 4. Else the /tmp default, which says so with 1. */
+    /* 4. Then $XDG_RUNTIME_DIR/silk/silk.sock, a default (1: its folder must be private);
+     * an empty value from the file counts as unset. */
+    assert_int_equal(silk_socket_path(NULL, "", out, sizeof out), 1);
+    assert_string_equal(out, "/run/user/1234/silk/silk.sock");
+    set_env("SILK_SOCKET", NULL);
+    assert_int_equal(silk_socket_path(NULL, NULL, out, sizeof out), 1);
+    assert_string_equal(out, "/run/user/1234/silk/silk.sock");
+
+    /* 5. Else the /tmp default: XDG_RUNTIME_DIR unset, empty, or relative (which the XDG
+     * rules say to ignore). */
     snprintf(want, sizeof want, "/tmp/silk-%u/silk.sock", (unsigned)getuid());
     set_env("XDG_RUNTIME_DIR", "");
-    assert_int_equal(silk_socket_path(NULL, out, sizeof out), 1);
+    assert_int_equal(silk_socket_path(NULL, NULL, out, sizeof out), 1);
+    assert_string_equal(out, want);
+    set_env("XDG_RUNTIME_DIR", "run/user/1234");
+    assert_int_equal(silk_socket_path(NULL, NULL, out, sizeof out), 1);
     assert_string_equal(out, want);
     set_env("XDG_RUNTIME_DIR", NULL);
-    assert_int_equal(silk_socket_path(NULL, out, sizeof out), 1);
+    assert_int_equal(silk_socket_path(NULL, NULL, out, sizeof out), 1);
     assert_string_equal(out, want);
 
     /* -1 when it does not fit, whichever source it comes from; exactly fitting is fine. */
-    assert_int_equal(silk_socket_path(NULL, out, strlen(want)), -1);
-    assert_int_equal(silk_socket_path(NULL, out, strlen(want) + 1), 1);
-    assert_int_equal(silk_socket_path("/arg/s.sock", out, 5), -1);
-    assert_int_equal(silk_socket_path("/arg/s.sock", out, 12), 0);
+    assert_int_equal(silk_socket_path(NULL, NULL, out, strlen(want)), -1);
+    assert_int_equal(silk_socket_path(NULL, NULL, out, strlen(want) + 1), 1);
+    assert_int_equal(silk_socket_path("/arg/s.sock", NULL, out, 5), -1);
+    assert_int_equal(silk_socket_path("/arg/s.sock", NULL, out, 12), 0);
     assert_string_equal(out, "/arg/s.sock");
+    assert_int_equal(silk_socket_path(NULL, "/conf/s.sock", out, 6), -1);
     set_env("SILK_SOCKET", "/a/very/long/path/to/the/socket");
-    assert_int_equal(silk_socket_path(NULL, out, 8), -1);
+    assert_int_equal(silk_socket_path(NULL, NULL, out, 8), -1);
     set_env("SILK_SOCKET", NULL);
     set_env("XDG_RUNTIME_DIR", "/run/user/1234");
-    assert_int_equal(silk_socket_path(NULL, out, 16), -1); /* the folder fits, not the name */
+    assert_int_equal(silk_socket_path(NULL, NULL, out, 20), -1); /* the folder fits, not the name */
 
     set_env("SILK_SOCKET", old_sock);
     set_env("XDG_RUNTIME_DIR", old_xdg);
@@ -221,13 +231,101 @@ static void test_socket_path(void **state)
     free(old_xdg);
 }
 
+/* The socket's private folder: created 0700, then refused unless it is a folder of the
+ * user's own that nobody else may use. */
+static void test_private_dir(void **state)
+{
+    (void)state;
+    silk_tmpdir_t t;
+    char d[1024], link[1024];
+    char *why = NULL;
+    struct stat st;
+    assert_int_equal(silk_tmpdir_make(&t, "fs-private"), 0);
+
+    silk_tmpdir_path(&t, d, sizeof d, "silk");
+    mode_t old = umask(0);
+    assert_int_equal(silk_fs_private_dir(d, &why), 0); /* created, 0700 whatever the umask */
+    umask(old);
+    assert_null(why);
+    assert_int_equal(lstat(d, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0700);
+    assert_int_equal(silk_fs_private_dir(d, &why), 0); /* already there: fine */
+
+    /* Group or other access of any kind is refused, with the fix in the message. */
+    assert_int_equal(chmod(d, 0750), 0);
+    assert_int_equal(silk_fs_private_dir(d, &why), -1);
+    assert_non_null(why);
+    assert_non_null(strstr(why, "750"));
+    assert_non_null(strstr(why, "chmod 700"));
+    free(why);
+    assert_int_equal(chmod(d, 0701), 0);
+    assert_int_equal(silk_fs_private_dir(d, &why), -1);
+    free(why);
+    assert_int_equal(chmod(d, 0700), 0);
+
+    /* A symbolic link to a private folder is not the folder. */
+    silk_tmpdir_path(&t, link, sizeof link, "link");
+    assert_int_equal(symlink(d, link), 0);
+    assert_int_equal(silk_fs_private_dir(link, &why), -1);
+    assert_non_null(strstr(why, "symbolic link"));
+    free(why);
+
+    /* A file in its place, and a missing parent. */
+    silk_tmpdir_path(&t, d, sizeof d, "file");
+    silk_write_file(d, "x");
+    assert_int_equal(silk_fs_private_dir(d, &why), -1);
+    assert_non_null(strstr(why, "not a folder"));
+    free(why);
+    silk_tmpdir_path(&t, d, sizeof d, "no/such");
+    assert_int_equal(silk_fs_private_dir(d, &why), -1);
+    assert_non_null(strstr(why, "cannot create"));
+    free(why);
+
+    /* Owned by another user (only root can make one to test with). */
+    if (geteuid() == 0) {
+        silk_tmpdir_path(&t, d, sizeof d, "theirs");
+        assert_int_equal(mkdir(d, 0700), 0);
+        assert_int_equal(chown(d, 65534, 65534), 0);
+        assert_int_equal(silk_fs_private_dir(d, &why), -1);
+        assert_non_null(strstr(why, "belongs to uid 65534"));
+        free(why);
+    }
+    assert_int_equal(silk_tmpdir_remove(&t), 0);
+}
+
+static void test_data_path(void **state)
+{
+    (void)state;
+    char out[256];
+    char *old_data = getenv("XDG_DATA_HOME") ? strdup(getenv("XDG_DATA_HOME")) : NULL;
+    char *old_home = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
+
+    set_env("XDG_DATA_HOME", "/data");
+    set_env("HOME", "/home/me");
+    assert_int_equal(silk_data_path("index", out, sizeof out), 0);
+    assert_string_equal(out, "/data/silk/index");
+    set_env("XDG_DATA_HOME", "relative"); /* ignored, as the XDG rules say */
+    assert_int_equal(silk_data_path("index", out, sizeof out), 0);
+    assert_string_equal(out, "/home/me/.local/share/silk/index");
+    set_env("XDG_DATA_HOME", NULL);
+    assert_int_equal(silk_data_path("corpus", out, sizeof out), 0);
+    assert_string_equal(out, "/home/me/.local/share/silk/corpus");
+    assert_int_equal(silk_data_path("corpus", out, 10), -1);
+    set_env("HOME", NULL);
+    assert_int_equal(silk_data_path("index", out, sizeof out), -1);
+
+    set_env("XDG_DATA_HOME", old_data);
+    set_env("HOME", old_home);
+    free(old_data);
+    free(old_home);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_mkdir_p),
-        cmocka_unit_test(test_rm_tree),
-        cmocka_unit_test(test_rm_tree_links),
-        cmocka_unit_test(test_socket_path),
+        cmocka_unit_test(test_mkdir_p),       cmocka_unit_test(test_rm_tree),
+        cmocka_unit_test(test_rm_tree_links), cmocka_unit_test(test_socket_path),
+        cmocka_unit_test(test_private_dir),   cmocka_unit_test(test_data_path),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -124,6 +124,50 @@ static void test_section_kind(void **state)
     assert_int_equal(silk_section_kind("References and more", 19), SILK_SECTION_PROSE);
 }
 
+static int kind_of(const char *h)
+{
+    return (int)silk_section_kind(h, strlen(h));
+}
+
+/* Reference and further-reading headings of the other languages, compared after silk's
+ * normalization: case, accents (Références, REFERENCES), Arabic-script folds. */
+static void test_section_kind_languages(void **state)
+{
+    (void)state;
+    static const char *const refs[] = {"منابع",       "참고 문헌",           "참고문헌",
+                                       "각주",        "Références",          "references",
+                                       "REFERENCES",  "Notes et références", "Notes et References",
+                                       "Quellen",     "Einzelnachweise",     "Literatur",
+                                       "Referencias", "REFERENCIAS",         "Источники",
+                                       "ИСТОЧНИКИ",   "Примечания",          "Литература",
+                                       "پانویس"};
+    static const char *const reads[] = {"Lectures complémentaires",
+                                        "Bibliographie",
+                                        "Weiterführende Literatur",
+                                        "Weiterfuhrende Literatur",
+                                        "Lecturas adicionales",
+                                        "Bibliografía",
+                                        "Bibliografia",
+                                        "더 읽을거리",
+                                        "برای مطالعهٔ بیشتر",
+                                        "برای مطالعه بیشتر",
+                                        "Дополнительная литература"};
+    for (size_t i = 0; i < sizeof refs / sizeof *refs; i++) {
+        if (kind_of(refs[i]) != SILK_SECTION_REFS)
+            fail_msg("%s is not a references heading", refs[i]);
+    }
+    for (size_t i = 0; i < sizeof reads / sizeof *reads; i++) {
+        if (kind_of(reads[i]) != SILK_SECTION_READING)
+            fail_msg("%s is not a further-reading heading", reads[i]);
+    }
+    /* Only the whole heading: a longer one, or prose that starts alike, is prose. */
+    assert_int_equal(kind_of("참고 문헌 목록과 설명"), SILK_SECTION_PROSE);
+    assert_int_equal(kind_of("منابع انرژی"), SILK_SECTION_PROSE);
+    assert_int_equal(kind_of("Quellen und Mündungen"), SILK_SECTION_PROSE);
+    assert_int_equal(kind_of("역사"), SILK_SECTION_PROSE);
+    assert_int_equal(kind_of(""), SILK_SECTION_PROSE);
+}
+
 static void test_strutil(void **state)
 {
     (void)state;
@@ -190,9 +234,8 @@ static void test_strutil(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_builder_documents),
-        cmocka_unit_test(test_builder_raw_documents),
-        cmocka_unit_test(test_section_kind),
+        cmocka_unit_test(test_builder_documents), cmocka_unit_test(test_builder_raw_documents),
+        cmocka_unit_test(test_section_kind),      cmocka_unit_test(test_section_kind_languages),
         cmocka_unit_test(test_strutil),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -483,6 +483,50 @@ static void test_data_scan(void **state)
 /* The allocation-free fast path and the jansson path agree. An unknown member in front
  * ("~":0) makes the fast path give up without changing the meaning, so decoding a line
  * with and without it must give the same request (or the same error). */
+/* The "rank" member: each parameter checked by rank.h, only those given marked set, a bad
+ * one (or an unknown name, or a rank that is not an object) a bad_request naming it. */
+static void test_decode_rank(void **state)
+{
+    (void)state;
+    silk_request_t *req = malloc(sizeof *req);
+    const char *none = "{\"q\":\"x\"}";
+    assert_int_equal(silk_proto_decode(none, strlen(none), req), SILK_OK);
+    assert_int_equal(req->rank.set, 0);
+    const char *ok = "{\"q\":\"x\",\"rank\":{\"scheme\":\"bm25+\",\"k1\":1.5,\"b\":1,"
+                     "\"stopwords\":false,\"fb_docs\":0}}";
+    assert_int_equal(silk_proto_decode(ok, strlen(ok), req), SILK_OK);
+    assert_int_equal(req->rank.scheme, SILK_WEIGHT_BM25PLUS);
+    assert_true(req->rank.k1 == 1.5 && req->rank.b == 1);
+    assert_int_equal(req->rank.stopwords, 0);
+    assert_int_equal(req->rank.fb_docs, 0);
+    silk_rank_t base;
+    silk_rank_defaults(&base);
+    double c = base.c;
+    silk_rank_merge(&base, &req->rank);
+    assert_true(base.k1 == 1.5 && base.c == c && base.fb_docs == 0);
+    static const char *const bad[][2] = {
+        {"{\"q\":\"x\",\"rank\":{\"k1\":-1}}", "k1"},
+        {"{\"q\":\"x\",\"rank\":{\"k1\":\"1\",\"b\":2}}", "b"},
+        {"{\"q\":\"x\",\"rank\":{\"scheme\":\"lmweight\"}}", "scheme"},
+        {"{\"q\":\"x\",\"rank\":{\"fb_docs\":2.5}}", "fb_docs"},
+        {"{\"q\":\"x\",\"rank\":{\"stopwords\":null}}", "stopwords"},
+        {"{\"q\":\"x\",\"rank\":{\"window\":[8]}}", "window"},
+        {"{\"q\":\"x\",\"rank\":{\"bogus\":1}}", "bogus"},
+        {"{\"q\":\"x\",\"rank\":[]}", "\"rank\" must be an object"},
+        {"{\"q\":\"x\",\"rank\":\"bm25\"}", "\"rank\" must be an object"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        assert_int_equal(silk_proto_decode(bad[i][0], strlen(bad[i][0]), req), SILK_ERR_INVALID);
+        assert_int_equal(req->code, SILK_PROTO_BAD_REQUEST);
+        if (strstr(req->message, bad[i][1]) == NULL)
+            fail_msg("%s: %s does not name %s", bad[i][0], req->message, bad[i][1]);
+    }
+    /* Other ops ignore it, as they ignore every search member. */
+    const char *ping = "{\"op\":\"ping\",\"rank\":{\"k1\":-1}}";
+    assert_int_equal(silk_proto_decode(ping, strlen(ping), req), SILK_OK);
+    free(req);
+}
+
 static void test_fast_path_agrees(void **state)
 {
     (void)state;
@@ -754,6 +798,7 @@ int main(void)
         cmocka_unit_test(test_encode_result),
         cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_data_scan),
+        cmocka_unit_test(test_decode_rank),
         cmocka_unit_test(test_fast_path_agrees),
         cmocka_unit_test(test_random_bytes),
     };
