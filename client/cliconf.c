@@ -14,8 +14,7 @@
 static int help_or_version(int argc, char **argv)
 {
     for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h") ||
-            !strcmp(argv[i], "--version"))
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h") || !strcmp(argv[i], "--version"))
             return 1;
     return 0;
 }
