@@ -9,6 +9,16 @@
 
 #include "errmsg.h"
 
+/* True when argv asks only for the help or the version: they work whatever the file holds,
+ * as silkd's and silk-index's do. */
+static int help_or_version(int argc, char **argv)
+{
+    for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h") || !strcmp(argv[i], "--version"))
+            return 1;
+    return 0;
+}
+
 /* The value of --config in argv, or NULL. getopt_long accepts an unambiguous prefix of a
  * long option, so `--con`, `--conf`, ... are --config too (`--co` could be --color). */
 static const char *find_config_arg(int argc, char **argv)
@@ -45,6 +55,8 @@ void silk_cli_conf_load(int argc, char **argv, silk_cli_opts_t *opt, silk_cli_co
     char *why = NULL, where[PATH_MAX + 16];
     cc->conf = NULL;
     cc->socket = NULL;
+    if (help_or_version(argc, argv))
+        return;
     if (silk_config_open(find_config_arg(argc, argv), &cc->conf, &why) != SILK_OK) {
         silk_cli_errorf("%s", why ? why : "out of memory");
         exit(SILK_EXIT_ERROR);

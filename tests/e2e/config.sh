@@ -166,7 +166,9 @@ printf '[daemon]\nthreads = many\n' >"$conf"
 run silkd --print-socket
 assert_eq "$rc" 2 "a bad default file: exit 2"
 assert_contains "$err" "$conf:2: threads must be a number" "a bad default file: names it"
+for prog in silkd silk-index silk; do
+    run $prog --help
+    assert_eq "$rc" 0 "$prog --help works whatever the file"
+done
 rm "$conf"
-run silkd --help
-assert_eq "$rc" 0 "--help works whatever the file"
 echo "config: all checks passed"
