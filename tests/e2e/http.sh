@@ -115,7 +115,23 @@ assert_contains "$(cat "$T/head")" "503 Service Unavailable" "no index: 503"
 assert_contains "$(cat "$T/head")" "Retry-After: 1" "503 says Retry-After"
 assert_contains "$(cat "$T/body")" '"code":"unavailable"' "no index: unavailable"
 stop_silkd "$pid3" "silkd (no index) exit status"
-ok "413 for an answer over the bound, 503 + Retry-After for unavailable"
+# At the connection bound, an HTTP client is refused with an HTTP 503 (overloaded).
+start_silkd -p pid4 "$T/run/one.sock" --threads 1 --max-connections 1
+r=$(python3 - "$T/run/one.sock" <<'PY'
+import socket, subprocess, sys
+held = socket.socket(socket.AF_UNIX)
+held.connect(sys.argv[1])
+held.sendall(b'{"op":"ping"}\n')
+held.recv(100)  # admitted and served: it holds the one slot
+print(subprocess.run(["curl", "-sS", "-i", "--max-time", "20", "--unix-socket", sys.argv[1],
+                      "http://localhost/ping"], capture_output=True, text=True).stdout)
+PY
+)
+assert_contains "$r" "HTTP/1.1 503 Service Unavailable" "over the connection bound: 503"
+assert_contains "$r" '"code":"overloaded"' "and overloaded"
+assert_contains "$r" "Retry-After: 1" "with Retry-After"
+stop_silkd "$pid4" "silkd (one connection) exit status"
+ok "413 for an answer over the bound, 503 + Retry-After for unavailable and overloaded"
 
 # Malformed HTTP: 400 and the connection closes.
 r=$(printf 'GET / HTTP/1.1\r\nHost localhost\r\n\r\nGET /ping HTTP/1.1\r\n\r\n' |
