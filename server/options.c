@@ -18,7 +18,8 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: silkd [options]\n"
             "Serves a silk index over a local socket: newline-delimited JSON, one request per\n"
-            "line, answers in order (docs/protocol.md). Runs in the foreground; logs to stderr.\n"
+            "line, answers in order, or HTTP/1.1 on the same socket (GET /search?q=..., the\n"
+            "search page at GET /; docs/protocol.md). Runs in the foreground; logs to stderr.\n"
             "\n"
             "  --index DIR          index to serve ($SILK_INDEX, else ./var/index); silkd starts\n"
             "                       without one and answers \"unavailable\" until it appears\n"
