@@ -10,6 +10,7 @@
 #   make fuzz       build the libFuzzer targets and run each for FUZZ_SECONDS
 #   make bench      benchmarks against peers (not tests)
 #   make format     clang-format the tree; make format-check fails when it is not formatted
+#   make screenshot the browser test, also writing docs/screenshot-web.png (the README's)
 
 CC ?= gcc
 ifeq ($(origin CC),default)
@@ -46,7 +47,7 @@ PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
 # A build never installs: when a package it needs is missing, make stops before compiling
 # anything with the one command that fixes it. The goals that install first (deps, test,
 # run, asan, valgrind, fuzz, bench) check in the `make build` they run after installing.
-NO_CHECK_GOALS := deps clean format format-check test run asan valgrind fuzz bench bench-deps deb deb-test \
+NO_CHECK_GOALS := deps clean format format-check test screenshot run asan valgrind fuzz bench bench-deps deb deb-test \
 	help
 ifneq ($(filter-out $(NO_CHECK_GOALS),$(or $(MAKECMDGOALS),all)),)
 DEPS_MISSING := $(shell ./scripts/install-deps.sh --missing)
@@ -95,7 +96,7 @@ TEST_SUPPORT_OBJS = $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/support/*.c))
 
 PROGRAMS = $(BIN)/silk-index $(BIN)/silkd $(BIN)/silk
 
-.PHONY: all build run test unit e2e asan valgrind fuzz fuzz-build bench clean deps format \
+.PHONY: all build run test screenshot unit e2e asan valgrind fuzz fuzz-build bench clean deps format \
 	format-check check-deps
 
 all: build
@@ -183,6 +184,12 @@ $(BUILD)/lib/xapian.o: lib/xapian.cc
 test: deps
 	@$(MAKE) --no-print-directory build
 	@SILK_BIN=$(BIN) SILK_BUILD=$(BUILD) ./tests/run.sh
+
+# The browser test alone, keeping its desktop screenshot as the README's picture.
+screenshot: deps
+	@$(MAKE) --no-print-directory build
+	@SILK_BIN=$(BIN) SILK_BUILD=$(BUILD) SILK_WEB_SCREENSHOT=docs/screenshot-web.png TESTS=web_browser \
+		./tests/run.sh
 
 asan: deps
 	@$(MAKE) --no-print-directory build BUILD=build-asan BIN=build-asan/bin \

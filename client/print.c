@@ -304,10 +304,24 @@ void silk_cli_print_doc(const silk_cli_opts_t *opt, long answered, const silk_re
         fputc('\n', stdout);
         print_heading(opt, "Cites");
         for (size_t i = 0; i < d->ncites; i++) {
-            char *item = NULL;
             const silk_resp_cite_t *c = &d->cites[i];
-            if (asprintf(&item, "[%lld] %s", c->n, c->text ? c->text : "(not in the index)") >= 0)
-                silk_render_wrap(stdout, item, strlen(item), NULL, 0, &ro);
+            const char *text = c->text ? c->text : "(not in the index)";
+            char mark[32];
+            int w = snprintf(mark, sizeof mark, "  [%lld] ", c->n);
+            /* A hanging indent: the text wrapped under itself, then the first line's indent
+             * replaced by the [n] mark (ASCII, exactly as wide as the spaces it replaces). */
+            char *item = NULL;
+            size_t n = 0;
+            FILE *mem = open_memstream(&item, &n);
+            silk_render_opts_t rc = {.width = opt->width, .indent = w, .color = opt->color};
+            if (mem)
+                silk_render_wrap(mem, text, strlen(text), NULL, 0, &rc);
+            if (mem && fclose(mem) == 0 && n >= (size_t)w) {
+                memcpy(item, mark, (size_t)w);
+                fwrite(item, 1, n, stdout);
+            } else {
+                printf("%s%s\n", mark, text);
+            }
             free(item);
         }
         if (d->cites_more > 0)

@@ -133,6 +133,14 @@ silk_status_t silk_terms_build_doc(silk_tokenizer_t *tok, const silk_corpus_doc_
     }
     if ((st = silk_doc_add_boolean_term(doc, term, (size_t)n)) != SILK_OK)
         goto fail;
+    /* Value slots for facet counts (schema.h; SILK_SCHEMA_VERSION 2). */
+    if ((st = silk_doc_add_string_value(doc, SILK_SLOT_KIND, d->kind, strlen(d->kind))) !=
+            SILK_OK ||
+        (st = silk_doc_add_string_value(doc, SILK_SLOT_ARTICLE, d->article_name,
+                                        strlen(d->article_name))) != SILK_OK ||
+        (st = silk_doc_add_string_value(doc, SILK_SLOT_SECTION, d->section,
+                                        d->section ? strlen(d->section) : 0)) != SILK_OK)
+        goto fail;
     /* The title as one key too, so that article: may name the article by its title. */
     char key[sizeof SILK_PREFIX_TITLEKEY + SILK_TITLE_KEY_MAX];
     size_t klen = 0;

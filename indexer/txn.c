@@ -96,6 +96,8 @@ silk_status_t silk_txn_commit(silk_txn_t *t, int (*before_commit)(void *ud), voi
     struct tm tm;
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
     silk_status_t st = silk_wdb_set_metadata(t->wdb, SILK_META_INDEXED_AT, when);
+    if (st == SILK_OK) /* every document of the index now has this layout (writer.c) */
+        st = silk_wdb_set_metadata(t->wdb, SILK_META_SCHEMA, SILK_SCHEMA_VERSION);
     if (st != SILK_OK)
         return silk_index_fail(msg, st, "cannot write metadata: %s", silk_wdb_error(t->wdb));
     if (before_commit && before_commit(ud) != 0)

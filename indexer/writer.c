@@ -44,6 +44,8 @@ typedef struct {
     double last_progress;           /* elapsed time of the last progress call */
     uint64_t files_done;            /* files handled, for progress */
     unsigned vanished;              /* files that were gone when their turn came */
+    int rewrite; /* every file read and every document written: --full, or an index built
+                    with another document layout (SILK_META_SCHEMA, schema.h) */
 } run_t;
 
 /* Every note and problem of the run passes here: problems are counted, then reported. */
@@ -180,11 +182,12 @@ static silk_status_t write_doc(run_t *r, const char *rel, const silk_filemeta_t 
     silk_status_t st;
     if (owner && !r->o->full) {
         /* A document that comes out exactly as it is stored is not written again, so
-         * that editing one paragraph changes one document. */
+         * that editing one paragraph changes one document (unless every document is being
+         * rewritten for a new layout: then its old spelling counts go first). */
         size_t olen = 0, nlen = 0;
         char *od = old_data(r, d->id, &olen);
         char *nd = od ? silk_corpus_doc_json(d, &nlen) : NULL;
-        int same = od && nd && olen == nlen && memcmp(od, nd, olen) == 0;
+        int same = od && nd && olen == nlen && memcmp(od, nd, olen) == 0 && !r->rewrite;
         if (od && !same)
             silk_spelling_forget(r->spell, od, olen);
         free(od);
@@ -270,7 +273,7 @@ static silk_status_t index_file(run_t *r, const silk_scan_entry_t *e)
      * rsync -t); its ctime moved (or its inode is new), so it is read and hashed. A record
      * from before ctimes were kept is read once, and then keeps them. */
     int same_inode = m && m->ctime == e->ctime && m->ino == e->ino;
-    if (!r->o->full && m && m->size == e->size && m->mtime == e->mtime && same_inode) {
+    if (!r->rewrite && m && m->size == e->size && m->mtime == e->mtime && same_inode) {
         r->sum->files_unchanged++;
         note_again(r, m);
         return SILK_OK;
@@ -299,7 +302,7 @@ static silk_status_t index_file(run_t *r, const silk_scan_entry_t *e)
     char hash[17];
     silk_index_hash_hex(data, len, hash);
     r->sum->bytes += len;
-    if (!r->o->full && m && m->size == len && strcmp(m->hash, hash) == 0) {
+    if (!r->rewrite && m && m->size == len && strcmp(m->hash, hash) == 0) {
         /* Touched but not changed: nothing to write for it. */
         m->touched = 1;
         m->new_mtime = e->mtime;
@@ -383,6 +386,22 @@ static silk_status_t run(run_t *r)
     silk_wdb_t *wdb = silk_txn_wdb(r->txn);
     if (!o->full && (st = silk_files_load(r->files, wdb, &r->msg)) != SILK_OK)
         return st;
+    r->rewrite = o->full;
+    if (!o->full) {
+        char *schema = NULL;
+        if (silk_wdb_get_metadata(wdb, SILK_META_SCHEMA, &schema) != SILK_OK)
+            return silk_index_fail(&r->msg, SILK_ERR_IO, "cannot read metadata: %s",
+                                   silk_wdb_error(wdb));
+        /* Built with another layout (before facet slots, say): every document is written
+         * again, so that none lacks what this version reads. An empty index has none. */
+        r->rewrite = strcmp(schema, SILK_SCHEMA_VERSION) != 0 && silk_files_count(r->files) > 0;
+        if (r->rewrite)
+            note(r, 0,
+                 "the index was built with document layout %s (now %s): rewriting every "
+                 "document",
+                 *schema ? schema : "1", SILK_SCHEMA_VERSION);
+        free(schema);
+    }
     if (o->full && (st = silk_txn_begin(r->txn, &r->msg)) != SILK_OK)
         return st;
 

@@ -74,6 +74,7 @@ static void search_defaults(silk_request_t *req)
     req->offset = 0;
     req->snippets = 1;
     req->explain = 0;
+    memset(&req->facets, 0, sizeof req->facets);
 }
 
 static void id_null(silk_request_t *req)
@@ -159,6 +160,44 @@ static silk_status_t decode_doc(json_t *obj, silk_request_t *req)
     return SILK_OK;
 }
 
+/* "facets": an array of distinct facet names; "facet_limit": values per facet. */
+static silk_status_t decode_facets(json_t *obj, silk_request_t *req)
+{
+    json_t *v = json_object_get(obj, "facets");
+    if (v) {
+        if (!json_is_array(v))
+            return reject(req, SILK_PROTO_BAD_REQUEST, -1,
+                          "\"facets\" must be an array of facet names (%s)", SILK_FACET_NAMES);
+        size_t i;
+        json_t *e;
+        json_array_foreach(v, i, e)
+        {
+            int id = json_is_string(e)
+                         ? silk_facet_parse(json_string_value(e), json_string_length(e))
+                         : -1;
+            if (id < 0)
+                return reject(req, SILK_PROTO_BAD_REQUEST, -1,
+                              "unknown facet %s%.40s%s (facets: %s)", json_is_string(e) ? "\"" : "",
+                              json_is_string(e) ? json_string_value(e) : "(not a string)",
+                              json_is_string(e) ? "\"" : "", SILK_FACET_NAMES);
+            for (size_t k = 0; k < req->facets.n; k++)
+                if (req->facets.ids[k] == id)
+                    return reject(req, SILK_PROTO_BAD_REQUEST, -1, "facet \"%s\" is listed twice",
+                                  silk_facet_name(id));
+            req->facets.ids[req->facets.n++] = (uint8_t)id;
+        }
+    }
+    v = json_object_get(obj, "facet_limit");
+    if (v) {
+        if (!json_is_integer(v) || json_integer_value(v) < 1 ||
+            json_integer_value(v) > SILK_FACET_LIMIT_MAX)
+            return reject(req, SILK_PROTO_BAD_REQUEST, -1,
+                          "\"facet_limit\" must be an integer from 1 to %d", SILK_FACET_LIMIT_MAX);
+        req->facets.limit = (uint32_t)json_integer_value(v);
+    }
+    return SILK_OK;
+}
+
 static silk_status_t decode_object(json_t *obj, silk_request_t *req)
 {
     silk_status_t rc;
@@ -216,6 +255,9 @@ static silk_status_t decode_object(json_t *obj, silk_request_t *req)
     if ((rc = get_bool(req, obj, "typos", &typos)) != SILK_OK)
         return rc;
     req->no_typos = !typos;
+
+    if ((rc = decode_facets(obj, req)) != SILK_OK)
+        return rc;
 
     v = json_object_get(obj, "fields");
     if (v) {

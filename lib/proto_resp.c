@@ -388,6 +388,26 @@ silk_status_t silk_proto_encode_result(silk_proto_buf_t *b, const silk_request_t
         silk_jsonw_lit(&w, ",\"explain\":");
         silk_jsonw_string(&w, res->explain, strlen(res->explain));
     }
+    if (res->nfacets > 0) {
+        /* Facet counts over all matches: {"kind":[{"value":"paragraph","count":12},...]}. */
+        silk_jsonw_lit(&w, ",\"facets\":{");
+        for (size_t k = 0; k < res->nfacets; k++) {
+            const silk_facet_t *f = &res->facets[k];
+            if (k)
+                silk_jsonw_raw(&w, ",", 1);
+            silk_jsonw_string(&w, f->name, strlen(f->name));
+            silk_jsonw_lit(&w, ":[");
+            for (size_t i = 0; i < f->nvalues; i++) {
+                silk_jsonw_lit(&w, i ? ",{\"value\":" : "{\"value\":");
+                silk_jsonw_string(&w, f->values[i].value, strlen(f->values[i].value));
+                silk_jsonw_lit(&w, ",\"count\":");
+                silk_jsonw_u64(&w, f->values[i].count);
+                silk_jsonw_raw(&w, "}", 1);
+            }
+            silk_jsonw_raw(&w, "]", 1);
+        }
+        silk_jsonw_raw(&w, "}", 1);
+    }
     silk_jsonw_lit(&w, ",\"hits\":[");
     /* Without snippets there is nothing to show: leave both members out. */
     uint32_t fields =

@@ -87,6 +87,8 @@ struct silk_searcher {
     silk_typo_fixes_t fixes;   /* the typo corrections of the last search */
     silk_correction_t *corr;   /* the same as the result hands them out */
     size_t corr_cap;           /* allocated corr */
+    silk_facets_t facets;      /* the facet counts of the last search */
+    int refused;               /* the last open was refused (db.h check_path, a stub) */
 };
 
 /* ---- errors -------------------------------------------------------------------------------- */
@@ -117,6 +119,11 @@ const char *silk_searcher_error(const silk_searcher_t *s)
 long silk_searcher_error_pos(const silk_searcher_t *s)
 {
     return s ? s->err_pos : -1;
+}
+
+int silk_searcher_refused(const silk_searcher_t *s)
+{
+    return s && s->refused;
 }
 
 /* ---- the document cache -------------------------------------------------------------------- */
@@ -370,6 +377,7 @@ void silk_searcher_destroy(silk_searcher_t *s)
     silk_snippet_scratch_free(&s->sc);
     silk_typo_fixes_free(&s->fixes);
     free(s->corr);
+    silk_facets_free(&s->facets);
     free(s);
 }
 
@@ -382,9 +390,14 @@ static silk_status_t ensure_open(silk_searcher_t *s)
     if (st == SILK_ERR_NOT_FOUND) {
         st = fail(s, st, -1, "no index at %s yet", s->path);
     } else if (st != SILK_OK) {
-        st = fail(s, st, -1, "cannot open the index at %s: %s", s->path,
-                  msg ? msg : silk_status_to_string(st));
+        /* A refusal (an untrusted path, a stub naming a program) is the index being
+         * unavailable, not a bad request. */
+        s->refused = st == SILK_ERR_INVALID;
+        st =
+            fail(s, st == SILK_ERR_INVALID ? SILK_ERR_IO : st, -1,
+                 "cannot open the index at %s: %s", s->path, msg ? msg : silk_status_to_string(st));
     } else {
+        s->refused = 0;
         revision_changed(s);
     }
     free(msg);
@@ -403,6 +416,16 @@ silk_status_t silk_searcher_reopen(silk_searcher_t *s, int *changed)
     }
     int ch = 0;
     silk_status_t st = silk_db_reopen(s->db, &ch);
+    if (st == SILK_ERR_INVALID) {
+        /* Refused (the index, or a shard its stub names, is no longer trusted): stop
+         * serving it; every search now tries to open it and answers why it cannot. */
+        fail_db(s, st);
+        s->refused = 1;
+        silk_db_destroy(s->db);
+        s->db = NULL;
+        revision_changed(s);
+        return st;
+    }
     if (st != SILK_OK)
         return fail_db(s, st);
     if (ch)
@@ -632,12 +655,15 @@ static silk_status_t build_and_run(silk_searcher_t *s, const silk_qast_t *ast, s
     so.offset = req->offset;
     so.limit = req->limit;
     so.check_at_least = req->offset + req->limit + EXACT_EXTRA;
-    st = silk_db_search(s->db, silk_qbuilt_query(*built), &so, mset);
-    /* Xapian's own Enquire::set_time_limit is not used: in Xapian 1.4.22 it crashed silkd
-     * within seconds under pipelined searches with a 1 ms limit (its timer's thread outlives
-     * the match it writes to). A match is bounded by silk's query caps instead; what comes
-     * after it (the relaxed retry, snippets, spelling) is skipped once the budget is spent. */
-    if (st == SILK_OK && deadline && now_us() >= deadline)
+    /* The deadline is checked inside the match too (db.h silk_db_search_ex: a match spy that
+     * stops it, not Xapian's set_time_limit, whose timer crashed silkd); what comes after it
+     * (the relaxed retry, snippets, spelling) is skipped once the budget is spent. */
+    unsigned slots[SILK_FACET_COUNT];
+    silk_search_extra_t ex = {.count_slots = slots,
+                              .ncount_slots = silk_facets_slots(&req->facets, slots),
+                              .deadline_us = deadline};
+    st = silk_db_search_ex(s->db, silk_qbuilt_query(*built), &so, &ex, mset);
+    if (st == SILK_OK && ((deadline && now_us() >= deadline) || silk_mset_partial(*mset)))
         s->res.partial = 1;
     if (st == SILK_ERR_TOO_BROAD) {
         long pos = silk_qbuilt_prefix_pos(*built);
@@ -780,6 +806,14 @@ static silk_status_t search_once(silk_searcher_t *s, const silk_search_req_t *re
     }
     if ((st = keep_corrections(s, built)) != SILK_OK)
         goto done;
+    if (req->facets.n > 0) {
+        if ((st = silk_facets_from_mset(&s->facets, m, &req->facets)) != SILK_OK) {
+            st = st == SILK_ERR_NOMEM ? fail(s, st, -1, "out of memory") : fail_db(s, st);
+            goto done;
+        }
+        s->res.nfacets = s->facets.n;
+        s->res.facets = s->facets.facets;
+    }
     uint64_t lo = silk_mset_lower_bound(m), hi = silk_mset_upper_bound(m);
     s->res.exact = lo == hi;
     s->res.total = lo == hi ? lo : silk_mset_estimated(m);
@@ -817,6 +851,17 @@ silk_status_t silk_search(silk_searcher_t *s, const silk_search_req_t *req,
     if (req->offset > SILK_OFFSET_MAX)
         return fail(s, SILK_ERR_TOO_LARGE, -1, "offset %u is over the maximum of %d", req->offset,
                     SILK_OFFSET_MAX);
+    unsigned seen_facets = 0;
+    for (size_t i = 0; i < req->facets.n && i <= SILK_FACET_COUNT; i++) {
+        unsigned bit = 1u << (req->facets.ids[i] & 7);
+        if (i == SILK_FACET_COUNT || req->facets.ids[i] >= SILK_FACET_COUNT || (seen_facets & bit))
+            return fail(s, SILK_ERR_INVALID, -1, "facets: each of %s at most once",
+                        SILK_FACET_NAMES);
+        seen_facets |= bit;
+    }
+    if (req->facets.limit > SILK_FACET_LIMIT_MAX)
+        return fail(s, SILK_ERR_TOO_LARGE, -1, "facet_limit %u is over the maximum of %d",
+                    req->facets.limit, SILK_FACET_LIMIT_MAX);
     if ((st = silk_qparse(s->tok, req->q ? req->q : "", req->q_len, &ast, &qe)) != SILK_OK)
         return fail(s, st, qe.pos, "%s", qe.msg);
     if ((st = ensure_open(s)) != SILK_OK)

@@ -6,6 +6,7 @@
 #include "silk/db.h"
 
 #include <sys/stat.h>
+#include <time.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -61,6 +62,7 @@ struct opened_db {
     std::vector<file_ident> ident;        /* identities of the path, stub and local shards */
     Xapian::Database meta;                /* a stub's `meta` database (spelling, synonyms) */
     bool has_meta = false;                /* the stub named one */
+    bool has_remote = false;              /* a shard is remote (no match spy of our own) */
 };
 
 /* Where spelling, synonyms and metadata come from: the stub's metadata database when it
@@ -105,6 +107,14 @@ struct silk_mset {
     std::vector<char> have_uniq;        /* whether uniq[i] was fetched */
     std::vector<std::string> wildcards; /* the query's wildcard prefixes */
     std::string err;                    /* message of the last failure */
+    /* Facet counts and the deadline (silk_db_search_ex); see the section "facet counts,
+     * time limits and trust of stub paths" below. */
+    std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> counts; /* by count_slots index */
+    std::unique_ptr<Xapian::MatchSpy> deadline;         /* the spy that stops the match */
+    bool partial = false;                               /* the deadline stopped the match */
+    std::vector<std::pair<Xapian::docid, double>> part; /* partial: the page's hits */
+    Xapian::doccount part_first = 0;                    /* partial: rank of part[0] */
+    uint64_t part_lo = 0, part_est = 0, part_hi = 0;    /* partial: bounds of the total */
     explicit silk_mset(const Xapian::Database &d) : db(d), enq(d) {}
 };
 
@@ -496,6 +506,8 @@ Xapian::Database open_local(const std::string &path)
     return Xapian::Database(path, Xapian::DB_BACKEND_GLASS);
 }
 
+void check_paths(const std::string &path, const std::string &stub, const silk_db_opts_t &opts);
+
 opened_db open_path(const std::string &path, const silk_db_opts_t &opts)
 {
     opened_db o;
@@ -504,6 +516,7 @@ opened_db open_path(const std::string &path, const silk_db_opts_t &opts)
     if (!collect_idents(path, &o.ident, &err_no, &stub)) {
         throw Xapian::DatabaseNotFoundError("Couldn't open database '" + path + "'", err_no);
     }
+    check_paths(path, stub, opts);
     if (stub.empty()) {
         o.shards.push_back(open_local(path));
     } else {
@@ -519,6 +532,7 @@ opened_db open_path(const std::string &path, const silk_db_opts_t &opts)
                 break;
             case stub_entry::TCP:
                 o.shards.push_back(Xapian::Remote::open(e.where, e.port, timeout, connect));
+                o.has_remote = true;
                 break;
             case stub_entry::PROG:
                 /* Whoever can write the stub would choose the program: only the operator
@@ -529,6 +543,7 @@ opened_db open_path(const std::string &path, const silk_db_opts_t &opts)
                         "' named by a `remote :PROGRAM` line (an index file must not choose "
                         "a program for silk to run; silkd --allow-remote-programs allows it)");
                 o.shards.push_back(Xapian::Remote::open(e.where, e.args, timeout));
+                o.has_remote = true;
                 break;
             case stub_entry::META:
                 if (o.has_meta)
@@ -574,7 +589,7 @@ extern "C" silk_status_t silk_db_open(const char *path, const silk_db_opts_t *op
     return construct("silk_db_open", path, nullptr, out, msg, [&] {
         std::unique_ptr<silk_db> db(new silk_db());
         db->path = path;
-        db->opts = opts != nullptr ? *opts : silk_db_opts_t{0, 0, 0};
+        db->opts = opts != nullptr ? *opts : silk_db_opts_t{};
         db->cur = open_path(db->path, db->opts);
         return db.release();
     });
@@ -591,6 +606,7 @@ extern "C" silk_status_t silk_db_reopen(silk_db_t *db, int *changed)
         if (!collect_idents(db->path, &now, &err_no, &stub))
             throw Xapian::DatabaseNotFoundError("Couldn't reopen database '" + db->path + "'",
                                                 err_no);
+        check_paths(db->path, stub, db->opts);
         bool fresh = now != db->cur.ident;
         bool known_before = false, known_after = false, maybe = false;
         uint64_t before = 0, after = 0;
@@ -1240,36 +1256,7 @@ bool bm25_ok(const silk_search_opts_t &o)
 extern "C" silk_status_t silk_db_search(silk_db_t *db, const silk_query_t *q,
                                         const silk_search_opts_t *opts, silk_mset_t **out)
 {
-    if (out != nullptr)
-        *out = nullptr;
-    if (db == nullptr)
-        return SILK_ERR_INVALID;
-    if (q == nullptr || out == nullptr)
-        return fail_with(&db->err, SILK_ERR_INVALID, "silk_db_search: NULL argument");
-    silk_search_opts_t o;
-    if (opts != nullptr)
-        o = *opts;
-    else
-        silk_search_opts_init(&o);
-    return checked(db, !bm25_ok(o), "silk_db_search: bad BM25 parameter", [&] {
-        std::unique_ptr<silk_mset> m(new silk_mset(db->cur.db));
-        m->wildcards = q->wildcards;
-        m->enq.set_query(q->q);
-        m->enq.set_weighting_scheme(Xapian::BM25Weight(o.k1, o.k2, o.k3, o.b, o.min_normlen));
-        /* Equal weights keep index order, so results are stable between runs. */
-        m->enq.set_docid_order(Xapian::Enquire::ASCENDING);
-        if (o.sort_slot >= 0)
-            m->enq.set_sort_by_value_then_relevance((Xapian::valueno)o.sort_slot,
-                                                    o.sort_reverse != 0);
-        m->mset = m->enq.get_mset(o.offset, o.limit, o.check_at_least);
-        size_t n = m->mset.size();
-        m->data.resize(n);
-        m->have_data.assign(n, 0);
-        m->uniq.resize(n);
-        m->have_uniq.assign(n, 0);
-        *out = m.release();
-        return SILK_OK;
-    });
+    return silk_db_search_ex(db, q, opts, nullptr, out);
 }
 
 namespace
@@ -1280,7 +1267,7 @@ namespace
 template <typename T, typename F>
 T hit_value(const silk_mset *m, size_t i, T none, F &&get) noexcept
 {
-    if (m == nullptr || i >= m->mset.size())
+    if (m == nullptr || i >= m->mset.size() || m->partial)
         return none;
     try {
         return get(m->mset[(Xapian::doccount)i]);
@@ -1291,46 +1278,60 @@ T hit_value(const silk_mset *m, size_t i, T none, F &&get) noexcept
 
 /* The shape of the per-hit calls that can: an index out of range (or `bad`) is
  * SILK_ERR_INVALID with msg kept on m. */
+/* The document of hit i (in range). */
+Xapian::Document hit_document(const silk_mset *m, size_t i)
+{
+    if (m->partial)
+        return m->db.get_document(m->part[i].first);
+    return m->mset[(Xapian::doccount)i].get_document();
+}
+
 template <typename F>
 silk_status_t on_hit(silk_mset *m, size_t i, bool bad, const char *msg, F &&body) noexcept
 {
-    return checked(m, bad || (m != nullptr && i >= m->mset.size()), msg, body);
+    return checked(m, bad || (m != nullptr && i >= silk_mset_size(m)), msg, body);
 }
 
 } // namespace
 
 extern "C" size_t silk_mset_size(const silk_mset_t *m)
 {
-    return m != nullptr ? m->mset.size() : 0;
+    return m == nullptr ? 0 : m->partial ? m->part.size() : m->mset.size();
 }
 
 extern "C" uint64_t silk_mset_estimated(const silk_mset_t *m)
 {
-    return m != nullptr ? m->mset.get_matches_estimated() : 0;
+    return m == nullptr ? 0 : m->partial ? m->part_est : m->mset.get_matches_estimated();
 }
 
 extern "C" uint64_t silk_mset_lower_bound(const silk_mset_t *m)
 {
-    return m != nullptr ? m->mset.get_matches_lower_bound() : 0;
+    return m == nullptr ? 0 : m->partial ? m->part_lo : m->mset.get_matches_lower_bound();
 }
 
 extern "C" uint64_t silk_mset_upper_bound(const silk_mset_t *m)
 {
-    return m != nullptr ? m->mset.get_matches_upper_bound() : 0;
+    return m == nullptr ? 0 : m->partial ? m->part_hi : m->mset.get_matches_upper_bound();
 }
 
 extern "C" unsigned silk_mset_docid(const silk_mset_t *m, size_t i)
 {
+    if (m != nullptr && m->partial)
+        return i < m->part.size() ? m->part[i].first : 0u;
     return hit_value(m, i, 0u, [](const Xapian::MSetIterator &h) { return *h; });
 }
 
 extern "C" uint32_t silk_mset_rank(const silk_mset_t *m, size_t i)
 {
+    if (m != nullptr && m->partial)
+        return i < m->part.size() ? (uint32_t)(m->part_first + i) : 0u;
     return hit_value(m, i, (uint32_t)0, [](const Xapian::MSetIterator &h) { return h.get_rank(); });
 }
 
 extern "C" double silk_mset_weight(const silk_mset_t *m, size_t i)
 {
+    if (m != nullptr && m->partial)
+        return i < m->part.size() ? m->part[i].second : 0.0;
     return hit_value(m, i, 0.0, [](const Xapian::MSetIterator &h) { return h.get_weight(); });
 }
 
@@ -1343,7 +1344,7 @@ extern "C" silk_status_t silk_mset_data(silk_mset_t *m, size_t i, const char **d
         *len = 0;
     return on_hit(m, i, false, "silk_mset_data: index out of range", [&] {
         if (!m->have_data[i]) {
-            m->data[i] = m->mset[(Xapian::doccount)i].get_document().get_data();
+            m->data[i] = hit_document(m, i).get_data();
             m->have_data[i] = 1;
         }
         *data = m->data[i].c_str();
@@ -1360,7 +1361,7 @@ extern "C" silk_status_t silk_mset_unique_term(silk_mset_t *m, size_t i, const c
     *term = nullptr;
     return on_hit(m, i, false, "silk_mset_unique_term: index out of range", [&] {
         if (!m->have_uniq[i]) {
-            Xapian::Document d = m->mset[(Xapian::doccount)i].get_document();
+            Xapian::Document d = hit_document(m, i);
             Xapian::TermIterator it = d.termlist_begin();
             /* Terms are sorted, so the unique term is the first one from "Q" on. */
             it.skip_to("Q");
@@ -1378,10 +1379,10 @@ extern "C" silk_status_t silk_mset_matching_terms(silk_mset_t *m, size_t i, silk
                                                   void *ud)
 {
     return on_hit(m, i, cb == nullptr, "silk_mset_matching_terms: bad argument", [&] {
-        Xapian::MSetIterator hit = m->mset[(Xapian::doccount)i];
+        Xapian::docid did = silk_mset_docid(m, i);
         std::vector<std::string> seen;
-        for (auto it = m->enq.get_matching_terms_begin(hit);
-             it != m->enq.get_matching_terms_end(hit); ++it) {
+        for (auto it = m->enq.get_matching_terms_begin(did);
+             it != m->enq.get_matching_terms_end(did); ++it) {
             const std::string t = *it;
             if (cb(t.data(), t.size(), ud) != 0)
                 return SILK_OK;
@@ -1391,7 +1392,7 @@ extern "C" silk_status_t silk_mset_matching_terms(silk_mset_t *m, size_t i, silk
             return SILK_OK;
         /* Xapian 1.4 leaves out the terms a wildcard expanded to; they are the document's
          * terms that start with the wildcard's prefix. */
-        Xapian::Document doc = hit.get_document();
+        Xapian::Document doc = hit_document(m, i);
         for (const std::string &pfx : m->wildcards) {
             Xapian::TermIterator it = doc.termlist_begin();
             it.skip_to(pfx);
@@ -1456,4 +1457,223 @@ extern "C" silk_status_t silk_stemmer_stem(silk_stemmer_t *st, const char *word,
 extern "C" void silk_stemmer_destroy(silk_stemmer_t *st)
 {
     delete st;
+}
+
+/* ---- facet counts, time limits and trust of stub paths ------------------------------------- */
+
+namespace
+{
+
+/* Asks opts.check_path about the path itself and about every local database its stub
+ * names (already resolved against the stub's folder by parse_stub): whoever can write any
+ * of them chooses what silk serves. Throws InvalidArgumentError with the reason. */
+void check_paths(const std::string &path, const std::string &stub, const silk_db_opts_t &opts)
+{
+    if (opts.check_path == nullptr)
+        return;
+    auto ask = [&](const char *what, const std::string &p) {
+        char *why = nullptr;
+        silk_status_t st = opts.check_path(opts.check_ud, what, p.c_str(), &why);
+        if (st == SILK_OK) {
+            std::free(why);
+            return;
+        }
+        std::string msg = why != nullptr ? why : "refusing the " + std::string(what) + " " + p;
+        std::free(why);
+        throw Xapian::InvalidArgumentError(msg);
+    };
+    ask("index", path);
+    if (stub.empty())
+        return;
+    for (const stub_entry &e : parse_stub(stub))
+        if (e.kind == stub_entry::LOCAL || e.kind == stub_entry::GLASS ||
+            e.kind == stub_entry::META)
+            ask("index shard", e.where);
+}
+
+uint64_t monotonic_us()
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* Thrown by deadline_spy through Xapian's matcher, caught in silk_db_search_ex. */
+struct deadline_passed {
+};
+
+/* Stops a match at a deadline. Xapian calls a match spy with every candidate that could
+ * still enter the result (its weight at least the current k-th best), so keeping the best
+ * `keep` of them here reproduces Xapian's own proto-MSet; every CHECK_EVERY documents the
+ * clock is read (CLOCK_MONOTONIC, no timer, no signal, no other thread), and past the
+ * deadline an exception unwinds the match: Xapian's matcher is exception-safe (a
+ * DatabaseModifiedError can arrive from any posting list read mid-match). Xapian's own
+ * Enquire::set_time_limit is not used: it arms a POSIX timer (SIGEV_THREAD) per match,
+ * which crashed silkd under pipelined searches with a 1 ms limit, and when it fires it only
+ * lowers check_at_least, so it never stops the search for the page itself. */
+class deadline_spy : public Xapian::MatchSpy
+{
+  public:
+    static constexpr unsigned CHECK_EVERY = 16;
+    deadline_spy(uint64_t deadline_us, size_t keep) : deadline_(deadline_us), keep_(keep) {}
+    void operator()(const Xapian::Document &doc, double wt) override
+    {
+        ++seen_;
+        if (keep_ > 0) {
+            std::pair<double, Xapian::docid> item(wt, doc.get_docid());
+            if (best_.size() < keep_) {
+                best_.push_back(item);
+                std::push_heap(best_.begin(), best_.end(), better);
+            } else if (better(item, best_.front())) {
+                std::pop_heap(best_.begin(), best_.end(), better);
+                best_.back() = item;
+                std::push_heap(best_.begin(), best_.end(), better);
+            }
+        }
+        if (seen_ % CHECK_EVERY == 0 && monotonic_us() >= deadline_)
+            throw deadline_passed();
+    }
+    /* Ranks before: a higher weight, then (Xapian's ASCENDING docid order) a lower id. The
+     * heap's front is the worst kept. */
+    static bool better(const std::pair<double, Xapian::docid> &a,
+                       const std::pair<double, Xapian::docid> &b)
+    {
+        return a.first != b.first ? a.first > b.first : a.second < b.second;
+    }
+    uint64_t seen() const
+    {
+        return seen_;
+    }
+    /* The kept hits, best first. */
+    std::vector<std::pair<double, Xapian::docid>> ranked() const
+    {
+        std::vector<std::pair<double, Xapian::docid>> v = best_;
+        std::sort(v.begin(), v.end(), better);
+        return v;
+    }
+
+  private:
+    uint64_t deadline_;
+    size_t keep_;
+    uint64_t seen_ = 0;
+    std::vector<std::pair<double, Xapian::docid>> best_;
+};
+
+/* Fills the partial result of m from the spy: the page [offset, offset+limit) of the best
+ * hits seen, and bounds of the total (what was seen is a lower bound; the posting lists'
+ * estimates, read without a match, give the rest). */
+void make_partial(silk_mset *m, const deadline_spy &spy, const Xapian::Query &q,
+                  const silk_search_opts_t &o)
+{
+    m->partial = true;
+    m->part_first = o.offset;
+    std::vector<std::pair<double, Xapian::docid>> r = spy.ranked();
+    for (size_t i = o.offset; i < r.size() && i < (size_t)o.offset + o.limit; i++)
+        m->part.emplace_back(r[i].second, r[i].first);
+    Xapian::Enquire bounds(m->db);
+    bounds.set_query(q);
+    Xapian::MSet b = bounds.get_mset(0, 0);
+    uint64_t seen = spy.seen();
+    m->part_lo = std::max<uint64_t>(seen, b.get_matches_lower_bound());
+    m->part_hi = std::max<uint64_t>(m->part_lo, b.get_matches_upper_bound());
+    m->part_est =
+        std::min<uint64_t>(m->part_hi, std::max<uint64_t>(m->part_lo, b.get_matches_estimated()));
+}
+
+} // namespace
+
+extern "C" silk_status_t silk_db_search_ex(silk_db_t *db, const silk_query_t *q,
+                                           const silk_search_opts_t *opts,
+                                           const silk_search_extra_t *extra, silk_mset_t **out)
+{
+    if (out != nullptr)
+        *out = nullptr;
+    if (db == nullptr)
+        return SILK_ERR_INVALID;
+    if (q == nullptr || out == nullptr ||
+        (extra != nullptr && extra->ncount_slots > 0 && extra->count_slots == nullptr))
+        return fail_with(&db->err, SILK_ERR_INVALID, "silk_db_search: NULL argument");
+    silk_search_opts_t o;
+    if (opts != nullptr)
+        o = *opts;
+    else
+        silk_search_opts_init(&o);
+    return checked(db, !bm25_ok(o), "silk_db_search: bad BM25 parameter", [&] {
+        std::unique_ptr<silk_mset> m(new silk_mset(db->cur.db));
+        m->wildcards = q->wildcards;
+        m->enq.set_query(q->q);
+        m->enq.set_weighting_scheme(Xapian::BM25Weight(o.k1, o.k2, o.k3, o.b, o.min_normlen));
+        /* Equal weights keep index order, so results are stable between runs. */
+        m->enq.set_docid_order(Xapian::Enquire::ASCENDING);
+        if (o.sort_slot >= 0)
+            m->enq.set_sort_by_value_then_relevance((Xapian::valueno)o.sort_slot,
+                                                    o.sort_reverse != 0);
+        Xapian::doccount check = o.check_at_least;
+        if (extra != nullptr && extra->ncount_slots > 0) {
+            for (size_t k = 0; k < extra->ncount_slots; k++) {
+                m->counts.emplace_back(new Xapian::ValueCountMatchSpy(extra->count_slots[k]));
+                m->enq.add_matchspy(m->counts.back().get());
+            }
+            /* Counts over every match, not only those needed for the page. */
+            check = std::max<Xapian::doccount>(check, db->cur.db.get_doccount());
+        }
+        deadline_spy *spy = nullptr;
+        if (extra != nullptr && extra->deadline_us != 0 && !db->cur.has_remote && o.sort_slot < 0) {
+            spy = new deadline_spy(extra->deadline_us, (size_t)o.offset + o.limit);
+            m->deadline.reset(spy);
+            m->enq.add_matchspy(spy); /* after the counters: they count what it saw */
+        }
+        try {
+            m->mset = m->enq.get_mset(o.offset, o.limit, check);
+        } catch (const deadline_passed &) {
+            make_partial(m.get(), *spy, q->q, o);
+        }
+        size_t n = silk_mset_size(m.get());
+        m->data.resize(n);
+        m->have_data.assign(n, 0);
+        m->uniq.resize(n);
+        m->have_uniq.assign(n, 0);
+        *out = m.release();
+        return SILK_OK;
+    });
+}
+
+extern "C" int silk_mset_partial(const silk_mset_t *m)
+{
+    return m != nullptr && m->partial;
+}
+
+extern "C" silk_status_t silk_mset_value_counts(silk_mset_t *m, size_t k, int numeric,
+                                                silk_count_cb cb, void *ud)
+{
+    if (m == nullptr)
+        return SILK_ERR_INVALID;
+    return checked(
+        m, cb == nullptr || k >= m->counts.size(), "silk_mset_value_counts: bad argument", [&] {
+            const Xapian::ValueCountMatchSpy &spy = *m->counts[k];
+            for (Xapian::TermIterator it = spy.values_begin(); it != spy.values_end(); ++it) {
+                std::string v = *it;
+                if (numeric) {
+                    double d = Xapian::sortable_unserialise(v);
+                    char buf[64];
+                    int len = d == std::floor(d) && std::fabs(d) < 1e15
+                                  ? std::snprintf(buf, sizeof buf, "%.0f", d)
+                                  : std::snprintf(buf, sizeof buf, "%g", d);
+                    v.assign(buf, len > 0 ? (size_t)len : 0);
+                }
+                if (cb(v.data(), v.size(), it.get_termfreq(), ud) != 0)
+                    break;
+            }
+            return SILK_OK;
+        });
+}
+
+extern "C" silk_status_t silk_doc_add_string_value(silk_doc_t *doc, unsigned slot,
+                                                   const char *value, size_t len)
+{
+    return edit_doc(doc, slot == Xapian::BAD_VALUENO || (value == nullptr && len != 0),
+                    [&](Xapian::Document &d) {
+                        if (len != 0)
+                            d.add_value(slot, std::string(value, len));
+                    });
 }

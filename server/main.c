@@ -627,6 +627,22 @@ static void find_indexer(void)
 
 /* ---- main ---------------------------------------------------------------------------------- */
 
+/* db.h's path check: StrictModes (silk/trust.h) for the index and each local shard. A path
+ * that does not exist is left to the open, which says so. */
+static silk_status_t check_index_path(void *ud, const char *what, const char *path, char **msg)
+{
+    (void)ud;
+    char *why = NULL;
+    silk_status_t st = silk_trust_check(what, path, geteuid(), 0, &why);
+    if (st == SILK_ERR_INVALID) {
+        silkd_log(SILKD_LOG_WARN, "%s", why ? why : "refusing an untrusted index path");
+        *msg = why;
+        return st;
+    }
+    free(why);
+    return SILK_OK;
+}
+
 int main(int argc, char **argv)
 {
     const char *env;
@@ -674,6 +690,9 @@ int main(int argc, char **argv)
         return 1;
     }
     free(why);
+    /* ... and again whenever the index is opened or reopened (a new revision, SIGHUP, an
+     * index that appears later), for every local shard its stub names too. */
+    cfg.db_opts.check_path = check_index_path;
 
     signal(SIGPIPE, SIG_IGN);
     struct rlimit rl;

@@ -21,10 +21,12 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "rxbound.h"
 #include "silk/buf.h"
+#include "silk/trust.h"
 
 /* Requests that may wait at once; more are answered overloaded. */
 #define MAX_WAITING 1024
@@ -355,6 +357,28 @@ static void start_run(silkd_reindex_t *rx)
     silkd_summary_init(&rx->summ, SILKD_SUMMARY_KEEP, SILKD_SUMMARY_BYTES);
     rx->err_len = 0;
     rx->started_ns = uv_hrtime();
+
+    /* StrictModes again, now: the corpus and the index may have changed hands or modes
+     * since start-up, and the child would read and write them as this user. */
+    char *why = NULL;
+    silk_status_t tst = silk_trust_check("corpus", cfg->corpus_path, geteuid(), 0, &why);
+    if (tst != SILK_ERR_INVALID) {
+        free(why);
+        why = NULL;
+        tst =
+            silk_trust_check("index", cfg->index_path, geteuid(), SILK_TRUST_MAY_BE_MISSING, &why);
+    }
+    if (tst == SILK_ERR_INVALID) {
+        snprintf(rx->err, sizeof rx->err, "reindex refused: %s",
+                 why ? why : "the corpus or the index is not trusted");
+        rx->err_len = strlen(rx->err);
+        free(why);
+        silkd_log(SILKD_LOG_WARN, "%s", rx->err);
+        rx->spawn_failed = 1;
+        complete(rx, rx->err);
+        return;
+    }
+    free(why);
 
     char *args[] = {(char *)cfg->indexer,
                     "--corpus",

@@ -98,6 +98,15 @@ static int open_fresh(silkd_worker_t *w, const char *why)
     silk_status_t rc = silk_searcher_new(w->cfg->index_path, &so, &s);
     if (rc == SILK_OK)
         rc = silk_searcher_reopen(s, &changed);
+    if (rc != SILK_OK && s && silk_searcher_refused(s)) {
+        /* Refused (no longer trusted): stop serving the old one too; the new searcher
+         * answers every search with the reason until the path is trusted again. */
+        silkd_log(SILKD_LOG_WARN, "worker %u: refusing the index (%s): %s", w->index, why,
+                  silk_searcher_error(s));
+        silk_searcher_destroy(w->searcher);
+        w->searcher = s;
+        return 0;
+    }
     if (rc != SILK_OK) {
         silkd_log(SILKD_LOG_WARN, "worker %u: cannot open the index afresh (%s): %s", w->index, why,
                   s ? silk_searcher_error(s) : silk_status_to_string(rc));
@@ -153,6 +162,7 @@ static silk_proto_code_t do_search(silkd_worker_t *w, const silk_request_t *req,
         .explain = req->explain,
         .time_limit_ms = (uint32_t)w->cfg->query_time_limit_ms,
         .no_typos = req->no_typos,
+        .facets = req->facets,
     };
     const silk_result_t *res = NULL;
     silk_status_t rc = silk_search(w->searcher, &sr, &res);
@@ -190,6 +200,9 @@ static silk_proto_code_t do_search(silkd_worker_t *w, const silk_request_t *req,
                  w->cfg->index_path);
         return answer_error(out, req, SILK_PROTO_UNAVAILABLE, buf, -1);
     case SILK_ERR_NETWORK:
+        return answer_error(out, req, SILK_PROTO_UNAVAILABLE, msg, -1);
+    case SILK_ERR_IO: /* the index cannot be opened (refused as untrusted, unreadable) */
+        silkd_log(SILKD_LOG_WARN, "search failed: %s", msg);
         return answer_error(out, req, SILK_PROTO_UNAVAILABLE, msg, -1);
     default:
         silkd_log(SILKD_LOG_WARN, "search failed: %s", msg);

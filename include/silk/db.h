@@ -38,10 +38,21 @@ typedef int (*silk_str_cb)(const char *str, size_t len, void *ud);
 
 /* ---- read-only databases ------------------------------------------------------------------- */
 
+/* Decides whether a local path may be opened (trust of paths, silk/trust.h): SILK_OK to
+ * go on; anything else refuses, with a malloc'd reason in *msg (the callee sets it; may be
+ * left NULL). `what` says what the path is ("index", "index shard"). */
+typedef silk_status_t (*silk_path_check_cb)(void *ud, const char *what, const char *path,
+                                            char **msg);
+
 typedef struct {
-    unsigned remote_timeout_ms;  /* per-operation timeout of remote shards (0: 10000) */
-    unsigned connect_timeout_ms; /* connect timeout of remote shards (0: 2000) */
-    int allow_programs;          /* 1: a stub's `remote :PROGRAM` lines may run the program */
+    unsigned remote_timeout_ms;    /* per-operation timeout of remote shards (0: 10000) */
+    unsigned connect_timeout_ms;   /* connect timeout of remote shards (0: 2000) */
+    int allow_programs;            /* 1: a stub's `remote :PROGRAM` lines may run the program */
+    silk_path_check_cb check_path; /* NULL, or called with the path itself and every local
+                                      path a stub names (resolved against the stub's folder)
+                                      before each open and each reopen; a refusal fails the
+                                      open (SILK_ERR_INVALID, the reason in the message) */
+    void *check_ud;                /* passed to check_path */
 } silk_db_opts_t;
 
 /* Opens `path` read-only. `path` is a database directory or a stub file whose lines are
@@ -173,6 +184,9 @@ silk_status_t silk_doc_add_boolean_term(silk_doc_t *doc, const char *term, size_
 silk_status_t silk_doc_set_data(silk_doc_t *doc, const char *data, size_t len);
 /* A sortable numeric value in `slot` (Xapian::sortable_serialise). */
 silk_status_t silk_doc_add_value(silk_doc_t *doc, unsigned slot, double value);
+/* A string value (len bytes, copied) in `slot`; an empty string sets no value. */
+silk_status_t silk_doc_add_string_value(silk_doc_t *doc, unsigned slot, const char *value,
+                                        size_t len);
 void silk_doc_destroy(silk_doc_t *doc);
 
 /* ---- queries ------------------------------------------------------------------------------- */
@@ -257,6 +271,34 @@ silk_status_t silk_mset_unique_term(silk_mset_t *m, size_t i, const char **term)
 silk_status_t silk_mset_matching_terms(silk_mset_t *m, size_t i, silk_str_cb cb, void *ud);
 /* The message of the last failure on m. */
 const char *silk_mset_error(const silk_mset_t *m);
+
+/* ---- facet counts and time limits of a search ---------------------------------------------- */
+
+typedef struct {
+    const unsigned *count_slots; /* value slots to count (a ValueCountMatchSpy each); with
+                                    any, every match of the query is examined */
+    size_t ncount_slots;         /* how many */
+    uint64_t deadline_us;        /* 0, or a CLOCK_MONOTONIC time in microseconds: past it the
+                                    match itself stops (checked every few documents) and the
+                                    mset holds the best hits among those seen, the bounds
+                                    and counts of those seen (silk_mset_partial()) */
+} silk_search_extra_t;
+
+/* silk_db_search with facet counts and a deadline inside the match (extra may be NULL).
+ * The deadline is not applied to a database with remote shards (the check cannot cross
+ * the wire), nor to a search sorted by value. */
+silk_status_t silk_db_search_ex(silk_db_t *db, const silk_query_t *q,
+                                const silk_search_opts_t *opts, const silk_search_extra_t *extra,
+                                silk_mset_t **out);
+/* 1 when the deadline stopped the match (the hits are the best of the documents seen). */
+int silk_mset_partial(const silk_mset_t *m);
+/* Called with each distinct value of a counted slot and how many matches have it. */
+typedef int (*silk_count_cb)(const char *value, size_t len, uint64_t count, void *ud);
+/* Calls cb for each value counted in extra->count_slots[k] (any order). With `numeric` the
+ * value is a sortable number (silk_doc_add_value) and is passed as its decimal digits
+ * (an integer, or %g). SILK_ERR_INVALID when k is out of range. */
+silk_status_t silk_mset_value_counts(silk_mset_t *m, size_t k, int numeric, silk_count_cb cb,
+                                     void *ud);
 void silk_mset_destroy(silk_mset_t *m);
 
 /* ---- stemming ------------------------------------------------------------------------------ */

@@ -96,6 +96,7 @@ typedef struct {
     int explain;                      /* search: return the parsed query (default 0) */
     int no_typos;                     /* search: "typos": false (default: typos on) */
     uint32_t fields;                  /* search: SILK_FIELD_* bits of hit fields */
+    silk_facet_req_t facets;          /* search: "facets" and "facet_limit" (none by default) */
     silk_proto_code_t code;           /* SILK_PROTO_OK, or why the line is rejected */
     char message[SILK_PROTO_MSG_MAX]; /* the error's message ("" when none) */
     long position;                    /* byte offset of the error in the line, or -1 */

@@ -29,7 +29,10 @@ extern "C" {
             (silk_qwords_key): XTiran north korea relations, for article:"<title>" */
 #define SILK_TITLE_KEY_MAX 200 /* bytes of a title key (Xapian's terms stop at 245) */
 
-#define SILK_SLOT_YEAR 0 /* sortable value: publication year */
+#define SILK_SLOT_YEAR    0 /* sortable value: publication year */
+#define SILK_SLOT_KIND    1 /* string value: the kind (lead, paragraph, ...), for facet counts */
+#define SILK_SLOT_ARTICLE 2 /* string value: the article name (as article: filters it) */
+#define SILK_SLOT_SECTION 3 /* string value: the section path ("" for none: no value) */
 
 /* Within-document frequency increments: a title word counts more than a body word. */
 #define SILK_WDF_BODY    1
@@ -60,6 +63,12 @@ static inline int silk_kind_is_known(const char *s, size_t n)
 /* Index metadata keys. */
 #define SILK_META_FILE_PREFIX "silk.file:"      /* + corpus-relative path: JSON {hash, size, ids} */
 #define SILK_META_INDEXED_AT  "silk.indexed_at" /* ISO 8601 time of the last commit */
+#define SILK_META_SCHEMA      "silk.schema"     /* the document layout the index was built with */
+
+/* The document layout (terms, values, stored data) the indexer writes. An index whose
+ * SILK_META_SCHEMA differs (or is unset: built before the marker) gets every document
+ * rewritten by the next run, incremental or not. 2: value slots for facet counts. */
+#define SILK_SCHEMA_VERSION "2"
 
 #ifdef __cplusplus
 }

@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "silk/db.h"
+#include "silk/facets.h"
 #include "silk/qdefs.h" /* SILK_QUERY_MAX_BYTES/DEPTH/TERMS, SILK_WILDCARD_MAX, silk_mode_t */
 #include "silk/status.h"
 
@@ -54,16 +55,17 @@ typedef struct {
 } silk_searcher_opts_t;
 
 typedef struct {
-    const char *q;          /* query text, UTF-8 (invalid bytes are decoded as U+FFFD) */
-    size_t q_len;           /* its length in bytes */
-    silk_mode_t mode;       /* all or any */
-    uint32_t limit;         /* hits wanted (<= SILK_LIMIT_MAX) */
-    uint32_t offset;        /* hits skipped (<= SILK_OFFSET_MAX) */
-    int snippets;           /* nonzero: compute snippet and highlights */
-    int explain;            /* nonzero: fill silk_result_t.explain with the parsed AST */
-    uint32_t time_limit_ms; /* time budget (0: none): past it the work left (an any-word retry,
-                               the hits' snippets, spelling) is skipped; result says partial */
-    int no_typos;           /* nonzero: no typo-tolerant matching (the request's "typos": false) */
+    const char *q;           /* query text, UTF-8 (invalid bytes are decoded as U+FFFD) */
+    size_t q_len;            /* its length in bytes */
+    silk_mode_t mode;        /* all or any */
+    uint32_t limit;          /* hits wanted (<= SILK_LIMIT_MAX) */
+    uint32_t offset;         /* hits skipped (<= SILK_OFFSET_MAX) */
+    int snippets;            /* nonzero: compute snippet and highlights */
+    int explain;             /* nonzero: fill silk_result_t.explain with the parsed AST */
+    uint32_t time_limit_ms;  /* time budget (0: none): past it the work left (an any-word retry,
+                                the hits' snippets, spelling) is skipped; result says partial */
+    int no_typos;            /* nonzero: no typo-tolerant matching (the request's "typos": false) */
+    silk_facet_req_t facets; /* facet counts wanted (facets.n 0: none) */
 } silk_search_req_t;
 
 typedef struct {
@@ -98,8 +100,11 @@ typedef struct {
     size_t nhits;                         /* hits in this page */
     const silk_hit_t *hits;               /* nhits hits */
     uint64_t took_us;                     /* microseconds spent in silk_search */
-    int partial; /* 1 when the time limit cut the work short: total may be an
-                    estimate, and some hits may lack their snippet */
+    int partial;    /* 1 when the time limit cut the work short: the match itself may have
+                       stopped (hits and facet counts then cover the documents it saw,
+                       total is an estimate), and some hits may lack their snippet */
+    size_t nfacets; /* facet lists (the request's facets, in its order) */
+    const silk_facet_t *facets; /* nfacets of them */
 } silk_result_t;
 
 /* A searcher over the index at `path` (a directory or stub file; opened at first use).
@@ -124,6 +129,10 @@ silk_status_t silk_search(silk_searcher_t *s, const silk_search_req_t *req,
 
 const char *silk_searcher_error(const silk_searcher_t *s);
 long silk_searcher_error_pos(const silk_searcher_t *s);
+/* 1 when the last open or reopen of s was refused (the path check of db.h's
+ * silk_db_opts_t, a stub naming a program): s then serves nothing until a later open is
+ * accepted, and each search answers SILK_ERR_IO with the reason. */
+int silk_searcher_refused(const silk_searcher_t *s);
 
 typedef struct {
     uint64_t docs;     /* documents */

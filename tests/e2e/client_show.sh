@@ -32,6 +32,15 @@ assert_contains "$out" '[32] MacFarquhar, Neil (28 March 2013). "U.N. Treaty to 
     "show p15: [32] with its reference text"
 assert_contains "$out" '[33] "Iran, North Korea, Syria block UN arms trade treaty"' "show p15: [33]"
 [[ "$out" != *"Cited by"* ]] || fail "show p15: a paragraph cited by nothing has no Cited by"
+st env COLUMNS=60 "$SILK_BIN/silk" --socket "$sock" show "$A#p15"
+python3 - "$T/out" <<'PY' || fail "show at 60 columns: [n] with a hanging indent"
+import sys
+lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
+i = next(k for k, l in enumerate(lines) if l.startswith("  [32] "))
+assert lines[i + 1].startswith("       ") and lines[i + 1][7] != " ", lines[i:i + 3]
+assert all(len(l) <= 60 for l in lines), [l for l in lines if len(l) > 60]
+PY
+ok "show at 60 columns: each reference wrapped under its text, within 60 columns"
 
 st silk show "$A#ref-2"
 assert_eq "$rc" 0 "show ref-2: exit 0"

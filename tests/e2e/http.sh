@@ -49,6 +49,11 @@ assert_contains "$(body_of "$r")" '"id":5,"ok":true' "POST /search echoes the id
 assert_contains "$(body_of "$r")" '"hits":[{"id":"' "POST /search has hits"
 r=$(req 'http://localhost/search?q=nucelar&limit=1&mode=any&snippets=false')
 assert_contains "$(body_of "$r")" '"did_you_mean":"nuclear"' "GET /search passes the options on"
+expect 200 - 'http://localhost/search?q=iran&limit=0&facets=kind,year&facet_limit=3'
+nd=$(echo '{"q":"iran","limit":0,"facets":["kind","year"],"facet_limit":3}' | socat -t 5 - "UNIX-CONNECT:$sock")
+facets() { python3 -c 'import json,sys; print(json.loads(sys.argv[1])["facets"])' "$1"; }
+assert_eq "$(facets "$(cat "$T/body")")" "$(facets "$nd")" "GET /search facets= are NDJSON's facets"
+expect 400 bad_request 'http://localhost/search?q=iran&facets=colour'
 expect 200 - http://localhost/stats
 assert_contains "$(cat "$T/body")" '"docs":55' "GET /stats has the index's documents"
 expect 200 - http://localhost/ping

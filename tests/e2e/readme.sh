@@ -14,7 +14,9 @@
 #   make test     not run: it is the suite this test is part of;
 #   make bench*   not run: benchmarks take minutes (bench/ has their own checks);
 #   silkd ...     a daemon in the foreground: started on another socket, must come up, then
-#                 stopped (unless it only prints, like --print-socket or --help).
+#                 stopped (unless it only prints, like --print-socket or --help); with
+#                 --listen HOST:PORT it listens on a free port instead and must serve the
+#                 search page at GET / there.
 # Every ```python block is run too (the README's protocol client), after the commands,
 # and must print hits.
 . "$(dirname "$0")/lib.sh"
@@ -105,10 +107,23 @@ for e in "$T"/entries/*; do
     *silkd\ --print-socket* | *silkd\ --help* | *silkd\ --version*) ;;
     bin/silkd* | silkd*)
         other="$T/other-$n.sock"
-        (cd "$sb" && SILK_SOCKET="$other" exec bash -c "exec $cmd") </dev/null >"$T/daemon-$n.log" 2>&1 &
+        # A TCP port shown in the README may be taken on this machine: the daemon listens on
+        # a free one instead, and must serve the search page there.
+        run="$cmd" port=""
+        if [[ "$cmd" =~ --listen[\ =]([0-9.]*):([0-9]+) ]]; then
+            port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+            run="${cmd/${BASH_REMATCH[1]}:${BASH_REMATCH[2]}/${BASH_REMATCH[1]}:$port}"
+        fi
+        (cd "$sb" && SILK_SOCKET="$other" exec bash -c "exec $run") </dev/null >"$T/daemon-$n.log" 2>&1 &
         dpid=$!
         track_pid "$dpid"
         wait_for_socket "$other" 30
+        if [ -n "$port" ]; then
+            page=$(python3 -c 'import sys, urllib.request
+print(urllib.request.urlopen(sys.argv[1], timeout=30).read().decode())' "http://127.0.0.1:$port/") ||
+                fail "[$n] $cmd: no page at GET / (on port $port): $(cat "$T/daemon-$n.log")"
+            assert_contains "$page" '<input id="q"' "[$n] $cmd: serves the search page (on port $port)"
+        fi
         kill "$dpid"
         wait "$dpid" 2>/dev/null || true
         ok "[$n] $cmd: came up, stopped"

@@ -135,6 +135,13 @@ static void check_request(const char *line, size_t len, const silk_request_t *re
     check(req->snippets == 0 || req->snippets == 1, "snippets is a boolean");
     check(req->explain == 0 || req->explain == 1, "explain is a boolean");
     check((req->fields & ~(uint32_t)((SILK_FIELD_TEXT << 1) - 1)) == 0, "known field bits");
+    check(req->facets.n <= SILK_FACET_COUNT, "at most the four facets");
+    check(req->facets.limit <= SILK_FACET_LIMIT_MAX, "facet_limit <= SILK_FACET_LIMIT_MAX");
+    for (size_t i = 0; i < req->facets.n; i++) {
+        check(req->facets.ids[i] < SILK_FACET_COUNT, "known facet");
+        for (size_t k = 0; k < i; k++)
+            check(req->facets.ids[k] != req->facets.ids[i], "no facet twice");
+    }
     if (line[s] != '{') {
         check(req->op == SILK_REQ_SEARCH, "plain text is a search");
         check(req->q_len == e - s && memcmp(req->q, line + s, e - s) == 0,

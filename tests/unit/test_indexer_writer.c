@@ -490,6 +490,46 @@ static void test_build_chooses(void **state)
     assert_null(msg);
 }
 
+/* An index built with another document layout (SILK_META_SCHEMA unset, or older) gets
+ * every document written again by an incremental run, so that none lacks the facet value
+ * slots; the marker is then current and the next run has nothing to do. */
+static void test_schema_rewrite(void **state)
+{
+    fixture_t *f = *state;
+    write_file(f, "a.txt", "Alpha\nThe first article.\n\nA second paragraph.\n");
+    write_file(f, "b.txt", "Beta\nThe second article.\n");
+    silk_index_opts_t o = {0};
+    o.corpus = f->corpus;
+    o.index = f->index;
+    o.no_wait = 1;
+    silk_index_summary_t s;
+    char *msg = NULL, *v = NULL;
+    assert_int_equal(silk_build_run(&o, 0, -1, &s, &msg), SILK_OK);
+    uint64_t docs = s.docs_total;
+    silk_wdb_t *w = NULL;
+    assert_int_equal(silk_wdb_open(f->index, 0, &w, NULL), SILK_OK);
+    assert_int_equal(silk_wdb_get_metadata(w, SILK_META_SCHEMA, &v), SILK_OK);
+    assert_string_equal(v, SILK_SCHEMA_VERSION);
+    free(v);
+    /* As an index from before the marker. */
+    assert_int_equal(silk_wdb_set_metadata(w, SILK_META_SCHEMA, ""), SILK_OK);
+    assert_int_equal(silk_wdb_commit(w), SILK_OK);
+    silk_wdb_destroy(w);
+    assert_int_equal(silk_build_run(&o, 0, -1, &s, &msg), SILK_OK);
+    assert_false(s.up_to_date);
+    assert_int_equal(s.docs_replaced, docs);
+    assert_int_equal(s.docs_unchanged, 0);
+    assert_int_equal(s.docs_total, docs);
+    assert_int_equal(silk_wdb_open(f->index, 0, &w, NULL), SILK_OK);
+    assert_int_equal(silk_wdb_get_metadata(w, SILK_META_SCHEMA, &v), SILK_OK);
+    assert_string_equal(v, SILK_SCHEMA_VERSION);
+    free(v);
+    silk_wdb_destroy(w);
+    assert_int_equal(silk_build_run(&o, 0, -1, &s, &msg), SILK_OK);
+    assert_true(s.up_to_date);
+    assert_null(msg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -503,6 +543,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_scan_read_entry_swapped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lock_open_refuses_links, setup, teardown),
         cmocka_unit_test_setup_teardown(test_build_chooses, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_schema_rewrite, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -683,9 +683,70 @@ static void test_typos_option(void **state)
     free(req);
 }
 
+/* "facets" and "facet_limit": decoded in request order; every error a bad_request naming
+ * the valid facets; the answer's "facets" object in the request's order. */
+static void test_facets(void **state)
+{
+    (void)state;
+    silk_request_t *req = malloc(sizeof *req);
+    const char *line = "{\"q\":\"x\",\"facets\":[\"year\",\"kind\",\"section\",\"article\"],"
+                       "\"facet_limit\":7}";
+    assert_int_equal(silk_proto_decode(line, strlen(line), req), SILK_OK);
+    assert_int_equal(req->facets.n, 4);
+    assert_int_equal(req->facets.ids[0], SILK_FACET_YEAR);
+    assert_int_equal(req->facets.ids[1], SILK_FACET_KIND);
+    assert_int_equal(req->facets.ids[3], SILK_FACET_ARTICLE);
+    assert_int_equal(req->facets.limit, 7);
+    line = "{\"q\":\"x\"}";
+    assert_int_equal(silk_proto_decode(line, strlen(line), req), SILK_OK);
+    assert_int_equal(req->facets.n, 0);
+    assert_int_equal(req->facets.limit, 0);
+    line = "{\"q\":\"x\",\"facets\":[]}";
+    assert_int_equal(silk_proto_decode(line, strlen(line), req), SILK_OK);
+    assert_int_equal(req->facets.n, 0);
+    static const struct {
+        const char *line, *part;
+    } bad[] = {
+        {"{\"q\":\"x\",\"facets\":[\"kind\",\"colour\"]}",
+         "unknown facet \"colour\" (facets: kind, year, article, section)"},
+        {"{\"q\":\"x\",\"facets\":\"kind\"}", "must be an array of facet names"},
+        {"{\"q\":\"x\",\"facets\":[1]}", "unknown facet (not a string)"},
+        {"{\"q\":\"x\",\"facets\":[\"kind\",\"kind\"]}", "listed twice"},
+        {"{\"q\":\"x\",\"facets\":[\"kind\"],\"facet_limit\":0}", "from 1 to 100"},
+        {"{\"q\":\"x\",\"facets\":[\"kind\"],\"facet_limit\":101}", "from 1 to 100"},
+        {"{\"q\":\"x\",\"facet_limit\":true}", "from 1 to 100"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(silk_proto_decode(bad[i].line, strlen(bad[i].line), req),
+                         SILK_ERR_INVALID);
+        assert_int_equal(req->code, SILK_PROTO_BAD_REQUEST);
+        if (!strstr(req->message, bad[i].part))
+            fail_msg("%s: message %s", bad[i].line, req->message);
+    }
+    /* Encoding. */
+    line = "{\"id\":4,\"q\":\"x\",\"facets\":[\"year\",\"kind\"]}";
+    assert_int_equal(silk_proto_decode(line, strlen(line), req), SILK_OK);
+    static const silk_facet_value_t years[] = {{"2007", 3}, {"1999", 1}};
+    static const silk_facet_value_t kinds[] = {{"para\"graph", 4}};
+    silk_facet_t f[] = {{.name = "year", .nvalues = 2, .values = years, .distinct = 2},
+                        {.name = "kind", .nvalues = 1, .values = kinds, .distinct = 1}};
+    silk_result_t res = {.total = 4, .exact = 1, .nfacets = 2, .facets = f};
+    silk_proto_buf_t b = SILK_BUF_INIT;
+    assert_int_equal(silk_proto_encode_result(&b, req, &res), SILK_OK);
+    const char *want = "{\"id\":4,\"ok\":true,\"took_us\":0,\"total\":4,\"exact\":true,"
+                       "\"relaxed\":false,\"facets\":{\"year\":[{\"value\":\"2007\","
+                       "\"count\":3},{\"value\":\"1999\",\"count\":1}],\"kind\":[{"
+                       "\"value\":\"para\\\"graph\",\"count\":4}]},\"hits\":[]}\n";
+    assert_int_equal(b.len, strlen(want));
+    assert_memory_equal(b.data, want, b.len);
+    silk_buf_free(&b);
+    free(req);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_facets),
         cmocka_unit_test(test_typos_option),
         cmocka_unit_test(test_decode_table),
         cmocka_unit_test(test_decode_positions_and_ids),

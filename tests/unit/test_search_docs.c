@@ -145,11 +145,97 @@ static void test_doc_examples(void **state)
     assert_true(checked >= 5);
 }
 
+/* Facet counts through silk_search: over all matches (the page is one hit), equal to the
+ * counts of the same query filtered by each value; bad facet requests refused. */
+static void test_facets(void **state)
+{
+    fixture_t *f = *state;
+    silk_search_req_t r = {.q = "korea", .q_len = 5, .mode = ALL, .limit = 1, .snippets = 0};
+    r.facets = (silk_facet_req_t){.ids = {SILK_FACET_KIND, SILK_FACET_ARTICLE}, .n = 2};
+    const silk_result_t *res = NULL;
+    assert_int_equal(silk_search(f->s, &r, &res), SILK_OK);
+    assert_int_equal(res->nhits, 1);
+    assert_int_equal(res->nfacets, 2);
+    assert_string_equal(res->facets[0].name, "kind");
+    assert_string_equal(res->facets[1].name, "article");
+    assert_int_equal(res->facets[1].nvalues, 1);
+    assert_string_equal(res->facets[1].values[0].value, "iran-north-korea-relations");
+    uint64_t total = res->total, sum = 0;
+    assert_true(res->exact);
+    char values[8][24];
+    uint64_t counts[8];
+    size_t nk = res->facets[0].nvalues;
+    assert_true(nk >= 2 && nk <= 5);
+    for (size_t i = 0; i < nk; i++) {
+        snprintf(values[i], sizeof values[i], "%.23s", res->facets[0].values[i].value);
+        counts[i] = res->facets[0].values[i].count;
+        sum += counts[i];
+        if (i)
+            assert_true(counts[i] <= counts[i - 1]);
+    }
+    assert_int_equal(sum, total);
+    assert_int_equal(res->facets[1].values[0].count, total);
+    for (size_t i = 0; i < nk; i++) {
+        char q[80];
+        snprintf(q, sizeof q, "korea kind:%.24s", values[i]);
+        silk_status_t st;
+        const silk_result_t *k = search(f->s, q, ALL, 1000, 0, &st);
+        assert_int_equal(st, SILK_OK);
+        assert_int_equal(k->nhits, counts[i]);
+        assert_int_equal(k->nfacets, 0);
+    }
+    r.facets = (silk_facet_req_t){.ids = {SILK_FACET_KIND, SILK_FACET_KIND}, .n = 2};
+    assert_int_equal(silk_search(f->s, &r, &res), SILK_ERR_INVALID);
+    r.facets = (silk_facet_req_t){.ids = {SILK_FACET_YEAR}, .n = 1, .limit = 101};
+    assert_int_equal(silk_search(f->s, &r, &res), SILK_ERR_TOO_LARGE);
+    r.facets = (silk_facet_req_t){.ids = {SILK_FACET_YEAR}, .n = 1, .limit = 2};
+    assert_int_equal(silk_search(f->s, &r, &res), SILK_OK);
+    assert_int_equal(res->facets[0].nvalues, 2);
+    assert_true(res->facets[0].distinct > 2);
+}
+
+/* A path check that starts refusing: the next reopen drops the index, and searches answer
+ * SILK_ERR_IO with the reason until it is trusted again. */
+static int refusing;
+static silk_status_t refuse_cb(void *ud, const char *what, const char *path, char **msg)
+{
+    (void)ud;
+    if (!refusing)
+        return SILK_OK;
+    if (asprintf(msg, "refusing the %s: %s is writable by group (test)", what, path) < 0)
+        *msg = NULL;
+    return SILK_ERR_INVALID;
+}
+
+static void test_refused_on_reopen(void **state)
+{
+    fixture_t *f = *state;
+    silk_searcher_opts_t o = {0};
+    o.db_opts.check_path = refuse_cb;
+    silk_searcher_t *s = NULL;
+    assert_int_equal(silk_searcher_new(f->index, &o, &s), SILK_OK);
+    silk_status_t st;
+    search(s, "korea", ALL, 1, 0, &st);
+    assert_int_equal(st, SILK_OK);
+    refusing = 1;
+    int changed = 0;
+    assert_int_equal(silk_searcher_reopen(s, &changed), SILK_ERR_INVALID);
+    search(s, "korea", ALL, 1, 0, &st);
+    assert_int_equal(st, SILK_ERR_IO);
+    assert_non_null(strstr(silk_searcher_error(s), "writable by group (test)"));
+    refusing = 0;
+    search(s, "korea", ALL, 1, 0, &st);
+    assert_int_equal(st, SILK_OK);
+    silk_searcher_destroy(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stub),
         cmocka_unit_test(test_doc_examples),
+        cmocka_unit_test(test_facets),
+        cmocka_unit_test(test_refused_on_reopen),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
