@@ -499,9 +499,9 @@ static const struct {
     const char *name;
     int type;
 } params[] = {
-    {"q", P_STRING},      {"mode", P_STRING},   {"id", P_STRING},    {"limit", P_NUMBER},
-    {"offset", P_NUMBER}, {"snippets", P_BOOL}, {"explain", P_BOOL}, {"typos", P_BOOL},
-    {"fields", P_LIST},   {"facets", P_LIST},
+    {"q", P_STRING},      {"mode", P_STRING},   {"id", P_STRING},          {"limit", P_NUMBER},
+    {"offset", P_NUMBER}, {"snippets", P_BOOL}, {"explain", P_BOOL},       {"typos", P_BOOL},
+    {"fields", P_LIST},   {"facets", P_LIST},   {"facet_limit", P_NUMBER},
 };
 
 static int utf8_ok(const silk_buf_t *v)

@@ -119,7 +119,8 @@ typedef enum {
  * the --listen HOST and the local address, with the port; else 421), the token (TCP, every
  * path but the page: `Authorization: Bearer T` or the cookie silk_token=T; else 401), the
  * path and method (404, 405), Origin on POST (absent or http://<Host>; else 403), then
- * translates: GET /search?q=... and POST /search (a JSON object) to a search, GET /doc/ID
+ * translates: GET /search?q=... (q, mode, id, limit, offset, snippets, explain, typos,
+ * fields, facets, facet_limit) and POST /search (a JSON object) to a search, GET /doc/ID
  * to {"op":"doc","doc":ID}, GET /stats, GET /ping, POST /reindex. The line (no '\n') is
  * put in `line` (emptied first); a refusal in *fail. */
 silkd_route_t silkd_http_route(const silkd_http_req_t *req, const silkd_http_site_t *site,

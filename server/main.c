@@ -6,6 +6,7 @@
  * through the worker's inbox), because a libuv handle cannot move between loops.
  */
 #include "activate.h"
+#include "http.h"
 #include "log.h"
 #include "token.h"
 #include "options.h"
@@ -263,8 +264,8 @@ static void on_accept_timer(uv_timer_t *t)
 
 static void reject_overloaded(int fd)
 {
-    static char line[256];
-    static size_t len;
+    static char line[256], http[768];
+    static size_t len, http_len;
     if (!len) {
         silk_proto_buf_t b = {0};
         char msg[128];
@@ -275,10 +276,26 @@ static void reject_overloaded(int fd)
             memcpy(line, b.data, b.len);
             len = b.len;
         }
+        /* The same answer as an HTTP response, for a client that spoke HTTP. */
+        silk_buf_t h = SILK_BUF_INIT;
+        if (len &&
+            silkd_http_respond(&h, 503, SILKD_HTTP_JSON, line, len, SILKD_HTTP_CLOSE, NULL) ==
+                SILK_OK &&
+            h.len < sizeof http) {
+            memcpy(http, h.data, h.len);
+            http_len = h.len;
+        }
+        silk_buf_free(&h);
         silk_proto_buf_free(&b);
     }
+    /* The client's first bytes (it has usually sent its request while it waited for a
+     * slot) say which protocol it speaks. */
+    char first[24];
+    ssize_t got = recv(fd, first, sizeof first, MSG_PEEK | MSG_DONTWAIT);
+    int is_http = got > 0 && http_len && silkd_http_is_request_start(first, (size_t)got);
     /* The answer is small enough for any socket buffer, so one non-blocking send does. */
-    ssize_t n = send(fd, line, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+    ssize_t n = is_http ? send(fd, http, http_len, MSG_NOSIGNAL | MSG_DONTWAIT)
+                        : send(fd, line, len, MSG_NOSIGNAL | MSG_DONTWAIT);
     (void)n;
     close(fd);
 }

@@ -22,7 +22,8 @@ static void usage(FILE *f)
         f,
         "usage: silkd [options]\n"
         "Serves a silk index over a local socket: newline-delimited JSON, one request per\n"
-        "line, answers in order (docs/protocol.md). Runs in the foreground; logs to stderr.\n"
+        "line, answers in order, or HTTP/1.1 on the same socket (GET /search?q=..., the\n"
+        "search page at GET /; docs/protocol.md). Runs in the foreground; logs to stderr.\n"
         "\n"
         "  --config PATH        the configuration file ($SILK_CONFIG, else\n"
         "                       $XDG_CONFIG_HOME/silk/silk.conf, else /etc/silk/silk.conf);\n"

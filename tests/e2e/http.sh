@@ -49,6 +49,11 @@ assert_contains "$(body_of "$r")" '"id":5,"ok":true' "POST /search echoes the id
 assert_contains "$(body_of "$r")" '"hits":[{"id":"' "POST /search has hits"
 r=$(req 'http://localhost/search?q=nucelar&limit=1&mode=any&snippets=false')
 assert_contains "$(body_of "$r")" '"did_you_mean":"nuclear"' "GET /search passes the options on"
+expect 200 - 'http://localhost/search?q=iran&limit=0&facets=kind,year&facet_limit=3'
+nd=$(echo '{"q":"iran","limit":0,"facets":["kind","year"],"facet_limit":3}' | socat -t 5 - "UNIX-CONNECT:$sock")
+facets() { python3 -c 'import json,sys; print(json.loads(sys.argv[1])["facets"])' "$1"; }
+assert_eq "$(facets "$(cat "$T/body")")" "$(facets "$nd")" "GET /search facets= are NDJSON's facets"
+expect 400 bad_request 'http://localhost/search?q=iran&facets=colour'
 expect 200 - http://localhost/stats
 assert_contains "$(cat "$T/body")" '"docs":55' "GET /stats has the index's documents"
 expect 200 - http://localhost/ping
@@ -115,7 +120,23 @@ assert_contains "$(cat "$T/head")" "503 Service Unavailable" "no index: 503"
 assert_contains "$(cat "$T/head")" "Retry-After: 1" "503 says Retry-After"
 assert_contains "$(cat "$T/body")" '"code":"unavailable"' "no index: unavailable"
 stop_silkd "$pid3" "silkd (no index) exit status"
-ok "413 for an answer over the bound, 503 + Retry-After for unavailable"
+# At the connection bound, an HTTP client is refused with an HTTP 503 (overloaded).
+start_silkd -p pid4 "$T/run/one.sock" --threads 1 --max-connections 1
+r=$(python3 - "$T/run/one.sock" <<'PY'
+import socket, subprocess, sys
+held = socket.socket(socket.AF_UNIX)
+held.connect(sys.argv[1])
+held.sendall(b'{"op":"ping"}\n')
+held.recv(100)  # admitted and served: it holds the one slot
+print(subprocess.run(["curl", "-sS", "-i", "--max-time", "20", "--unix-socket", sys.argv[1],
+                      "http://localhost/ping"], capture_output=True, text=True).stdout)
+PY
+)
+assert_contains "$r" "HTTP/1.1 503 Service Unavailable" "over the connection bound: 503"
+assert_contains "$r" '"code":"overloaded"' "and overloaded"
+assert_contains "$r" "Retry-After: 1" "with Retry-After"
+stop_silkd "$pid4" "silkd (one connection) exit status"
+ok "413 for an answer over the bound, 503 + Retry-After for unavailable and overloaded"
 
 # Malformed HTTP: 400 and the connection closes.
 r=$(printf 'GET / HTTP/1.1\r\nHost localhost\r\n\r\nGET /ping HTTP/1.1\r\n\r\n' |
@@ -202,7 +223,23 @@ assert f.readline() == b"HTTP/1.1 100 Continue\r\n" and f.readline() == b"\r\n"
 s.sendall(b'{"q":"iran"}')
 st, h, b = response()
 assert st == 200 and b'"total":' in b, (st, b)
-print("python: pipelining, keep-alive, close, reindex in order, HTTP/1.0, 100-continue")
+# Backpressure: 200 large answers pipelined and left unread for a second are all delivered
+# once the client reads (reading pauses; nothing is dropped or cut).
+import time
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.settimeout(30); f = s.makefile("rb")
+s.sendall(b"GET /search?q=iran&limit=100&fields=id,text HTTP/1.1\r\nHost: localhost\r\n\r\n" * 200)
+time.sleep(1)
+sizes = set()
+for i in range(200):
+    st, h, b = response()
+    assert st == 200 and b.endswith(b"\n"), (i, st, b[:200])
+    sizes.add(len(b))
+# The same answer each time (only took_us varies), 3 MB in all: over the quarter of
+# --max-output (1 MiB) at which reading pauses.
+assert min(sizes) > 15000 and max(sizes) - min(sizes) < 10, sizes
+
+print("python: pipelining, keep-alive, close, reindex in order, HTTP/1.0, 100-continue, "
+      "backpressure")
 PY
 r=$("${U[@]}" -v http://localhost/ping http://localhost/stats 2>&1 >/dev/null)
 assert_contains "$r" "Re-using existing connection" "curl reuses the kept-alive connection"

@@ -246,11 +246,12 @@ static void test_translation(void **state)
     expect_line("GET /search?q=axis+of+evil&limit=3&offset=10&mode=any HTTP/1.1\r\n\r\n",
                 "{\"op\":\"search\",\"q\":\"axis of evil\",\"limit\":3,\"offset\":10,"
                 "\"mode\":\"any\"}");
-    expect_line("GET /search?q=%22north%20korea%22%20kind%3Areference&fields=id,score,&"
-                "snippets=false&explain=1&typos=0&facets=kind,year&id=7 HTTP/1.1\r\n\r\n",
-                "{\"op\":\"search\",\"q\":\"\\\"north korea\\\" kind:reference\",\"fields\":"
-                "[\"id\",\"score\"],\"snippets\":false,\"explain\":true,\"typos\":false,"
-                "\"facets\":[\"kind\",\"year\"],\"id\":\"7\"}");
+    expect_line(
+        "GET /search?q=%22north%20korea%22%20kind%3Areference&fields=id,score,&"
+        "snippets=false&explain=1&typos=0&facets=kind,year&facet_limit=5&id=7 HTTP/1.1\r\n\r\n",
+        "{\"op\":\"search\",\"q\":\"\\\"north korea\\\" kind:reference\",\"fields\":"
+        "[\"id\",\"score\"],\"snippets\":false,\"explain\":true,\"typos\":false,"
+        "\"facets\":[\"kind\",\"year\"],\"facet_limit\":5,\"id\":\"7\"}");
     /* UTF-8, an unknown parameter ignored (and `op` cannot be set from the query). */
     expect_line("GET /search?q=%D8%A7%DB%8C%D8%B1%D8%A7%D9%86&op=reindex&x=1 HTTP/1.1\r\n\r\n",
                 "{\"op\":\"search\",\"q\":\"ایران\"}");
