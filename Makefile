@@ -10,6 +10,7 @@
 #   make fuzz       build the libFuzzer targets and run each for FUZZ_SECONDS
 #   make bench      benchmarks against peers (not tests)
 #   make format     clang-format the tree; make format-check fails when it is not formatted
+#   make screenshot the browser test, also writing docs/screenshot-web.png (the README's)
 
 CC ?= gcc
 ifeq ($(origin CC),default)
@@ -46,7 +47,7 @@ PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
 # A build never installs: when a package it needs is missing, make stops before compiling
 # anything with the one command that fixes it. The goals that install first (deps, test,
 # run, asan, valgrind, fuzz, bench) check in the `make build` they run after installing.
-NO_CHECK_GOALS := deps clean format format-check test run asan valgrind fuzz bench bench-deps deb deb-test \
+NO_CHECK_GOALS := deps clean format format-check test screenshot run asan valgrind fuzz bench bench-deps deb deb-test \
 	help
 ifneq ($(filter-out $(NO_CHECK_GOALS),$(or $(MAKECMDGOALS),all)),)
 DEPS_MISSING := $(shell ./scripts/install-deps.sh --missing)
@@ -86,7 +87,7 @@ SERVER_SRCS = $(wildcard server/*.c)
 CLIENT_SRCS = $(wildcard client/*.c)
 # Everything but main.c of each program is also linked into the unit tests.
 INDEXER_OBJS = $(filter-out %/main.o,$(INDEXER_SRCS:%.c=$(BUILD)/%.o))
-SERVER_OBJS = $(filter-out %/main.o,$(SERVER_SRCS:%.c=$(BUILD)/%.o))
+SERVER_OBJS = $(filter-out %/main.o,$(SERVER_SRCS:%.c=$(BUILD)/%.o)) $(BUILD)/server/page.o
 CLIENT_OBJS = $(filter-out %/main.o,$(CLIENT_SRCS:%.c=$(BUILD)/%.o))
 
 UNIT_SRCS = $(wildcard tests/unit/test_*.c)
@@ -95,7 +96,7 @@ TEST_SUPPORT_OBJS = $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/support/*.c))
 
 PROGRAMS = $(BIN)/silk-index $(BIN)/silkd $(BIN)/silk
 
-.PHONY: all build run test unit e2e asan valgrind fuzz fuzz-build bench clean deps format \
+.PHONY: all build run test screenshot unit e2e asan valgrind fuzz fuzz-build bench clean deps format \
 	format-check check-deps
 
 all: build
@@ -144,8 +145,10 @@ $(BUILD)/tests/test_server_%: $(BUILD)/tests/unit/test_server_%.o $(TEST_SUPPORT
 	@mkdir -p $(dir $@)
 	$(CXX) $(SILK_LDFLAGS) -o $@ $^ $(SILK_LIBS) -lcmocka
 
-# The connection and state tests link only the module under test and the log it writes to.
-$(BUILD)/tests/test_server_framing: $(BUILD)/server/conn.o
+# The connection and state tests link only the module under test and the log it writes to
+# (the connection also its HTTP framing, which checks tokens).
+$(BUILD)/tests/test_server_framing: $(BUILD)/server/conn.o $(BUILD)/server/http.o \
+		$(BUILD)/server/token.o
 $(BUILD)/tests/test_server_state: $(BUILD)/server/state.o
 $(BUILD)/tests/test_server_framing $(BUILD)/tests/test_server_state: $(BUILD)/tests/%: \
 		$(BUILD)/tests/unit/%.o $(TEST_SUPPORT_OBJS) $(BUILD)/server/log.o $(LIBSILK)
@@ -165,6 +168,12 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(SILK_CFLAGS) -c -o $@ $<
 
+# The search page is embedded with the assembler's .incbin (server/page.S).
+$(BUILD)/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_FLAGS) -c -o $@ $<
+$(BUILD)/server/page.o build-fuzz/server/page.o: server/web/index.html
+
 $(BUILD)/lib/xapian.o: lib/xapian.cc
 	@mkdir -p $(dir $@)
 	$(CXX) $(SILK_CXXFLAGS) -c -o $@ $<
@@ -175,6 +184,12 @@ $(BUILD)/lib/xapian.o: lib/xapian.cc
 test: deps
 	@$(MAKE) --no-print-directory build
 	@SILK_BIN=$(BIN) SILK_BUILD=$(BUILD) ./tests/run.sh
+
+# The browser test alone, keeping its desktop screenshot as the README's picture.
+screenshot: deps
+	@$(MAKE) --no-print-directory build
+	@SILK_BIN=$(BIN) SILK_BUILD=$(BUILD) SILK_WEB_SCREENSHOT=docs/screenshot-web.png TESTS=web_browser \
+		./tests/run.sh
 
 asan: deps
 	@$(MAKE) --no-print-directory build BUILD=build-asan BIN=build-asan/bin \
@@ -199,6 +214,10 @@ build-fuzz/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CLANG) -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude $(PKG_CFLAGS) -MMD -MP $(FUZZ_FLAGS) \
 		-c -o $@ $<
+
+build-fuzz/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(CLANG) -c -o $@ $<
 
 build-fuzz/lib/xapian.o: lib/xapian.cc
 	@mkdir -p $(dir $@)

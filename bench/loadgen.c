@@ -6,11 +6,18 @@
  * answers per second, latency percentiles from a log-linear histogram, errors, and the CPU
  * used by the server (from /proc/PID/stat) and by itself (getrusage).
  *
+ * With --http the same load goes as HTTP/1.1 over the same socket: each query a keep-alive
+ * `GET /search?q=...` (the answers read by http-parser in response mode), so the two
+ * protocols can be compared on one daemon in one run.
+ *
  *   loadgen --socket PATH [--connections N] [--depth D] [--duration S] [--warmup S]
- *           [--queries FILE] [--ping] [--raw] [--limit N] [--server-pid PID] [--json]
+ *           [--queries FILE] [--ping] [--raw] [--http] [--limit N] [--server-pid PID]
+ *           [--json]
  */
 #include <errno.h>
 #include <getopt.h>
+#include <http_parser.h>
+#include <jansson.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -38,6 +45,9 @@ typedef struct conn {
     size_t next_query;  /* index into the mix */
     char prefix[40];    /* the beginning of the current response line */
     size_t prefix_len;  /* bytes in prefix */
+    http_parser hp;     /* --http: the responses */
+    uint64_t now;       /* --http: when the bytes being parsed arrived */
+    size_t done;        /* --http: responses completed in this read */
     char rbuf[65536];   /* read buffer */
 } conn_t;
 
@@ -46,9 +56,9 @@ static struct {
     unsigned connections, depth, limit;
     double duration, warmup;
     const char *queries;
-    int ping, raw, json;
+    int ping, raw, json, http;
     long server_pid;
-} opt = {NULL, 8, 1, 10, 5.0, 1.0, NULL, 0, 0, 0, 0};
+} opt = {NULL, 8, 1, 10, 5.0, 1.0, NULL, 0, 0, 0, 0, 0};
 
 static uv_loop_t *loop;
 static conn_t *conns;
@@ -188,6 +198,37 @@ static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
     *buf = uv_buf_init(c->rbuf, sizeof c->rbuf);
 }
 
+/* One answer arrived on c: its latency belongs to the oldest request in flight. */
+static void answered_one(conn_t *c, uint64_t now, int is_error)
+{
+    if (c->count == 0) {
+        fprintf(stderr, "loadgen: an answer nobody asked for\n");
+        exit(1);
+    }
+    uint64_t ns = now - c->sent_at[c->head];
+    c->head = (c->head + 1) % opt.depth;
+    c->count--;
+    total_answered++;
+    if (measuring) {
+        answered++;
+        hist[bucket(ns)]++;
+        if (ns > max_ns)
+            max_ns = ns;
+        if (is_error)
+            errors++;
+    }
+}
+
+static int on_http_complete(http_parser *p)
+{
+    conn_t *c = p->data;
+    answered_one(c, c->now, p->status_code != 200);
+    c->done++;
+    return 0;
+}
+
+static const http_parser_settings http_settings = {.on_message_complete = on_http_complete};
+
 static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 {
     conn_t *c = s->data;
@@ -202,6 +243,18 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
     }
     uint64_t now = uv_hrtime();
     size_t done = 0;
+    if (opt.http) {
+        c->now = now;
+        c->done = 0;
+        size_t n = http_parser_execute(&c->hp, &http_settings, buf->base, (size_t)nread);
+        if (n != (size_t)nread || HTTP_PARSER_ERRNO(&c->hp) != HPE_OK) {
+            fprintf(stderr, "loadgen: a bad HTTP response: %s\n",
+                    http_errno_description(HTTP_PARSER_ERRNO(&c->hp)));
+            exit(1);
+        }
+        send_requests(c, c->done);
+        return;
+    }
     const char *p = buf->base, *end = buf->base + nread;
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -215,24 +268,8 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
         }
         if (!nl)
             break;
-        /* One answer: its latency belongs to the oldest request in flight. */
         c->prefix[c->prefix_len] = '\0';
-        if (c->count == 0) {
-            fprintf(stderr, "loadgen: an answer nobody asked for\n");
-            exit(1);
-        }
-        uint64_t ns = now - c->sent_at[c->head];
-        c->head = (c->head + 1) % opt.depth;
-        c->count--;
-        total_answered++;
-        if (measuring) {
-            answered++;
-            hist[bucket(ns)]++;
-            if (ns > max_ns)
-                max_ns = ns;
-            if (strstr(c->prefix, "\"ok\":false"))
-                errors++;
-        }
+        answered_one(c, now, strstr(c->prefix, "\"ok\":false") != NULL);
         c->prefix_len = 0;
         done++;
         p = nl + 1;
@@ -257,17 +294,18 @@ static void on_phase(uv_timer_t *t)
     stopping = 1;
     double qps = (double)answered / secs;
     if (opt.json) {
-        printf("{\"connections\":%u,\"depth\":%u,\"duration_s\":%.2f,\"requests\":%llu,"
+        printf("{\"protocol\":\"%s\",\"connections\":%u,\"depth\":%u,\"duration_s\":%.2f,"
+               "\"requests\":%llu,"
                "\"errors\":%llu,\"qps\":%.0f,\"p50_us\":%.1f,\"p90_us\":%.1f,\"p99_us\":%.1f,"
                "\"p999_us\":%.1f,\"max_us\":%.1f,\"server_cpu\":%.2f,\"loadgen_cpu\":%.2f}\n",
-               opt.connections, opt.depth, secs, (unsigned long long)answered,
-               (unsigned long long)errors, qps, percentile(0.5), percentile(0.9), percentile(0.99),
-               percentile(0.999), (double)max_ns / 1000.0, opt.server_pid > 0 ? srv / secs : -1,
-               self / secs);
+               opt.http ? "http" : "ndjson", opt.connections, opt.depth, secs,
+               (unsigned long long)answered, (unsigned long long)errors, qps, percentile(0.5),
+               percentile(0.9), percentile(0.99), percentile(0.999), (double)max_ns / 1000.0,
+               opt.server_pid > 0 ? srv / secs : -1, self / secs);
     } else {
-        printf("%s: %u connections x depth %u, %.1f s: %llu answers, %llu errors\n",
-               opt.ping ? "ping" : "search", opt.connections, opt.depth, secs,
-               (unsigned long long)answered, (unsigned long long)errors);
+        printf("%s%s: %u connections x depth %u, %.1f s: %llu answers, %llu errors\n",
+               opt.http ? "http " : "", opt.ping ? "ping" : "search", opt.connections, opt.depth,
+               secs, (unsigned long long)answered, (unsigned long long)errors);
         printf("  %.0f answers/s   latency us: p50 %.1f  p90 %.1f  p99 %.1f  p999 %.1f  "
                "max %.1f\n",
                qps, percentile(0.5), percentile(0.9), percentile(0.99), percentile(0.999),
@@ -302,13 +340,60 @@ static void on_connect(uv_connect_t *req, int status)
     }
 }
 
+/* Appends s[0, len) percent-encoded (RFC 3986 unreserved bytes as they are). */
+static size_t url_escape(char *out, const char *s, size_t len)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+            ch == '-' || ch == '_' || ch == '.' || ch == '~') {
+            out[n++] = (char)ch;
+        } else {
+            out[n++] = '%';
+            out[n++] = hex[ch >> 4];
+            out[n++] = hex[ch & 15];
+        }
+    }
+    return n;
+}
+
+/* --http: the mix line as a keep-alive GET /search (q, mode and limit of a JSON line; a
+ * plain line is the query). */
+static size_t http_line(char *buf, const char *line, size_t len)
+{
+    if (opt.ping)
+        return (size_t)sprintf(buf, "GET /ping HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    const char *q = line, *mode = NULL;
+    size_t q_len = len;
+    unsigned limit = opt.limit;
+    json_t *o = len && line[0] == '{' ? json_loadb(line, len, 0, NULL) : NULL;
+    if (o) {
+        q = json_string_value(json_object_get(o, "q"));
+        q_len = q ? strlen(q) : 0;
+        mode = json_string_value(json_object_get(o, "mode"));
+        if (json_is_integer(json_object_get(o, "limit")))
+            limit = (unsigned)json_integer_value(json_object_get(o, "limit"));
+    }
+    size_t n = (size_t)sprintf(buf, "GET /search?q=");
+    n += url_escape(buf + n, q ? q : "", q_len);
+    if (mode)
+        n += (size_t)sprintf(buf + n, "&mode=%.8s", mode);
+    n += (size_t)sprintf(buf + n, "&limit=%u HTTP/1.1\r\nHost: localhost\r\n\r\n", limit);
+    json_decref(o);
+    return n;
+}
+
 static void add_line(const char *line, size_t len)
 {
-    char *buf = malloc(len * 2 + 64);
+    char *buf = malloc(len * 3 + 128);
     if (!buf)
         exit(1);
     size_t n = 0;
-    if (opt.ping) {
+    if (opt.http) {
+        n = http_line(buf, line, len);
+    } else if (opt.ping) {
         n = (size_t)sprintf(buf, "{\"op\":\"ping\"}\n");
     } else if (opt.raw || (len && line[0] == '{')) {
         memcpy(buf, line, len);
@@ -332,20 +417,22 @@ static void add_line(const char *line, size_t len)
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: loadgen --socket PATH [--connections N] [--depth D] [--duration S]\n"
-               "               [--warmup S] [--queries FILE] [--ping] [--raw] [--limit N]\n"
-               "               [--server-pid PID] [--json]\n"
-               "  --connections N  connections (default 8)\n"
-               "  --depth D        requests in flight per connection (default 1)\n"
-               "  --duration S     seconds measured (default 5), after --warmup S (default 1)\n"
-               "  --queries FILE   query mix, one a line: a line starting with '{' is sent as\n"
-               "                   is, others become {\"q\":LINE,\"limit\":N} (default: a\n"
-               "                   built-in mix for the corpus article)\n"
-               "  --raw            send plain lines as raw-line searches instead\n"
-               "  --ping           send {\"op\":\"ping\"} only (the protocol's floor)\n"
-               "  --limit N        hits per search (default 10)\n"
-               "  --server-pid PID report that process's CPU\n"
-               "  --json           one JSON line instead of text\n");
+    fprintf(f,
+            "usage: loadgen --socket PATH [--connections N] [--depth D] [--duration S]\n"
+            "               [--warmup S] [--queries FILE] [--ping] [--raw] [--http] [--limit N]\n"
+            "               [--server-pid PID] [--json]\n"
+            "  --connections N  connections (default 8)\n"
+            "  --depth D        requests in flight per connection (default 1)\n"
+            "  --duration S     seconds measured (default 5), after --warmup S (default 1)\n"
+            "  --queries FILE   query mix, one a line: a line starting with '{' is sent as\n"
+            "                   is, others become {\"q\":LINE,\"limit\":N} (default: a\n"
+            "                   built-in mix for the corpus article)\n"
+            "  --raw            send plain lines as raw-line searches instead\n"
+            "  --http           send HTTP/1.1 keep-alive GET /search (or GET /ping)\n"
+            "  --ping           send {\"op\":\"ping\"} only (the protocol's floor)\n"
+            "  --limit N        hits per search (default 10)\n"
+            "  --server-pid PID report that process's CPU\n"
+            "  --json           one JSON line instead of text\n");
 }
 
 int main(int argc, char **argv)
@@ -359,6 +446,7 @@ int main(int argc, char **argv)
         {"queries", required_argument, NULL, 'q'},
         {"ping", no_argument, NULL, 'p'},
         {"raw", no_argument, NULL, 'r'},
+        {"http", no_argument, NULL, 'H'},
         {"limit", required_argument, NULL, 'l'},
         {"server-pid", required_argument, NULL, 'P'},
         {"json", no_argument, NULL, 'j'},
@@ -391,6 +479,9 @@ int main(int argc, char **argv)
             break;
         case 'r':
             opt.raw = 1;
+            break;
+        case 'H':
+            opt.http = 1;
             break;
         case 'l':
             opt.limit = (unsigned)atoi(optarg);
@@ -449,6 +540,8 @@ int main(int argc, char **argv)
         conn_t *c = &conns[i];
         c->sent_at = calloc(opt.depth, sizeof *c->sent_at);
         c->next_query = (i * 7) % nmix; /* connections start at different queries */
+        http_parser_init(&c->hp, HTTP_RESPONSE);
+        c->hp.data = c;
         uv_pipe_init(loop, &c->pipe, 0);
         c->pipe.data = c;
         c->creq.data = c;

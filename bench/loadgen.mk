@@ -9,4 +9,4 @@ bench-load: $(LOADGEN)
 
 $(LOADGEN): $(BUILD)/bench/loadgen.o $(BUILD)/bench/common.o
 	@mkdir -p $(dir $@)
-	$(CC) $(SILK_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+	$(CC) $(SILK_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lhttp_parser -lm

@@ -119,6 +119,24 @@ def latency(recs):
                 p = next((r for r in mine if r["engine"] == peer and r.get("conns") == c), None)
                 if p and p.get("qps") and silk[c].get("qps"):
                     ratios.append(["silkd / " + peer, c, "%.2fx" % (silk[c]["qps"] / p["qps"])])
+        # HTTP's cost over NDJSON on the same daemon in the same run (target: at most 25%
+        # more per query, i.e. HTTP throughput >= NDJSON / 1.25).
+        for c in sorted(k for k in silk if isinstance(k, int)):
+            h = next((r for r in mine if r["engine"] == "silkd-http" and r.get("conns") == c),
+                     None)
+            if h and h.get("qps") and silk[c].get("qps"):
+                cost = silk[c]["qps"] / h["qps"] - 1
+                ratios.append(["silkd-http cost over NDJSON (QPS; target <= +25%)", c,
+                               "%+.1f%% %s" % (100 * cost, "met" if cost <= 0.25 else "MISSED")])
+                # Server CPU per answer: less at the mercy of other load on the machine than
+                # QPS, which a busy shared machine moves by a factor of two.
+                if h.get("cpu_server", -1) > 0 and silk[c].get("cpu_server", -1) > 0:
+                    per = (h["cpu_server"] / h["qps"]) / (silk[c]["cpu_server"] / silk[c]["qps"])
+                    ratios.append(["silkd-http server CPU per answer / NDJSON's", c,
+                                   "%+.1f%%" % (100 * (per - 1))])
+                if h.get("p99_us") and silk[c].get("p99_us"):
+                    ratios.append(["silkd-http p99 / NDJSON p99", c,
+                                   "%.2fx" % (h["p99_us"] / silk[c]["p99_us"])])
         for floor in ("fts5-inproc", "xapian-inproc"):
             f = next((r for r in mine if r["engine"] == floor), None)
             s1 = silk.get(1)

@@ -281,13 +281,16 @@ with open(src, encoding="utf-8") as f, open(out, "w", encoding="utf-8") as o:
 PY
 }
 # lat_silk DATASET MIX: loadgen against the running silkd at 1/8/64 connections (one
-# request in flight per connection, as the peers' generator), then ping at 8.
+# request in flight per connection, as the peers' generator), over NDJSON and then over
+# HTTP/1.1 keep-alive GET /search on the same socket (silkd-http), then ping at 8.
 lat_silk() {
     local ds="$1" mix="$2" c
     [ -x "$BUILD/bench/loadgen" ] || { note "bench/loadgen not built: no silkd load figures"; return 0; }
     for c in 1 8 64; do
         rec "{\"section\":\"latency\",\"dataset\":\"$ds\",\"engine\":\"silkd\",\"conns\":$c}" \
             "$(loadgen_run "$mix" "$c")"
+        rec "{\"section\":\"latency\",\"dataset\":\"$ds\",\"engine\":\"silkd-http\",\"conns\":$c}" \
+            "$(loadgen_run "$mix" "$c" --http)"
     done
     rec "{\"section\":\"latency\",\"dataset\":\"$ds\",\"engine\":\"silkd-ping\",\"conns\":8}" \
         "$(loadgen_run "$mix" 8 --ping)"

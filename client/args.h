@@ -1,28 +1,22 @@
-/* silk client — where the options end and the query begins.
+/* silk client — the words of the command line that are not options: the query they make,
+ * and whether a word that getopt_long took for an option was perhaps meant as a query word.
  *
- * A query may contain words that look like options: `-nuclear` is the exclusion operator.
- * getopt_long either permutes them into options (GNU) or stops at the first word (POSIX),
- * and both are wrong for silk: `silk missile -nuclear` must keep -nuclear in the query,
- * and `silk axis of evil --json` should still mean --json. This module decides, and hands
- * getopt_long a vector it can parse with "+" (stop at "--"). */
+ * Options are GNU-style (client/options.c, getopt_long permuting): they may come anywhere,
+ * and `--` ends them. So a query word starting with '-' (the exclusion `-nuclear`) must
+ * follow `--`: `silk -- missile -nuclear`. */
 #ifndef SILK_CLIENT_ARGS_H
 #define SILK_CLIENT_ARGS_H
 
-#include <getopt.h>
+#include <stdbool.h>
 
-/* Returns a new vector: argv[0], the options (each with its value when that is the next
- * argument), "--", then the words of the query, in their order; *new_argc is its length.
- * Before the first query word every argument starting with '-' is an option. After it
- * only a long option named in full ("--json", "--limit=3", "--limit 3") and a short
- * option that takes a value given as a number ("-n 3", "-n3") are options; anything else
- * is a query word. An explicit "--" makes all that follows query words.
- *
- * `shorts` lists the short options getopt-style ("hn:": -h, and -n with a value); `longs`
- * is getopt_long's table (abbreviations are recognized before the query, as getopt_long
- * does). The caller frees the returned array (not its strings, which are argv's).
- * Returns NULL when an option that wants a value ends the line (or out of memory), with a
- * message in *why (malloc'ed; the caller frees it). */
-char **silk_args_reorder(int argc, char **argv, const char *shorts, const struct option *longs,
-                         int *new_argc, char **why);
+/* The n words joined by single spaces, as one query; malloc'ed (the caller frees it), NULL
+ * when out of memory. n may be 0 (""). */
+char *silk_args_join(int n, char *const *words);
+
+/* Whether arg, refused as an option, reads like an exclusion the user meant for the query
+ * ("-nuclear", "-kind:reference", "-\"axis of evil\""): a single '-' followed by a letter,
+ * a digit, a quote or a parenthesis, and more than one character after it (so "-x" and
+ * "--bogus" do not). */
+bool silk_args_looks_like_exclusion(const char *arg);
 
 #endif

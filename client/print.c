@@ -10,6 +10,7 @@
 
 #include "errmsg.h"
 #include "render.h"
+#include "silk/buf.h"
 
 const char *silk_cli_where(const silk_cli_opts_t *opt, long line)
 {
@@ -105,10 +106,97 @@ static void format_count(const silk_cli_opts_t *opt, const silk_response_t *resp
         snprintf(out, cap, "Hits %lld–%lld of %s%lld", first, last, about, total);
 }
 
+/* The dim line under a hit naming its links: "cites [32] [33]" for a paragraph, "cited by
+ * p1 p4" for a reference (anchors inside the hit's article; `silk show ID` opens them). */
+static void print_links(const silk_cli_opts_t *opt, const silk_resp_hit_t *hit, int indent)
+{
+    silk_buf_t b = SILK_BUF_INIT;
+    char num[32];
+    if (hit->ncites > 0) {
+        silk_buf_add(&b, "cites", 5);
+        for (size_t i = 0; i < hit->ncites; i++) {
+            int n = snprintf(num, sizeof num, " [%lld]", hit->cites[i]);
+            silk_buf_add(&b, num, (size_t)n);
+        }
+    }
+    if (hit->ncited_by > 0) {
+        if (b.len)
+            silk_buf_add(&b, " · ", strlen(" · "));
+        silk_buf_add(&b, "cited by", 8);
+        for (size_t i = 0; i < hit->ncited_by; i++) {
+            silk_buf_add(&b, " ", 1);
+            silk_buf_add(&b, hit->cited_by[i], strlen(hit->cited_by[i]));
+        }
+    }
+    if (b.len > 0) {
+        /* One line, cut with "…" at the width: a compact pointer, `silk show` has them all. */
+        printf("%*s%s", indent, "", color(opt, SILK_ANSI_DIM));
+        silk_render_cut(stdout, b.data, b.len, opt->width > indent ? opt->width - indent : 0);
+        printf("%s\n", color(opt, SILK_ANSI_RESET));
+    }
+    silk_buf_free(&b);
+}
+
+/* "(matched misile → missile, nuclar → nuclear)": the typo corrections silkd made. */
+static void print_corrections(const silk_cli_opts_t *opt, const silk_response_t *resp)
+{
+    if (resp->ncorrections == 0)
+        return;
+    silk_buf_t b = SILK_BUF_INIT;
+    silk_buf_add(&b, "(matched ", 9);
+    for (size_t i = 0; i < resp->ncorrections; i++) {
+        const char *from = resp->corrections[2 * i], *to = resp->corrections[2 * i + 1];
+        if (i)
+            silk_buf_add(&b, ", ", 2);
+        silk_buf_add(&b, from, strlen(from));
+        silk_buf_add(&b, " → ", strlen(" → "));
+        silk_buf_add(&b, to, strlen(to));
+    }
+    silk_buf_add(&b, ")", 1);
+    if (silk_buf_add(&b, "", 1) == SILK_OK) /* the NUL */
+        print_line(opt, b.data, 0);
+    silk_buf_free(&b);
+}
+
+/* One line per facet: "kind: paragraph 12 · reference 3". */
+static void print_facets(const silk_cli_opts_t *opt, const silk_response_t *resp)
+{
+    for (size_t f = 0; f < resp->nfacets; f++) {
+        const silk_resp_facet_t *fa = &resp->facets[f];
+        silk_buf_t b = SILK_BUF_INIT;
+        char num[32];
+        silk_buf_add(&b, fa->name, strlen(fa->name));
+        silk_buf_add(&b, ":", 1);
+        for (size_t i = 0; i < fa->nvalues; i++) {
+            if (i)
+                silk_buf_add(&b, " ·", strlen(" ·"));
+            silk_buf_add(&b, " ", 1);
+            silk_buf_add(&b, fa->values[i].value, strlen(fa->values[i].value));
+            int n = snprintf(num, sizeof num, " %lld", fa->values[i].count);
+            silk_buf_add(&b, num, (size_t)n);
+        }
+        if (fa->nvalues == 0)
+            silk_buf_add(&b, " (none)", 7);
+        if (silk_buf_add(&b, "", 1) == SILK_OK)
+            print_line(opt, b.data, 0);
+        silk_buf_free(&b);
+    }
+}
+
 int silk_cli_print_search(const silk_cli_opts_t *opt, long answered, const char *query,
                           const silk_response_t *resp)
 {
     int rank_cols = 1;
+
+    if (opt->format == SILK_FORMAT_IDS) {
+        /* For scripts: the ids alone, nothing else (not even in batch mode). */
+        for (size_t i = 0; i < resp->nhits; i++)
+            if (resp->hits[i].id) {
+                silk_render_cut(stdout, resp->hits[i].id, strlen(resp->hits[i].id), 0);
+                fputc('\n', stdout);
+            }
+        return (resp->total > 0 || resp->nhits > 0) ? SILK_EXIT_HITS : SILK_EXIT_NO_HITS;
+    }
 
     if (opt->batch) {
         if (answered > 1)
@@ -135,6 +223,7 @@ int silk_cli_print_search(const silk_cli_opts_t *opt, long answered, const char 
                 .width = opt->width, .indent = rank_cols + 2, .color = opt->color};
             silk_render_wrap(stdout, hit->snippet, hit->snippet_len, ranges, nr, &ro);
         }
+        print_links(opt, hit, rank_cols + 2);
         fputc('\n', stdout);
     }
 
@@ -147,13 +236,123 @@ int silk_cli_print_search(const silk_cli_opts_t *opt, long answered, const char 
     free(line);
     if (resp->relaxed && (resp->total > 0 || resp->nhits > 0))
         print_line(opt, "No document has every word; showing documents with any of them.", 0);
+    print_corrections(opt, resp);
     if (resp->did_you_mean && *resp->did_you_mean) {
         line = NULL;
         if (asprintf(&line, "Did you mean: %s", resp->did_you_mean) >= 0)
             print_line(opt, line, strlen("Did you mean: "));
         free(line);
     }
+    print_facets(opt, resp);
     return (resp->total > 0 || resp->nhits > 0) ? SILK_EXIT_HITS : SILK_EXIT_NO_HITS;
+}
+
+/* A heading of silk show: bold on a terminal. */
+static void print_heading(const silk_cli_opts_t *opt, const char *text)
+{
+    printf("%s%s%s\n", color(opt, SILK_ANSI_BOLD), text, color(opt, SILK_ANSI_RESET));
+}
+
+void silk_cli_print_doc(const silk_cli_opts_t *opt, long answered, const silk_resp_doc_t *d)
+{
+    const char *id = d->id ? d->id : "?";
+    silk_render_opts_t ro = {.width = opt->width, .indent = 2, .color = opt->color};
+    if (opt->format == SILK_FORMAT_IDS) {
+        /* For scripts walking the graph: the documents it links to, one id a line. */
+        for (size_t i = 0; i < d->ncites; i++)
+            printf("%s\n", d->cites[i].id);
+        for (size_t i = 0; i < d->ncited_by; i++)
+            printf("%s\n", d->cited_by[i].id);
+        return;
+    }
+    if (answered > 1)
+        fputc('\n', stdout);
+    fputs(color(opt, SILK_ANSI_CYAN), stdout);
+    silk_render_cut(stdout, id, strlen(id), opt->width);
+    fputs(color(opt, SILK_ANSI_RESET), stdout);
+    fputc('\n', stdout);
+    /* What and where: "paragraph · Iran–North Korea relations › Military weapons". */
+    char *where = NULL;
+    const char *sec = d->section && *d->section ? d->section : NULL;
+    if (asprintf(&where, "%s · %s%s%s", d->kind ? d->kind : "?", d->article ? d->article : "",
+                 sec ? " › " : "", sec ? sec : "") >= 0) {
+        silk_render_cut(stdout, where, strlen(where), opt->width);
+        fputc('\n', stdout);
+    }
+    free(where);
+    if (d->has_year || d->nauthors > 0) {
+        silk_buf_t b = SILK_BUF_INIT;
+        char num[32];
+        for (size_t i = 0; i < d->nauthors; i++) {
+            if (i)
+                silk_buf_add(&b, "; ", 2);
+            silk_buf_add(&b, d->authors[i], strlen(d->authors[i]));
+        }
+        if (d->has_year) {
+            int n = snprintf(num, sizeof num, "%s%lld", b.len ? " · " : "", d->year);
+            silk_buf_add(&b, num, (size_t)n);
+        }
+        silk_render_cut(stdout, b.data, b.len, opt->width);
+        fputc('\n', stdout);
+        silk_buf_free(&b);
+    }
+    fputc('\n', stdout);
+    if (d->text)
+        silk_render_wrap(stdout, d->text, d->text_len, NULL, 0, &ro);
+
+    if (d->ncites > 0) {
+        fputc('\n', stdout);
+        print_heading(opt, "Cites");
+        for (size_t i = 0; i < d->ncites; i++) {
+            const silk_resp_cite_t *c = &d->cites[i];
+            const char *text = c->text ? c->text : "(not in the index)";
+            char mark[32];
+            int w = snprintf(mark, sizeof mark, "  [%lld] ", c->n);
+            /* A hanging indent: the text wrapped under itself, then the first line's indent
+             * replaced by the [n] mark (ASCII, exactly as wide as the spaces it replaces). */
+            char *item = NULL;
+            size_t n = 0;
+            FILE *mem = open_memstream(&item, &n);
+            silk_render_opts_t rc = {.width = opt->width, .indent = w, .color = opt->color};
+            if (mem)
+                silk_render_wrap(mem, text, strlen(text), NULL, 0, &rc);
+            if (mem && fclose(mem) == 0 && n >= (size_t)w) {
+                memcpy(item, mark, (size_t)w);
+                fwrite(item, 1, n, stdout);
+            } else {
+                printf("%s%s\n", mark, text);
+            }
+            free(item);
+        }
+        if (d->cites_more > 0)
+            printf("  … and %lld more\n", d->cites_more);
+    }
+    if (d->ncited_by > 0) {
+        fputc('\n', stdout);
+        print_heading(opt, "Cited by");
+        silk_render_opts_t ri = {.width = opt->width, .indent = 4, .color = opt->color};
+        for (size_t i = 0; i < d->ncited_by; i++) {
+            const silk_resp_citer_t *c = &d->cited_by[i];
+            char *head = NULL;
+            const char *anchor = strrchr(c->id, '#');
+            const char *csec = c->section && *c->section ? c->section : NULL;
+            if (asprintf(&head, "%s%s%s", anchor ? anchor + 1 : c->id, csec ? "  " : "",
+                         csec ? csec : "") >= 0) {
+                fputs("  ", stdout);
+                fputs(color(opt, SILK_ANSI_CYAN), stdout);
+                silk_render_cut(stdout, head, strlen(head), opt->width > 2 ? opt->width - 2 : 0);
+                fputs(color(opt, SILK_ANSI_RESET), stdout);
+                fputc('\n', stdout);
+            }
+            free(head);
+            if (c->text)
+                silk_render_wrap(stdout, c->text, strlen(c->text), NULL, 0, &ri);
+            else
+                silk_render_wrap(stdout, "(not in the index)", 18, NULL, 0, &ri);
+        }
+        if (d->cited_by_more > 0)
+            printf("  … and %lld more\n", d->cited_by_more);
+    }
 }
 
 void silk_cli_print_fields(const silk_response_t *resp)

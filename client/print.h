@@ -23,6 +23,12 @@ void silk_cli_print_error(const silk_cli_opts_t *opt, long line, const char *que
 int silk_cli_print_search(const silk_cli_opts_t *opt, long answered, const char *query,
                           const silk_response_t *resp);
 
+/* Prints a doc answer (silk show): the id, kind, article and section, authors and year,
+ * the whole text, then the references it cites with their texts and the paragraphs citing
+ * it with the opening of each; with --format ids only the ids it links to. `answered` as
+ * for silk_cli_print_search (answers after the first are separated by a blank line). */
+void silk_cli_print_doc(const silk_cli_opts_t *opt, long answered, const silk_resp_doc_t *d);
+
 /* Prints the members of an answer as `a.b: value` lines (--stats), or the answer to
  * --reindex as a sentence when it carries the indexer's summary. Both need
  * silk_response_members to have listed the members. */

@@ -52,6 +52,7 @@ typedef struct run {
     bool in_discard;              /* skipping the rest of an overlong line */
     long in_line;                 /* lines of stdin consumed */
     bool single_sent;             /* the one request of a non-batch run went out */
+    int ids_sent;                 /* show: the ids of the command line sent so far */
     silk_buf_t resp;              /* bytes read from the socket */
     silk_buf_t out;               /* the request line being sent, reused */
     bool any_hits, any_error;     /* for the exit status */
@@ -68,7 +69,7 @@ static bool submit(run_t *r, const char *q, size_t qlen, long line, char *local_
     p->line = line;
     p->id = r->next_id++;
     r->q_count++;
-    if (r->opt->op == SILK_REQ_SEARCH) {
+    if (r->opt->op == SILK_REQ_SEARCH || r->opt->op == SILK_REQ_DOC) {
         /* JSON strings must be valid UTF-8: invalid bytes become U+FFFD, as the index
          * itself decodes them. */
         size_t fixed_len;
@@ -87,7 +88,9 @@ static bool submit(run_t *r, const char *q, size_t qlen, long line, char *local_
                              .q_len = p->query ? qlen : 0,
                              .mode = r->opt->any ? SILK_MODE_ANY : SILK_MODE_ALL,
                              .limit = (uint64_t)r->opt->limit,
-                             .offset = (uint64_t)r->opt->offset};
+                             .offset = (uint64_t)r->opt->offset,
+                             .facets = r->opt->facets,
+                             .nfacets = r->opt->nfacets};
     r->out.len = 0;
     if (silk_proto_encode_request(&r->out, &req) != SILK_OK) {
         p->local_err = strdup("out of memory");
@@ -147,17 +150,30 @@ static bool handle_answer(run_t *r, const char *line, size_t len)
         silk_response_free(&resp);
         return false;
     }
-    if (opt->json) {
+    bool json = opt->format == SILK_FORMAT_JSON;
+    if (json) {
         fwrite(line, 1, len, stdout);
         fputc('\n', stdout);
     }
     if (!resp.ok) {
-        silk_cli_print_error(opt, p->line, p->query, &resp);
+        silk_cli_print_error(opt, p->line, opt->op == SILK_REQ_SEARCH ? p->query : NULL, &resp);
+        /* Like a search without hits: the id names no document. */
+        if (opt->op == SILK_REQ_DOC && resp.code == SILK_PROTO_NOT_FOUND)
+            status = SILK_EXIT_NO_HITS;
     } else if (opt->op == SILK_REQ_SEARCH) {
-        status = !opt->json ? silk_cli_print_search(opt, r->answered, p->query, &resp)
+        status = !json ? silk_cli_print_search(opt, r->answered, p->query, &resp)
                  : (resp.total > 0 || resp.nhits > 0) ? SILK_EXIT_HITS
                                                       : SILK_EXIT_NO_HITS;
-    } else if (opt->json) {
+    } else if (opt->op == SILK_REQ_DOC) {
+        if (!resp.has_doc) {
+            silk_cli_errorf("%ssilkd at %s answered a doc request without \"doc\"",
+                            silk_cli_where(opt, p->line), r->sock_path);
+        } else {
+            if (!json)
+                silk_cli_print_doc(opt, r->answered, &resp.doc);
+            status = SILK_EXIT_HITS;
+        }
+    } else if (json) {
         status = SILK_EXIT_HITS;
     } else if (opt->op == SILK_REQ_PING) {
         struct timespec t;
@@ -269,6 +285,16 @@ static int next_batch_line(run_t *r)
 static bool fill(run_t *r)
 {
     while (r->q_count < WINDOW_REQUESTS && (r->q_count == 0 || r->inflight_bytes < WINDOW_BYTES)) {
+        if (!r->opt->batch && r->opt->op == SILK_REQ_DOC) {
+            /* show ID...: one request per id, pipelined like a batch. */
+            if (r->ids_sent == r->opt->nids)
+                return true;
+            const char *id = r->opt->ids[r->ids_sent++];
+            r->single_sent = r->ids_sent == r->opt->nids;
+            if (!submit(r, id, strlen(id), 0, NULL))
+                return false;
+            continue;
+        }
         if (!r->opt->batch) {
             if (r->single_sent)
                 return true;

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "silk/qword.h"
+
 enum { EMIT_BODY, EMIT_FIELD, EMIT_AUTHOR };
 
 /* State of the token callback while one document is built. */
@@ -138,6 +140,17 @@ silk_status_t silk_terms_build_doc(silk_tokenizer_t *tok, const silk_corpus_doc_
                                         strlen(d->article_name))) != SILK_OK ||
         (st = silk_doc_add_string_value(doc, SILK_SLOT_SECTION, d->section,
                                         d->section ? strlen(d->section) : 0)) != SILK_OK)
+        goto fail;
+    /* The title as one key too, so that article: may name the article by its title. */
+    char key[sizeof SILK_PREFIX_TITLEKEY + SILK_TITLE_KEY_MAX];
+    size_t klen = 0;
+    memcpy(key, SILK_PREFIX_TITLEKEY, sizeof SILK_PREFIX_TITLEKEY - 1);
+    if ((st =
+             silk_qwords_key(tok, d->title, strlen(d->title), key + sizeof SILK_PREFIX_TITLEKEY - 1,
+                             SILK_TITLE_KEY_MAX + 1, &klen)) != SILK_OK)
+        goto fail;
+    if (klen > 0 && (st = silk_doc_add_boolean_term(
+                         doc, key, sizeof SILK_PREFIX_TITLEKEY - 1 + klen)) != SILK_OK)
         goto fail;
     if (d->year) {
         n = snprintf(term, sizeof term, "%s%d", SILK_PREFIX_YEAR, d->year);

@@ -10,7 +10,8 @@
 #include <string.h>
 
 static const char *const code_names[SILK_PROTO_NCODES] = {
-    "ok", "bad_request", "bad_query", "too_large", "overloaded", "unavailable", "internal",
+    "ok",         "bad_request", "bad_query", "too_large",
+    "overloaded", "unavailable", "internal",  "not_found",
 };
 
 const char *silk_proto_code_name(silk_proto_code_t code)
@@ -29,7 +30,7 @@ silk_proto_code_t silk_proto_code_parse(const char *name)
 }
 
 /* Wire names of the ops, by silk_req_op_t; SILK_REQ_NONE has none. */
-static const char *const op_names[] = {"", "search", "stats", "ping", "reindex"};
+static const char *const op_names[] = {"", "search", "stats", "ping", "reindex", "doc"};
 #define N_OPS (sizeof op_names / sizeof op_names[0])
 
 const char *silk_proto_op_name(silk_req_op_t op)
@@ -136,6 +137,29 @@ static silk_status_t get_bool(silk_request_t *req, json_t *obj, const char *key,
     return SILK_OK;
 }
 
+/* {"op":"doc","doc":"<article>#<anchor>"}: the id of one document, as hits name it. */
+static silk_status_t decode_doc(json_t *obj, silk_request_t *req)
+{
+    json_t *v = json_object_get(obj, "doc");
+    if (!v)
+        return reject(req, SILK_PROTO_BAD_REQUEST, -1,
+                      "a doc request needs \"doc\", a document id such as \"article#p1\"");
+    if (!json_is_string(v))
+        return reject(req, SILK_PROTO_BAD_REQUEST, -1, "\"doc\" must be a string");
+    size_t n = json_string_length(v);
+    const char *s = json_string_value(v);
+    if (n == 0 || n > SILK_PROTO_DOC_MAX)
+        return reject(req, SILK_PROTO_BAD_REQUEST, -1,
+                      "\"doc\" must be a document id of 1 to %d bytes", SILK_PROTO_DOC_MAX);
+    /* jansson allows \u0000 only when asked to; a NUL would cut the id short below. */
+    if (memchr(s, '\0', n))
+        return reject(req, SILK_PROTO_BAD_REQUEST, -1, "\"doc\" must not contain NUL");
+    memcpy(req->doc, s, n);
+    req->doc[n] = '\0';
+    req->doc_len = n;
+    return SILK_OK;
+}
+
 /* "facets": an array of distinct facet names; "facet_limit": values per facet. */
 static silk_status_t decode_facets(json_t *obj, silk_request_t *req)
 {
@@ -198,8 +222,10 @@ static silk_status_t decode_object(json_t *obj, silk_request_t *req)
         req->op = op_of(op, json_string_length(v));
         if (req->op == SILK_REQ_NONE)
             return reject(req, SILK_PROTO_BAD_REQUEST, -1,
-                          "unknown op \"%.40s\" (ops: search, stats, ping, reindex)", op);
+                          "unknown op \"%.40s\" (ops: search, doc, stats, ping, reindex)", op);
     }
+    if (req->op == SILK_REQ_DOC)
+        return decode_doc(obj, req);
     if (req->op != SILK_REQ_SEARCH)
         return SILK_OK;
 
@@ -384,8 +410,8 @@ static int decode_fast(const char *s, size_t n, silk_request_t *req)
         case K_OP:
             if (!(i = fast_string(s, n, i, &vs, &ve)))
                 return 0;
-            if ((op = op_of(s + vs, ve - vs)) == SILK_REQ_NONE)
-                return 0;
+            if ((op = op_of(s + vs, ve - vs)) == SILK_REQ_NONE || op == SILK_REQ_DOC)
+                return 0; /* unknown (an error), or doc: the jansson path reads it */
             break;
         case K_Q:
             if (!(i = fast_string(s, n, i, &vs, &ve)) || ve - vs > SILK_QUERY_MAX_BYTES)
@@ -455,6 +481,8 @@ silk_status_t silk_proto_decode(const char *line, size_t len, silk_request_t *re
     req->code = SILK_PROTO_OK;
     req->message[0] = '\0';
     req->position = -1;
+    req->doc[0] = '\0';
+    req->doc_len = 0;
     if (!line)
         len = 0;
 

@@ -421,6 +421,73 @@ silk_status_t silk_proto_encode_result(silk_proto_buf_t *b, const silk_request_t
     return finish(&w);
 }
 
+static void put_cstr(silk_jsonw_t *w, const char *s)
+{
+    silk_jsonw_string(w, s, s ? strlen(s) : 0);
+}
+
+silk_status_t silk_proto_encode_doc(silk_proto_buf_t *b, const char *id, size_t id_len,
+                                    const silk_docview_t *v)
+{
+    silk_jsonw_t w;
+    silk_jsonw_begin(&w, b);
+    put_id(&w, id, id_len);
+    silk_jsonw_lit(&w, ",\"ok\":true,\"doc\":{");
+    put_str_member(&w, "\"id\":", v->id);
+    put_str_member(&w, ",\"kind\":", v->kind);
+    put_str_member(&w, ",\"article\":", v->article);
+    put_str_member(&w, ",\"section\":", v->section);
+    silk_jsonw_lit(&w, ",\"text\":");
+    silk_jsonw_string(&w, v->text, v->text_len);
+    if (v->has_year) {
+        silk_jsonw_lit(&w, ",\"year\":");
+        if (v->year < 0)
+            silk_jsonw_raw(&w, "-", 1);
+        silk_jsonw_u64(&w, v->year < 0 ? -(uint64_t)v->year : (uint64_t)v->year);
+    }
+    if (v->nauthors > 0) {
+        silk_jsonw_lit(&w, ",\"authors\":[");
+        for (size_t i = 0; i < v->nauthors; i++) {
+            if (i)
+                silk_jsonw_raw(&w, ",", 1);
+            put_cstr(&w, v->authors[i]);
+        }
+        silk_jsonw_raw(&w, "]", 1);
+    }
+    silk_jsonw_lit(&w, ",\"cites\":[");
+    for (size_t i = 0; i < v->ncites; i++) {
+        const silk_doc_cite_t *c = &v->cites[i];
+        silk_jsonw_lit(&w, i ? ",{\"n\":" : "{\"n\":");
+        silk_jsonw_u64(&w, c->n);
+        put_str_member(&w, ",\"id\":", c->id);
+        if (c->text)
+            put_str_member(&w, ",\"text\":", c->text);
+        silk_jsonw_raw(&w, "}", 1);
+    }
+    silk_jsonw_lit(&w, "],\"cited_by\":[");
+    for (size_t i = 0; i < v->ncited_by; i++) {
+        const silk_doc_citer_t *c = &v->cited_by[i];
+        silk_jsonw_lit(&w, i ? ",{\"id\":" : "{\"id\":");
+        put_cstr(&w, c->id);
+        if (c->text) {
+            put_str_member(&w, ",\"section\":", c->section);
+            put_str_member(&w, ",\"text\":", c->text);
+        }
+        silk_jsonw_raw(&w, "}", 1);
+    }
+    silk_jsonw_raw(&w, "]", 1);
+    if (v->ncites_more) {
+        silk_jsonw_lit(&w, ",\"cites_more\":");
+        silk_jsonw_u64(&w, v->ncites_more);
+    }
+    if (v->ncited_by_more) {
+        silk_jsonw_lit(&w, ",\"cited_by_more\":");
+        silk_jsonw_u64(&w, v->ncited_by_more);
+    }
+    silk_jsonw_lit(&w, "}}");
+    return finish(&w);
+}
+
 silk_status_t silk_proto_encode_error(silk_proto_buf_t *b, const char *id, size_t id_len,
                                       silk_proto_code_t code, const char *msg, long position)
 {

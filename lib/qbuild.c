@@ -367,13 +367,42 @@ static silk_status_t build_word(builder_t *b, const silk_qnode_t *n, silk_query_
     return with_fields(b, body, title, section, out);
 }
 
-static silk_status_t build_filter(const silk_qnode_t *n, silk_query_t **out)
+/* article:V names the article by its file name (XA, as typed) or by its title (XT, the
+ * title's key): `cites:32 article:"Iran–North Korea relations"` scopes the reference
+ * number, which only means something inside one article, to that article. */
+static silk_status_t build_article(builder_t *b, const silk_qnode_t *n, silk_query_t **out)
+{
+    char key[sizeof SILK_PREFIX_TITLEKEY + SILK_TITLE_KEY_MAX];
+    size_t klen = 0;
+    silk_query_t *q[2] = {NULL, NULL};
+    silk_status_t st = tq(SILK_PREFIX_ARTICLE, n->value, &q[0]);
+    if (st != SILK_OK)
+        return st;
+    memcpy(key, SILK_PREFIX_TITLEKEY, sizeof SILK_PREFIX_TITLEKEY - 1);
+    if (b->tok != NULL && (st = silk_qwords_key(b->tok, n->value, strlen(n->value),
+                                                key + sizeof SILK_PREFIX_TITLEKEY - 1,
+                                                SILK_TITLE_KEY_MAX + 1, &klen)) != SILK_OK) {
+        silk_query_destroy(q[0]);
+        return st;
+    }
+    if (klen == 0) {
+        *out = q[0];
+        return SILK_OK;
+    }
+    if ((st = silk_query_term(key, sizeof SILK_PREFIX_TITLEKEY - 1 + klen, 1, 0, &q[1])) == SILK_OK)
+        st = silk_query_combine(SILK_OP_OR, q, 2, 0, out);
+    silk_query_destroy(q[0]);
+    silk_query_destroy(q[1]);
+    return st;
+}
+
+static silk_status_t build_filter(builder_t *b, const silk_qnode_t *n, silk_query_t **out)
 {
     switch (n->filter) {
     case SILK_QFILTER_KIND:
         return tq(SILK_PREFIX_KIND, n->value, out);
     case SILK_QFILTER_ARTICLE:
-        return tq(SILK_PREFIX_ARTICLE, n->value, out);
+        return build_article(b, n, out);
     case SILK_QFILTER_AUTHOR:
         return tq(SILK_PREFIX_AUTHOR, n->value, out);
     case SILK_QFILTER_CITES:
@@ -801,7 +830,7 @@ static silk_status_t build_node(builder_t *b, const silk_qnode_t *n, silk_query_
     case SILK_QN_PREFIX:
         return build_prefix(b, n, out);
     case SILK_QN_FILTER:
-        return build_filter(n, out);
+        return build_filter(b, n, out);
     }
     return SILK_ERR_INVALID;
 }

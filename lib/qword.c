@@ -86,3 +86,29 @@ int silk_qword_is_stopword(const char *term)
     return bsearch(&term, stopwords, sizeof stopwords / sizeof stopwords[0], sizeof stopwords[0],
                    cmp_str) != NULL;
 }
+
+silk_status_t silk_qwords_key(silk_tokenizer_t *tok, const char *text, size_t len, char *out,
+                              size_t cap, size_t *key_len)
+{
+    silk_qwords_t l = {0};
+    size_t n = 0;
+    *key_len = 0;
+    if (cap == 0)
+        return SILK_ERR_INVALID;
+    out[0] = '\0';
+    /* A title of more words than fit is cut anyway; this bounds the tokenizing. */
+    silk_status_t st = silk_qwords_tokenize(&l, tok, text, len, cap / 2 + 1);
+    for (size_t i = 0; st == SILK_OK && i < l.n; i++) {
+        size_t tl = strlen(l.w[i].term), need = tl + (n ? 1 : 0);
+        if (n + need + 1 > cap)
+            break;
+        if (n)
+            out[n++] = ' ';
+        memcpy(out + n, l.w[i].term, tl);
+        n += tl;
+    }
+    out[n] = '\0';
+    *key_len = n;
+    silk_qwords_free(&l);
+    return st;
+}

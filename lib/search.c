@@ -22,6 +22,7 @@
 #include "silk/qast.h"
 #include "silk/qbuild.h"
 #include "silk/qparse.h"
+#include "silk/schema.h"
 #include "silk/snippet.h"
 #include "silk/suggest.h"
 #include "silk/text.h"
@@ -432,6 +433,40 @@ silk_status_t silk_searcher_reopen(silk_searcher_t *s, int *changed)
     if (changed != NULL)
         *changed = ch;
     return SILK_OK;
+}
+
+silk_status_t silk_searcher_document(silk_searcher_t *s, const char *id, size_t len, char **data,
+                                     size_t *data_len)
+{
+    char term[1 + 1024];
+    silk_status_t st;
+    *data = NULL;
+    *data_len = 0;
+    s->err[0] = '\0';
+    s->err_pos = -1;
+    if (len == 0 || len >= sizeof term - 1 || memchr(id, '\0', len) != NULL)
+        return fail(s, SILK_ERR_NOT_FOUND, -1, "no document has that id");
+    if ((st = ensure_open(s)) != SILK_OK)
+        return st;
+    term[0] = SILK_PREFIX_UNIQUE[0];
+    memcpy(term + 1, id, len);
+    term[len + 1] = '\0';
+    st = silk_db_document_data(s->db, term, data, data_len);
+    if (st == SILK_ERR_MODIFIED) {
+        int changed = 0;
+        if (silk_db_reopen(s->db, &changed) == SILK_OK) {
+            revision_changed(s);
+            st = silk_db_document_data(s->db, term, data, data_len);
+        }
+    }
+    if (st == SILK_ERR_NOT_FOUND)
+        return fail(s, st, -1, "no document has the id %.*s", (int)(len > 200 ? 200 : len), id);
+    return st == SILK_OK ? SILK_OK : fail_db(s, st);
+}
+
+int silk_searcher_has_index(const silk_searcher_t *s)
+{
+    return s != NULL && s->db != NULL;
 }
 
 static int count_cb(const char *t, size_t len, void *ud)

@@ -29,6 +29,9 @@
 #include "log.h"
 #include "silk/buf.h"
 
+/* How the connection is framed; decided by its first line. */
+enum { FRAME_UNKNOWN = 0, FRAME_LINES, FRAME_HTTP };
+
 /* Reads get at least this much free buffer; the buffer starts at this size. */
 #define READ_CHUNK 4096
 /* Buffers above this size are given back once empty, so idle connections stay small. */
@@ -71,6 +74,8 @@ struct silkd_conn {
     uint64_t slice_start;    /* uv_hrtime() at the slice's first line */
     size_t counted;          /* bytes of out and wbuf added to *lim.total */
     uint64_t last_active;    /* loop time of the last read or write progress */
+    int framing;             /* FRAME_*: lines or HTTP, once the first line is seen */
+    silkd_http_t *http;      /* FRAME_HTTP: the request parser */
 };
 
 static void on_alloc(uv_handle_t *handle, size_t suggested, uv_buf_t *buf);
@@ -175,6 +180,11 @@ int silkd_conn_is_reading(const silkd_conn_t *c)
     return c->reading;
 }
 
+int silkd_conn_is_http(const silkd_conn_t *c)
+{
+    return c->framing == FRAME_HTTP;
+}
+
 size_t silkd_conn_queued_bytes(const silkd_conn_t *c)
 {
     return c->out.len + c->wbuf.len;
@@ -220,6 +230,7 @@ static void maybe_free(silkd_conn_t *c)
     silk_buf_free(&c->in);
     silk_buf_free(&c->out);
     silk_buf_free(&c->wbuf);
+    silkd_http_destroy(c->http);
     free(c);
 }
 
@@ -434,15 +445,108 @@ static void on_resume(uv_idle_t *idle)
         process(c);
 }
 
+/* The first line decides the framing: an HTTP request line makes the connection HTTP
+ * (when the owner serves HTTP), anything else NDJSON. Blank lines before it are skipped
+ * (both protocols ignore them). Returns 0 while the first line is incomplete. */
+static int decide_framing(silkd_conn_t *c)
+{
+    if (!c->cbs.on_http) {
+        c->framing = FRAME_LINES;
+        return 1;
+    }
+    for (;;) {
+        size_t avail = c->in.len - c->rstart, line_len = 0, consumed = 0;
+        const char *p = c->in.data + c->rstart;
+        silkd_frame_t f = silkd_frame_next(p, avail, c->lim.max_line, &line_len, &consumed);
+        if (f == SILKD_FRAME_LINE && line_len == 0) {
+            c->rstart += consumed;
+            continue;
+        }
+        if (f == SILKD_FRAME_NEED_MORE && !c->eof)
+            return 0;
+        int http = f == SILKD_FRAME_LINE ? silkd_http_is_request_line(p, line_len)
+                                         : silkd_http_is_request_start(p, avail);
+        if (!http) {
+            c->framing = FRAME_LINES;
+            return 1;
+        }
+        c->http = silkd_http_new(c->lim.max_line);
+        if (!c->http) {
+            silkd_log(SILKD_LOG_WARN, "out of memory for an HTTP connection; closing it");
+            silkd_conn_close(c);
+            return 0;
+        }
+        c->framing = FRAME_HTTP;
+        return 1;
+    }
+}
+
+/* The slice of this turn is used up: the other connections of the loop go first. */
+static int yield_now(silkd_conn_t *c)
+{
+    if (c->slice_lines >= c->lim.slice_lines ||
+        (c->slice_lines > 0 && uv_hrtime() - c->slice_start >= c->lim.slice_ns)) {
+        c->yielded = 1;
+        uv_idle_start(&c->resume, on_resume);
+        return 1;
+    }
+    if (c->slice_lines++ == 0)
+        c->slice_start = uv_hrtime();
+    return 0;
+}
+
+/* HTTP framing: feeds the parser and hands the next request to the owner. Returns 0 when
+ * the loop must stop (more bytes needed, yielded, held, refused or closing). */
+static int process_http(silkd_conn_t *c)
+{
+    if (!silkd_http_request(c->http)) {
+        size_t avail = c->in.len - c->rstart, used = 0;
+        silkd_http_feed_t f =
+            silkd_http_feed(c->http, c->in.data + c->rstart, avail, c->eof, &used);
+        c->rstart += used;
+        if (f == SILKD_HTTP_CONTINUE) {
+            /* The client waits for this before it sends the body. */
+            silkd_conn_queue(c, SILKD_HTTP_100, sizeof SILKD_HTTP_100 - 1);
+            return !c->closing;
+        }
+        if (f == SILKD_HTTP_MORE)
+            return 0;
+    }
+    if (yield_now(c))
+        return 0;
+    const silkd_http_req_t *req = silkd_http_request(c->http);
+    int failed = req->status != 0;
+    silkd_line_t r = c->cbs.on_http(c, c->data, req);
+    silkd_http_next(c->http);
+    if (failed && !c->closing)
+        silkd_conn_refuse(c); /* the stream cannot be read further */
+    if (c->refused) {
+        c->in.len = c->rstart = 0;
+        return 0;
+    }
+    if (r == SILKD_LINE_HOLD) {
+        c->holding = 1;
+        c->refs++;
+    }
+    return !c->closing && !c->holding;
+}
+
 /* Hands the complete lines that may be answered now to the owner, a slice at a time, then
  * writes and adjusts reading. */
 static void process(silkd_conn_t *c)
 {
-    while (!c->closing && !c->holding && !c->yielded) {
+    while (!c->closing && !c->holding && !c->yielded && !c->refused) {
         if (must_wait(c)) {
             flush(c);
             if (c->closing || must_wait(c))
                 break; /* paused until the write completes */
+        }
+        if (c->framing == FRAME_UNKNOWN && !decide_framing(c))
+            break;
+        if (c->framing == FRAME_HTTP) {
+            if (!process_http(c))
+                break;
+            continue;
         }
         size_t avail = c->in.len - c->rstart, line_len = 0, consumed = 0;
         const char *p = c->in.data + c->rstart;
@@ -463,15 +567,8 @@ static void process(silkd_conn_t *c)
             c->finishing = 1;
             break;
         }
-        if (c->slice_lines >= c->lim.slice_lines ||
-            (c->slice_lines > 0 && uv_hrtime() - c->slice_start >= c->lim.slice_ns)) {
-            /* This connection had its turn: the others of the loop go first. */
-            c->yielded = 1;
-            uv_idle_start(&c->resume, on_resume);
+        if (yield_now(c))
             break;
-        }
-        if (c->slice_lines++ == 0)
-            c->slice_start = uv_hrtime();
         silkd_line_t r = c->cbs.on_line(c, c->data, p, line_len);
         c->rstart += consumed;
         if (c->refused) {

@@ -6,6 +6,10 @@
  * its loop), an idle timer, and a close chain (stop reading → close timer and idle handle →
  * close socket → free, once every handle is closed and no held answer is owed).
  *
+ * A connection whose first line is an HTTP request line is framed as HTTP instead (the
+ * parser of http.c, one request at a time, pipelined requests in order, `Expect:
+ * 100-continue` answered), with the same bounds, slices and backpressure.
+ *
  * The connection knows nothing of what a line means: it reports each complete line, each
  * error and its end through the callbacks its owner gave it (neovim's rstream read_cb +
  * data), and the owner answers with silkd_conn_queue. Everything here runs on the thread of
@@ -19,6 +23,7 @@
 #include <stdint.h>
 #include <uv.h>
 
+#include "http.h"
 #include "silk/status.h"
 
 /* ---- framing (pure; unit-tested) ----------------------------------------------------------- */
@@ -96,6 +101,10 @@ typedef struct {
     void (*on_error)(silkd_conn_t *c, void *data, silkd_conn_error_t err);
     /* The connection is gone: called once, just before its memory is freed. Required. */
     void (*on_close)(silkd_conn_t *c, void *data);
+    /* An HTTP request, or an HTTP framing failure (req->status != 0, after which the
+     * connection flushes and closes); valid only during the call. NULL: the connection is
+     * never framed as HTTP (every line goes to on_line). */
+    silkd_line_t (*on_http)(silkd_conn_t *c, void *data, const silkd_http_req_t *req);
 } silkd_conn_cbs_t;
 
 /* Wraps an accepted, connected socket fd (TCP when is_tcp, else Unix) on loop: starts
@@ -130,6 +139,7 @@ void silkd_conn_close(silkd_conn_t *c);
 /* State, for the owner and for tests. */
 int silkd_conn_is_closing(const silkd_conn_t *c);          /* the close chain has started */
 int silkd_conn_is_reading(const silkd_conn_t *c);          /* reading is active (not paused) */
+int silkd_conn_is_http(const silkd_conn_t *c);             /* framed as HTTP */
 size_t silkd_conn_queued_bytes(const silkd_conn_t *c);     /* bytes answered but not yet sent */
 unsigned silkd_conn_queued_answers(const silkd_conn_t *c); /* answers not yet sent */
 

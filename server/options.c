@@ -28,6 +28,7 @@ static void usage(FILE *f)
             "                       else /tmp/silk-$UID/silk.sock in a 0700 folder); mode 0600\n"
             "  --listen HOST:PORT   also serve TCP; HOST defaults to 127.0.0.1 (\":7700\");\n"
             "                       a TCP client must first send {\"op\":\"auth\",\"token\":T}\n"
+            "                       (HTTP: `Authorization: Bearer T` on every request)\n"
             "  --token-file PATH    TCP's token, created 0600 if missing (default\n"
             "                       <socket>.token)\n"
             "  --threads N          worker threads, 1..%d (default: the number of cores)\n"

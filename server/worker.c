@@ -11,17 +11,22 @@
  */
 #include "worker.h"
 
-#include <jansson.h>
+#include <arpa/inet.h>
 #include <jansson.h>
 #include <malloc.h>
 #include <math.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "conn.h"
-#include "token.h"
+#include "http.h"
 #include "log.h"
+#include "page.h"
+#include "silk/docview.h"
+#include "token.h"
 #include "silk/search.h"
 
 typedef struct peer peer_t;
@@ -40,10 +45,13 @@ typedef struct inbox_item {
 
 /* The worker's record of one of its connections (the connection's owner pointer). */
 struct peer {
-    silkd_worker_t *w;   /* owner */
-    silkd_conn_t *conn;  /* the connection */
-    peer_t *prev, *next; /* the worker's list */
-    int need_auth;       /* TCP: the first line must be {"op":"auth","token":...} */
+    silkd_worker_t *w;      /* owner */
+    silkd_conn_t *conn;     /* the connection */
+    peer_t *prev, *next;    /* the worker's list */
+    int need_auth;          /* TCP: the first line must be {"op":"auth","token":...} */
+    unsigned http;          /* HTTP: SILKD_HTTP_* flags of the response owed (HEAD, close) */
+    silkd_http_site_t site; /* HTTP: where the connection arrived */
+    char local_addr[INET6_ADDRSTRLEN]; /* TCP: the local address, as text */
 };
 
 struct silkd_worker {
@@ -69,6 +77,9 @@ struct silkd_worker {
     silk_request_t req;         /* decoded request, reused (it is large) */
     silk_proto_buf_t answer;    /* the answer being encoded, reused */
     silk_proto_buf_t scratch;   /* stats text, reused */
+    silk_buf_t wrapped;         /* HTTP: the response around the answer, reused */
+    silk_buf_t hline;           /* HTTP: the request line an HTTP request became, reused */
+    char listen_host[256];      /* the HOST of --listen, for HTTP's Host check */
     silkd_totals_t totals;      /* stats sums, reused (too large for a stack frame) */
     silkd_counters_t *counters; /* this worker's counters (in srv) */
     silkd_conn_limits_t limits; /* of every connection */
@@ -200,6 +211,53 @@ static silk_proto_code_t do_search(silkd_worker_t *w, const silk_request_t *req,
     }
 }
 
+/* {"op":"doc"}: one document by id, with its cites and cited_by. */
+static silk_proto_code_t do_doc(silkd_worker_t *w, const silk_request_t *req, silk_proto_buf_t *out)
+{
+    refresh(w);
+    silk_docview_t *v = NULL;
+    silk_status_t rc = silk_docview_open(w->searcher, req->doc, req->doc_len, &v);
+    /* The same fresh tries as a search, for an index whose files were replaced. */
+    for (int tries = 0;
+         (rc == SILK_ERR_CORRUPT && tries < 2) || (rc == SILK_ERR_INTERNAL && !tries); tries++) {
+        if (!open_fresh(w, "the index read as damaged"))
+            break;
+        rc = silk_docview_open(w->searcher, req->doc, req->doc_len, &v);
+    }
+    char buf[SILK_PROTO_MSG_MAX + 64];
+    silk_proto_code_t code = SILK_PROTO_OK;
+    if (rc == SILK_OK) {
+        if (silk_proto_encode_doc(out, req->id, req->id_len, v) != SILK_OK)
+            code = answer_error(out, req, SILK_PROTO_INTERNAL, "out of memory", -1);
+        silk_docview_destroy(v);
+        return code;
+    }
+    const char *msg = silk_searcher_error(w->searcher);
+    if (!msg || !*msg)
+        msg = silk_status_to_string(rc);
+    switch (rc) {
+    case SILK_ERR_NOT_FOUND:
+        if (!silk_searcher_has_index(w->searcher)) {
+            snprintf(buf, sizeof buf,
+                     "no index at %s yet: run silk-index, or send {\"op\":\"reindex\"}",
+                     w->cfg->index_path);
+            return answer_error(out, req, SILK_PROTO_UNAVAILABLE, buf, -1);
+        }
+        snprintf(buf, sizeof buf, "no document has the id \"%.200s\"", req->doc);
+        return answer_error(out, req, SILK_PROTO_NOT_FOUND, buf, -1);
+    case SILK_ERR_NETWORK:
+        return answer_error(out, req, SILK_PROTO_UNAVAILABLE, msg, -1);
+    case SILK_ERR_CORRUPT:
+        snprintf(buf, sizeof buf,
+                 "the stored data of \"%.200s\" (or of a document it links) is damaged", req->doc);
+        silkd_log(SILKD_LOG_WARN, "doc: %s", buf);
+        return answer_error(out, req, SILK_PROTO_INTERNAL, buf, -1);
+    default:
+        silkd_log(SILKD_LOG_WARN, "doc failed: %s", msg);
+        return answer_error(out, req, SILK_PROTO_INTERNAL, msg, -1);
+    }
+}
+
 static void add_u64(json_t *o, const char *k, uint64_t v)
 {
     json_object_set_new(o, k, json_integer((json_int_t)v));
@@ -296,11 +354,30 @@ static void reply(void *owner, void *tag, const char *id, size_t id_len, int ok,
  * the daemon holds too many unsent answers now), so the client's sequence of answers has
  * no gap and the connection stays usable. An answer that could not be encoded (out of
  * memory) would leave a gap: close instead. Returns the code the client got. */
-static silk_proto_code_t send_answer(silkd_worker_t *w, silkd_conn_t *c, const char *id,
-                                     size_t id_len, silk_proto_code_t code)
+/* Queues the answer in w->answer: as it is, or on an HTTP connection wrapped as the
+ * response with the status of its code. */
+static silkd_queue_t queue_answer(silkd_worker_t *w, silkd_conn_t *c, const peer_t *peer,
+                                  silk_proto_code_t code)
 {
     silk_proto_buf_t *out = &w->answer;
-    silkd_queue_t q = out->len ? silkd_conn_queue(c, out->data, out->len) : SILKD_QUEUE_CLOSED;
+    if (!silkd_conn_is_http(c))
+        return silkd_conn_queue(c, out->data, out->len);
+    silk_buf_t *h = &w->wrapped;
+    h->len = 0;
+    if (silkd_http_respond(h, silkd_http_status_of(silk_proto_code_name(code)), SILKD_HTTP_JSON,
+                           out->data, out->len, peer->http, NULL) != SILK_OK)
+        return SILKD_QUEUE_CLOSED;
+    silkd_queue_t q = silkd_conn_queue(c, h->data, h->len);
+    if (h->cap > 256 * 1024)
+        silk_buf_free(h);
+    return q;
+}
+
+static silk_proto_code_t send_answer(silkd_worker_t *w, silkd_conn_t *c, const peer_t *peer,
+                                     const char *id, size_t id_len, silk_proto_code_t code)
+{
+    silk_proto_buf_t *out = &w->answer;
+    silkd_queue_t q = out->len ? queue_answer(w, c, peer, code) : SILKD_QUEUE_CLOSED;
     if (out->len == 0)
         silkd_conn_close(c);
     if (q == SILKD_QUEUE_TOO_LARGE || q == SILKD_QUEUE_FULL) {
@@ -321,7 +398,7 @@ static silk_proto_code_t send_answer(silkd_worker_t *w, silkd_conn_t *c, const c
         }
         out->len = 0;
         if (silk_proto_encode_error(out, id, id_len, code, msg, -1) != SILK_OK ||
-            silkd_conn_queue(c, out->data, out->len) != SILKD_QUEUED)
+            queue_answer(w, c, peer, code) != SILKD_QUEUED)
             silkd_conn_close(c);
     }
     out->len = 0;
@@ -363,17 +440,15 @@ static silkd_line_t check_auth(silkd_worker_t *w, silkd_conn_t *c, peer_t *peer,
     return SILKD_LINE_DONE;
 }
 
-/* conn's on_line: answers one request line, on the loop that owns the connection. */
-static silkd_line_t on_line(silkd_conn_t *c, void *data, const char *line, size_t len)
+/* Answers one request line of the JSON protocol (from the connection, or what an HTTP
+ * request became), on the loop that owns the connection. */
+static silkd_line_t answer_line(silkd_worker_t *w, silkd_conn_t *c, peer_t *peer, const char *line,
+                                size_t len)
 {
-    peer_t *peer = data;
-    silkd_worker_t *w = peer->w;
     uint64_t t0 = uv_hrtime();
     silk_request_t *req = &w->req;
     silk_proto_buf_t *out = &w->answer;
     silk_proto_code_t code = SILK_PROTO_OK;
-    if (peer->need_auth)
-        return check_auth(w, c, peer, line, len);
     out->len = 0;
     if (silk_proto_decode(line, len, req) != SILK_OK) {
         code = answer_error(out, req, req->code, req->message, req->position);
@@ -391,6 +466,9 @@ static silkd_line_t on_line(silkd_conn_t *c, void *data, const char *line, size_
         case SILK_REQ_STATS:
             code = do_stats(w, req, out);
             break;
+        case SILK_REQ_DOC:
+            code = do_doc(w, req, out);
+            break;
         case SILK_REQ_REINDEX: {
             silk_status_t rc =
                 silkd_reindex_request(w->reindex, reply, w, peer, req->id, req->id_len);
@@ -407,11 +485,71 @@ static silkd_line_t on_line(silkd_conn_t *c, void *data, const char *line, size_
         }
         }
     }
-    code = send_answer(w, c, req->id, req->id_len, code);
+    code = send_answer(w, c, peer, req->id, req->id_len, code);
     silkd_count(&w->counters->requests);
     if (code != SILK_PROTO_OK)
         silkd_count(&w->counters->errors[code]);
     silkd_count(&w->counters->hist[silkd_hist_bucket(uv_hrtime() - t0)]);
+    return SILKD_LINE_DONE;
+}
+
+/* conn's on_line: a TCP connection's first line authenticates; the others are requests. */
+static silkd_line_t on_line(silkd_conn_t *c, void *data, const char *line, size_t len)
+{
+    peer_t *peer = data;
+    if (peer->need_auth)
+        return check_auth(peer->w, c, peer, line, len);
+    return answer_line(peer->w, c, peer, line, len);
+}
+
+/* An HTTP refusal, or the page: one response with no request line behind it. */
+static void http_direct(silkd_worker_t *w, silkd_conn_t *c, peer_t *peer, int status,
+                        const char *ctype, const char *body, size_t len, const char *allow)
+{
+    silk_buf_t *h = &w->wrapped;
+    h->len = 0;
+    if (silkd_http_respond(h, status, ctype, body, len, peer->http, allow) != SILK_OK ||
+        silkd_conn_queue(c, h->data, h->len) == SILKD_QUEUE_CLOSED)
+        silkd_conn_close(c);
+}
+
+/* conn's on_http: checks and routes the request; what is not refused and is not the page
+ * becomes one request line, answered as the JSON protocol answers it, in an HTTP
+ * response. The token replaces the first-line auth of NDJSON: every TCP request carries it. */
+static silkd_line_t on_http(silkd_conn_t *c, void *data, const silkd_http_req_t *req)
+{
+    peer_t *peer = data;
+    silkd_worker_t *w = peer->w;
+    peer->need_auth = 0;
+    peer->http = (req->method == SILKD_HTTP_HEAD ? SILKD_HTTP_HEAD_ONLY : 0) |
+                 (!req->keep_alive || req->status ? SILKD_HTTP_CLOSE
+                  : req->http_minor == 0          ? SILKD_HTTP_10_KEEP
+                                                  : 0);
+    silkd_http_fail_t fail;
+    silkd_route_t r = silkd_http_route(req, &peer->site, &w->hline, &fail);
+    if (r == SILKD_ROUTE_LINE) {
+        if (answer_line(w, c, peer, w->hline.data, w->hline.len) == SILKD_LINE_HOLD)
+            return SILKD_LINE_HOLD; /* deliver() answers, then closes if it must */
+    } else if (r == SILKD_ROUTE_PAGE) {
+        silkd_count(&w->counters->requests);
+        peer->http |= SILKD_HTTP_PAGE;
+        http_direct(w, c, peer, 200, SILKD_HTTP_HTML, silkd_page, (size_t)silkd_page_size, NULL);
+    } else {
+        silk_proto_code_t code = silk_proto_code_parse(fail.code);
+        if (code == SILK_PROTO_INTERNAL && strcmp(fail.code, "internal") != 0)
+            code = SILK_PROTO_BAD_REQUEST; /* a code the JSON protocol does not have */
+        silkd_count(&w->counters->requests);
+        silkd_count(&w->counters->errors[code]);
+        silk_proto_buf_t *out = &w->answer;
+        out->len = 0;
+        if (silkd_http_fail_body(out, &fail) != SILK_OK)
+            silkd_conn_close(c);
+        else
+            http_direct(w, c, peer, fail.status, SILKD_HTTP_JSON, out->data, out->len, fail.allow);
+        out->len = 0;
+    }
+    if (peer->http & SILKD_HTTP_CLOSE)
+        silkd_conn_refuse(c);
     return SILKD_LINE_DONE;
 }
 
@@ -483,7 +621,7 @@ static void drop_fd(silkd_worker_t *w, int fd)
 
 static void open_conn(silkd_worker_t *w, int fd, int is_tcp)
 {
-    static const silkd_conn_cbs_t cbs = {on_line, on_error, on_close};
+    static const silkd_conn_cbs_t cbs = {on_line, on_error, on_close, on_http};
     peer_t *peer = calloc(1, sizeof *peer);
     if (!peer) {
         drop_fd(w, fd);
@@ -491,6 +629,27 @@ static void open_conn(silkd_worker_t *w, int fd, int is_tcp)
     }
     peer->w = w;
     peer->need_auth = is_tcp;
+    peer->site.is_tcp = is_tcp;
+    if (is_tcp) {
+        /* HTTP's Host check needs the address and port this connection arrived at (the
+         * listener may come from --listen or from socket activation). */
+        struct sockaddr_storage sa;
+        socklen_t sl = sizeof sa;
+        peer->site.token = w->cfg->token;
+        peer->site.listen_host = w->listen_host;
+        if (getsockname(fd, (struct sockaddr *)&sa, &sl) == 0) {
+            if (sa.ss_family == AF_INET) {
+                struct sockaddr_in *in = (struct sockaddr_in *)&sa;
+                peer->site.port = ntohs(in->sin_port);
+                inet_ntop(AF_INET, &in->sin_addr, peer->local_addr, sizeof peer->local_addr);
+            } else if (sa.ss_family == AF_INET6) {
+                struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&sa;
+                peer->site.port = ntohs(in6->sin6_port);
+                inet_ntop(AF_INET6, &in6->sin6_addr, peer->local_addr, sizeof peer->local_addr);
+            }
+            peer->site.local_addr = peer->local_addr;
+        }
+    }
     /* Listed before the open: the open already reads, and may close the connection. */
     peer->next = w->peers;
     if (w->peers)
@@ -527,9 +686,11 @@ static void deliver(silkd_worker_t *w, inbox_item_t *it)
             rc = silk_proto_encode_error(&w->answer, it->id, it->id_len, it->code, it->text, -1);
         if (rc != SILK_OK)
             w->answer.len = 0; /* send_answer closes: an answer is lost */
-        code = send_answer(w, c, it->id, it->id_len, code);
+        code = send_answer(w, c, it->peer, it->id, it->id_len, code);
         if (code != SILK_PROTO_OK)
             silkd_count(&w->counters->errors[code]);
+        if (silkd_conn_is_http(c) && (it->peer->http & SILKD_HTTP_CLOSE))
+            silkd_conn_refuse(c);
     }
     silkd_conn_release(c);
 }
@@ -634,6 +795,24 @@ static void thread_main(void *arg)
     silkd_server_worker_done(w->srv);
 }
 
+/* The HOST of --listen HOST:PORT ("" for :PORT or PORT alone), brackets removed. */
+static void listen_host(const char *spec, char *out, size_t size)
+{
+    out[0] = '\0';
+    const char *colon = spec ? strrchr(spec, ':') : NULL;
+    if (!colon || colon == spec)
+        return;
+    size_t n = (size_t)(colon - spec);
+    if (n >= 2 && spec[0] == '[' && spec[n - 1] == ']') {
+        spec++;
+        n -= 2;
+    }
+    if (n < size) {
+        memcpy(out, spec, n);
+        out[n] = '\0';
+    }
+}
+
 silk_status_t silkd_worker_start(silkd_server_t *srv, silkd_reindex_t *rx, unsigned index,
                                  silkd_worker_t **out)
 {
@@ -658,6 +837,7 @@ silk_status_t silkd_worker_start(silkd_server_t *srv, silkd_reindex_t *rx, unsig
     };
     w->gen = silkd_server_generation(srv);
     w->fresh = silkd_server_fresh(srv);
+    listen_host(cfg->listen, w->listen_host, sizeof w->listen_host);
     silk_searcher_opts_t so = {0};
     so.db_opts = cfg->db_opts; /* remote shards' timeouts */
     silk_status_t rc = silk_searcher_new(cfg->index_path, &so, &w->searcher);
@@ -700,6 +880,8 @@ void silkd_worker_join(silkd_worker_t *w)
     silk_searcher_destroy(w->searcher);
     silk_proto_buf_free(&w->answer);
     silk_proto_buf_free(&w->scratch);
+    silk_buf_free(&w->wrapped);
+    silk_buf_free(&w->hline);
     /* Items that arrived after the loop closed (none when shutdown is orderly). */
     for (inbox_item_t *it = w->head, *next; it; it = next) {
         next = it->next;

@@ -3,8 +3,8 @@
 # language (silk-query(7)): kind: values, and section: words asked of the running daemon.
 # Installed as share/bash-completion/completions/silk; needs nothing from bash-completion.
 
-_silk_opts='-n --limit --offset --any --json --color= --socket --start --ping --stats
---reindex -h --help --version'
+_silk_opts='-n --limit --offset --mode --any --format --json --facets --color= --socket
+--start --ping --stats --reindex -h --help --version'
 _silk_fields='title: section: kind: article: author: cites: year:'
 _silk_kinds='lead paragraph infobox reference reading'
 
@@ -93,10 +93,32 @@ _silk() {
         COMPREPLY=()
         return 0
         ;;
+    --mode)
+        _silk_reply all any
+        return 0
+        ;;
+    --format)
+        _silk_reply text json ids
+        return 0
+        ;;
+    --facets)
+        # A comma-separated list: complete the name after the last comma.
+        local head="" f c=()
+        [[ "$_silk_cur" == *,* ]] && head="${_silk_cur%,*},"
+        for f in kind year article section; do c+=("$head$f"); done
+        _silk_reply "${c[@]}"
+        return 0
+        ;;
     esac
     case "$_silk_cur" in
     --color=* | --colour=*)
         _silk_reply --color=auto --color=always --color=never
+        ;;
+    --mode=*)
+        _silk_reply --mode=all --mode=any
+        ;;
+    --format=*)
+        _silk_reply --format=text --format=json --format=ids
         ;;
     -*)
         # shellcheck disable=SC2086
@@ -123,6 +145,15 @@ _silk() {
         # shellcheck disable=SC2086
         _silk_reply $_silk_fields
         [ ${#COMPREPLY[@]} -gt 0 ] && compopt -o nospace 2>/dev/null
+        # The command word `show` (open a document by id) as the first word.
+        local i first=1
+        for ((i = 1; i < COMP_CWORD; i++)); do
+            [[ "${COMP_WORDS[i]}" != -* && "${COMP_WORDS[i - 1]}" != --socket ]] && first=0
+        done
+        if ((first)) && [[ "show" == "$_silk_cur"* && -n "$_silk_cur" ]]; then
+            COMPREPLY+=(show)
+            compopt +o nospace 2>/dev/null
+        fi
         ;;
     esac
     return 0

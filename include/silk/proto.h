@@ -30,6 +30,7 @@ extern "C" {
 #define SILK_PROTO_LINE_MAX 65536
 #define SILK_PROTO_ID_MAX   256 /* bytes of a request id once encoded as JSON */
 #define SILK_PROTO_MSG_MAX  256 /* bytes of an error message */
+#define SILK_PROTO_DOC_MAX  240 /* bytes of a document id (Xapian's term limit less "Q") */
 
 typedef enum {
     SILK_REQ_NONE = 0, /* an empty (or all-blank) line: nothing to answer */
@@ -37,6 +38,7 @@ typedef enum {
     SILK_REQ_STATS,    /* {"op":"stats"} */
     SILK_REQ_PING,     /* {"op":"ping"} */
     SILK_REQ_REINDEX,  /* {"op":"reindex"} */
+    SILK_REQ_DOC,      /* {"op":"doc","doc":"<document id>"}: one document, whole */
 } silk_req_op_t;
 
 /* Error codes of the protocol, in the order stats lists them. */
@@ -48,6 +50,7 @@ typedef enum {
     SILK_PROTO_OVERLOADED,  /* too many connections or waiting requests */
     SILK_PROTO_UNAVAILABLE, /* no index yet (or a remote shard is down) */
     SILK_PROTO_INTERNAL,    /* anything else */
+    SILK_PROTO_NOT_FOUND,   /* doc: no document has that id */
     SILK_PROTO_NCODES       /* sentinel, not a code */
 } silk_proto_code_t;
 
@@ -97,6 +100,8 @@ typedef struct {
     silk_proto_code_t code;           /* SILK_PROTO_OK, or why the line is rejected */
     char message[SILK_PROTO_MSG_MAX]; /* the error's message ("" when none) */
     long position;                    /* byte offset of the error in the line, or -1 */
+    char doc[SILK_PROTO_DOC_MAX + 1]; /* doc: the document id, NUL-terminated */
+    size_t doc_len;                   /* its length in bytes */
 } silk_request_t;
 
 /* Decodes one request line of `len` bytes (without its '\n'; a trailing '\r' is allowed).

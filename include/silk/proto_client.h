@@ -27,18 +27,23 @@ extern "C" {
 
 /* A request as the client sends it. */
 typedef struct silk_client_req {
-    silk_req_op_t op; /* SILK_REQ_SEARCH, SILK_REQ_STATS, SILK_REQ_PING or SILK_REQ_REINDEX */
-    long long id;     /* the request's id, echoed by the answer */
-    const char *q;    /* search: the query text (borrowed; invalid UTF-8 is sent as U+FFFD) */
-    size_t q_len;     /* search: its length in bytes */
-    silk_mode_t mode; /* search: all words or any */
-    uint64_t limit;   /* search: hits wanted (the daemon bounds it, not the encoder) */
-    uint64_t offset;  /* search: hits to skip */
+    silk_req_op_t op;          /* SILK_REQ_SEARCH, _DOC, _STATS, _PING or _REINDEX */
+    long long id;              /* the request's id, echoed by the answer */
+    const char *q;             /* search: the query text (borrowed; invalid UTF-8 is sent
+                                  as U+FFFD); doc: the document id */
+    size_t q_len;              /* search, doc: its length in bytes */
+    silk_mode_t mode;          /* search: all words or any */
+    uint64_t limit;            /* search: hits wanted (the daemon bounds it, not the encoder) */
+    uint64_t offset;           /* search: hits to skip */
+    const char *const *facets; /* search: facet names to count ("kind", "year", ...), sent
+                                  as "facets" when nfacets > 0 (borrowed) */
+    size_t nfacets;            /* how many */
 } silk_client_req_t;
 
 /* Appends the request line, '\n' included, to b: {"id":..,"op":"search","q":..,"mode":..,
- * "limit":..,"offset":..} or {"id":..,"op":".."}. SILK_ERR_NOMEM (or SILK_ERR_TOO_LARGE
- * past b->limit) appends nothing. */
+ * "limit":..,"offset":..[,"facets":[..]]}, {"id":..,"op":"doc","doc":..} or
+ * {"id":..,"op":".."}. SILK_ERR_NOMEM (or SILK_ERR_TOO_LARGE past b->limit) appends
+ * nothing. */
 silk_status_t silk_proto_encode_request(silk_buf_t *b, const silk_client_req_t *req);
 
 /* ---- answers ------------------------------------------------------------------------------- */
@@ -52,17 +57,65 @@ typedef struct silk_span {
 /* One hit of a search answer. Strings are NUL-terminated and NULL when the member is
  * missing or not a string; they belong to the silk_response_t. */
 typedef struct silk_resp_hit {
-    long long rank;           /* "rank", 0 when missing */
-    const char *id;           /* "id" */
-    const char *kind;         /* "kind" */
-    const char *article;      /* "article" */
-    const char *section;      /* "section" */
-    double score;             /* "score", 0 when missing */
-    const char *snippet;      /* "snippet" (may hold NUL bytes: use snippet_len) */
-    size_t snippet_len;       /* its length in bytes */
-    const silk_span_t *spans; /* "highlights" that are ranges with start < end */
-    size_t nspans;            /* how many */
+    long long rank;              /* "rank", 0 when missing */
+    const char *id;              /* "id" */
+    const char *kind;            /* "kind" */
+    const char *article;         /* "article" */
+    const char *section;         /* "section" */
+    double score;                /* "score", 0 when missing */
+    const char *snippet;         /* "snippet" (may hold NUL bytes: use snippet_len) */
+    size_t snippet_len;          /* its length in bytes */
+    const silk_span_t *spans;    /* "highlights" that are ranges with start < end */
+    size_t nspans;               /* how many */
+    const long long *cites;      /* "cites": the reference numbers a paragraph cites */
+    size_t ncites;               /* how many */
+    const char *const *cited_by; /* "cited_by": the anchors of the paragraphs citing it */
+    size_t ncited_by;            /* how many */
 } silk_resp_hit_t;
+
+/* A reference a document cites, in a doc answer. */
+typedef struct silk_resp_cite {
+    long long n;      /* "n": the reference number */
+    const char *id;   /* "id": the reference's document id */
+    const char *text; /* "text", NULL when missing (the index has no such reference) */
+} silk_resp_cite_t;
+
+/* A paragraph citing a document, in a doc answer. */
+typedef struct silk_resp_citer {
+    const char *id;      /* "id": the paragraph's document id */
+    const char *section; /* "section", NULL when missing */
+    const char *text;    /* "text": the opening of its text, NULL when missing */
+} silk_resp_citer_t;
+
+/* The "doc" member of a doc answer. Strings as in silk_resp_hit_t. */
+typedef struct silk_resp_doc {
+    const char *id, *kind, *article, *section; /* as the hits have them */
+    const char *text;                          /* "text": the whole text (may hold NUL bytes) */
+    size_t text_len;                           /* its length in bytes */
+    bool has_year;                             /* "year" is an integer */
+    long long year;                            /* that integer */
+    const char *const *authors;                /* "authors" that are strings */
+    size_t nauthors;                           /* how many */
+    const silk_resp_cite_t *cites;     /* "cites" that have an integer "n" and a string "id" */
+    size_t ncites;                     /* how many */
+    const silk_resp_citer_t *cited_by; /* "cited_by" that have a string "id" */
+    size_t ncited_by;                  /* how many */
+    long long cites_more;              /* "cites_more": cites the daemon left out, 0 if none */
+    long long cited_by_more;           /* "cited_by_more": idem */
+} silk_resp_doc_t;
+
+/* One value of a facet and the number of matching documents that have it. */
+typedef struct silk_resp_facet_value {
+    const char *value; /* "value" as text (a number is printed in decimal) */
+    long long count;   /* "count" */
+} silk_resp_facet_value_t;
+
+/* One facet of a search answer: "facets"."<name>". */
+typedef struct silk_resp_facet {
+    const char *name;                      /* "kind", "year", ... */
+    const silk_resp_facet_value_t *values; /* in the answer's order (count, descending) */
+    size_t nvalues;                        /* how many */
+} silk_resp_facet_t;
 
 /* Kinds of the values in silk_resp_member_t. */
 typedef enum {
@@ -101,20 +154,26 @@ typedef struct silk_response {
     const char *message;    /* "error"."message", NULL when missing */
     long long position;     /* "error"."position", -1 when missing */
     /* search answers (zero when the members are missing) */
-    long long total;          /* "total" */
-    long long took_us;        /* "took_us" */
-    bool exact;               /* "exact" is not false */
-    bool relaxed;             /* "relaxed" is true */
-    const char *did_you_mean; /* "did_you_mean", NULL when missing */
-    const char **corrections; /* "corrections": from, to, from, to... (owned array) */
-    size_t ncorrections;      /* their number (pairs) */
-    silk_resp_hit_t *hits;    /* "hits", in order (owned) */
-    size_t nhits;             /* their number */
+    long long total;           /* "total" */
+    long long took_us;         /* "took_us" */
+    bool exact;                /* "exact" is not false */
+    bool relaxed;              /* "relaxed" is true */
+    const char *did_you_mean;  /* "did_you_mean", NULL when missing */
+    const char **corrections;  /* "corrections": from, to, from, to... (owned array) */
+    size_t ncorrections;       /* their number (pairs) */
+    silk_resp_hit_t *hits;     /* "hits", in order (owned) */
+    size_t nhits;              /* their number */
+    silk_resp_facet_t *facets; /* "facets", in the answer's order (owned), NULL when none */
+    size_t nfacets;            /* their number */
+    /* doc answers */
+    bool has_doc;        /* "doc" is an object */
+    silk_resp_doc_t doc; /* its members (arrays owned) */
     /* every member, after silk_response_members */
     silk_resp_member_t *members; /* depth first, in the answer's order (owned) */
     size_t nmembers;             /* their number */
     char why[160];               /* why silk_response_decode refused the line */
     void *tree;                  /* private: the parsed line, which the strings point into */
+    void *blocks;                /* private: the arrays decoded from it */
 } silk_response_t;
 
 /* Decodes one answer line of len bytes (without its '\n'). SILK_OK with r filled in;

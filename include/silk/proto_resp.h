@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "silk/buf.h"
+#include "silk/docview.h"
 #include "silk/proto.h"
 #include "silk/search.h"
 #include "silk/status.h"
@@ -39,6 +40,12 @@ void silk_proto_buf_free(silk_proto_buf_t *b);
  *  ["explain":..,]"hits":[...]} with the hit fields `req` asks for. */
 silk_status_t silk_proto_encode_result(silk_proto_buf_t *b, const silk_request_t *req,
                                        const silk_result_t *res);
+
+/* {"id":..,"ok":true,"doc":{"id":..,"kind":..,"article":..,"section":..,"text":..,["year":..,]
+ *  ["authors":[..],]"cites":[{"n":..,"id":..[,"text":..]}..],"cited_by":[{"id":..[,"section":..,
+ *  "text":..]}..][,"cites_more":N][,"cited_by_more":N]}}: the answer to the doc op. */
+silk_status_t silk_proto_encode_doc(silk_proto_buf_t *b, const char *id, size_t id_len,
+                                    const silk_docview_t *v);
 
 /* {"id":..,"ok":false,"error":{"code":..,"message":..[,"position":N]}}; position < 0 is
  * left out. `msg` need not be valid UTF-8. */

@@ -39,6 +39,13 @@ typedef struct {
 silk_status_t silk_qwords_tokenize(silk_qwords_t *l, silk_tokenizer_t *tok, const char *text,
                                    size_t len, size_t max);
 
+/* The key of text[0, len): the terms of its words joined by one space, in out (cap bytes,
+ * NUL-terminated), ending before the first term that would not fit; *key_len gets its
+ * length (0 for a text without words). The indexer writes an article title's key as one
+ * term and `article:"<title>"` looks it up, so both make it here. `tok` as above. */
+silk_status_t silk_qwords_key(silk_tokenizer_t *tok, const char *text, size_t len, char *out,
+                              size_t cap, size_t *key_len);
+
 /* Nonzero when `term` (normalized, NUL-terminated) is an English stopword: a function word
  * ("of", "the", "to") that nearly every English text has. The relaxed retry of an
  * all-words search leaves them out when the query has other words, so that its ranking is

@@ -24,6 +24,10 @@ extern "C" {
 #define SILK_PREFIX_AUTHOR  "A"  /* boolean: each normalized word of each author's name */
 #define SILK_PREFIX_YEAR    "Y"  /* boolean: publication year, Y2007 */
 #define SILK_PREFIX_CITES   "XC" /* boolean: a paragraph citing reference 27 has XC27 */
+#define SILK_PREFIX_TITLEKEY                                                                       \
+    "XT" /* boolean: the article's title as one key, its words' terms joined by one space          \
+            (silk_qwords_key): XTiran north korea relations, for article:"<title>" */
+#define SILK_TITLE_KEY_MAX 200 /* bytes of a title key (Xapian's terms stop at 245) */
 
 #define SILK_SLOT_YEAR    0 /* sortable value: publication year */
 #define SILK_SLOT_KIND    1 /* string value: the kind (lead, paragraph, ...), for facet counts */

@@ -141,6 +141,17 @@ typedef struct {
     double avg_length; /* average document length */
 } silk_index_stats_t;
 
+/* The stored JSON data of the document whose id is id[0, len) ("<article>#<anchor>"),
+ * opening the index if needed and reopening it once when it moved on under the reader.
+ * *data is malloc'd (the caller frees it). SILK_ERR_NOT_FOUND with *data NULL when no
+ * document has that id, or when there is no index yet (then silk_searcher_has_index() says
+ * 0); other failures as silk_search(), with silk_searcher_error() the message. */
+silk_status_t silk_searcher_document(silk_searcher_t *s, const char *id, size_t len, char **data,
+                                     size_t *data_len);
+
+/* 1 when the searcher has its index open (a search or a lookup opened it). */
+int silk_searcher_has_index(const silk_searcher_t *s);
+
 /* Statistics of the open index (opening it if needed). */
 silk_status_t silk_searcher_stats(silk_searcher_t *s, silk_index_stats_t *st);
 

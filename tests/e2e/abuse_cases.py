@@ -32,7 +32,8 @@ RSS_SLACK = {"": 0.10, "sanitized": 0.35, "valgrind": 0.50}[MODE]
 if MODE:
     print("scaled under %s: RSS bound %d%% over idle instead of 10%% (the allocator of the "
           "tool keeps freed memory)" % (MODE, RSS_SLACK * 100))
-CODES = {"bad_request", "bad_query", "too_large", "overloaded", "unavailable", "internal"}
+CODES = {"bad_request", "bad_query", "too_large", "overloaded", "unavailable", "internal",
+         "not_found"}
 
 
 def scaled(what, full, small, valgrind_only=False):

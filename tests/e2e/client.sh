@@ -220,7 +220,8 @@ assert_contains "$err" "$T/xdg/silk.sock" "default socket: \$XDG_RUNTIME_DIR/sil
 st env SILK_SOCKET="$sock" "$SILK_BIN/silk" missile
 assert_eq "$rc" 0 "default socket: \$SILK_SOCKET"
 
-for bad in "--bogus missile" "-n abc missile" "-n" "--offset -1 missile" "--color=sometimes missile" \
+for bad in "--bogus missile" "missile --bogus" "iran -x" "-n abc missile" "-n" "--offset -1 missile" \
+    "--color=sometimes missile" "--mode some iran" "--format xml iran" "--facets bogus iran" \
     "--ping --stats" "--ping missile"; do
     # shellcheck disable=SC2086
     st "$SILK_BIN/silk" --socket "$sock" $bad
@@ -232,7 +233,9 @@ assert_eq "$rc" 0 "--help: exit 0"
 assert_contains "$out" "--start" "--help documents --start"
 st "$SILK_BIN/silk" --version
 assert_contains "$out" "silk " "--version"
-# Options after the query: long ones and -n N; a query word starting with - is the query's.
+st "$SILK_BIN/silk" --socket "$sock" iran --bogus
+assert_contains "$err" "unknown option '--bogus'" "an unknown option after the query: named"
+# Options anywhere, as GNU tools parse them; `--` ends them.
 a="$(silk --json -n 2 korea | ids)"
 b="$(silk korea --json -n 2 | ids)"
 assert_eq "$b" "$a" "options after the query words"
@@ -247,9 +250,16 @@ b="$(silk --json missile | python3 -c 'import json,sys; print(json.load(sys.stdi
 ok "'-nuclear' after the query is the exclusion operator ($a of $b hits)"
 st silk -- -nuclear missile
 [ "$rc" -ne 2 ] || fail "'-- -nuclear missile' was an error: $err"
+# Without `--`, -nuclear is an option (-n uclear): refused, with the way to write it.
 st silk missile -nuclear
-[ "$rc" -ne 2 ] || fail "'missile -nuclear' was read as options: $err"
-ok "a minus inside the query is the query's, not an option"
+assert_eq "$rc" 2 "'missile -nuclear' without --: exit 2"
+assert_contains "$err" "silk -- missile -nuclear" "'missile -nuclear': the message shows how to write it"
+a="$(silk --json --mode any iran OR syria | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')"
+b="$(silk --json "iran OR syria" --mode any | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')"
+assert_eq "$b" "$a" "--mode any after the query"
+c="$(silk --json "iran OR syria" --any | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')"
+assert_eq "$c" "$a" "--any is --mode any"
+ok "a minus inside the query needs --; --mode is an option anywhere"
 # Invalid UTF-8 on the command line is sent as U+FFFD, not refused.
 st silk $'missile\xff'
 [ "$rc" -ne 2 ] || fail "invalid UTF-8 query: $err"

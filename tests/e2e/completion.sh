@@ -64,6 +64,11 @@ assert_eq "$(bcomp "$sb" _silk 'silk iran kind:re')" $'reading\nreference' "bash
 assert_eq "$(bcomp "$sb" _silk 'silk --color=')" $'always\nauto\nnever' "bash: --color= values"
 assert_contains "$(bcomp "$sb" _silk 'silk ')" "section:" "bash: an empty word → field names"
 assert_eq "$(bcomp "$sb" _silk 'silk au')" "author:" "bash: silk au → author:"
+assert_eq "$(bcomp "$sb" _silk 'silk sh')" "show" "bash: silk sh → show (the command word)"
+assert_eq "$(bcomp "$sb" _silk 'silk iran sh')" "" "bash: show only as the first word"
+assert_eq "$(bcomp "$sb" _silk 'silk --mode a')" $'all\nany' "bash: --mode values"
+assert_eq "$(bcomp "$sb" _silk 'silk --format ')" $'ids\njson\ntext' "bash: --format values"
+assert_eq "$(bcomp "$sb" _silk 'silk --facets kind,y')" "kind,year" "bash: --facets completes after a comma"
 # Without COMP_LINE (as some callers do), from COMP_WORDS alone.
 out="$(bash --norc --noprofile -c '. "$1"; COMP_WORDS=(silk kind :); COMP_CWORD=2; _silk
     printf "%s\n" "${COMPREPLY[@]}" | sort' x "$sb")"
@@ -157,6 +162,8 @@ if command -v fish >/dev/null 2>&1; then
     assert_eq "$(fcomp "$comp/silk.fish" 'silk kind:')" \
         "$(printf 'kind:%s\n' infobox lead paragraph reading reference)" "fish: silk kind: → the five kinds"
     assert_contains "$(fcomp "$comp/silk.fish" 'silk ')" "year:" "fish: an empty word → field names"
+    assert_contains "$(fcomp "$comp/silk.fish" 'silk sh')" "show" "fish: silk sh → show"
+    assert_eq "$(fcomp "$comp/silk.fish" 'silk --format ')" $'ids\njson\ntext' "fish: --format values"
     out="$(fcomp "$comp/silk.fish" "silk --socket $sock section:")"
     assert_contains "$out" "section:history" "fish: section: words from the daemon"
     assert_eq "$(fcomp "$comp/silkd.fish" 'silkd --log-level ')" $'debug\nerror\ninfo\nwarn' "fish: silkd --log-level values"

@@ -174,7 +174,7 @@ check(s["connections"]["current"] >= 1 and s["connections"]["total"] >= 2,
       "stats: connections current/total")
 check(s["queries"] >= 150 and s["requests"] > s["queries"], "stats: queries and requests")
 check(set(s["errors"]) == {"bad_request", "bad_query", "too_large", "overloaded",
-                          "unavailable", "internal"}, "stats: errors by code")
+                          "unavailable", "internal", "not_found"}, "stats: errors by code")
 check(s["errors"]["bad_request"] >= 9 and s["errors"]["bad_query"] >= 2,
       "stats: errors counted")
 lat = s["latency_us"]

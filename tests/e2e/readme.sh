@@ -7,13 +7,16 @@
 # programs under test, corpus/ and scripts/run.sh are the repo's), with SILK_SOCKET
 # pointing into the test's temporary folder, and must exit 0, or N when the line ends with
 # "# exit N". When the README shows hits, the same ids in the same order must come out now,
-# and a "Did you mean" line shown must be printed. Special cases:
+# and a "Did you mean" line shown must be printed; output of silk that holds no timing (silk
+# show, --format ids, an error) must come out exactly as shown, at COLUMNS=88. Special cases:
 #   make run      runs scripts/run.sh (what `make run` runs after its build) in the
 #                 background, and waits for the daemon's socket;
 #   make test     not run: it is the suite this test is part of;
 #   make bench*   not run: benchmarks take minutes (bench/ has their own checks);
 #   silkd ...     a daemon in the foreground: started on another socket, must come up, then
-#                 stopped (unless it only prints, like --print-socket or --help).
+#                 stopped (unless it only prints, like --print-socket or --help); with
+#                 --listen HOST:PORT it listens on a free port instead and must serve the
+#                 search page at GET / there.
 # Every ```python block is run too (the README's protocol client), after the commands,
 # and must print hits.
 . "$(dirname "$0")/lib.sh"
@@ -26,6 +29,7 @@ cp -r "$SILK_ROOT/corpus" "$sb/corpus"
 cp "$SILK_ROOT/scripts/run.sh" "$sb/scripts/run.sh"
 export SILK_SOCKET="$T/silk.sock"
 export PATH="$SILK_BIN:$PATH"
+export COLUMNS=88 # the width the README's outputs are shown at
 unset SILK_INDEX SILK_CORPUS NO_COLOR
 
 # The README, cut into entries: $T/entries/NNN/{kind,cmd,status,shown,code}.
@@ -103,10 +107,23 @@ for e in "$T"/entries/*; do
     *silkd\ --print-socket* | *silkd\ --help* | *silkd\ --version*) ;;
     bin/silkd* | silkd*)
         other="$T/other-$n.sock"
-        (cd "$sb" && SILK_SOCKET="$other" exec bash -c "exec $cmd") </dev/null >"$T/daemon-$n.log" 2>&1 &
+        # A TCP port shown in the README may be taken on this machine: the daemon listens on
+        # a free one instead, and must serve the search page there.
+        run="$cmd" port=""
+        if [[ "$cmd" =~ --listen[\ =]([0-9.]*):([0-9]+) ]]; then
+            port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+            run="${cmd/${BASH_REMATCH[1]}:${BASH_REMATCH[2]}/${BASH_REMATCH[1]}:$port}"
+        fi
+        (cd "$sb" && SILK_SOCKET="$other" exec bash -c "exec $run") </dev/null >"$T/daemon-$n.log" 2>&1 &
         dpid=$!
         track_pid "$dpid"
         wait_for_socket "$other" 30
+        if [ -n "$port" ]; then
+            page=$(python3 -c 'import sys, urllib.request
+print(urllib.request.urlopen(sys.argv[1], timeout=30).read().decode())' "http://127.0.0.1:$port/") ||
+                fail "[$n] $cmd: no page at GET / (on port $port): $(cat "$T/daemon-$n.log")"
+            assert_contains "$page" '<input id="q"' "[$n] $cmd: serves the search page (on port $port)"
+        fi
         kill "$dpid"
         wait "$dpid" 2>/dev/null || true
         ok "[$n] $cmd: came up, stopped"
@@ -127,6 +144,14 @@ for e in "$T"/entries/*; do
     if [ -n "$dym" ]; then
         grep -qF "$dym" "$T/out" || fail "[$n] '$cmd': '$dym' not printed: $(cat "$T/out")"
     fi
-    ok "[$n] $cmd (exit $rc${shown_ids:+, same hits as shown})"
+    exact=""
+    if [[ "$cmd" == *bin/silk\ * && "$cmd" != *--json* && "$cmd" != *--reindex* ]] &&
+        [ -s "$e/shown" ] && ! grep -q 'took' "$e/shown"; then
+        diff <(sed -e '$a\' "$e/shown" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}') \
+            <(sed -e '$a\' "$T/out") >"$T/diff" ||
+            fail "[$n] '$cmd': the output differs from the README's: $(cat "$T/diff")"
+        exact=", output exactly as shown"
+    fi
+    ok "[$n] $cmd (exit $rc${shown_ids:+, same hits as shown}$exact)"
 done
 echo "readme: every command in README.md ran as shown"

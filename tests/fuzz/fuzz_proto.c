@@ -10,14 +10,18 @@
  *     its trimmed text;
  *   - an error has a protocol code, a non-empty NUL-terminated message and a position that
  *     is -1 or within the line;
+ *   - a doc request has a NUL-free, NUL-terminated id of 1 to SILK_PROTO_DOC_MAX bytes equal
+ *     to the JSON "doc";
  *   - every encoded response is one line of valid JSON carrying the request's id, whatever
- *     the bytes given as message, snippet or stored document data. */
+ *     the bytes given as message, snippet, stored document data or document view;
+ *   - the client's answer decoder takes the same bytes as an answer line without harm. */
 #include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "silk/proto_client.h"
 #include "silk/proto_resp.h"
 #include "silk/search.h"
 
@@ -107,8 +111,21 @@ static void check_request(const char *line, size_t len, const silk_request_t *re
     }
     check(s < e, "a blank line is SILK_REQ_NONE");
     check(req->op == SILK_REQ_SEARCH || req->op == SILK_REQ_STATS || req->op == SILK_REQ_PING ||
-              req->op == SILK_REQ_REINDEX,
+              req->op == SILK_REQ_REINDEX || req->op == SILK_REQ_DOC,
           "known op");
+    if (req->op == SILK_REQ_DOC) {
+        check(req->doc_len >= 1 && req->doc_len <= SILK_PROTO_DOC_MAX, "doc id length bound");
+        check(req->doc[req->doc_len] == '\0' && strlen(req->doc) == req->doc_len,
+              "doc id NUL-terminated, without NUL");
+        json_t *o = json_loadb(line + s, e - s, JSON_REJECT_DUPLICATES, &err);
+        json_t *d = json_object_get(o, "doc");
+        check(json_is_string(d) && json_string_length(d) == req->doc_len &&
+                  memcmp(json_string_value(d), req->doc, req->doc_len) == 0,
+              "doc id equals the JSON \"doc\"");
+        json_decref(o);
+    } else {
+        check(req->doc_len == 0, "no doc id outside a doc request");
+    }
     check(req->code == SILK_PROTO_OK && req->message[0] == '\0', "no error on success");
     check(req->limit <= SILK_LIMIT_MAX, "limit <= SILK_LIMIT_MAX");
     check(req->offset <= SILK_OFFSET_MAX, "offset <= SILK_OFFSET_MAX");
@@ -239,6 +256,40 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     o = one_json_line(&b, from);
     check(json_is_string(json_object_get(o, "x")), "member is a string");
     json_decref(o);
+
+    /* A document view made of the same bytes. */
+    from = b.len;
+    const char *authors[] = {msg, "A B"};
+    silk_doc_cite_t cites[] = {{.n = 7, .id = msg, .text = msg}, {.n = 8, .id = "a#ref-8"}};
+    silk_doc_citer_t citers[] = {{.id = msg, .section = msg, .text = msg}, {.id = "a#p2"}};
+    silk_docview_t view = {.id = msg,
+                           .kind = "reference",
+                           .article = msg,
+                           .section = msg,
+                           .text = line,
+                           .text_len = size,
+                           .has_year = 1,
+                           .year = -(long long)size,
+                           .authors = authors,
+                           .nauthors = 2,
+                           .cites = cites,
+                           .ncites = 2,
+                           .ncites_more = size,
+                           .cited_by = citers,
+                           .ncited_by = 2};
+    check(silk_proto_encode_doc(&b, req.id, req.id_len, &view) == SILK_OK, "doc encodes");
+    o = one_json_line(&b, from);
+    check_id(o, &req);
+    check(json_is_object(json_object_get(o, "doc")), "doc is an object");
+    json_decref(o);
+
+    /* The client's decoder on the same bytes as an answer. */
+    silk_response_t resp;
+    silk_status_t rst = silk_response_decode(&resp, line, size);
+    check(rst == SILK_OK || rst == SILK_ERR_INVALID || rst == SILK_ERR_NOMEM,
+          "answer decoding fails only as documented");
+    check(resp.nhits == 0 || resp.hits != NULL, "hits held");
+    silk_response_free(&resp);
 
     silk_proto_buf_free(&m);
     silk_proto_buf_free(&b);

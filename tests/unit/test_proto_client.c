@@ -235,12 +235,70 @@ static void test_members(void **state)
     silk_response_free(&r);
 }
 
+/* The request's "facets" member, and what a search answer's "facets" and a hit's cites and
+ * cited_by decode to (literal answer lines: the daemon's side is its own change). */
+static void test_facets_and_links(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"kind", "year"};
+    silk_client_req_t s = {.op = SILK_REQ_SEARCH,
+                           .id = 2,
+                           .q = "iran",
+                           .q_len = 4,
+                           .limit = 0,
+                           .facets = names,
+                           .nfacets = 2};
+    check_request(&s, "{\"id\":2,\"op\":\"search\",\"q\":\"iran\",\"mode\":\"all\",\"limit\":0,"
+                      "\"offset\":0,\"facets\":[\"kind\",\"year\"]}");
+    s.nfacets = 0;
+    check_request(&s, "{\"id\":2,\"op\":\"search\",\"q\":\"iran\",\"mode\":\"all\",\"limit\":0,"
+                      "\"offset\":0}");
+
+    const char *line =
+        "{\"id\":2,\"ok\":true,\"took_us\":9,\"total\":15,\"hits\":[{\"id\":\"a#p1\",\"cites\":"
+        "[32,\"x\",33]},{\"id\":\"a#ref-2\",\"cited_by\":[\"p1\",7,\"p4\"]},{\"id\":\"a#p2\"}],"
+        "\"facets\":{\"kind\":[{\"value\":\"paragraph\",\"count\":12},{\"value\":\"reference\","
+        "\"count\":3},{\"value\":\"bad\"},{\"count\":1}],\"year\":[{\"value\":2007,\"count\":2},"
+        "{\"value\":-5,\"count\":1}],\"odd\":3,\"section\":[]}}";
+    silk_response_t r;
+    assert_int_equal(silk_response_decode(&r, line, strlen(line)), SILK_OK);
+    assert_int_equal(r.nhits, 3);
+    assert_int_equal(r.hits[0].ncites, 2);
+    assert_int_equal(r.hits[0].cites[0], 32);
+    assert_int_equal(r.hits[0].cites[1], 33);
+    assert_int_equal(r.hits[0].ncited_by, 0);
+    assert_int_equal(r.hits[1].ncited_by, 2);
+    assert_string_equal(r.hits[1].cited_by[0], "p1");
+    assert_string_equal(r.hits[1].cited_by[1], "p4");
+    assert_int_equal(r.hits[2].ncites, 0);
+    assert_int_equal(r.nfacets, 3); /* "odd" is not an array */
+    assert_string_equal(r.facets[0].name, "kind");
+    assert_int_equal(r.facets[0].nvalues, 2);
+    assert_string_equal(r.facets[0].values[0].value, "paragraph");
+    assert_int_equal(r.facets[0].values[0].count, 12);
+    assert_string_equal(r.facets[0].values[1].value, "reference");
+    assert_int_equal(r.facets[0].values[1].count, 3);
+    assert_string_equal(r.facets[1].name, "year");
+    assert_string_equal(r.facets[1].values[0].value, "2007"); /* a number, as text */
+    assert_string_equal(r.facets[1].values[1].value, "-5");
+    assert_string_equal(r.facets[2].name, "section");
+    assert_int_equal(r.facets[2].nvalues, 0);
+    silk_response_free(&r);
+    /* An answer without them has none. */
+    line = "{\"id\":3,\"ok\":true,\"total\":0,\"hits\":[]}";
+    assert_int_equal(silk_response_decode(&r, line, strlen(line)), SILK_OK);
+    assert_int_equal(r.nfacets, 0);
+    assert_null(r.facets);
+    assert_false(r.has_doc);
+    silk_response_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_encode_request), cmocka_unit_test(test_request_round_trip),
         cmocka_unit_test(test_decode_search),  cmocka_unit_test(test_decode_error_and_junk),
-        cmocka_unit_test(test_members),
+        cmocka_unit_test(test_members),        cmocka_unit_test(test_facets_and_links),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

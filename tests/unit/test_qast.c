@@ -120,12 +120,41 @@ static void test_qwords(void **state)
     silk_stemmer_destroy(stem);
 }
 
+/* The key of an article title (the XT term the indexer writes, article:"<title>" reads). */
+static void test_qwords_key(void **state)
+{
+    (void)state;
+    silk_tokenizer_t *tok = NULL;
+    assert_int_equal(silk_tokenizer_new(&tok), SILK_OK);
+    char key[64];
+    size_t n = 99;
+    const char *t = "Iran–North Korea relations";
+    assert_int_equal(silk_qwords_key(tok, t, strlen(t), key, sizeof key, &n), SILK_OK);
+    assert_string_equal(key, "iran north korea relations");
+    assert_int_equal(n, strlen(key));
+    /* The file name form and other spellings give the same key. */
+    t = "iran-north-korea-relations";
+    assert_int_equal(silk_qwords_key(tok, t, strlen(t), key, sizeof key, &n), SILK_OK);
+    assert_string_equal(key, "iran north korea relations");
+    t = "  IRAN – North   KOREA relations ";
+    assert_int_equal(silk_qwords_key(tok, t, strlen(t), key, sizeof key, &n), SILK_OK);
+    assert_string_equal(key, "iran north korea relations");
+    /* Cut before the first term that does not fit, never inside one. */
+    assert_int_equal(silk_qwords_key(tok, t, strlen(t), key, 16, &n), SILK_OK);
+    assert_string_equal(key, "iran north");
+    assert_int_equal(silk_qwords_key(tok, "...", 3, key, sizeof key, &n), SILK_OK);
+    assert_int_equal(n, 0);
+    assert_string_equal(key, "");
+    silk_tokenizer_destroy(tok);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_build_and_print),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_qwords),
+        cmocka_unit_test(test_qwords_key),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

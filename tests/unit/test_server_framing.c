@@ -139,6 +139,7 @@ typedef struct {
     silk_buf_t *order;        /* when set: every line's tag, in the order handled */
     char tag;                 /* this connection's tag in order */
     uv_timer_t release_timer; /* releases the held line */
+    int http;                 /* serve with on_http too (HTTP framing allowed) */
 } probe_t;
 
 static silkd_line_t probe_line(silkd_conn_t *c, void *data, const char *line, size_t len)
@@ -203,7 +204,30 @@ static void on_release(uv_timer_t *t)
     uv_close((uv_handle_t *)t, NULL);
 }
 
-static const silkd_conn_cbs_t probe_cbs = {probe_line, probe_error, probe_close};
+static const silkd_conn_cbs_t probe_cbs = {probe_line, probe_error, probe_close, NULL};
+
+/* on_http: records "METHOD path body" (or "fail STATUS") and answers "<path>\n"; a request
+ * that does not keep the connection alive ends it, as the worker does; "/hold" is held. */
+static silkd_line_t probe_http(silkd_conn_t *c, void *data, const silkd_http_req_t *req)
+{
+    probe_t *p = data;
+    char rec[256];
+    int n = req->status ? snprintf(rec, sizeof rec, "fail %d|", req->status)
+                        : snprintf(rec, sizeof rec, "%s %.*s %.*s|", req->method_name,
+                                   (int)req->path_len, req->path, (int)req->body_len, req->body);
+    assert_int_equal(silk_buf_add(&p->lines, rec, (size_t)n), SILK_OK);
+    if (p->hold_next && req->path_len == 5 && !memcmp(req->path, "/hold", 5)) {
+        p->held = c;
+        return SILKD_LINE_HOLD;
+    }
+    n = snprintf(rec, sizeof rec, "<%.*s>\n", (int)req->path_len, req->path);
+    assert_int_equal(silkd_conn_queue(c, rec, (size_t)n), SILKD_QUEUED);
+    if (!req->keep_alive)
+        silkd_conn_refuse(c);
+    return SILKD_LINE_DONE;
+}
+
+static const silkd_conn_cbs_t probe_http_cbs = {probe_line, probe_error, probe_close, probe_http};
 
 static silkd_conn_limits_t limits(size_t max_line)
 {
@@ -231,7 +255,9 @@ static char *serve(probe_t *p, const silkd_conn_limits_t *lim, const char *input
         uv_timer_start(&p->release_timer, on_release, 30, 0);
     }
     silkd_conn_t *c = NULL;
-    assert_int_equal(silkd_conn_open(&loop, sv[0], 0, lim, &probe_cbs, p, &c), SILK_OK);
+    assert_int_equal(
+        silkd_conn_open(&loop, sv[0], 0, lim, p->http ? &probe_http_cbs : &probe_cbs, p, &c),
+        SILK_OK);
     assert_non_null(c);
     uv_run(&loop, UV_RUN_DEFAULT);
     assert_int_equal(uv_loop_close(&loop), 0);
@@ -261,6 +287,49 @@ static void test_conn_lines(void **state)
         assert_int_equal(p.errors[i], 0);
     free(out);
     silk_buf_free(&p.lines);
+}
+
+/* A first line that is an HTTP request line frames the connection as HTTP: pipelined
+ * requests go to on_http in order (a held one keeps the next waiting), 100-continue is
+ * answered by the connection, Connection: close ends it; any other first line is NDJSON
+ * even when on_http is given, and later HTTP-looking lines stay lines. */
+static void test_conn_http(void **state)
+{
+    (void)state;
+    probe_t p = {0};
+    p.http = 1;
+    p.hold_next = 1;
+    silkd_conn_limits_t lim = limits(512);
+    const char in[] = "\r\nGET /a HTTP/1.1\r\nHost: x\r\n\r\n"
+                      "POST /hold HTTP/1.1\r\nContent-Length: 2\r\n\r\nhi"
+                      "POST /b HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n";
+    const char rest[] = "abcGET /c HTTP/1.1\r\nConnection: close\r\n\r\nGET /d HTTP/1.1\r\n\r\n";
+    char all[512];
+    snprintf(all, sizeof all, "%s%s", in, rest);
+    char *out = serve(&p, &lim, all, strlen(all), 0);
+    assert_string_equal(p.lines.data, "GET /a |POST /hold hi|POST /b abc|GET /c |");
+    /* The body came with its head, so no 100 Continue; the held answer keeps its place. */
+    assert_string_equal(out, "</a>\nheld\n</b>\n</c>\n");
+    free(out);
+    silk_buf_free(&p.lines);
+
+    /* A body over the bound: the failure goes to on_http, then the connection closes. */
+    probe_t q = {0};
+    q.http = 1;
+    const char big[] = "POST /x HTTP/1.1\r\nContent-Length: 100000\r\n\r\nabc";
+    out = serve(&q, &lim, big, sizeof big - 1, 0);
+    assert_string_equal(q.lines.data, "fail 413|");
+    free(out);
+    silk_buf_free(&q.lines);
+
+    /* NDJSON first: every line is a line, an HTTP-looking one too. */
+    probe_t r = {0};
+    r.http = 1;
+    const char nd[] = "{\"op\":\"ping\"}\nGET / HTTP/1.1\n";
+    out = serve(&r, &lim, nd, sizeof nd - 1, 1);
+    assert_string_equal(r.lines.data, "{\"op\":\"ping\"}|GET / HTTP/1.1|");
+    free(out);
+    silk_buf_free(&r.lines);
 }
 
 static void test_conn_bound(void **state)
@@ -510,6 +579,7 @@ int main(void)
         cmocka_unit_test(test_bound),
         cmocka_unit_test(test_pieces),
         cmocka_unit_test(test_conn_lines),
+        cmocka_unit_test(test_conn_http),
         cmocka_unit_test(test_conn_bound),
         cmocka_unit_test(test_conn_hold),
         cmocka_unit_test(test_conn_idle),
