@@ -24,7 +24,9 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdatomic.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/resource.h>
@@ -639,7 +641,11 @@ static silk_status_t check_index_path(void *ud, const char *what, const char *pa
     char *why = NULL;
     silk_status_t st = silk_trust_check(what, path, geteuid(), 0, &why);
     if (st == SILK_ERR_INVALID) {
-        silkd_log(SILKD_LOG_WARN, "%s", why ? why : "refusing an untrusted index path");
+        /* Each search tries to open a refused index again: log at most once a second. */
+        static atomic_llong last_s;
+        long long now = (long long)time(NULL), was = atomic_load(&last_s);
+        if (now != was && atomic_compare_exchange_strong(&last_s, &was, now))
+            silkd_log(SILKD_LOG_WARN, "%s", why ? why : "refusing an untrusted index path");
         *msg = why;
         return st;
     }

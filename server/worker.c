@@ -204,7 +204,8 @@ static silk_proto_code_t do_search(silkd_worker_t *w, const silk_request_t *req,
     case SILK_ERR_NETWORK:
         return answer_error(out, req, SILK_PROTO_UNAVAILABLE, msg, -1);
     case SILK_ERR_IO: /* the index cannot be opened (refused as untrusted, unreadable) */
-        silkd_log(SILKD_LOG_WARN, "search failed: %s", msg);
+        if (!silk_searcher_refused(w->searcher)) /* a refusal is logged where it is decided */
+            silkd_log(SILKD_LOG_WARN, "search failed: %s", msg);
         return answer_error(out, req, SILK_PROTO_UNAVAILABLE, msg, -1);
     default:
         silkd_log(SILKD_LOG_WARN, "search failed: %s", msg);

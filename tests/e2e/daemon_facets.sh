@@ -185,3 +185,27 @@ print("ok: 100 expensive searches on 4 connections: all answered partial, %d sto
 EOF
 ok "time limit inside the match"
 stop_silkd
+
+# A sharded index (a stub over local shards) counts the same as one database.
+INDEX="$T/sharded" index_corpus -3 --shards 3
+answer() {
+    python3 - "$1" <<'PYEOF'
+import json, sys
+from daemon_client import Client
+c = Client(sys.argv[1])
+out = []
+for q in ["w7", "w1 OR w2 OR w3", "uniqueword"]:
+    c.send({"q": q, "limit": 0, "facets": ["kind", "year", "article", "section"], "facet_limit": 100})
+    r = c.read()
+    out.append([r["total"], r["facets"]])
+print(json.dumps(out))
+PYEOF
+}
+start_silkd -p one "$T/one.sock" --threads 1
+INDEX="$T/sharded" start_silkd -p three "$T/three.sock" --threads 1
+a1="$(answer "$T/one.sock")"
+a3="$(answer "$T/three.sock")"
+[ "$a1" == "$a3" ] || fail "the sharded index counts differently: ${a3:0:400} vs ${a1:0:400}"
+ok "a sharded index (3 local shards) gives the same facet counts"
+stop_silkd "$one"
+stop_silkd "$three"
