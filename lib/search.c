@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "silk/buf.h"
+#include "silk/doccache.h"
 #include "silk/feedback.h"
 #include "silk/hash.h"
 #include "silk/qast.h"
@@ -28,22 +29,8 @@
 #include "silk/suggest.h"
 #include "silk/text.h"
 
-#define CACHE_SLOTS 4096       /* direct-mapped document cache: slot = docid % CACHE_SLOTS */
 #define EXACT_EXTRA 100        /* count this many matches past the page so small totals are exact */
 #define ARENA_KEEP  (4u << 20) /* result memory kept between searches */
-
-/* A parsed (and, once a snippet was asked for, tokenized) stored document. */
-typedef struct {
-    unsigned docid;  /* Xapian document id (0: empty slot) */
-    size_t bytes;    /* memory charged to the cache */
-    char *data;      /* the stored JSON (NUL-terminated copy) */
-    size_t data_len; /* its length */
-    char *strs;      /* id, kind, article, section, text: NUL-terminated, one block */
-    const char *id, *kind, *article, *section, *text; /* into strs */
-    size_t text_len;                                  /* bytes of text */
-    int tokenized;                                    /* snip is set */
-    silk_snippet_text_t snip; /* the first SILK_SNIPPET_SCAN_MAX bytes of text, tokenized */
-} docent_t;
 
 /* The distinct-key set of the synonym table, loaded once per revision. */
 typedef struct {
@@ -68,13 +55,10 @@ struct silk_searcher {
     char err[320];             /* message of the last failure */
     long err_pos;              /* byte offset of the last query error, or -1 */
 
-    docent_t *cache;      /* CACHE_SLOTS entries, or NULL without a cache */
-    size_t cache_bytes;   /* bytes charged */
-    size_t hand;          /* the clock hand of eviction, a slot index */
-    docent_t scratch;     /* the document at hand when it is not cached */
-    synset_t syn;         /* synonym keys */
-    int have_terms;       /* stats_terms is valid for this revision */
-    uint64_t stats_terms; /* distinct terms */
+    silk_doccache_t cache; /* parsed and tokenized documents of this revision */
+    synset_t syn;          /* synonym keys */
+    int have_terms;        /* stats_terms is valid for this revision */
+    uint64_t stats_terms;  /* distinct terms */
 
     /* The result of the last search, all memory owned here. */
     silk_result_t res;         /* handed out */
@@ -133,25 +117,7 @@ int silk_searcher_refused(const silk_searcher_t *s)
     return s && s->refused;
 }
 
-/* ---- the document cache -------------------------------------------------------------------- */
-
-static void docent_clear(docent_t *e)
-{
-    free(e->data);
-    free(e->strs);
-    silk_snippet_text_clear(&e->snip);
-    memset(e, 0, sizeof *e);
-}
-
-static void cache_clear(silk_searcher_t *s)
-{
-    if (s->cache != NULL)
-        for (size_t i = 0; i < CACHE_SLOTS; i++)
-            if (s->cache[i].docid != 0)
-                docent_clear(&s->cache[i]);
-    s->cache_bytes = 0;
-    docent_clear(&s->scratch);
-}
+/* ---- the revision ------------------------------------------------------------------------- */
 
 static void synset_free(synset_t *y)
 {
@@ -164,143 +130,9 @@ static void synset_free(synset_t *y)
 
 static void revision_changed(silk_searcher_t *s)
 {
-    cache_clear(s);
+    silk_doccache_clear(&s->cache);
     synset_free(&s->syn);
     s->have_terms = 0;
-}
-
-/* Copies a JSON string member into the block at *at, returning its start ("" if absent). */
-static const char *put_str(json_t *obj, const char *key, char *block, size_t *at)
-{
-    json_t *v = json_object_get(obj, key);
-    const char *s = json_is_string(v) ? json_string_value(v) : "";
-    size_t n = json_is_string(v) ? json_string_length(v) : 0;
-    char *dst = block + *at;
-    memcpy(dst, s, n);
-    dst[n] = '\0';
-    *at += n + 1;
-    return dst;
-}
-
-static size_t str_len(json_t *obj, const char *key)
-{
-    json_t *v = json_object_get(obj, key);
-    return json_is_string(v) ? json_string_length(v) : 0;
-}
-
-/* Fills e from the stored JSON of a document. */
-static silk_status_t docent_load(silk_searcher_t *s, docent_t *e, unsigned docid, const char *data,
-                                 size_t len)
-{
-    json_error_t jerr;
-    json_t *j = json_loadb(data, len, JSON_ALLOW_NUL, &jerr);
-    if (j == NULL || !json_is_object(j)) {
-        json_decref(j);
-        return fail(s, SILK_ERR_CORRUPT, -1, "document %u: stored data is not a JSON object",
-                    docid);
-    }
-    static const char *keys[] = {"id", "kind", "article", "section", "text"};
-    size_t total = 0;
-    for (size_t i = 0; i < 5; i++)
-        total += str_len(j, keys[i]) + 1;
-    e->strs = malloc(total);
-    e->data = malloc(len + 1);
-    if (e->strs == NULL || e->data == NULL) {
-        json_decref(j);
-        docent_clear(e);
-        return fail(s, SILK_ERR_NOMEM, -1, "out of memory");
-    }
-    size_t at = 0;
-    e->id = put_str(j, "id", e->strs, &at);
-    e->kind = put_str(j, "kind", e->strs, &at);
-    e->article = put_str(j, "article", e->strs, &at);
-    e->section = put_str(j, "section", e->strs, &at);
-    e->text_len = str_len(j, "text");
-    e->text = put_str(j, "text", e->strs, &at);
-    json_decref(j);
-    memcpy(e->data, data, len);
-    e->data[len] = '\0';
-    e->data_len = len;
-    e->docid = docid;
-    e->bytes = sizeof *e + total + len + 1;
-    return SILK_OK;
-}
-
-/* Tokenizes the first SILK_SNIPPET_SCAN_MAX bytes of e's text for its snippets. */
-static silk_status_t docent_tokenize(silk_searcher_t *s, docent_t *e)
-{
-    if (silk_snippet_text_tokenize(&e->snip, s->tok, e->text, e->text_len, SILK_SNIPPET_SCAN_MAX) !=
-        SILK_OK)
-        return fail(s, SILK_ERR_NOMEM, -1, "out of memory");
-    e->tokenized = 1;
-    e->bytes += e->snip.bytes;
-    return SILK_OK;
-}
-
-/* The document of hit i of m, from the cache or loaded (and cached when it fits). With
- * `tokens`, also tokenized. The entry stays valid until the next call. */
-static silk_status_t doc_get(silk_searcher_t *s, silk_mset_t *m, size_t i, int tokens,
-                             docent_t **out)
-{
-    unsigned docid = silk_mset_docid(m, i);
-    docent_t *e = NULL;
-    silk_status_t st;
-    if (s->cache != NULL && docid != 0) {
-        e = &s->cache[docid % CACHE_SLOTS];
-        if (e->docid != docid) {
-            if (e->docid != 0) {
-                s->cache_bytes -= e->bytes;
-                docent_clear(e);
-            }
-        }
-    }
-    if (e == NULL) {
-        docent_clear(&s->scratch);
-        e = &s->scratch;
-    }
-    if (e->docid != docid || docid == 0) {
-        const char *data;
-        size_t len;
-        if ((st = silk_mset_data(m, i, &data, &len)) != SILK_OK)
-            return fail(s, st, -1, "%s", silk_mset_error(m));
-        if ((st = docent_load(s, e, docid, data, len)) != SILK_OK)
-            return st;
-        if (e != &s->scratch)
-            s->cache_bytes += e->bytes;
-    }
-    if (tokens && !e->tokenized) {
-        size_t before = e->bytes;
-        if ((st = docent_tokenize(s, e)) != SILK_OK) {
-            if (e != &s->scratch)
-                s->cache_bytes -= before;
-            docent_clear(e);
-            return st;
-        }
-        if (e != &s->scratch)
-            s->cache_bytes += e->bytes - before;
-    }
-    size_t budget = (size_t)s->opts.doc_cache_bytes;
-    if (e != &s->scratch && e->bytes > budget) {
-        /* Alone over the budget: served from scratch, not cached. */
-        s->cache_bytes -= e->bytes;
-        docent_clear(&s->scratch);
-        s->scratch = *e;
-        memset(e, 0, sizeof *e);
-        e = &s->scratch;
-    } else if (e != &s->scratch) {
-        /* Over budget: a clock hand frees other documents until this one fits. */
-        size_t self = (size_t)(e - s->cache);
-        while (s->cache_bytes > budget) {
-            s->hand = (s->hand + 1) % CACHE_SLOTS;
-            docent_t *v = &s->cache[s->hand];
-            if (s->hand == self || v->docid == 0)
-                continue;
-            s->cache_bytes -= v->bytes;
-            docent_clear(v);
-        }
-    }
-    *out = e;
-    return SILK_OK;
 }
 
 /* ---- result storage ------------------------------------------------------------------------ */
@@ -365,9 +197,11 @@ silk_status_t silk_searcher_new(const char *path, const silk_searcher_opts_t *op
         st = SILK_ERR_INVALID;
         goto fail;
     }
-    if (s->opts.doc_cache_bytes > 0 && (s->cache = calloc(CACHE_SLOTS, sizeof *s->cache)) == NULL)
-        goto fail;
     if ((st = silk_tokenizer_new(&s->tok)) != SILK_OK)
+        goto fail;
+    if ((st = silk_doccache_init(&s->cache,
+                                 s->opts.doc_cache_bytes > 0 ? (size_t)s->opts.doc_cache_bytes : 0,
+                                 s->tok, SILK_SNIPPET_SCAN_MAX)) != SILK_OK)
         goto fail;
     if ((st = silk_stemmer_new("english", &s->stemmer)) != SILK_OK)
         goto fail;
@@ -384,8 +218,7 @@ void silk_searcher_destroy(silk_searcher_t *s)
 {
     if (s == NULL)
         return;
-    cache_clear(s);
-    free(s->cache);
+    silk_doccache_free(&s->cache);
     synset_free(&s->syn);
     silk_db_destroy(s->db);
     silk_tokenizer_destroy(s->tok);
@@ -803,14 +636,16 @@ static silk_status_t search_once(silk_searcher_t *s, const silk_search_req_t *re
     }
     const silk_qmatch_t *qm = silk_qbuilt_match(built);
     for (size_t i = 0; i < n; i++) {
-        docent_t *e = NULL;
+        silk_docent_t *e = NULL;
         /* Snippets are most of a page's cost (each hit's text is tokenized): past the
          * budget the remaining hits come without one, and the answer says partial. */
         int snip = req->snippets && !past(deadline);
         if (req->snippets && !snip)
             s->res.partial = 1;
-        if ((st = doc_get(s, src[i].m, src[i].i, snip, &e)) != SILK_OK)
+        if ((st = silk_doccache_get(&s->cache, src[i].m, src[i].i, snip, &e)) != SILK_OK) {
+            st = fail(s, st, -1, "%s", s->cache.err);
             goto done;
+        }
         hitoff_t *o = &off[i];
         if ((o->id = arena_put(s, e->id, strlen(e->id))) == (size_t)-1 ||
             (o->kind = arena_put(s, e->kind, strlen(e->kind))) == (size_t)-1 ||

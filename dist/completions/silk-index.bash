@@ -11,17 +11,13 @@ _silk_index() {
         COMPREPLY=($(compgen -d -- "$cur"))
         return 0
         ;;
-<<<<<<< HEAD
-    --max-size | --jobs | --flush-mb | --shards | --shard)
-=======
     --config)
         compopt -o filenames 2>/dev/null
         # shellcheck disable=SC2207
         COMPREPLY=($(compgen -f -- "$cur"))
         return 0
         ;;
-    --max-size | --shards | --shard)
->>>>>>> relevance
+    --max-size | --jobs | --flush-mb | --shards | --shard)
         COMPREPLY=()
         return 0
         ;;

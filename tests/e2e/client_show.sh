@@ -3,8 +3,9 @@
 # the corpus article: `silk show ID` (the whole document, its cites with their reference
 # texts, its cited_by with the opening of each citing paragraph; not found: exit 1), the
 # compact cites / cited by line of the hit list, typo corrections in the footer,
-# --format text|json|ids, --offset paging end to end; and --facets against a scripted
-# daemon (the request member sent, the answer member printed).
+# --format text|json|ids, --offset paging end to end; --facets against a scripted daemon
+# (the request member sent, the answer member printed) and against the real silkd (the
+# counts of every match).
 . "$(dirname "$0")/lib.sh"
 
 corpus_article
@@ -161,6 +162,23 @@ assert_contains "$out" "year: 2007 2 · 2016 1" "--facets: the year line"
 ok "--facets: printed after the hits and the count"
 st "$SILK_BIN/silk" --socket "$fsock" --json nuclear --facets kind
 assert_contains "$out" '"facets":' "--facets --json: the answer line as it came"
+
+# ---- --facets against the real silkd --------------------------------------------------------
+# The counts printed must be those of every match, counted here from the kinds of a search
+# that lists them all.
+st silk -n 0 nuclear --facets kind
+assert_eq "$rc" 0 "--facets kind against silkd: exit 0"
+line="$(grep '^kind: ' "$T/out")" || fail "--facets kind against silkd: no kind line: $out $err"
+st silk --format json -n 1000 nuclear
+python3 - "$line" "$T/out" <<'PY' || fail "--facets kind: counts of every match"
+import collections, json, re, sys
+line, answer = sys.argv[1], json.load(open(sys.argv[2]))
+kinds = collections.Counter(h["kind"] for h in answer["hits"])
+assert answer["total"] == len(answer["hits"]) > 0, answer["total"]
+got = dict((k, int(n)) for k, n in re.findall(r"(\w+) (\d+)", line[len("kind: "):]))
+assert got == dict(kinds), (got, dict(kinds))
+PY
+ok "--facets kind against silkd: the counts of all matches ($line)"
 
 stop_silkd
 echo "client_show: all checks passed"
