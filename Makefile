@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # silk — one Makefile for the library, the three programs, tests, fuzzers and benchmarks.
 #
 #   make            build bin/silk-index, bin/silkd, bin/silk (never installs anything: a

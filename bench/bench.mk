@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # silk — benchmarks (issue 8). Included by the top Makefile; every rule here is for
 # `make bench` only, except the scorer's unit test, which `make test` builds and runs.
 #

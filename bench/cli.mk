@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # silk — the end-to-end CLI latency benchmark (issue 7), included by bench/bench.mk.
 #
 #   make bench-cli                       silk vs quest vs sqlite3 FTS5 vs rg on corpus/

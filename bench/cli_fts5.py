@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Builds an SQLite FTS5 table of a silk corpus, for bench/cli_latency.sh.
 
   cli_fts5.py CORPUS_DIR DB_FILE

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # End-to-end latency of one query typed in a shell: `silk QUERY` against a warm silkd,
 # beside `quest` (Xapian's QueryParser, on silk's own index), `sqlite3` with FTS5 on the
 # same paragraphs, and `rg` over the corpus files. Every run is a fresh process, as when a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk bench — shared helpers (see bench/common.h). */
 #include "common.h"
 

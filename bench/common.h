@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk bench — helpers the load generators (bench/loadgen.c, bench/peers/peerload.c) and the
  * peer programs (bench/peers/peerutil.c) share: a clock, the CPU time of a process, latency
  * quantiles and splitting a query into words. Benchmark code, not part of the library. */

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # silk bench — shell helpers shared by bench/shards.sh and tests/e2e/shards.sh (sourced).
 
 # free_port: a loopback TCP port that was free a moment ago.

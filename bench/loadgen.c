@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* loadgen — a load generator for silkd (libuv, one thread).
  *
  * Opens N connections to the daemon's socket, keeps `depth` requests in flight on each

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Prints the benchmark tables and writes them as JSON (bench/run.sh: $BENCH_OUT/latest.json).
 
 usage: report.py RECORDS.jsonl OUT.json [EXTRA_LOG...]

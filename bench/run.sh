@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # silk benchmarks against peers (issue 8): relevance, indexing throughput, query latency
 # and throughput, plus the other parts' benchmark targets. Run by `make bench`, which
 # builds everything first; BENCH_QUICK=1 is a smoke run of the same steps (< 2 minutes).

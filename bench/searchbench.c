@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* searchbench — in-process search latency of silk_search (include/silk/search.h).
  *
  *   searchbench --index DIR [--queries FILE] [--mode all|any] [--rounds N] [--limit N]

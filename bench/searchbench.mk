@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # silk — in-process search latency (issue 5), included by bench/bench.mk.
 #
 #   make bench-search                         the corpus article (built-in query mix)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench-shards: search latency of one index against the same corpus split in 3 shards
 # (docs/scale-out.md), through silkd and bench/loadgen, on this machine:
 #   single        one database

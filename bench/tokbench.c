@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — tokenizer micro-benchmark (issue 3): MB/s of silk_tokenize on one core.
  *
  *   tokbench [ARTICLE] [MB]

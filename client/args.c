@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk client — the words of the command line that are not options (client/args.h). */
 #include "args.h"
 

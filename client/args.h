@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk client — the words of the command line that are not options: the query they make,
  * and whether a word that getopt_long took for an option was perhaps meant as a query word.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk client — the configuration file's [client] defaults (client/cliconf.h). */
 #include "cliconf.h"
 

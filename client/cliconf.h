@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk client — the configuration file's part for the client: the file is found and loaded
  * before the command line is parsed, and its [client] keys become the defaults that the
  * options then override (flags > environment > file > built-in defaults). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk client — connecting to silkd and starting it (client/conn.h). */
 #include "conn.h"
 

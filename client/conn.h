@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk client — reaching silkd: connect to its Unix socket, and with --start run one in
  * the background when nobody answers there. */
 #ifndef SILK_CLIENT_CONN_H

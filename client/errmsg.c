@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk client — error messages on stderr (client/errmsg.h). */
 #include "errmsg.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk client — the one way the client reports a problem of its own on stderr. A leaf:
  * every other client module may use it, it uses none of them. */
 #ifndef SILK_CLIENT_ERRMSG_H

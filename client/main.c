@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — the command-line client: sends a query to silkd over its Unix socket and prints the
  * hits.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk client — the command line and the terminal's settings (client/options.h). */
 #include "options.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk client — what the user asked for: the command line and the terminal's settings.
  *
  * silk_cli_parse reads the options (GNU style, with getopt_long: options anywhere, `--`

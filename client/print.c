@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk client — error messages and answers, as a person at a terminal reads them
  * (client/print.h). */
 #include "print.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk client — everything the client writes: error messages on stderr and the answers
  * on stdout (search hits, an error answer, stats and reindex members).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk client — terminal text: display width, wrapping with highlights. Text is decoded
  * with the one strict decoder (include/silk/utf8.h), so a broken sequence is one U+FFFD
  * here as everywhere else. */

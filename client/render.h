@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk client — terminal text: display width, wrapping and cutting with highlights.
  *
  * The client prints text it did not write (titles, snippets from the corpus) to a terminal.

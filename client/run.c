@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk client — the request window (client/run.h).
  *
  * Requests go out as long as fewer than WINDOW_REQUESTS (and WINDOW_BYTES) are waiting;

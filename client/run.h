@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk client — one run: send the request (or, in batch mode, one request per line of
  * standard input, pipelined within a bounded window) and print every answer in request
  * order. */

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Builds silk's Debian packages into OUT (default build/deb): `make deb` calls it.
 #   dist/build-deb.sh [OUT]
 # dpkg-buildpackage writes its results into the parent folder of the tree it builds. So the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # silk — installing, man pages and the Debian package. Included by the top Makefile.
 #
 #   make man                  render docs/man/*.scd with scdoc into $(BUILD)/man/

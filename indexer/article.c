@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk-index — the article and its document builder (article.h). */
 #include "article.h"
 

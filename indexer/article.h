@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk-index — the article: the documents of one corpus file, and the one builder every
  * reader (read_txt.h, read_md.h, read_jsonl.h) makes them with.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk-index — the entry point: a single database or shards. See build.h. */
 #include "build.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk-index — the one entry point of an indexing run: it looks at the index folder and
  * the shard options, and hands the run to the single-database writer (writer.h) or to the
  * sharded writer (shard.h). Neither of them calls back here.

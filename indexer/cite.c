@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk-index — citation markers, reference numbering, years and authors (cite.h). */
 #include "cite.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk-index — citations and references: the `[n]` markers of the prose, the numbers a
  * document cites, the numbering of references and who cites them, and the year and authors
  * of a reference or reading (DESIGN.md § Documents).

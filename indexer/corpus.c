@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk-index — corpus files: formats, article names, and the dispatcher that hands a
  * file to the reader of its format (corpus.h). */
 #include "corpus.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk-index — the corpus: which files are articles, and the one entry point that reads a
  * file into documents (DESIGN.md § Documents). The writer (index.c) calls this header only.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk-index — the document record and its stored data (doc.h). */
 #include "doc.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk-index — one document of the corpus, as stored and indexed (DESIGN.md § Documents).
  *
  * The record every reader fills (through the article builder, article.h) and the writer

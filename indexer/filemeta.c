@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk-index — the records of the corpus files in the index metadata. See filemeta.h. */
 #include "filemeta.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk-index — what the index knows about each corpus file, kept in its metadata (written
  * in the same transaction as the documents):
  *   SILK_META_FILE_PREFIX + corpus-relative path  JSON {"hash":"<FNV-1a 64 hex>","size":N,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk-index — the shared vocabulary of the writers: routing, content hash, summaries,
  * messages. See index.h. */
 #include "index.h"

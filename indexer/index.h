@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk-index — what every writer of the index shares: the options and summary of a run,
  * where a corpus file goes, its content hash, and the small helpers of the run's modules.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk-index — the writers' lock `<index>.lock`. See lock.h. */
 #include "lock.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk-index — the writers' lock: an advisory flock on `<index>.lock`, which holds the pid
  * of the writer for the messages of the others. Taken before the database is opened (and
  * besides Xapian's own lock), so that two silk-index runs on one index take turns.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk-index — the command line: options, progress line, summary, exit status. */
 #include <errno.h>
 #include <getopt.h>

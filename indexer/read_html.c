@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk-index — the HTML article reader (read_html.h). gumbo builds the tree; this file
  * only decides what each element is to the article, in one pass over the tree. */
 #include "read_html.h"

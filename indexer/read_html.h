@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk-index — the reader of HTML articles (.html, .htm), parsed with gumbo (an HTML5
  * parser from Debian's libgumbo), shaped for pages saved from Wikipedia so that the saved
  * page yields the same documents as the article's plain-text form (read_txt.h):

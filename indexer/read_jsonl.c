@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk-index — the JSON Lines reader (read_jsonl.h). */
 #include "read_jsonl.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk-index — the reader of JSON Lines files (.jsonl): one document a line.
  *
  *   Each non-blank line is an object {"id": str, "text": str} with optional "title"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk-index — the Markdown article reader (read_md.h). md4c (Debian's libmd4c, a
  * CommonMark parser) finds the blocks and inline spans; this file only turns its
  * callbacks into documents, so inline markup never reaches the stored text. */

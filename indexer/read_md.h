@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk-index — the reader of Markdown articles (.md, .markdown).
  *
  *   An optional front matter block (`---` ... `---`) is skipped (its `title:` is used).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk-index — the plain-text article reader (read_txt.h). */
 #include "read_txt.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk-index — the reader of plain articles (.txt).
  *
  *   Line 1 is the title; then paragraphs, one per line (blank lines are ignored). A line

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk-index — walking the corpus folder, reading its files. See scan.h. */
 #include "scan.h"
 

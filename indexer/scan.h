@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk-index — the corpus as found on disk: the walk that lists its article files (with
  * their size and mtime), the notes about what it passes over, and reading one file whole.
  *

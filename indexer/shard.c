@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk-index --shards: runs the single-database writer once per shard, in parallel threads
  * that commit together, then brings the local metadata database up to date. See shard.h. */
 #include "shard.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk-index --shards: one index split into shard databases (docs/scale-out.md).
  *
  * Layout of a sharded index folder <index>:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk-index — spelling count changes of a run. See spelling.h. */
 #include "spelling.h"
 

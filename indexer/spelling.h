@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk-index — the spelling data of the documents a run writes and deletes.
  *
  * Xapian keeps one frequency per spelling word. A run adds one count per occurrence of

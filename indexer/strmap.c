@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk-index — a string-keyed map and a string list. See strmap.h. */
 #include "strmap.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk-index — the two string containers of the writer: a string-keyed map (open
  * addressing, keys copied, values not owned) and a growable list of owned strings.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk-index — clean text, lines and string helpers (strutil.h). */
 #include "strutil.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk-index — the clean text of a corpus file, its lines, and the string helpers every
  * reader shares (trimming, prefix tests, a list of owned strings).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk-index — the synonym table (synonyms.h). */
 #include "synonyms.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk-index — the synonym table, corpus/synonyms.txt (DESIGN.md § Query language).
  *
  * One group a line, members separated by '=', e.g.

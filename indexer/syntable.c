@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk-index — loading corpus/synonyms.txt into the synonym table. See syntable.h. */
 #include "syntable.h"
 

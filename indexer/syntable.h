@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk-index — corpus/synonyms.txt into the index's synonym table.
  *
  * Each group of the file (parsed by corpus.h) becomes synonyms both ways: every member gets

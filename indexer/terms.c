@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk-index — one corpus document into one Xapian document. See terms.h. */
 #include "terms.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk-index — the terms, values and data of one document (schema.h names the prefixes;
  * lib/query.c reads them):
  *   body      each token of the stored text, unprefixed, with its position (from 1) and

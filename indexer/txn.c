@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk-index — the transaction of a run and the --full switch. See txn.h. */
 #include "txn.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk-index — a run's one transaction on one database, and its atomic publish.
  *
  * Incremental (default): the writer opens `<index>` itself; one Xapian transaction holds

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk-index — one run of the corpus into one database. See writer.h. */
 #include "writer.h"
 

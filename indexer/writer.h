@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk-index — the single-database writer: one run of the corpus into one database.
  *
  * A run takes the writers' lock (lock.h), removes what killed runs left, walks the corpus

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — the growable buffer and the array growth rule (include/silk/buf.h). */
 #include "silk/buf.h"
 

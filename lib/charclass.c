@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — character classes and the word scanner (include/silk/charclass.h). */
 #include "silk/charclass.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — the configuration file (include/silk/config.h). */
 #include "silk/config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — the searcher's document cache (include/silk/doccache.h). */
 #include "silk/doccache.h"
 
@@ -104,7 +105,7 @@ static silk_status_t docent_tokenize(silk_doccache_t *c, silk_docent_t *e)
 }
 
 silk_status_t silk_doccache_get(silk_doccache_t *c, silk_mset_t *m, size_t i, int tokens,
-                               silk_docent_t **out)
+                                silk_docent_t **out)
 {
     unsigned docid = silk_mset_docid(m, i);
     silk_docent_t *e = NULL;

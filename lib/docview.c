@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — one document opened by its id, with its cites and cited_by (include/silk/docview.h).
  *
  * The stored data of a document (include/silk/search.h) names its links by number (cites,

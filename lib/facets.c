@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — facet counts of a search (include/silk/facets.h): the counts of Xapian's
  * ValueCountMatchSpy objects (through db.h), ordered, cut and copied into one store. */
 #include "silk/facets.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — pseudo-relevance feedback (include/silk/feedback.h). */
 #include "silk/feedback.h"
 

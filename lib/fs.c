@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — file-system helpers (include/silk/fs.h). */
 #include "silk/fs.h"
 

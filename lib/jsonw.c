@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — the JSON text writer (include/silk/jsonw.h): numbers and escaped strings. */
 #include "silk/jsonw.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — the Korean light stemmer (include/silk/kostem.h).
  *
  * The table lists word endings by length in syllables, each with how many of its syllables

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — Persian suffix morphology (include/silk/morph.h). */
 #include "silk/morph.h"
 

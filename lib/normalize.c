@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — the normalization of a word (include/silk/normalize.h).
  *
  * A span is normalized in phases over a code point buffer: map each code point (case fold

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — the wire protocol's names and the request decoder (include/silk/proto.h).
  *
  * Requests are parsed with jansson, which validates JSON and UTF-8 for us, after an

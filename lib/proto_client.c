@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — the client's side of the wire protocol (include/silk/proto_client.h).
  *
  * A request is a handful of members, written with the daemon's own JSON writer. An answer

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — the daemon's response encoders (include/silk/proto_resp.h).
  *
  * Responses are written straight into the caller's buffer through the JSON writer

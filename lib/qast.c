@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — the query AST (include/silk/qast.h): its nodes, its printer, and the one error
  * formatter of the parser and the builder.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — the query builder (include/silk/qbuild.h): the AST to a Xapian query through the C
  * API of include/silk/db.h, with the highlight matcher of the same terms.
  */

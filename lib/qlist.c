@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — the query builder's containers (include/silk/qlist.h). */
 #include "silk/qlist.h"
 

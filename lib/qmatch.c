@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — the highlight matcher (include/silk/qmatch.h): the positive free-text terms of a
  * query, indexed by hash, matched against document tokens.
  */

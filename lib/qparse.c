@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — the query parser (include/silk/qparse.h): a recursive-descent parser over a tiny
  * lexer, from query text to the AST of include/silk/qast.h.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — query words (include/silk/qword.h): the one copier from tokenizer tokens to
  * query words, shared by the parser and by the builder's synonyms.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — the ranking parameters (include/silk/rank.h): one table of keys, each with its
  * type, bounds and field, used by set, merge and describe alike. */
 #include "silk/rank.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — the engine's answer to a query (include/silk/search.h): parse (qparse.h), build
  * (qbuild.h), run (db.h), relax, did-you-mean (suggest.h), snippets with exact highlights
  * (snippet.h), and the page of hits packed for the caller.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — snippets (include/silk/snippet.h): a document's tokens with their byte and
  * character offsets, and the window of text that shows the most of a query's words.
  */

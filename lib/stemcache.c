@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — the stem cache (include/silk/stemcache.h). */
 #include "silk/stemcache.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — did-you-mean (include/silk/suggest.h). */
 #include "silk/suggest.h"
 

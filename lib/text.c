@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — the tokenizer (include/silk/text.h, DESIGN.md § Text).
  *
  * The pipeline, per token:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — trust of paths (StrictModes). See silk/trust.h. */
 #include "silk/trust.h"
 

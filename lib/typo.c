@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — typo-tolerant matching (include/silk/typo.h): a bounded walk over the index terms
  * that share a query word's first characters, keeping those within its edit budget.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — UTF-8 helpers around the inline decoder (include/silk/utf8.h). */
 #include "silk/utf8.h"
 

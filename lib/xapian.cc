@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — the C face over Xapian (see include/silk/db.h).
  *
  * This is the only file that includes <xapian.h>. Every extern "C" function runs its body

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Installs the Debian packages silk needs, only when something is missing.
 # Called by `make deps` (and so by `make run`, `make test`, `make bench`).
 set -eu

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # `make run`: index corpus/ into var/index, then serve it with silkd in the foreground.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Keeps the Content-Security-Policy of server/web/index.html in step with its script.
 
 The page allows only its own inline script, named by its SHA-256 in the policy, so that

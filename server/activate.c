@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silkd — systemd socket activation (server/activate.h). */
 #include "activate.h"
 

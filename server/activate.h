@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silkd — systemd socket activation: the listening sockets systemd hands over.
  *
  * Under silkd.socket (or systemd-socket-activate) systemd binds and listens, then starts

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silkd — a client connection (see conn.h).
  *
  * The read callback fills the free tail of the connection's own buffer (no allocation per

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silkd — one client connection on a loop: newline framing over a bounded read buffer,
  * request lines handed to the owner in order, batched writes with a bounded output queue,
  * backpressure (no new line is handled while too many answers or bytes are unsent, or while

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silkd — HTTP/1.1 as a framing of the JSON protocol (see http.h).
  *
  * The parser keeps only what a request needs (the target, four headers, the body) in

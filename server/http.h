@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silkd — HTTP/1.1 as a framing of the JSON protocol (docs/protocol.md § HTTP).
  *
  * A connection whose first line is an HTTP request line is served as HTTP. This module is

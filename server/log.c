@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silkd — log lines to stderr with a UTC timestamp, one write(2) per line. */
 #include "log.h"
 

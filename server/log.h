@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silkd — logging: one line per message to stderr, safe from any thread.
  *
  * The leaf every other part of the daemon may call; it calls nothing of the daemon.

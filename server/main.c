@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silkd — the query daemon: arguments, the socket, the main loop (accept, signals, the
  * index watcher) and the worker threads it hands connections to (DESIGN.md § Daemon).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silkd — the command line: every option, its range and its help text (server/options.c).
  * main.c sets the defaults in a silkd_config_t, then lets the options override them. */
 #ifndef SILKD_OPTIONS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silkd — the search page (server/web/index.html), embedded at build time: its bytes are
  * the symbol silkd_page and its length silkd_page_size (see page.h). The assembler's
  * .incbin takes the file as it is, so the page needs no generated C. */

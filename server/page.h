@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silkd — the search page served at GET / (server/web/index.html, embedded by page.S at
  * build time: one self-contained file, no other resource). */
 #ifndef SILKD_PAGE_H

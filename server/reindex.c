@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silkd — live reindex: runs silk-index as a child process on the main loop.
  *
  * The indexer runs in its own process (uv_spawn) so that a crash or a bad file there never

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silkd — live reindex on the main loop: runs silk-index as a child process for requests
  * from any thread and for --watch, answers each request through the callback it came with,
  * bumps the index generation when a run commits, and publishes its state for stats.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silkd — the bounds of the reindex runner. See rxbound.h.
  *
  * The summary reader is a small JSON scanner rather than a parser: it only needs to know

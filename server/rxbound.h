@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silkd — the bounds of the reindex runner, as pure functions: the child's summary read
  * from its stdout with every list cut to its first N entries (the counts kept), and the
  * --watch debounce with a ceiling, so a folder that never goes quiet is still indexed.

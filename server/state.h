@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silkd — server-wide state: the configuration, the index generation, the connection
  * counts, each worker's request counters with their latency histogram, and the text of the
  * last reindex run. Every thread may read it; who writes what is said field by field.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silkd — the TCP token (see token.h). */
 #include "token.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silkd — the TCP token: a secret file only its owner can read; a TCP client proves it may
  * use the daemon by sending its content first (docs/protocol.md § TCP authentication). */
 #ifndef SILKD_TOKEN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silkd — a worker thread: its own loop, its own searcher, the connections the main loop
  * hands it; it answers their request lines (DESIGN.md § Daemon).
  *

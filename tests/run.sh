@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Runs every unit test binary, then every end-to-end script, and prints a summary.
 #   SILK_BIN    folder of the programs under test (bin, build-asan/bin, ...)
 #   SILK_BUILD  build folder holding tests/test_* binaries

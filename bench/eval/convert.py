@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Converts the relevance collections of ../shared/data into one neutral form.
 
 For each collection, under OUT/<name>/:

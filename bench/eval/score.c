@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk bench — the relevance scorer (see score.h for the definitions). */
 #include "score.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk bench — a relevance scorer of our own: MAP, nDCG@10, Recall@100 and MRR@10 over
  * TREC-style judgments (qrels) and runs, the figures issue 8 reports for every engine.
  *

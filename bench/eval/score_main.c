@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk bench — `score QRELS RUN`: prints the run's MAP, nDCG@10, Recall@100 and MRR@10 as
  * one JSON object, for bench/run.sh to collect. */
 #include <stdio.h>

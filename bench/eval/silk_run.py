@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Runs every query of a collection through a running silkd and writes a TREC run.
 
 usage: silk_run.py SOCKET QUERIES.tsv RUN_OUT [--limit 100] [--mode any]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk bench — measures silk's ranking parameters (rank.h) on one collection, through
  * the real search library in process (bench/run.sh tunes on Cranfield only and applies
  * the chosen set unchanged to the other collections).

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Tunes silk's ranking parameters on Cranfield (issue 19's method) through bench/tune.
 
 usage: tune.py TUNE_BIN INDEX QUERIES.tsv QRELS [--quick]

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Generates a large, reproducible corpus of articles in silk's .txt format from the real
 sentences of a data folder (SILK_DATA, by default ../shared/data): English from Cranfield,
 Korean from KorQuAD, Persian from PersianQA. The same seed and size always give

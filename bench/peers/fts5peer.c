@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk bench — the SQLite FTS5 peer.
  *
  *   fts5peer index DB DOCS.jsonl           build a fresh FTS5 table of the documents

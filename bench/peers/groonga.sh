@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # groonga-httpd (Debian packages groonga-bin, groonga-httpd) as a peer daemon on the same
 # documents.
 #   groonga.sh start WORKDIR DOCS.jsonl PORT   load the documents into a fresh Groonga

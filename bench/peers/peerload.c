@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk bench — a closed-loop load generator for the peer search daemons, built to measure
  * them the way bench/loadgen measures silkd: N connections, each sending one query and
  * waiting for its whole answer before the next (no pipelining), every latency sample kept.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk bench — helpers shared by the peer programs (see peerutil.h). */
 #include "peerutil.h"
 

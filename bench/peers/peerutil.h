@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk bench — helpers shared by the peer programs (FTS5 and Xapian): the query and
  * document files of bench/eval, latency percentiles and the "OR of its words"
  * query form. Benchmark code, not part of the library. */

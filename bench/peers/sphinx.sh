@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Sphinx searchd (Debian package sphinxsearch) as a peer daemon on the same documents.
 #   sphinx.sh start WORKDIR DOCS.jsonl PORT   index the documents, start searchd on
 #                                             127.0.0.1:PORT (SphinxQL); prints its pid

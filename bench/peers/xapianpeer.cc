@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk bench — the Xapian peer: what a Xapian user would write with the library's own
  * TermGenerator and QueryParser (omega-style). A benchmark program, not silk code: it
  * includes <xapian.h> directly, which silk's own code does only in lib/xapian.cc.

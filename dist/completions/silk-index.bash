@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bash completion for silk-index(1).                                     -*- shell-script -*-
 # Installed as share/bash-completion/completions/silk-index.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # fish completion for silk-index(1).
 # Installed as share/fish/vendor_completions.d/silk-index.fish.
 complete -c silk-index -f

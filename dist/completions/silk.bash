@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bash completion for silk(1), the silk search client.                    -*- shell-script -*-
 # Completes options, a socket path after --socket, and the field names of the query
 # language (silk-query(7)): kind: values, and section: words asked of the running daemon.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # fish completion for silk(1), the silk search client.
 # Installed as share/fish/vendor_completions.d/silk.fish.
 

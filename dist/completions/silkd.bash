@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bash completion for silkd(8).                                          -*- shell-script -*-
 # Installed as share/bash-completion/completions/silkd.
 

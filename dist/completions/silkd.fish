@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # fish completion for silkd(8).
 # Installed as share/fish/vendor_completions.d/silkd.fish.
 complete -c silkd -f

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — one growable buffer, and one growth rule for typed arrays.
  *
  * Every module that accumulates bytes (protocol lines, cleaned text, a client's receive

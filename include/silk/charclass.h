@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — character classes and word boundaries of the text pipeline (DESIGN.md § Text).
  *
  * The tokenizer (lib/text.c) and the word normalizer (lib/normalize.c) must agree on what

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — the configuration file that silk, silkd and silk-index share.
  *
  * One INI file (parsed by inih, not by hand) of sections of `key = value` lines. This

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — the C face over Xapian.
  *
  * lib/xapian.cc is the only file that includes the Xapian C++ header; it implements this

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — the searcher's document cache: stored documents parsed (and tokenized for
  * snippets) once per index revision, not once per hit.
  *
@@ -32,14 +33,14 @@ typedef struct {
 } silk_docent_t;
 
 typedef struct {
-    silk_docent_t *slots;   /* SILK_DOCCACHE_SLOTS entries, or NULL without a cache */
-    size_t bytes;           /* bytes charged */
-    size_t budget;          /* the bound of bytes */
-    size_t hand;            /* the clock hand of eviction, a slot index */
-    silk_docent_t scratch;  /* the document at hand when it is not cached */
-    silk_tokenizer_t *tok;  /* for snippet tokens (not owned) */
-    size_t scan_max;        /* bytes of a text tokenized for its snippets */
-    char err[200];          /* message of the last failure */
+    silk_docent_t *slots;  /* SILK_DOCCACHE_SLOTS entries, or NULL without a cache */
+    size_t bytes;          /* bytes charged */
+    size_t budget;         /* the bound of bytes */
+    size_t hand;           /* the clock hand of eviction, a slot index */
+    silk_docent_t scratch; /* the document at hand when it is not cached */
+    silk_tokenizer_t *tok; /* for snippet tokens (not owned) */
+    size_t scan_max;       /* bytes of a text tokenized for its snippets */
+    char err[200];         /* message of the last failure */
 } silk_doccache_t;
 
 /* A cache of at most `budget` bytes (0: none, every document through scratch) tokenizing
@@ -59,6 +60,6 @@ void silk_doccache_free(silk_doccache_t *c);
  * says why (SILK_ERR_CORRUPT: stored data not a JSON object; SILK_ERR_NOMEM; the mset's
  * own error). */
 silk_status_t silk_doccache_get(silk_doccache_t *c, silk_mset_t *m, size_t i, int tokens,
-                               silk_docent_t **out);
+                                silk_docent_t **out);
 
 #endif

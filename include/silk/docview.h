@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — one document opened by its id, whole, with its place in the citation graph: the
  * references it cites (with their texts) and the paragraphs that cite it (with the opening
  * of each). What the protocol's "doc" op answers (docs/protocol.md) and `silk show` prints.

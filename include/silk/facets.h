@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — facet counts: how many of a search's matches have each kind, year, article and
  * section (docs/protocol.md, "facets").
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — pseudo-relevance feedback: the expansion terms of a search's first hits, the
  * expanded query, and the rule deciding when feedback applies (rank.h's fb_* parameters).
  *

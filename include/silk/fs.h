@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — file-system helpers shared by the programs and their tests.
  *
  * One place for the small POSIX chores that several modules need: creating a folder with

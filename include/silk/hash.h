@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — the one hash: 64-bit FNV-1a.
  *
  * Used where a stable, cheap, well-spread hash of a short string is needed: the content

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — a JSON text writer into a silk_buf_t, shared by the daemon's response encoders
  * (lib/proto_resp.c) and the client's request encoder (lib/proto_client.c).
  *

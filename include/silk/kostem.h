@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — a light stemmer for Korean words (DESIGN.md § Text).
  *
  * A Korean word (eojeol) is a noun or verb stem followed by particles and endings:

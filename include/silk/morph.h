@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — Persian suffix morphology, for query words.
  *
  * Persian writes the ezafe, the plural and the indefinite article as suffixes of the word

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — the normalization of a word (DESIGN.md § Text).
  *
  * One function turns the bytes of a word (or of any text) into its term: NFKC and case

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — the wire protocol's vocabulary and the daemon's request decoder (docs/protocol.md).
  *
  * This header is what both ends of the socket share: the line limit, the ops, the error

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — the client's side of the wire protocol (docs/protocol.md): encode a request line,
  * decode an answer line into C structs.
  *

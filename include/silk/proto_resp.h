@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — the daemon's response encoders (docs/protocol.md): one response line per call.
  *
  * Encoders append one complete response line (ending in '\n') to a growable byte buffer

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — the query AST: the tree the parser (qparse.h) makes and the builder (qbuild.h)
  * reads, its S-expression printer, and the positioned error both of them report.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — the query builder: the AST of qast.h to a Xapian query, through the C API of
  * db.h, and the highlight matcher (qmatch.h) of the same terms.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — the vocabulary the query modules and the searcher share: the bounds of one query
  * and the search mode.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — the query builder's small containers: an owned list of Xapian queries combined
  * in one step, and a bounded list of strings collected from the index (the terms of an
  * expansion, the members of a synonym group), with the few query shapes built from them.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — the highlight matcher: which document tokens match a positive free-text term of a
  * query, so that snippets highlight exactly what matched.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — the query parser (DESIGN.md § Query language, docs/query-syntax.md): query text to
  * the AST of qast.h.
  *

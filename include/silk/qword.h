@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — query words: a piece of query text cut into words by the document tokenizer
  * (text.h), each with its normalized term, its English stem and its kind.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — the ranking parameters of a search: the weighting scheme and its parameters,
  * query-time stopwords, the phrase and proximity bonuses, the field weights and
  * pseudo-relevance feedback, as one struct with defaults, set by name with validation

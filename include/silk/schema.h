@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — the index schema: term prefixes, value slots and document kinds.
  *
  * The indexer writes these and the query builder reads them; this header is the one

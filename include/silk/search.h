@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — the engine's answer to a query: parse, run, rank, snippets and highlights,
  * did-you-mean, relaxation. The daemon calls this on each worker thread; tests call it
  * directly.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — snippets: the window of a document's text that holds the most of a query's
  * words, cut at word boundaries, with the byte ranges of every match inside it.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — status codes shared by every module.
  *
  * Every function that can fail returns a silk_status_t; results go out through pointer

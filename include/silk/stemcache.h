@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — a small cache in front of the Snowball stemmer.
  *
  * Words follow Zipf's law, so a direct-mapped cache of a few thousand recent words answers

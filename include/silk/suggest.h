@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — did-you-mean: the query text with its unknown words replaced by the index's
  * spelling suggestions (DESIGN.md § Query language, `did_you_mean`).
  *

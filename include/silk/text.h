@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — text normalization and tokenization (DESIGN.md § Text).
  *
  * Documents, queries and snippets all pass through this one module, so a word matches

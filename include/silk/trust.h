@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — trust of paths: whether a file or folder silk is about to rely on could have been
  * written by another user.
  *

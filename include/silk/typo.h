@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — typo-tolerant matching: the index terms a misspelt query word may have meant.
  *
  * As in Meilisearch and Typesense, a word of SILK_TYPO_MIN_CHARS characters or more that

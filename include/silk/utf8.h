@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk — the one strict UTF-8 decoder, and one replacement policy.
  *
  * Overlong forms, surrogates, values above U+10FFFF, stray continuation bytes and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Abuse of silkd's socket (issue 9): random bytes, a 100 MB line, 10,000 pipelined requests,
 # 1,000 simultaneous connections, slowloris, half-closed sockets, a client that never reads,
 # deeply nested queries, pathological wildcards, huge limit/offset, invalid UTF-8 in

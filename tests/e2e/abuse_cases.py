@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """The abuse cases of tests/e2e/abuse.sh, against a running silkd.
 
 usage: abuse_cases.py SOCKET PID MODE    (MODE: "" for a normal build, "sanitized" or

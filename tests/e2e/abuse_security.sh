@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Security properties (issue 9): the socket is 0600 and the default socket folder 0700;
 # silkd refuses a socket folder others can write to unless it is sticky, and a default
 # folder with the wrong mode; no request makes silkd touch a path it was not configured

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The shape docs/architecture.md promises: no include cycle between modules, no source
 # file but the Xapian wrapper over 900 lines, and every module file named in the map.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The build itself: a plain `make` never installs, a missing package stops it at once
 # with the apt-get line that fixes it, and every SANITIZER value does what it says or is
 # refused. These run make in dry-run mode (-n) on the checkout, so they compile nothing.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The silk client against a real silkd on the corpus article: exit statuses, --json, batch
 # mode, colour rules, width, errors, unreachable daemon, bad flags, --ping/--stats/--reindex.
 # (Terminal rendering under a pseudo-terminal is client_tty.sh; --start is client_start.sh.)

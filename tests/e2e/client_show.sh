@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The client's view of the citation graph and its output formats, against a real silkd on
 # the corpus article: `silk show ID` (the whole document, its cites with their reference
 # texts, its cited_by with the opening of each citing paragraph; not found: exit 1), the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # `silk --start`: with no daemon at the socket, the client starts the silkd beside it in the
 # background, waits for the socket and retries; the daemon outlives the client. Run from a
 # folder that is not the checkout, with HOME and the XDG folders of a user of its own, it

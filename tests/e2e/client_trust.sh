@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The client trusts only a socket that it or root owns, in a folder that it or root owns and
 # others cannot write (unless sticky), served by a process of its own user or root
 # (SO_PEERCRED); and `silk --start` never follows a planted symlink at its log path.

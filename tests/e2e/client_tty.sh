@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The silk client on a real terminal: run under `script` (util-linux), which gives it a
 # pseudo-terminal whose width we set with stty. On a terminal the matches are bold, every
 # line fits the terminal's width in display columns (Hangul counts two), NO_COLOR turns the

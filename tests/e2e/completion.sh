@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Shell completions (dist/completions): bash completes options, --color values, folders,
 # kind: values and the section: words of a running daemon; zsh and fish files parse and,
 # when those shells are installed, complete the same; every long option of each program's

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The configuration file (silk.conf(5)), read by silk, silkd and silk-index: every key of
 # dist/silk.conf.example is accepted by each program; each program honours its keys; flags
 # win over the environment, which wins over the file; the lookup order (--config,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # silkd's protocol against a real daemon on the corpus article: ping, stats, search with
 # every field, ids of every JSON type echoed, raw lines, blank lines and "\r\n", errors
 # (invalid JSON, wrong types, unknown op, bad query) with the connection still usable,

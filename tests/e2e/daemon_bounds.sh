@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # silkd's bounds against a real daemon: a 1 MiB line (too_large, then closed), a client that
 # sends and never reads (dropped, RSS bounded), clients that vanish mid-request, the idle
 # timeout, more connections than the bound (overloaded), and 100 concurrent connections

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """A small client of silkd's protocol for the daemon*.sh end-to-end tests.
 
 Used as a module (PYTHONPATH=tests/e2e) from the tests' inline scripts: it speaks the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The protocol's doc op against a real silkd on the corpus article and a second article
 # that cites its own [1]: a paragraph with its cites and their reference texts, a reference
 # with the paragraphs citing it, links that stay inside their article, not_found for an id

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Facet counts (issue 17, point 2) through the real daemon: a search with "facets" gets, for
 # each facet asked, the values of ALL its matches with their counts, sorted by count then
 # value, cut to facet_limit (default 20). Every count is checked against an independent

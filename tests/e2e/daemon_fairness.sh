@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # silkd under load that is hostile or merely unlucky (issue 14, "no lost answers, bounded
 # memory, fairness"), against the real daemon with raw-socket clients:
 #   1. a client that pipelines large answers and reads gets every one, in order; an answer

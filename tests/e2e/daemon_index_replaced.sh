@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # An index whose files are overwritten in place by another index at the same revision (a
 # restore: same folder, same path, same revision) is noticed and served, not stale or
 # `internal` for ever; SIGHUP opens it afresh on every worker (docs/reliability.md).

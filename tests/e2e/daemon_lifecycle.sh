@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # silkd's life: starting without an index ("unavailable", then serving once a hand-run
 # silk-index creates it), a stale socket replaced, a second daemon refused, a path that is
 # not a socket refused, SIGHUP, and SIGTERM with queries in flight (all answered, socket

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Live reindex against a real daemon: {"op":"reindex"} answers with the indexer's summary;
 # concurrent requests share runs; a reindex while 4 clients query continuously gives zero
 # errors and every answer matches the old or the new corpus; --watch picks up an edited

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The reindex child cannot hold the daemon: a child that stops itself (SIGSTOP) and ignores
 # SIGTERM is ended at --reindex-timeout and its requests answered with an error; the next
 # request runs; SIGTERM ends silkd within a bound while such a child runs with no limit;

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # --watch with the index inside the corpus (a layout silk-index supports) settles: the
 # daemon's own commits are not corpus changes. And a file appended every 100 ms, faster
 # than the quiet time, does not postpone indexing of another change for ever: a change is

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The Debian packages (only with SILK_TEST_DEB=1, as `make deb-test` and CI set it: the build
 # takes a minute or two): dpkg-buildpackage builds them from a copy of the tree, lintian finds
 # no error or warning, they install into an empty root (dpkg --root as root, else dpkg -x),

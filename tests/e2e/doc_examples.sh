@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Every `silk` command line the documentation shows works: the lines starting with `silk `
 # in code blocks and in backticks of docs/*.md, and in the code blocks and indented examples
 # and the EXAMPLES of the man pages (docs/man/*.scd), each run with bash against a real silkd on the corpus

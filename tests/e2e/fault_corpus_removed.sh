@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The corpus directory removed during a reindex (at several moments of the run) and before
 # one: the reindex answers (ok or an error, never a hang or a crash), no document indexed
 # before is lost, xapian-check passes, the daemon keeps serving; with the corpus back, a

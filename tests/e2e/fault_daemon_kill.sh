@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # kill -9 of silkd while 4 clients query it continuously, three times at random moments;
 # each time a new silkd starts on the same socket path (the dead one's socket file and lock
 # are still there), answers exactly as before, and the index passes xapian-check with every

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A full disk: the index lives on a small tmpfs (4 MiB). A reindex that needs more room than
 # is left fails with an error and commits nothing; the index passes xapian-check, keeps
 # every document, and the daemon keeps serving it. With room again, a reindex commits.

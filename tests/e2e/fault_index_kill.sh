@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # kill -9 of silk-index at random moments, at least 20 times mid-run, incremental and --full
 # runs mixed, while silkd serves the index: after each kill xapian-check passes, no document
 # that was indexed before is missing, and the daemon answers. A last clean run then gives

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The index directory made read-only during a reindex: the daemon's reindex answers an error
 # (the silk-index child fails, commits nothing), the daemon keeps serving the old index,
 # xapian-check passes and no document is lost; made writable again, a reindex commits.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Helpers of the fault*.sh end-to-end tests: a deterministic synthetic corpus, edits that
 only ever add documents, and the set of document ids an index holds (its Q terms, read with
 xapian-delve, so the check does not depend on silk's own code).

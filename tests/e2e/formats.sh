@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The HTML and Markdown readers end to end: bin/silk-index on a corpus of the corpus
 # article saved from Wikipedia (.html) and a Markdown note full of inline markup (.md);
 # xapian-delve checks the documents and terms (the page's chrome and scripts leave no

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # HTTP on silkd's own listeners (docs/protocol.md § HTTP): every endpoint and every error
 # status through curl --unix-socket and raw socat/Python bytes, the same JSON as NDJSON,
 # keep-alive and pipelining in order, Connection: close and HTTP/1.0, 100-continue; on TCP

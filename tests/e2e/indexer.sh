@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # silk-index end to end: the corpus article indexed and checked with xapian-delve; edits,
 # removals and additions change exactly their documents; an unchanged re-run commits
 # nothing; a JSONL corpus with a broken line; bad files; command-line errors.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # silk-index crash safety: kill -9 at random moments of runs (the first build, incremental
 # runs with edits, removals and additions, and --full rebuilds). After each kill the index
 # passes xapian-check and still holds a complete earlier revision, and the next run

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # silk-index against a hostile or merely unlucky corpus (issue 14): a file swapped for a link
 # or a FIFO after the scan, a planted lock-file link, a private corpus, a name that is not
 # UTF-8, and a same-size rewrite with its mtime restored.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # silk-index: a second writer waits for the lock (or fails at once with --no-wait), and
 # --full switches the index while a reader keeps reading it, never seeing a gap.
 . "$(dirname "$0")/lib.sh"

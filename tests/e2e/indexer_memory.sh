@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Memory of one large file (issue 14/18): a 10 MB .txt of 600,000 one-line paragraphs is
 # indexed with a peak RSS (getrusage of the child) under 310 MiB. Before, the whole
 # article, its id map, the file's id list and its metadata record were all alive at once:

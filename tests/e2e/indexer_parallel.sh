@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A parallel fresh build (silk-index --jobs N, issue 18) gives exactly the index one writer
 # gives: the same documents under the same Xapian document ids (each record's data, terms
 # with wdf and termfreq, values), the same term statistics, the same summary and problems

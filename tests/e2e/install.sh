@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # `make install DESTDIR=… PREFIX=/usr`: the installed programs index the corpus, serve it and
 # answer a query; man pages, completions, units and the example config are in place (the
 # units valid for systemd-analyze when it can run); `make uninstall` leaves no file.

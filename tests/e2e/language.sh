@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Language through the real daemon (issue 15): tests/data/lang/corpus (verbatim KorQuAD and
 # PersianQA paragraphs, an English article and a synonym table) indexed by silk-index and
 # served by silkd on a temporary socket; raw protocol requests check typo tolerance and its

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Shared helpers of the end-to-end tests; each test does `. "$(dirname "$0")/lib.sh"`.
 # Every test runs the real programs from $SILK_BIN in a temporary folder removed at exit.
 set -euo pipefail

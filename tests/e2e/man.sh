@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The man pages (docs/man/*.scd): each renders with scdoc with nothing on stderr, and with
 # man -l without warnings; the long options of each program's --help and the options of its
 # page's OPTIONS section are the same set (a new flag needs its paragraph in the page, and a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Ranking parameters through the real daemon (issue 19): the configuration file's [ranking]
 # section sets silkd's defaults (reported by explain), a bad entry stops silkd naming its
 # FILE:LINE, and a request's "rank" member overrides them for that request only (checked

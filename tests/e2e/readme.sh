@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Runs every command shown in README.md, so that the README cannot rot.
 #
 # A command is a line starting with "$ " inside a ```sh block; the lines after it, up to

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Reference headings in other scripts through the real daemon (issue 15): a Korean article
 # (참고 문헌, 더 읽을거리) and a Persian one (منابع, برای مطالعهٔ بیشتر) from
 # tests/data/refs/corpus (verbatim KorQuAD and PersianQA paragraphs, see its SOURCE.md) are

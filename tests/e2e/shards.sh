@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Scale-out (docs/scale-out.md) on loopback: the corpus article, the synonym table and ~20
 # generated articles, indexed once as one database and once as 3 shards (silk-index
 # --shards 3); silkd serves the single index and a stub listing meta/, shards 0 and 1

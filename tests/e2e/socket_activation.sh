@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Socket activation as silkd.socket does it, without a running systemd: systemd-socket-activate
 # listens on the socket and starts silkd on the first connection, handing it the listening
 # socket (LISTEN_FDS, sd_listen_fds). silk queries through it, twice; a TCP socket passed the

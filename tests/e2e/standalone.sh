@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A user's clone has nothing beside it: no test may read ../shared (or any folder outside
 # the checkout). This checks the sources of every test for such a path.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # TCP needs the token: silkd creates <socket>.token (0600) or reads --token-file, a TCP
 # connection's first line must be {"op":"auth","token":...}, anything else is answered
 # unauthorized and closed; the Unix socket needs no token; no usable token, no TCP.

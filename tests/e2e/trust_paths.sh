@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Trust of paths (issue 14): an index file never makes silk run a program it names (a Xapian
 # stub's `remote :PROGRAM` line) unless silkd --allow-remote-programs; an index or corpus
 # that other users can write is refused, as OpenSSH's StrictModes, with a message naming

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Trust of paths after start-up (issue 14): silkd checks its index (StrictModes, lib/trust.c)
 # not only when it starts but at every open and reopen — SIGHUP, a new revision, an index
 # that appears later — and every local database a stub file names (relative lines resolved

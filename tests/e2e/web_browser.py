@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """The search page (server/web/index.html) in a real browser: Debian's chromium, headless,
 driven through chromium-driver by python3-selenium, against a real silkd on TCP.
 

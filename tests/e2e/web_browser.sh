@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The search page at GET / in a real browser: Debian's chromium, headless, driven through
 # chromium-driver by python3-selenium (tests/e2e/web_browser.py) against the real silkd on
 # TCP with its token. The corpus is the corpus article, a hostile article whose title,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Invariants shared by the corpus fuzz targets (fuzz_corpus.c, fuzz_jsonl.c): what
  * indexer/corpus.h promises of every parsed document, whatever the input bytes. Static
  * functions only; each target includes this once. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target of the configuration file: arbitrary bytes loaded with silk_config_load
  * (through a memfd, as a file is).
  *

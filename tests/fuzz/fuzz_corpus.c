@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target of the article readers (.txt and .md: indexer/read_txt.c, read_md.c,
  * through silk_article_parse() of indexer/corpus.h). The first input byte picks the format
  * (even: .txt, odd: .md); the rest is the file's contents.

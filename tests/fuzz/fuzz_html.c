@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target of the HTML reader (indexer/read_html.c: gumbo, then the walk over its tree):
  * the input is the file's contents (tests/fuzz/fuzz_reader.h). */
 #define FUZZ_READER_NAME   "fuzz_html"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target of the HTTP request path (server/http.c): the bytes of a connection
  * through the parser, split where the first input byte says, each request routed as the
  * Unix socket and as TCP would, the line it becomes decoded by the JSON protocol, and each

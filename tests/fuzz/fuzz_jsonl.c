@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target of the JSON Lines reader (indexer/read_jsonl.c, SILK_FORMAT_JSONL).
  *
  * Invariants checked, beyond those of every document (corpus_check.h):

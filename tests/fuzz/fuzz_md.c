@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target of the Markdown reader (indexer/read_md.c: md4c, then its callbacks): the input
  * is the file's contents (tests/fuzz/fuzz_reader.h). */
 #define FUZZ_READER_NAME   "fuzz_md"

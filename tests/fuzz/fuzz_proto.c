@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target of the wire protocol: one request line through silk_proto_decode, and
  * the encoders fed with what the decoder produced and with the raw input as stored data.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target of the query parser: arbitrary bytes never crash the parser or the query
  * builder, a parsed query respects the bounds of search.h, and an error carries a status
  * the searcher reports to users and a position within the input. When bin/silk-index is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The body of the libFuzzer targets of one reader each (fuzz_html.c, fuzz_md.c): the input is
  * a whole file of that format, read through silk_article_parse() of indexer/corpus.h, with the
  * invariants of fuzz_corpus.c (tests/fuzz/corpus_check.h). A target defines FUZZ_READER_NAME,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: tokenizes arbitrary bytes and checks the invariants of DESIGN.md § Text,
  * aborting on any violation: offsets in bounds, on UTF-8 boundaries and non-decreasing;
  * consecutive positions; terms non-empty, valid UTF-8 and at most SILK_TERM_MAX bytes;

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Runs each libFuzzer target given on the command line for FUZZ_SECONDS, on a copy of its
 # seed corpus (tests/fuzz/seeds/<name without fuzz_>/), and fails on any crash.
 set -euo pipefail

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk tests — shared fixtures (tests/support/support.h). */
 #include "support.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk tests — fixtures the unit tests share: a private temporary folder, writing and
  * reading small files in it. Every helper fails the running cmocka test on error. */
 #ifndef SILK_TEST_SUPPORT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Fixtures and helpers shared by the unit tests of the Xapian wrapper (test_db*.c).
  * Header-only on purpose: each test file is its own program; the helpers are static
  * inline so a file that does not use one of them still compiles warning-free. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The fixture of the indexer's writing tests (test_indexer_index, test_indexer_shard,
  * test_indexer_writer): a temporary folder (tests/support) holding corpus/, with the paths
  * of a single-database index and of a sharded one beside it. Header-only, since each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The benchmarks' shared helpers (bench/common.c): word joining, quantiles, clocks. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The benchmark's relevance scorer (bench/eval/score.c) against values computed by hand. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The growable buffer and the array growth rule (include/silk/buf.h, lib/buf.c): appends,
  * the hard limit (an error that leaves the buffer as it was), consume, steal, and the
  * overflow checks of silk_grow_array(). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Character classes and the word scanner (include/silk/charclass.h, lib/charclass.c):
  * the class of each kind of code point, the script tests, the CJK unit rules, and where
  * silk_cc_scan_word() ends a word (DESIGN.md § Text, "Words"). */

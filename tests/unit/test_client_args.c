@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests of the client's command line (client/options.c, client/args.c): GNU-style
  * options anywhere (getopt_long permuting), `--` ending them, unknown options refused with
  * their name, the values of --mode, --format, --facets, --limit and --offset, the show

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The client's part of the configuration file (client/cliconf.c): --config found among the
  * options (and not after `--`), [client] keys as the defaults of silk_cli_opts_t, the
  * [paths] socket made absolute, and a bad value refused with FILE:LINE and exit 2. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests of the client's terminal text functions (client/render.c) and of the strict
  * UTF-8 decoding they rely on (include/silk/utf8.h): display widths, wrapping and cutting
  * by columns with highlights. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The configuration file (include/silk/config.h, lib/config.c): entries with their lines,
  * the vocabulary, FILE:LINE errors, the lookup order, booleans and paths. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests of the Xapian wrapper (include/silk/db.h, lib/xapian.cc): string value slots
  * and their counts over every match (silk_db_search_ex, silk_mset_value_counts), the
  * deadline inside the match (a partial mset), and the path check every local path of a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests of the Xapian wrapper (include/silk/db.h, lib/xapian.cc): opening errors, invalid
  * arguments, wildcards, values, phrases, synonyms, spelling, metadata, the stemmer.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests of the Xapian wrapper (include/silk/db.h, lib/xapian.cc): stub files, replaced
  * folders, remote shards (xapian-tcpsrv) and the index as xapian-delve sees it.
  *

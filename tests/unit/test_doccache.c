@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests of the searcher's document cache (include/silk/doccache.h, lib/doccache.c):
  * a document is parsed once per revision and served again from its slot, tokenized only
  * when asked, the byte bound holds (the clock hand frees others; one document alone over

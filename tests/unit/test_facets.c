@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests of the facet vocabulary and store (include/silk/facets.h, lib/facets.c): names
  * and slots, ordering by count then value, the limit, and a store reused across searches. */
 #include <setjmp.h>

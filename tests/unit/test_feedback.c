@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Tests of the ranking parameters in a search (lib/feedback.c, lib/rank.c through
  * lib/search.c) against the corpus article: pseudo-relevance feedback (the frozen first
  * hits, the page, the adaptive rule), a request's overrides, query-time stopwords, the

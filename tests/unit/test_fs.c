@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The file-system helpers (include/silk/fs.h, lib/fs.c): mkdir_p, rm_tree (which must
  * never follow a link out of the tree it removes), the daemon's socket-path
  * resolution that silkd and silk share, its private folder, and the XDG data path. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Regression tests of protocol failures found by tests/fuzz/fuzz_proto.c, so that `make
  * test`, `make asan` and `make valgrind` check them too (the inputs are also seeds). */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The one hash (include/silk/hash.h): 64-bit FNV-1a. Its values are part of the index
  * format (file hashes in the metadata, shard placement), so the published test vectors
  * pin them. */

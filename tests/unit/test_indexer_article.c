@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The article builder (indexer/article.c) and the string helpers under it
  * (indexer/strutil.c), called directly as a reader calls them. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Citations and references (indexer/cite.c) on their own: marker stripping, the set of
  * cited numbers, years, authors, and reference numbering with cited_by. */
 #include <setjmp.h>

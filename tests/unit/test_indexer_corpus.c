@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The corpus parser (indexer/corpus.h, through the readers below it) on the corpus article
  * and on small Markdown, JSONL and plain-text cases. */
 #include <setjmp.h>

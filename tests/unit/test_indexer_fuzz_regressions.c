@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Regression tests of failures found by the fuzz targets (tests/fuzz/), one test each, so
  * they are checked by `make test`, `make asan` and `make valgrind`, not only by `make fuzz`.
  * The crashing inputs themselves are also kept in the seed corpora (tests/fuzz/seeds/). */

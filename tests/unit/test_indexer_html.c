@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The HTML reader (indexer/read_html.c), through the corpus entry point: the corpus article
  * saved from Wikipedia gives the documents of its plain-text form; chrome is skipped;
  * text that looks like markup stays text; hostile pages stay bounded.

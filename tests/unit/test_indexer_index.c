@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The indexer's writing side (indexer/writer.c and the modules it uses): the terms of a
  * document, and incremental runs of silk_build_run() over small corpora in a temporary folder. */
 #include <setjmp.h>

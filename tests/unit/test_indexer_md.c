@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The Markdown reader (indexer/read_md.c), through the corpus entry point: front matter,
  * code blocks, tables, quotes, lists and headings. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk-index --shards (indexer/shard.c): routing, a sharded index against a single one
  * (documents, spelling, synonyms through the stub's meta database), incremental runs found
  * by a plain silk_build_run(), the commit barrier (one failing shard commits nothing

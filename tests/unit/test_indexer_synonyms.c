@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The synonym table (indexer/synonyms.c) on its own. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The modules under the single-database writer, each on its own: the string containers
  * (strmap), the corpus walk and the capped reader (scan), the file records in the index
  * metadata (filemeta), the writers' lock (lock), the transaction and the --full publish

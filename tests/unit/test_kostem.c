@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The Korean light stemmer (include/silk/kostem.h, lib/kostem.c): the examples of issue 15,
  * the protected nouns, the two-syllable rule, input that is not Hangul, the order of the
  * table, and every word it changes in three KorQuAD paragraphs (tests/data/korean.txt,

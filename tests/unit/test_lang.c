@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Tests of the query pipeline on real sentences in several scripts (issue 15): silk_search
  * (lib/search.c, lib/qbuild.c, lib/typo.c, lib/qmatch.c, lib/snippet.c) over an index of
  * tests/data/lang/corpus, built by the real indexer ($SILK_BIN/silk-index; tests run from

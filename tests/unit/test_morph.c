@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests of the Persian suffix morphology (lib/morph.c): the script test, the forms of
  * a word, the bounded join, and the forms an index has (on a small index of its own). */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The normalization of a word (include/silk/normalize.h, lib/normalize.c) against
  * DESIGN.md § Text: NFKC + case fold, accents stripped in Latin/Greek/Cyrillic only,
  * format characters and acronym dots dropped, jamo recomposed, the Arabic-script folds,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The wire protocol (lib/proto.c) against docs/protocol.md: a table of request lines and
  * what they decode to (or which error, with which message and position), the encoders'
  * exact output, and the invariants the daemon relies on: every response is one line of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The client's side of the wire protocol (lib/proto_client.c): the exact request lines it
  * writes, that the daemon's own decoder reads them back as they were meant, and answers
  * decoded into structs (search hits, errors, members of stats and reindex answers). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The protocol's doc op end to end inside the library: the request decoder (lib/proto.c),
  * the view of a document with its cites and cited_by (lib/docview.c) over a real index of the
  * corpus article, its encoding (lib/proto_resp.c), and the client's decoding of the answer

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The JSON writer (lib/jsonw.c): escapes, U+FFFD for broken UTF-8 (one per maximal invalid
  * subpart), numbers, and that a failed line leaves the buffer as it was. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests of the query AST (lib/qast.c) built by hand — constructors, printer, plain
  * test, the first-error-wins error record — and of query words (lib/qword.c): the one
  * tokenizer copier of the parser and the builder, and its bound. */

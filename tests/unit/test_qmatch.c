@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests of the highlight matcher (lib/qmatch.c) through its own API, without the
  * builder: terms, stems, prefixes and phrases; the longest match wins; the indexed and the
  * scanning paths answer alike; the hashes are those of hash.h. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests of the query parser (lib/qparse.c, printed by lib/qast.c), the builder
  * (lib/qbuild.c) and its matcher (lib/qmatch.c): the AST printed for each syntax element,
  * and each error with its status, message and byte position. No index needed. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Tests of the ranking parameters (lib/rank.c): defaults, setting by name with types and
  * bounds, merging a request's overrides, the explain line and the search options. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Tests of silk_search (lib/search.c) against a real index of the corpus article, built by
  * the real indexer ($SILK_BIN/silk-index; tests run from the repository root).
  *

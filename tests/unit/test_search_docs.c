@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Tests of silk_search (lib/search.c) against the corpus article, moved out of
  * test_search.c (the 900-line bound): a stub database answers like the index it lists, and
  * the examples of docs/query-syntax.md find what the page says. The index is built by the

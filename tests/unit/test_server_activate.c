@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* systemd socket activation (server/activate.c): the descriptors named by LISTEN_FDS are
  * taken, each identified as a Unix or TCP listening socket, made non-blocking and
  * close-on-exec; anything else is refused; the variables are removed either way. */

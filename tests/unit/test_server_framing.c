@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silkd's connections (server/conn.c), linked alone: the newline framing (lines, "\r\n",
  * partial lines, the line bound exactly at and just past its edge, a stream cut at every
  * byte giving the same lines as the whole stream), then a connection on a socket pair

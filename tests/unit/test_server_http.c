@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silkd's HTTP framing (server/http.c): the first-line sniff, the parser over any split of
  * the bytes (pipelining, chunked bodies, 100-continue, bounds, malformed input), the access
  * checks (Host, token, Origin), the routes and their translation into request lines of the

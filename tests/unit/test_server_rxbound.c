@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The reindex runner's bounds (server/rxbound.c): the child's summary keeps its counts
  * and the first N entries of each list whatever the size of the output, and the --watch
  * debounce has a ceiling. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silkd's server-wide state (server/state.c), linked alone: the latency histogram and its
  * quantiles, the index generation, connection admission against the bound, the counters of
  * every worker added up, the reindex text handed across, and the finished-worker count. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests of snippets (lib/snippet.c) without an index: the tokens of a text with their
  * byte and character offsets, the scan bound, and the window, cuts, ellipses and highlights
  * of a snippet for a hand-made matcher. */

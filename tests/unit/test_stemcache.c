@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The stem cache (include/silk/stemcache.h, lib/stemcache.c): it answers repeated words
  * from its slots, gives exactly the stemmer's stems with or without it, forgets on clear,
  * never caches what does not fit, and passes the stemmer's errors on. */

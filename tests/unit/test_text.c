@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The text pipeline (lib/text.c) against DESIGN.md § Text: a table of inputs and the tokens
  * they must give (terms, positions, byte offsets, kinds), stems and silk_normalize. The
  * invariants over the corpus article and random bytes are in test_text_invariants.c. */

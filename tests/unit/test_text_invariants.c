@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The text pipeline (lib/text.c): invariants every run must keep, over the corpus article
  * and over random bytes (offsets, positions, terms, normalizing a span gives its term). */
 #include "text_fixture.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Trust of paths (include/silk/trust.h, lib/trust.c): the StrictModes walk that refuses an
  * index or corpus another user could have written, and allows sticky folders such as /tmp
  * above it. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The strict UTF-8 decoder and its helpers (include/silk/utf8.h, lib/utf8.c): every class
  * of invalid input decodes as U+FFFD, one replacement per maximal invalid subpart; valid
  * input decodes, measures and re-encodes exactly, for every scalar value. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Helpers shared by the text pipeline tests (test_text*.c): collecting the tokens of a run,
  * and reading the corpus article. Static inline, so a test file that does not use one
  * still compiles warning-free. */
