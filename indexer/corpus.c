@@ -66,6 +66,13 @@ int silk_corpus_looks_binary(const char *data, size_t len)
 silk_status_t silk_article_parse(silk_format_t fmt, const char *name, const char *path,
                                  const char *data, size_t len, silk_article_t **out)
 {
+    return silk_article_parse_to(fmt, name, path, data, len, NULL, NULL, out);
+}
+
+silk_status_t silk_article_parse_to(silk_format_t fmt, const char *name, const char *path,
+                                    const char *data, size_t len, silk_doc_sink_t sink, void *ud,
+                                    silk_article_t **out)
+{
     *out = NULL;
     if (fmt == SILK_FORMAT_NONE)
         return SILK_ERR_INVALID;
@@ -83,6 +90,7 @@ silk_status_t silk_article_parse(silk_format_t fmt, const char *name, const char
     if ((fmt != SILK_FORMAT_HTML && silk_lines_split(t, tlen, &lines, &nl) != SILK_OK) ||
         silk_builder_create(name, path, &b) != SILK_OK)
         goto out;
+    silk_builder_set_sink(b, sink, ud);
     switch (fmt) {
     case SILK_FORMAT_TXT:
         rc = silk_read_txt(b, lines, nl);
