@@ -66,21 +66,30 @@ int silk_corpus_looks_binary(const char *data, size_t len)
 silk_status_t silk_article_parse(silk_format_t fmt, const char *name, const char *path,
                                  const char *data, size_t len, silk_article_t **out)
 {
-    return silk_article_parse_to(fmt, name, path, data, len, NULL, NULL, out);
+    char *copy = malloc(len ? len : 1);
+    *out = NULL;
+    if (!copy)
+        return SILK_ERR_NOMEM;
+    if (len)
+        memcpy(copy, data, len);
+    return silk_article_parse_to(fmt, name, path, copy, len, NULL, NULL, out);
 }
 
 silk_status_t silk_article_parse_to(silk_format_t fmt, const char *name, const char *path,
-                                    const char *data, size_t len, silk_doc_sink_t sink, void *ud,
+                                    char *data, size_t len, silk_doc_sink_t sink, void *ud,
                                     silk_article_t **out)
 {
     *out = NULL;
-    if (fmt == SILK_FORMAT_NONE)
+    if (fmt == SILK_FORMAT_NONE) {
+        free(data);
         return SILK_ERR_INVALID;
+    }
     silk_status_t rc = SILK_ERR_NOMEM;
     silk_builder_t *b = NULL;
     silk_line_t *lines = NULL;
     size_t nl = 0, tlen = 0;
     char *text = silk_corpus_clean_utf8(data, len, &tlen);
+    free(data);
     if (!text)
         goto out;
     const char *t = text;

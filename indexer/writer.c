@@ -420,12 +420,11 @@ static silk_status_t index_file(run_t *r, const silk_scan_entry_t *e)
      * spelling counts at its flushes (maybe_flush()), a word once per flush; a live run
      * writes them per file (they net out removals too). */
     st = silk_article_parse_to(e->fmt, name, e->rel, data, len, write_one, &f, &a);
+    data = NULL; /* the parser took it over */
     if (st != SILK_OK && f.st != SILK_OK)
         st = f.st;
     if (st != SILK_OK)
         goto out;
-    free(data);
-    data = NULL;
     if ((st = finish_file(&f, a)) != SILK_OK ||
         (!r->fresh && (st = silk_spelling_flush(r->spell, r->wdb, &r->msg)) != SILK_OK))
         goto out;
