@@ -20,19 +20,25 @@ struct silk_article {
 };
 
 struct silk_builder {
-    silk_article_t *a;   /* the article being built */
-    const char *name;    /* article name (borrowed) */
-    const char *path;    /* file name for messages (borrowed) */
-    unsigned npara;      /* paragraphs so far */
-    unsigned nread;      /* readings so far */
-    silk_refs_t refs;    /* the references so far, numbered */
-    int seen_heading;    /* a section heading came already: paragraphs are not lead */
-    size_t *ids;         /* hash set of doc index + 1 (0: empty slot), for raw documents */
-    size_t ids_cap;      /* slots (a power of two) */
-    size_t ids_used;     /* slots used */
-    silk_buf_t text;     /* scratch: the text of the document being added */
-    silk_buf_t table;    /* scratch: a table rendered before it becomes a paragraph */
-    silk_strvec_t names; /* scratch: the authors of the item being added */
+    silk_article_t *a;         /* the article being built */
+    const char *name;          /* article name (borrowed) */
+    const char *path;          /* file name for messages (borrowed) */
+    unsigned npara;            /* paragraphs so far */
+    unsigned nread;            /* readings so far */
+    silk_refs_t refs;          /* the references so far, numbered */
+    int seen_heading;          /* a section heading came already: paragraphs are not lead */
+    char **ids;                /* hash set of the ids of raw documents (NULL: empty slot) */
+    size_t ids_cap;            /* slots (a power of two) */
+    size_t ids_used;           /* slots used */
+    silk_buf_t text;           /* scratch: the text of the document being added */
+    silk_buf_t table;          /* scratch: a table rendered before it becomes a paragraph */
+    silk_strvec_t names;       /* scratch: the authors of the item being added */
+    silk_doc_sink_t sink;      /* NULL: the article keeps every document */
+    void *sink_ud;             /* passed to sink */
+    int hold;                  /* a reference came: documents wait for finish (cited_by) */
+    char *first_title;         /* the title of the first document handed on */
+    silk_corpus_doc_t *citers; /* documents handed on that cite: "#anchor" and cites */
+    size_t nciters, citers_cap;
 };
 
 /* ---- the article --------------------------------------------------------------------------- */
@@ -169,7 +175,13 @@ silk_status_t silk_builder_create(const char *name, const char *path, silk_build
 static void builder_free(silk_builder_t *b)
 {
     silk_refs_free(&b->refs);
+    for (size_t i = 0; i < b->ids_cap; i++)
+        free(b->ids[i]);
     free(b->ids);
+    for (size_t i = 0; i < b->nciters; i++)
+        silk_corpus_doc_clear(&b->citers[i]);
+    free(b->citers);
+    free(b->first_title);
     silk_buf_free(&b->text);
     silk_buf_free(&b->table);
     silk_strvec_free(&b->names);
@@ -184,20 +196,99 @@ void silk_builder_destroy(silk_builder_t *b)
     builder_free(b);
 }
 
+void silk_builder_set_sink(silk_builder_t *b, silk_doc_sink_t sink, void *ud)
+{
+    b->sink = sink;
+    b->sink_ud = ud;
+}
+
+/* Hands the documents built so far to the sink and frees them, unless they wait for their
+ * cited_by (b->hold). A document that cites keeps its anchor and cites in b->citers. */
+static silk_status_t drain(silk_builder_t *b)
+{
+    silk_article_t *a = b->a;
+    if (!b->sink || b->hold)
+        return SILK_OK;
+    silk_status_t st = SILK_OK;
+    size_t i = 0;
+    for (; i < a->ndocs && st == SILK_OK; i++) {
+        silk_corpus_doc_t *d = &a->docs[i];
+        if (!b->first_title && !(b->first_title = strdup(d->title ? d->title : "")))
+            st = SILK_ERR_NOMEM;
+        if (st == SILK_OK)
+            st = b->sink(d, b->sink_ud);
+        if (st == SILK_OK && d->ncites) {
+            if (SILK_GROW(b->citers, b->citers_cap, b->nciters + 1) != SILK_OK) {
+                st = SILK_ERR_NOMEM;
+            } else {
+                silk_corpus_doc_t *c = &b->citers[b->nciters];
+                memset(c, 0, sizeof *c);
+                if (asprintf(&c->id, "#%s", silk_corpus_doc_anchor(d)) < 0) {
+                    c->id = NULL;
+                    st = SILK_ERR_NOMEM;
+                } else {
+                    c->cites = d->cites, c->ncites = d->ncites;
+                    d->cites = NULL, d->ncites = 0;
+                    b->nciters++;
+                }
+            }
+        }
+        silk_corpus_doc_clear(d);
+    }
+    /* Documents not handed on (an error) are freed too: the run fails. */
+    for (; i < a->ndocs; i++)
+        silk_corpus_doc_clear(&a->docs[i]);
+    a->ndocs = 0;
+    return st;
+}
+
+/* Fills the cited_by of the held references from the documents handed on (b->citers,
+ * before them in the file) and the held ones, in document order. */
+static silk_status_t link_refs(silk_builder_t *b)
+{
+    silk_article_t *a = b->a;
+    if (!b->nciters)
+        return silk_refs_link(&b->refs, a->docs, a->ndocs);
+    size_t n = b->nciters + a->ndocs;
+    silk_corpus_doc_t *all = malloc(n * sizeof *all);
+    if (!all)
+        return SILK_ERR_NOMEM;
+    memcpy(all, b->citers, b->nciters * sizeof *all);
+    if (a->ndocs)
+        memcpy(all + b->nciters, a->docs, a->ndocs * sizeof *all);
+    for (unsigned k = 0; k < b->refs.n; k++)
+        b->refs.doc[k] += b->nciters;
+    silk_status_t st = silk_refs_link(&b->refs, all, n);
+    for (unsigned k = 0; k < b->refs.n; k++)
+        b->refs.doc[k] -= b->nciters;
+    /* The references' cited_by were set in the copies. */
+    if (a->ndocs)
+        memcpy(a->docs, all + b->nciters, a->ndocs * sizeof *all);
+    free(all);
+    return st;
+}
+
 silk_status_t silk_builder_finish(silk_builder_t *b, int link, silk_article_t **out)
 {
     silk_article_t *a = b->a;
+    silk_status_t st = SILK_ERR_NOMEM;
     *out = NULL;
-    if (link && silk_refs_link(&b->refs, a->docs, a->ndocs) != SILK_OK)
+    if (link && link_refs(b) != SILK_OK)
         goto fail;
-    if (!a->title && !(a->title = strdup(a->ndocs ? a->docs[0].title : "")))
+    if (!a->title) {
+        const char *t = b->first_title ? b->first_title : a->ndocs ? a->docs[0].title : "";
+        if (!(a->title = strdup(t)))
+            goto fail;
+    }
+    b->hold = 0;
+    if ((st = drain(b)) != SILK_OK)
         goto fail;
     builder_free(b);
     *out = a;
     return SILK_OK;
 fail:
     silk_builder_destroy(b);
-    return SILK_ERR_NOMEM;
+    return st;
 }
 
 const char *silk_builder_name(const silk_builder_t *b)
@@ -233,6 +324,8 @@ unsigned silk_builder_paragraphs(const silk_builder_t *b)
 silk_corpus_doc_t *silk_builder_raw_doc(silk_builder_t *b)
 {
     silk_article_t *a = b->a;
+    if (drain(b) != SILK_OK)
+        return NULL;
     if (SILK_GROW(a->docs, a->cap, a->ndocs + 1) != SILK_OK)
         return NULL;
     silk_corpus_doc_t *d = &a->docs[a->ndocs++];
@@ -319,6 +412,11 @@ silk_status_t silk_builder_item(silk_builder_t *b, int is_ref, const char *s, si
     char anchor[32];
     unsigned num = 0;
     if (is_ref) {
+        /* What came before is handed on; from here on the documents wait for the
+         * article's end, where the references get their cited_by. */
+        if (drain(b) != SILK_OK)
+            return SILK_ERR_NOMEM;
+        b->hold = 1;
         if (silk_refs_add(&b->refs, b->a->ndocs, &num) != SILK_OK)
             return SILK_ERR_NOMEM;
         snprintf(anchor, sizeof anchor, "ref-%u", num);
@@ -406,17 +504,16 @@ static size_t id_slot(const char *id, size_t cap)
 
 silk_status_t silk_builder_check_id(silk_builder_t *b, int *dup)
 {
-    silk_corpus_doc_t *docs = b->a->docs;
     *dup = 0;
     if ((b->ids_used + 1) * 2 > b->ids_cap) {
         size_t cap = b->ids_cap ? b->ids_cap * 2 : 64;
-        size_t *v = calloc(cap, sizeof *v);
+        char **v = calloc(cap, sizeof *v);
         if (!v)
             return SILK_ERR_NOMEM;
         for (size_t k = 0; k < b->ids_cap; k++) {
             if (!b->ids[k])
                 continue;
-            size_t h = id_slot(docs[b->ids[k] - 1].id, cap);
+            size_t h = id_slot(b->ids[k], cap);
             while (v[h])
                 h = (h + 1) & (cap - 1);
             v[h] = b->ids[k];
@@ -425,17 +522,18 @@ silk_status_t silk_builder_check_id(silk_builder_t *b, int *dup)
         b->ids = v;
         b->ids_cap = cap;
     }
-    size_t i = b->a->ndocs - 1;
-    const char *id = docs[i].id;
+    /* The set keeps copies: the documents themselves may be handed on (the sink). */
+    const char *id = b->a->docs[b->a->ndocs - 1].id;
     size_t h = id_slot(id, b->ids_cap);
     while (b->ids[h]) {
-        if (strcmp(docs[b->ids[h] - 1].id, id) == 0) {
+        if (strcmp(b->ids[h], id) == 0) {
             *dup = 1;
             return SILK_OK;
         }
         h = (h + 1) & (b->ids_cap - 1);
     }
-    b->ids[h] = i + 1;
+    if (!(b->ids[h] = strdup(id)))
+        return SILK_ERR_NOMEM;
     b->ids_used++;
     return SILK_OK;
 }

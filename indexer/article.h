@@ -58,6 +58,20 @@ silk_section_kind_t silk_section_kind(const char *s, size_t n);
  * SILK_ERR_NOMEM when out of memory. */
 silk_status_t silk_builder_create(const char *name, const char *path, silk_builder_t **out);
 
+/* Where documents go as they are built: called with each finished document, in file
+ * order, which is freed when it returns (copy what you keep). A nonzero status stops the
+ * build: the builder call that was adding a document fails (the readers report it as
+ * SILK_ERR_NOMEM; keep the real reason in ud). */
+typedef silk_status_t (*silk_doc_sink_t)(const silk_corpus_doc_t *d, void *ud);
+
+/* Hands each document to sink as soon as the next one starts (or at finish), instead of
+ * keeping it in the article, so that memory follows the largest document, not the file.
+ * From the first reference on, the documents wait for finish (references get their
+ * cited_by there; a document handed on before keeps only its anchor and cites). The
+ * documents, their order and their content are the same as without a sink; the finished
+ * article then holds no documents, only its title and problems. Call before adding any. */
+void silk_builder_set_sink(silk_builder_t *b, silk_doc_sink_t sink, void *ud);
+
 /* Hands the article over (*out; free it with silk_article_destroy()) and destroys b.
  * `link` fills each reference's cited_by from the cites of the documents (the prose
  * formats; JSON Lines documents carry their own). An article without a title takes its

@@ -67,14 +67,30 @@ int silk_corpus_looks_binary(const char *data, size_t len)
 silk_status_t silk_article_parse(silk_format_t fmt, const char *name, const char *path,
                                  const char *data, size_t len, silk_article_t **out)
 {
+    char *copy = malloc(len ? len : 1);
     *out = NULL;
-    if (fmt == SILK_FORMAT_NONE)
+    if (!copy)
+        return SILK_ERR_NOMEM;
+    if (len)
+        memcpy(copy, data, len);
+    return silk_article_parse_to(fmt, name, path, copy, len, NULL, NULL, out);
+}
+
+silk_status_t silk_article_parse_to(silk_format_t fmt, const char *name, const char *path,
+                                    char *data, size_t len, silk_doc_sink_t sink, void *ud,
+                                    silk_article_t **out)
+{
+    *out = NULL;
+    if (fmt == SILK_FORMAT_NONE) {
+        free(data);
         return SILK_ERR_INVALID;
+    }
     silk_status_t rc = SILK_ERR_NOMEM;
     silk_builder_t *b = NULL;
     silk_line_t *lines = NULL;
     size_t nl = 0, tlen = 0;
     char *text = silk_corpus_clean_utf8(data, len, &tlen);
+    free(data);
     if (!text)
         goto out;
     const char *t = text;
@@ -84,6 +100,7 @@ silk_status_t silk_article_parse(silk_format_t fmt, const char *name, const char
     if ((fmt != SILK_FORMAT_HTML && silk_lines_split(t, tlen, &lines, &nl) != SILK_OK) ||
         silk_builder_create(name, path, &b) != SILK_OK)
         goto out;
+    silk_builder_set_sink(b, sink, ud);
     switch (fmt) {
     case SILK_FORMAT_TXT:
         rc = silk_read_txt(b, lines, nl);

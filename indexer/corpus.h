@@ -69,6 +69,15 @@ int silk_corpus_looks_binary(const char *data, size_t len);
 silk_status_t silk_article_parse(silk_format_t fmt, const char *name, const char *path,
                                  const char *data, size_t len, silk_article_t **out);
 
+/* silk_article_parse() that hands each document to sink as it is built
+ * (silk_builder_set_sink()); *out then holds the title and problems only. It takes data
+ * over (malloc'd; freed as soon as its clean copy is made, so that the file's bytes are
+ * not held twice while it is parsed). When the sink fails, so does the parse (with
+ * SILK_ERR_NOMEM or the sink's status). */
+silk_status_t silk_article_parse_to(silk_format_t fmt, const char *name, const char *path,
+                                    char *data, size_t len, silk_doc_sink_t sink, void *ud,
+                                    silk_article_t **out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -62,38 +62,56 @@ static int parse(silk_filemeta_t *m, const char *json)
     return ok;
 }
 
-/* A JSON array of the strings of l (a new reference), NULL when out of memory. */
-static json_t *strings_to(const silk_strlist_t *l)
+/* Appends `,"key":[...]` (the strings of l, each encoded by jansson) to out: one string at
+ * a time, so that a file of a million documents does not build a million JSON values. */
+static int strings_to(silk_buf_t *out, const char *key, const silk_strlist_t *l)
 {
-    json_t *a = json_array();
-    for (size_t i = 0; a && i < l->n; i++)
-        if (json_array_append_new(a, json_string(l->v[i])) != 0) {
-            json_decref(a);
-            return NULL;
-        }
-    return a;
+    if (silk_buf_adds(out, ",\"") != SILK_OK || silk_buf_adds(out, key) != SILK_OK ||
+        silk_buf_adds(out, "\":[") != SILK_OK)
+        return -1;
+    for (size_t i = 0; i < l->n; i++) {
+        json_t *v = json_string(l->v[i]);
+        char *e = v ? json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+        json_decref(v);
+        int bad =
+            !e || (i && silk_buf_addc(out, ',') != SILK_OK) || silk_buf_adds(out, e) != SILK_OK;
+        free(e);
+        if (bad)
+            return -1;
+    }
+    return silk_buf_addc(out, ']') == SILK_OK ? 0 : -1;
 }
 
+/* The record as compact JSON: hash, size, mtime, ctime, ino, ids, and problems when any
+ * (exactly what json_dumps() of the whole object with JSON_PRESERVE_ORDER gives). */
 static char *to_json(const silk_filemeta_t *m)
 {
-    json_t *o = json_object(), *ids = strings_to(&m->ids), *probs = strings_to(&m->probs);
-    char *s = NULL;
-    if (!o || !ids || !probs)
-        goto out;
-    if (json_object_set_new(o, "hash", json_string(m->hash)) != 0 ||
+    json_t *o = json_object();
+    char *head = NULL;
+    silk_buf_t out = {0};
+    if (!o || json_object_set_new(o, "hash", json_string(m->hash)) != 0 ||
         json_object_set_new(o, "size", json_integer((json_int_t)m->size)) != 0 ||
         json_object_set_new(o, "mtime", json_integer((json_int_t)m->mtime)) != 0 ||
         json_object_set_new(o, "ctime", json_integer((json_int_t)m->ctime)) != 0 ||
         json_object_set_new(o, "ino", json_integer((json_int_t)m->ino)) != 0 ||
-        json_object_set(o, "ids", ids) != 0 ||
-        (m->probs.n && json_object_set(o, "problems", probs) != 0))
-        goto out;
-    s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-out:
-    json_decref(ids);
-    json_decref(probs);
+        !(head = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER)))
+        goto fail;
+    /* head is "{...}": the lists go before its closing brace. */
+    if (silk_buf_add(&out, head, strlen(head) - 1) != SILK_OK || strings_to(&out, "ids", &m->ids) ||
+        (m->probs.n && strings_to(&out, "problems", &m->probs)) ||
+        silk_buf_addc(&out, '}') != SILK_OK)
+        goto fail;
+    free(head);
     json_decref(o);
-    return s;
+    char *r = silk_buf_steal(&out, NULL);
+    if (!r)
+        silk_buf_free(&out);
+    return r;
+fail:
+    free(head);
+    json_decref(o);
+    silk_buf_free(&out);
+    return NULL;
 }
 
 silk_status_t silk_filemeta_store(silk_wdb_t *wdb, const char *rel, const silk_filemeta_t *m,

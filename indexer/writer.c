@@ -224,11 +224,22 @@ static silk_status_t remove_file(run_t *r, const silk_filemeta_t *m)
     return SILK_OK;
 }
 
-/* A problem about one document of a file: reported now and kept with the file. */
-static void doc_problem(run_t *r, silk_filemeta_t *nm, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+/* One file being written, document by document, as the parser hands them on. */
+typedef struct {
+    run_t *r;
+    const silk_scan_entry_t *e;
+    silk_filemeta_t *m;   /* its previous record, NULL when new */
+    silk_filemeta_t *nm;  /* collects its ids and problems */
+    silk_strmap_t newids; /* the new ids, when m (to find the gone documents) */
+    silk_strlist_t later; /* problems of documents, reported after the parse's own */
+    silk_status_t st;     /* why the sink stopped the parse */
+} file_t;
 
-static void doc_problem(run_t *r, silk_filemeta_t *nm, const char *fmt, ...)
+/* A problem about one document of a file: reported after the parser's problems and kept
+ * with the file. */
+static void doc_problem(file_t *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void doc_problem(file_t *f, const char *fmt, ...)
 {
     char *p = NULL;
     va_list ap;
@@ -237,8 +248,7 @@ static void doc_problem(run_t *r, silk_filemeta_t *nm, const char *fmt, ...)
     va_end(ap);
     if (n < 0)
         return;
-    on_note(p, 1, r);
-    silk_strlist_push(&nm->probs, p);
+    silk_strlist_push(&f->later, p);
     free(p);
 }
 
@@ -286,57 +296,61 @@ static silk_status_t write_doc(run_t *r, const char *rel, const silk_filemeta_t 
     return silk_files_set_owner(r->files, d->id, m ? m->rel : NULL) < 0 ? SILK_ERR_NOMEM : SILK_OK;
 }
 
-/* Writes the documents of a parsed file into the open transaction; nm collects its ids
- * and problems. */
-static silk_status_t write_article(run_t *r, const silk_scan_entry_t *e, silk_filemeta_t *m,
-                                   const silk_article_t *a, silk_filemeta_t *nm)
+/* The parser's sink (article.h): writes one document of the file into the open
+ * transaction. */
+static silk_status_t write_one(const silk_corpus_doc_t *d, void *ud)
 {
+    file_t *f = ud;
+    run_t *r = f->r;
     silk_status_t st = SILK_OK;
-    silk_strmap_t newids = {0};
-    for (size_t i = 0; i < silk_article_problem_count(a); i++) {
-        on_note(silk_article_problem(a, i), 1, r);
-        if (silk_strlist_push(&nm->probs, silk_article_problem(a, i)) < 0) {
-            st = SILK_ERR_NOMEM;
-            goto out;
-        }
+    if (strlen(d->id) > SILK_ID_MAX) {
+        doc_problem(f, "%s: document %.60s... skipped: id longer than %d bytes", f->e->rel, d->id,
+                    SILK_ID_MAX);
+        return SILK_OK;
     }
-    for (size_t i = 0; i < silk_article_count(a); i++) {
-        const silk_corpus_doc_t *d = silk_article_doc(a, i);
-        if (strlen(d->id) > SILK_ID_MAX) {
-            doc_problem(r, nm, "%s: document %.60s... skipped: id longer than %d bytes", e->rel,
-                        d->id, SILK_ID_MAX);
-            continue;
-        }
-        const char *owner = silk_files_owner(r->files, d->id);
-        if (owner && strcmp(owner, e->rel) != 0) {
-            doc_problem(r, nm, "%s: document %s skipped: the id is already used by %s", e->rel,
-                        d->id, owner);
-            continue;
-        }
-        /* The new ids are looked up only to find the previous version's documents that
-         * are gone; a new file has none. */
-        silk_strmap_slot_t *s = m ? silk_strmap_put(&newids, d->id) : NULL;
-        if ((m && !s) || silk_strlist_push(&nm->ids, d->id) < 0) {
-            st = SILK_ERR_NOMEM;
-            goto out;
-        }
+    const char *owner = silk_files_owner(r->files, d->id);
+    if (owner && strcmp(owner, f->e->rel) != 0) {
+        doc_problem(f, "%s: document %s skipped: the id is already used by %s", f->e->rel, d->id,
+                    owner);
+        return SILK_OK;
+    }
+    /* The new ids are looked up only to find the previous version's documents that
+     * are gone; a new file has none. */
+    silk_strmap_slot_t *s = f->m ? silk_strmap_put(&f->newids, d->id) : NULL;
+    if ((f->m && !s) || silk_strlist_push(&f->nm->ids, d->id) < 0)
+        st = SILK_ERR_NOMEM;
+    else {
         if (s)
             s->val = (void *)1;
-        if ((st = write_doc(r, e->rel, m, d, owner)) != SILK_OK ||
-            (st = maybe_flush(r, 0)) != SILK_OK)
-            goto out;
+        if ((st = write_doc(r, f->e->rel, f->m, d, owner)) == SILK_OK)
+            st = maybe_flush(r, 0);
     }
-    /* Documents of the previous version that are gone now. */
-    for (size_t i = 0; m && i < m->ids.n; i++) {
-        if (silk_strmap_get(&newids, m->ids.v[i]))
-            continue;
-        spell_forget(r, m->ids.v[i]);
-        if ((st = delete_doc(r, m->ids.v[i])) != SILK_OK)
-            goto out;
-    }
-out:
-    silk_strmap_free(&newids);
+    f->st = st;
     return st;
+}
+
+/* After the parse: reports the file's problems (the parser's, then its documents') and
+ * deletes the documents of its previous version that are gone now. */
+static silk_status_t finish_file(file_t *f, const silk_article_t *a)
+{
+    silk_status_t st = SILK_OK;
+    for (size_t i = 0; i < silk_article_problem_count(a); i++) {
+        on_note(silk_article_problem(a, i), 1, f->r);
+        if (silk_strlist_push(&f->nm->probs, silk_article_problem(a, i)) < 0)
+            return SILK_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < f->later.n; i++) {
+        on_note(f->later.v[i], 1, f->r);
+        silk_strlist_push(&f->nm->probs, f->later.v[i]);
+    }
+    for (size_t i = 0; f->m && i < f->m->ids.n; i++) {
+        if (silk_strmap_get(&f->newids, f->m->ids.v[i]))
+            continue;
+        spell_forget(f->r, f->m->ids.v[i]);
+        if ((st = delete_doc(f->r, f->m->ids.v[i])) != SILK_OK)
+            return st;
+    }
+    return SILK_OK;
 }
 
 /* Indexes one corpus file that is new or changed (or every file, with --full). */
@@ -391,23 +405,28 @@ static silk_status_t index_file(run_t *r, const silk_scan_entry_t *e)
     silk_article_t *a = NULL;
     char *name = silk_corpus_article_name(e->rel);
     silk_filemeta_t nm = {0};
+    file_t f = {.r = r, .e = e, .m = m, .nm = &nm};
     if (!name) {
         st = SILK_ERR_NOMEM;
         goto out;
     }
-    if ((st = silk_article_parse(e->fmt, name, e->rel, data, len, &a)) != SILK_OK)
-        goto out;
-    free(data);
-    data = NULL;
     if ((st = begin(r)) != SILK_OK)
         goto out;
     if (m)
         r->sum->files_changed++;
     else
         r->sum->files_added++;
-    /* A fresh build writes the spelling counts at its flushes (maybe_flush()), a word once
-     * per flush; a live run writes them per file (they net out removals too). */
-    if ((st = write_article(r, e, m, a, &nm)) != SILK_OK ||
+    /* The parser hands each document on as it is built (write_one()): memory follows the
+     * largest document and the flush budget, not the file. A fresh build writes the
+     * spelling counts at its flushes (maybe_flush()), a word once per flush; a live run
+     * writes them per file (they net out removals too). */
+    st = silk_article_parse_to(e->fmt, name, e->rel, data, len, write_one, &f, &a);
+    data = NULL; /* the parser took it over */
+    if (st != SILK_OK && f.st != SILK_OK)
+        st = f.st;
+    if (st != SILK_OK)
+        goto out;
+    if ((st = finish_file(&f, a)) != SILK_OK ||
         (!r->fresh && (st = silk_spelling_flush(r->spell, r->wdb, &r->msg)) != SILK_OK))
         goto out;
     /* The documents are written: their memory goes before the file's record is built. */
@@ -435,6 +454,8 @@ static silk_status_t index_file(run_t *r, const silk_scan_entry_t *e)
         memset(&nm.ids, 0, sizeof nm.ids);
     }
 out:
+    silk_strmap_free(&f.newids);
+    silk_strlist_free(&f.later);
     silk_filemeta_clear(&nm);
     silk_article_destroy(a);
     free(name);
