@@ -370,7 +370,7 @@ static int hexval(char c)
 }
 
 /* Percent-decodes s[0, n) into out (emptied first); '+' is a space when plus. Returns -1
- * for a '%' not followed by two hex digits. */
+ * for a '%' not followed by two hex digits, and for %00. */
 static int unescape(const char *s, size_t n, int plus, silk_buf_t *out)
 {
     out->len = 0;
@@ -384,6 +384,8 @@ static int unescape(const char *s, size_t n, int plus, silk_buf_t *out)
             if (a < 0 || b < 0)
                 return -1;
             c = (char)(a * 16 + b);
+            if (c == '\0')
+                return -1; /* %00: no id or parameter of the protocol holds a NUL */
             i += 2;
         } else if (c == '+' && plus) {
             c = ' ';
@@ -594,7 +596,9 @@ static int search_get(const silkd_http_req_t *req, silk_buf_t *line, silkd_http_
             if (unescape(s + i, ke - i, 1, &k) != 0 ||
                 unescape(eq ? eq + 1 : "", eq ? e - ke - 1 : 0, 1, &v) != 0) {
                 set_fail(fail, 400, "bad_request", NULL,
-                         "the query string has a '%%' not followed by two hex digits%s", NULL);
+                         "the query string has a '%%' not followed by two hex digits, or "
+                         "%%00%s",
+                         NULL);
                 ok = 0;
             } else {
                 ok = add_param(&w, &seen, &k, &v, fail);
@@ -657,7 +661,7 @@ static int doc_get(const silkd_http_req_t *req, silk_buf_t *line, silkd_http_fai
     silk_buf_t id = SILK_BUF_INIT;
     if (unescape(req->path + 5, req->path_len - 5, 0, &id) != 0 || id.len == 0) {
         set_fail(fail, 400, "bad_request", NULL,
-                 "GET /doc/ID takes a percent-encoded document id ('#' as %%23)%s", NULL);
+                 "GET /doc/ID takes a percent-encoded document id ('#' as %%23, no %%00)%s", NULL);
         silk_buf_free(&id);
         return 0;
     }

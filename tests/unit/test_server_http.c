@@ -276,6 +276,11 @@ static void test_translation(void **state)
     expect_fail("GET /search?q=%zz HTTP/1.1\r\n\r\n", NULL, 400, "bad_request");
     expect_fail("GET /search?q=%ff HTTP/1.1\r\n\r\n", NULL, 400, "bad_request");
     expect_fail("GET /doc/%ff HTTP/1.1\r\n\r\n", NULL, 400, "bad_request");
+    /* %00 (found by fuzz_http): the line would hold "\u0000", which no protocol string
+     * takes; refused as the request's own mistake, in a path or a parameter. */
+    expect_fail("GET /doc/a%00b HTTP/1.1\r\n\r\n", NULL, 400, "bad_request");
+    expect_fail("GET /search?q=a%00b HTTP/1.1\r\n\r\n", NULL, 400, "bad_request");
+    expect_fail("GET /search?q%00=a HTTP/1.1\r\n\r\n", NULL, 400, "bad_request");
     expect_fail("POST /search HTTP/1.1\r\nContent-Length: 4\r\n\r\niran", NULL, 400, "bad_request");
     expect_fail("POST /search HTTP/1.1\r\nContent-Length: 2\r\n\r\n[]", NULL, 400, "bad_request");
     expect_fail("POST /search HTTP/1.1\r\nContent-Length: 16\r\n\r\n{\"op\":\"reindex\"}", NULL,
