@@ -20,41 +20,18 @@
 #include "silk/proto_client.h"
 #include "silk/proto_resp.h"
 
-#define ART "iran-north-korea-relations#"
+#include "corpus_fixture.h"
 
-typedef struct {
-    char dir[256];      /* temporary folder */
-    char index[300];    /* the index of the corpus article */
-    silk_searcher_t *s; /* a searcher over it */
-} fixture_t;
+#define ART "iran-north-korea-relations#"
 
 static int group_setup(void **state)
 {
-    fixture_t *f = calloc(1, sizeof *f);
-    const char *tmp = getenv("TMPDIR"), *bin = getenv("SILK_BIN");
-    snprintf(f->dir, sizeof f->dir, "%s/silk-test-proto-doc.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (mkdtemp(f->dir) == NULL)
-        return -1;
-    snprintf(f->index, sizeof f->index, "%s/index", f->dir);
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd, "%s/silk-index --corpus corpus --index %s --quiet",
-             bin && *bin ? bin : "bin", f->index);
-    if (system(cmd) != 0 || silk_searcher_new(f->index, NULL, &f->s) != SILK_OK)
-        return -1;
-    *state = f;
-    return 0;
+    return corpus_fixture_setup(state, "proto-doc");
 }
 
 static int group_teardown(void **state)
 {
-    fixture_t *f = *state;
-    char cmd[400];
-    silk_searcher_destroy(f->s);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "test_proto_doc: could not remove %s\n", f->dir);
-    free(f);
-    return 0;
+    return corpus_fixture_teardown(state);
 }
 
 static silk_request_t *decode(const char *line, silk_status_t want)
