@@ -112,9 +112,17 @@ $(LIBSILK): $(LIB_OBJS)
 	rm -f $@
 	ar rcs $@ $^
 
+# silk-index allocates through jemalloc (Debian's libjemalloc2): Xapian's in-memory
+# inverter makes a tree node per posting, and with glibc's malloc a `--jobs 1` build spent
+# about a third more CPU (docs/benchmarks.md, the indexing section). Sanitizer and valgrind
+# builds keep the libc allocator those tools replace.
+ifeq ($(SANITIZER)$(BUILD),build)
+INDEX_ALLOC_LIBS = $(shell $(PKG_CONFIG) --libs jemalloc)
+endif
+
 $(BIN)/silk-index: $(INDEXER_OBJS) $(BUILD)/indexer/main.o $(LIBSILK)
 	@mkdir -p $(dir $@)
-	$(CXX) $(SILK_LDFLAGS) -o $@ $^ $(SILK_LIBS)
+	$(CXX) $(SILK_LDFLAGS) -o $@ $^ $(INDEX_ALLOC_LIBS) $(SILK_LIBS)
 
 $(BIN)/silkd: $(SERVER_OBJS) $(BUILD)/server/main.o $(LIBSILK)
 	@mkdir -p $(dir $@)

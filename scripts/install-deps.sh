@@ -5,7 +5,7 @@
 set -eu
 
 PKGS="gcc g++ make pkg-config libxapian-dev libuv1-dev libutf8proc-dev libjansson-dev libgumbo-dev libmd4c-dev \
-libinih-dev libsystemd-dev libhttp-parser-dev \
+libinih-dev libsystemd-dev libhttp-parser-dev libjemalloc-dev \
 libcmocka-dev xapian-tools socat clang libclang-rt-14-dev clang-format valgrind \
 libsqlite3-dev sqlite3 python3 procps ripgrep util-linux scdoc zsh fish \
 systemd chromium chromium-driver python3-selenium"
@@ -21,7 +21,7 @@ DEB_PKGS="debhelper dpkg-dev lintian fakeroot scdoc"
 # `install-deps.sh --missing` (called by a plain `make`, which never installs) only prints
 # the packages a build needs that are not installed, and exits 0.
 BUILD_PKGS="gcc g++ make pkg-config libxapian-dev libuv1-dev libutf8proc-dev libjansson-dev libgumbo-dev libmd4c-dev \
-libinih-dev libsystemd-dev libhttp-parser-dev libcmocka-dev"
+libinih-dev libsystemd-dev libhttp-parser-dev libjemalloc-dev libcmocka-dev"
 
 mode=install
 case "${1:-}" in
