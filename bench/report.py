@@ -111,6 +111,7 @@ def indexing(recs):
                 return r
         return None
     xap = rate("xapian-termgenerator", "full")
+    xje = rate("xapian-termgenerator", "full, jemalloc")
     fts = rate("fts5", "full")
     one = rate("silk-index", "full, --jobs 1")
     alln = next((r for r in recs if r["engine"] == "silk-index" and r["run"].startswith("full")
@@ -120,6 +121,7 @@ def indexing(recs):
     for name, a_, b_ in (("silk-index all cores / --jobs 1", alln, one),
                          ("silk-index all cores / Xapian TermGenerator", alln, xap),
                          ("silk-index --jobs 1 / Xapian TermGenerator", one, xap),
+                         ("silk-index --jobs 1 / Xapian TermGenerator with jemalloc", one, xje),
                          ("silk-index all cores / FTS5", alln, fts)):
         if a_ and b_:
             ratios.append([name, fmt(a_["mb_s"] / b_["mb_s"], 2)])

@@ -294,6 +294,19 @@ if want indexing && [ -n "$HAVE_DATA" ]; then
     log "indexing: Xapian TermGenerator"
     timed "$GEN/t.xapian" "$BUILD/bench/xapianpeer" index "$GEN/xapian.db" "$GEN/docs.jsonl" >/dev/null &&
         index_row xapian-termgenerator full "$GEN/t.xapian" "$GEN/xapian.db"
+    # silk-index links jemalloc; the same baseline with jemalloc preloaded shows how much of
+    # the single-core ratio is the allocator and how much silk's own writer.
+    JEMALLOC="$(pkg-config --variable=libdir jemalloc 2>/dev/null)/libjemalloc.so.2"
+    if [ -f "$JEMALLOC" ]; then
+        log "indexing: Xapian TermGenerator, jemalloc preloaded"
+        rm -rf "$GEN/xapian-je.db"
+        LD_PRELOAD="$JEMALLOC" timed "$GEN/t.xapian-je" "$BUILD/bench/xapianpeer" index \
+            "$GEN/xapian-je.db" "$GEN/docs.jsonl" >/dev/null &&
+            index_row xapian-termgenerator "full, jemalloc preloaded" "$GEN/t.xapian-je" "$GEN/xapian-je.db"
+        rm -rf "$GEN/xapian-je.db"
+    else
+        note "no libjemalloc.so.2: the Xapian baseline was not also run with silk-index's allocator"
+    fi
     note "indexing MB/s = bytes of the generated .txt articles / wall seconds; FTS5 and Xapian index the same paragraphs and references (as JSONL), silk-index reads the .txt files"
 fi
 
