@@ -318,14 +318,22 @@ typedef struct {
                                     any, every match of the query is examined */
     size_t ncount_slots;         /* how many */
     uint64_t deadline_us;        /* 0, or a CLOCK_MONOTONIC time in microseconds: past it the
-                                    match itself stops (checked every few documents) and the
-                                    mset holds the best hits among those seen, the bounds
-                                    and counts of those seen (silk_mset_partial()) */
+                                    match itself stops (checked every 16 documents) and the
+                                    mset holds the best hits among those seen, in the
+                                    search's order, the bounds and counts of those seen
+                                    (silk_mset_partial()) */
 } silk_search_extra_t;
 
 /* silk_db_search with facet counts and a deadline inside the match (extra may be NULL).
- * The deadline is not applied to a database with remote shards (the check cannot cross
- * the wire), nor to a search sorted by value. */
+ * The deadline applies by relevance and sorted by value (opts->sort_slot): the page is
+ * then ordered as Xapian orders it (by weight, or by the slot's value ascending or, with
+ * sort_reverse, descending, then weight), ties by ascending document id; on one database
+ * or several local shards (whose ids the match spy is handed per shard: a probe ANDed
+ * into the query tells it the shard, so the page's ids are the combined database's). It
+ * is not applied inside the match of a database with remote shards: a match spy is not
+ * sent to xapian-tcpsrv (Xapian's own Enquire::set_time_limit is sent, but it arms a
+ * timer in this process too and only lowers check_at_least). There opts->remote_timeout_ms
+ * bounds each wait for a shard, and a shard past it fails the search, SILK_ERR_NETWORK. */
 silk_status_t silk_db_search_ex(silk_db_t *db, const silk_query_t *q,
                                 const silk_search_opts_t *opts, const silk_search_extra_t *extra,
                                 silk_mset_t **out);
