@@ -77,10 +77,12 @@ const Xapian::Database &aux_db(const opened_db &o)
 } // namespace
 
 struct silk_db {
-    std::string path;    /* as given to silk_db_open(), re-resolved on reopen */
-    silk_db_opts_t opts; /* remote timeouts */
-    opened_db cur;       /* the open database */
-    std::string err;     /* message of the last failure */
+    std::string path;       /* as given to silk_db_open(), re-resolved on reopen */
+    silk_db_opts_t opts;    /* remote timeouts */
+    opened_db cur;          /* the open database */
+    std::string err;        /* message of the last failure */
+    bool reconnect = false; /* a remote shard failed (a timeout): the next reopen connects
+                               afresh rather than reuse the connection (see after_failure) */
 };
 
 struct silk_wdb {
@@ -109,6 +111,7 @@ struct silk_mset {
     std::vector<char> have_uniq;        /* whether uniq[i] was fetched */
     std::vector<std::string> wildcards; /* the query's wildcard prefixes */
     std::string err;                    /* message of the last failure */
+    silk_db *owner = nullptr;           /* the handle searched (outlives the mset: db.h) */
     /* Facet counts and the deadline (silk_db_search_ex); see the section "facet counts,
      * time limits and trust of stub paths" below. */
     std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> counts; /* by count_slots index */
@@ -190,12 +193,30 @@ silk_status_t status_of_xapian_error() noexcept
     }
 }
 
+/* The timeouts of a handle's remote shards, for the message of a timeout (0: not known). */
+struct remote_wait {
+    unsigned reply_ms = 0, connect_ms = 0;
+};
+
 /* Maps the exception being handled to a status and keeps its message in *err (err may be
- * NULL). Must be called from inside a catch block. */
-silk_status_t status_of_exception(std::string *err) noexcept
+ * NULL). Must be called from inside a catch block. A remote shard's timeout says how long
+ * it was waited for and which shard (Xapian's context). */
+silk_status_t status_of_exception(std::string *err, remote_wait w = {}) noexcept
 {
     try {
         throw;
+    } catch (const Xapian::NetworkTimeoutError &e) {
+        keep_text(err, [&] {
+            std::string t = w.reply_ms == 0 ? std::string("in time")
+                            : w.connect_ms == 0 || w.connect_ms == w.reply_ms
+                                ? "within " + std::to_string(w.reply_ms) + " ms"
+                                : "within its timeouts (" + std::to_string(w.connect_ms) +
+                                      " ms to connect, " + std::to_string(w.reply_ms) +
+                                      " ms to reply)";
+            return "a remote shard did not answer " + t + " (" + e.get_msg() + ": " +
+                   e.get_context() + ")";
+        });
+        return SILK_ERR_NETWORK;
     } catch (const Xapian::Error &e) {
         keep_text(err, [&] { return e.get_description(); });
         return status_of_xapian_error();
@@ -212,13 +233,13 @@ silk_status_t status_of_exception(std::string *err) noexcept
 }
 
 /* Runs body, a callable returning silk_status_t, turning any exception into a status with
- * the message in *err (err may be NULL). */
-template <typename F> silk_status_t guard(std::string *err, F &&body) noexcept
+ * the message in *err (err may be NULL); w as status_of_exception. */
+template <typename F> silk_status_t guard(std::string *err, F &&body, remote_wait w = {}) noexcept
 {
     try {
         return body();
     } catch (...) {
-        return status_of_exception(err);
+        return status_of_exception(err, w);
     }
 }
 
@@ -242,6 +263,51 @@ char *dup_bytes(const std::string &s) noexcept
 
 /* ---- the shapes of the entry points -------------------------------------------------------- */
 
+/* The per-exchange timeout of remote shards that opts give (db.h: 0 is 10000 ms). */
+unsigned remote_timeout(const silk_db_opts_t &opts)
+{
+    return opts.remote_timeout_ms ? opts.remote_timeout_ms : 10000;
+}
+
+/* Both timeouts that opts give, for open_path and the messages of timeouts. */
+remote_wait wait_of(const silk_db_opts_t &opts)
+{
+    remote_wait w;
+    w.reply_ms = remote_timeout(opts);
+    w.connect_ms = opts.connect_timeout_ms ? opts.connect_timeout_ms : 2000;
+    return w;
+}
+/* What checked() adds for the handles of read-only databases and their msets: the
+ * timeouts a timeout's message states, and the mark after a network failure. A remote
+ * shard's connection after such a failure may still owe the reply to the request that
+ * failed (a timeout: the shard is still matching, or stopped): Xapian 1.4's RemoteDatabase
+ * keeps it pending and, before its next request, waits for it again (up to the timeout,
+ * per request). So the handle is marked, and its next silk_db_reopen() connects afresh (a
+ * new connection, served by a new xapian-tcpsrv child) instead of reusing that one. */
+remote_wait timeout_of(const void *)
+{
+    return remote_wait{};
+}
+remote_wait timeout_of(const silk_db *db)
+{
+    return wait_of(db->opts);
+}
+remote_wait timeout_of(const silk_mset *m)
+{
+    return m->owner != nullptr ? timeout_of(m->owner) : remote_wait{};
+}
+void after_failure(const void *, silk_status_t) {}
+void after_failure(silk_db *db, silk_status_t st)
+{
+    if (st == SILK_ERR_NETWORK && db->cur.has_remote)
+        db->reconnect = true;
+}
+void after_failure(silk_mset *m, silk_status_t st)
+{
+    if (m->owner != nullptr)
+        after_failure(m->owner, st);
+}
+
 /* Every function below that takes a handle with an `err` member (silk_db, silk_wdb,
  * silk_mset) has the same shape: a NULL handle is SILK_ERR_INVALID with nowhere to put a
  * message; an argument error (`bad`) is SILK_ERR_INVALID with `msg` kept on the handle;
@@ -253,7 +319,10 @@ silk_status_t checked(H *h, bool bad, const char *msg, F &&body) noexcept
         return SILK_ERR_INVALID;
     if (bad)
         return fail_with(&h->err, SILK_ERR_INVALID, msg);
-    return guard(&h->err, body);
+    silk_status_t st = guard(&h->err, body, timeout_of(h));
+    if (st != SILK_OK)
+        after_failure(h, st);
+    return st;
 }
 
 /* Stores get()'s result in *out: the shape of the counters and statistics. A NULL out is
@@ -313,7 +382,7 @@ silk_status_t each_term(Xapian::TermIterator it, const Xapian::TermIterator &end
  * *msg gets a malloc'd copy of the message. */
 template <typename T, typename F>
 silk_status_t construct(const char *fn, const char *path, const char *bad, T **out, char **msg,
-                        F &&make) noexcept
+                        F &&make, remote_wait w = {}) noexcept
 {
     if (msg != nullptr)
         *msg = nullptr;
@@ -327,10 +396,13 @@ silk_status_t construct(const char *fn, const char *path, const char *bad, T **o
     if (why != nullptr)
         keep_text(&err, [&] { return std::string(fn) + ": " + why; });
     else
-        st = guard(&err, [&] {
-            *out = make();
-            return SILK_OK;
-        });
+        st = guard(
+            &err,
+            [&] {
+                *out = make();
+                return SILK_OK;
+            },
+            w);
     if (st != SILK_OK && msg != nullptr)
         *msg = dup_bytes(err);
     return st;
@@ -522,8 +594,8 @@ opened_db open_path(const std::string &path, const silk_db_opts_t &opts)
     if (stub.empty()) {
         o.shards.push_back(open_local(path));
     } else {
-        unsigned timeout = opts.remote_timeout_ms ? opts.remote_timeout_ms : 10000;
-        unsigned connect = opts.connect_timeout_ms ? opts.connect_timeout_ms : 2000;
+        remote_wait w = wait_of(opts);
+        unsigned timeout = w.reply_ms, connect = w.connect_ms;
         for (const stub_entry &e : parse_stub(stub)) {
             switch (e.kind) {
             case stub_entry::LOCAL:
@@ -588,13 +660,17 @@ uint64_t revision_sum(const opened_db &o, bool *known)
 extern "C" silk_status_t silk_db_open(const char *path, const silk_db_opts_t *opts, silk_db_t **out,
                                       char **msg)
 {
-    return construct("silk_db_open", path, nullptr, out, msg, [&] {
-        std::unique_ptr<silk_db> db(new silk_db());
-        db->path = path;
-        db->opts = opts != nullptr ? *opts : silk_db_opts_t{};
-        db->cur = open_path(db->path, db->opts);
-        return db.release();
-    });
+    silk_db_opts_t o = opts != nullptr ? *opts : silk_db_opts_t{};
+    return construct(
+        "silk_db_open", path, nullptr, out, msg,
+        [&] {
+            std::unique_ptr<silk_db> db(new silk_db());
+            db->path = path;
+            db->opts = o;
+            db->cur = open_path(db->path, db->opts);
+            return db.release();
+        },
+        wait_of(o));
 }
 
 extern "C" silk_status_t silk_db_reopen(silk_db_t *db, int *changed)
@@ -609,7 +685,8 @@ extern "C" silk_status_t silk_db_reopen(silk_db_t *db, int *changed)
             throw Xapian::DatabaseNotFoundError("Couldn't reopen database '" + db->path + "'",
                                                 err_no);
         check_paths(db->path, stub, db->opts);
-        bool fresh = now != db->cur.ident;
+        /* After a remote shard's failure, never through the connection that failed. */
+        bool fresh = now != db->cur.ident || db->reconnect;
         bool known_before = false, known_after = false, maybe = false;
         uint64_t before = 0, after = 0;
         if (!fresh) {
@@ -638,6 +715,7 @@ extern "C" silk_status_t silk_db_reopen(silk_db_t *db, int *changed)
              * the reader serving what it had. */
             opened_db o = open_path(db->path, db->opts);
             db->cur = std::move(o);
+            db->reconnect = false;
             if (changed != nullptr)
                 *changed = 1;
             return SILK_OK;
@@ -1843,6 +1921,7 @@ extern "C" silk_status_t silk_db_search_ex(silk_db_t *db, const silk_query_t *q,
         silk_search_opts_init(&o);
     return checked(db, !bm25_ok(o), "silk_db_search: bad weighting parameter", [&] {
         std::unique_ptr<silk_mset> m(new silk_mset(db->cur.db));
+        m->owner = db;
         m->wildcards = q->wildcards;
         bool spied = extra != nullptr && extra->deadline_us != 0 && !db->cur.has_remote;
         std::shared_ptr<shard_cursor> cursor;
