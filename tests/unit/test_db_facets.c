@@ -352,7 +352,7 @@ static void test_deadline_over_shards(void **state)
 {
     char sh[3][512], stub[512], text[1800];
     for (int k = 0; k < 3; k++) {
-        char name[16];
+        char name[24];
         snprintf(name, sizeof name, "shard%d", k);
         path_in(state, sh[k], sizeof sh[k], name);
         build_valued_part(sh[k], k, 3);
