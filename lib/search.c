@@ -75,6 +75,7 @@ struct silk_searcher {
     size_t corr_cap;           /* allocated corr */
     silk_facets_t facets;      /* the facet counts of the last search */
     int refused;               /* the last open was refused (db.h check_path, a stub) */
+    int reconnect;             /* a remote shard failed (a timeout): reopen before next use */
 
     silk_rank_t rank;    /* the ranking defaults of every search */
     silk_rank_t cur;     /* those of the search at hand (with the request's) */
@@ -97,6 +98,8 @@ static silk_status_t fail(silk_searcher_t *s, silk_status_t st, long pos, const 
 
 static silk_status_t fail_db(silk_searcher_t *s, silk_status_t st)
 {
+    if (st == SILK_ERR_NETWORK)
+        s->reconnect = 1;
     if (st == SILK_ERR_NOMEM)
         return fail(s, st, -1, "out of memory");
     const char *m = s->db ? silk_db_error(s->db) : "";
@@ -239,6 +242,16 @@ void silk_searcher_destroy(silk_searcher_t *s)
 
 static silk_status_t ensure_open(silk_searcher_t *s)
 {
+    if (s->db != NULL && s->reconnect) {
+        /* A remote shard failed last time, perhaps a timeout whose reply the connection
+         * still owes: connect afresh first (db.h silk_db_reopen), rather than have the
+         * next request wait for that reply. A refused index is opened below (and says
+         * why); a shard still failing fails this use, and the next one tries again. */
+        s->reconnect = 0;
+        silk_status_t st = silk_searcher_reopen(s, NULL);
+        if (st != SILK_OK && s->db != NULL)
+            return st;
+    }
     if (s->db != NULL)
         return SILK_OK;
     char *msg = NULL;
@@ -732,8 +745,13 @@ static void explain_rank(silk_searcher_t *s)
 }
 
 /* A remote shard's failure faster than this (a closed connection, a refused connect) is
- * retried once after a reopen; a slower one (a timeout) is not. */
-#define NETWORK_RETRY_WITHIN_US 500000
+ * retried once after a reopen; a slower one (a timeout) is not: half a second, or half the
+ * remote timeout when that is shorter (silkd caps it at the time limit). */
+static uint64_t network_retry_within_us(const silk_searcher_t *s)
+{
+    uint64_t t = s->opts.db_opts.remote_timeout_ms ? s->opts.db_opts.remote_timeout_ms : 10000;
+    return t * 500u < 500000u ? t * 500u : 500000u;
+}
 
 silk_status_t silk_search(silk_searcher_t *s, const silk_search_req_t *req,
                           const silk_result_t **out)
@@ -775,19 +793,23 @@ silk_status_t silk_search(silk_searcher_t *s, const silk_search_req_t *req,
     memset(&s->res, 0, sizeof s->res);
     st = search_once(s, req, ast, deadline);
     if (st == SILK_ERR_MODIFIED ||
-        (st == SILK_ERR_NETWORK && now_us() - t0 < NETWORK_RETRY_WITHIN_US)) {
+        (st == SILK_ERR_NETWORK && now_us() - t0 < network_retry_within_us(s) && !past(deadline))) {
         /* The index moved on under the reader: reopen at the new revision, once. A remote
          * shard's connection that broke (the shard restarted, or was down) stays broken
          * until a reopen connects again, so that is tried once too; a shard still down
-         * fails the reopen and the error stands. Not after a slow failure (a timeout):
-         * the answer would take the timeout twice. */
+         * fails the reopen and the error stands. Not after a slow failure (a timeout),
+         * nor past the time limit (which caps the remote timeout in silkd): the answer
+         * would take the timeout twice. */
         int changed = 0;
         if (silk_db_reopen(s->db, &changed) == SILK_OK) {
+            s->reconnect = 0;
             revision_changed(s);
             memset(&s->res, 0, sizeof s->res);
             st = search_once(s, req, ast, deadline);
         }
     }
+    if (st == SILK_ERR_NETWORK)
+        s->reconnect = 1;
     if (st != SILK_OK)
         goto done;
     free(s->explain);

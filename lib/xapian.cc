@@ -77,10 +77,12 @@ const Xapian::Database &aux_db(const opened_db &o)
 } // namespace
 
 struct silk_db {
-    std::string path;    /* as given to silk_db_open(), re-resolved on reopen */
-    silk_db_opts_t opts; /* remote timeouts */
-    opened_db cur;       /* the open database */
-    std::string err;     /* message of the last failure */
+    std::string path;       /* as given to silk_db_open(), re-resolved on reopen */
+    silk_db_opts_t opts;    /* remote timeouts */
+    opened_db cur;          /* the open database */
+    std::string err;        /* message of the last failure */
+    bool reconnect = false; /* a remote shard failed (a timeout): the next reopen connects
+                               afresh rather than reuse the connection (see after_failure) */
 };
 
 struct silk_wdb {
@@ -109,6 +111,7 @@ struct silk_mset {
     std::vector<char> have_uniq;        /* whether uniq[i] was fetched */
     std::vector<std::string> wildcards; /* the query's wildcard prefixes */
     std::string err;                    /* message of the last failure */
+    silk_db *owner = nullptr;           /* the handle searched (outlives the mset: db.h) */
     /* Facet counts and the deadline (silk_db_search_ex); see the section "facet counts,
      * time limits and trust of stub paths" below. */
     std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> counts; /* by count_slots index */
@@ -190,12 +193,30 @@ silk_status_t status_of_xapian_error() noexcept
     }
 }
 
+/* The timeouts of a handle's remote shards, for the message of a timeout (0: not known). */
+struct remote_wait {
+    unsigned reply_ms = 0, connect_ms = 0;
+};
+
 /* Maps the exception being handled to a status and keeps its message in *err (err may be
- * NULL). Must be called from inside a catch block. */
-silk_status_t status_of_exception(std::string *err) noexcept
+ * NULL). Must be called from inside a catch block. A remote shard's timeout says how long
+ * it was waited for and which shard (Xapian's context). */
+silk_status_t status_of_exception(std::string *err, remote_wait w = {}) noexcept
 {
     try {
         throw;
+    } catch (const Xapian::NetworkTimeoutError &e) {
+        keep_text(err, [&] {
+            std::string t = w.reply_ms == 0 ? std::string("in time")
+                            : w.connect_ms == 0 || w.connect_ms == w.reply_ms
+                                ? "within " + std::to_string(w.reply_ms) + " ms"
+                                : "within its timeouts (" + std::to_string(w.connect_ms) +
+                                      " ms to connect, " + std::to_string(w.reply_ms) +
+                                      " ms to reply)";
+            return "a remote shard did not answer " + t + " (" + e.get_msg() + ": " +
+                   e.get_context() + ")";
+        });
+        return SILK_ERR_NETWORK;
     } catch (const Xapian::Error &e) {
         keep_text(err, [&] { return e.get_description(); });
         return status_of_xapian_error();
@@ -212,13 +233,13 @@ silk_status_t status_of_exception(std::string *err) noexcept
 }
 
 /* Runs body, a callable returning silk_status_t, turning any exception into a status with
- * the message in *err (err may be NULL). */
-template <typename F> silk_status_t guard(std::string *err, F &&body) noexcept
+ * the message in *err (err may be NULL); w as status_of_exception. */
+template <typename F> silk_status_t guard(std::string *err, F &&body, remote_wait w = {}) noexcept
 {
     try {
         return body();
     } catch (...) {
-        return status_of_exception(err);
+        return status_of_exception(err, w);
     }
 }
 
@@ -242,6 +263,51 @@ char *dup_bytes(const std::string &s) noexcept
 
 /* ---- the shapes of the entry points -------------------------------------------------------- */
 
+/* The per-exchange timeout of remote shards that opts give (db.h: 0 is 10000 ms). */
+unsigned remote_timeout(const silk_db_opts_t &opts)
+{
+    return opts.remote_timeout_ms ? opts.remote_timeout_ms : 10000;
+}
+
+/* Both timeouts that opts give, for open_path and the messages of timeouts. */
+remote_wait wait_of(const silk_db_opts_t &opts)
+{
+    remote_wait w;
+    w.reply_ms = remote_timeout(opts);
+    w.connect_ms = opts.connect_timeout_ms ? opts.connect_timeout_ms : 2000;
+    return w;
+}
+/* What checked() adds for the handles of read-only databases and their msets: the
+ * timeouts a timeout's message states, and the mark after a network failure. A remote
+ * shard's connection after such a failure may still owe the reply to the request that
+ * failed (a timeout: the shard is still matching, or stopped): Xapian 1.4's RemoteDatabase
+ * keeps it pending and, before its next request, waits for it again (up to the timeout,
+ * per request). So the handle is marked, and its next silk_db_reopen() connects afresh (a
+ * new connection, served by a new xapian-tcpsrv child) instead of reusing that one. */
+remote_wait timeout_of(const void *)
+{
+    return remote_wait{};
+}
+remote_wait timeout_of(const silk_db *db)
+{
+    return wait_of(db->opts);
+}
+remote_wait timeout_of(const silk_mset *m)
+{
+    return m->owner != nullptr ? timeout_of(m->owner) : remote_wait{};
+}
+void after_failure(const void *, silk_status_t) {}
+void after_failure(silk_db *db, silk_status_t st)
+{
+    if (st == SILK_ERR_NETWORK && db->cur.has_remote)
+        db->reconnect = true;
+}
+void after_failure(silk_mset *m, silk_status_t st)
+{
+    if (m->owner != nullptr)
+        after_failure(m->owner, st);
+}
+
 /* Every function below that takes a handle with an `err` member (silk_db, silk_wdb,
  * silk_mset) has the same shape: a NULL handle is SILK_ERR_INVALID with nowhere to put a
  * message; an argument error (`bad`) is SILK_ERR_INVALID with `msg` kept on the handle;
@@ -253,7 +319,10 @@ silk_status_t checked(H *h, bool bad, const char *msg, F &&body) noexcept
         return SILK_ERR_INVALID;
     if (bad)
         return fail_with(&h->err, SILK_ERR_INVALID, msg);
-    return guard(&h->err, body);
+    silk_status_t st = guard(&h->err, body, timeout_of(h));
+    if (st != SILK_OK)
+        after_failure(h, st);
+    return st;
 }
 
 /* Stores get()'s result in *out: the shape of the counters and statistics. A NULL out is
@@ -313,7 +382,7 @@ silk_status_t each_term(Xapian::TermIterator it, const Xapian::TermIterator &end
  * *msg gets a malloc'd copy of the message. */
 template <typename T, typename F>
 silk_status_t construct(const char *fn, const char *path, const char *bad, T **out, char **msg,
-                        F &&make) noexcept
+                        F &&make, remote_wait w = {}) noexcept
 {
     if (msg != nullptr)
         *msg = nullptr;
@@ -327,10 +396,13 @@ silk_status_t construct(const char *fn, const char *path, const char *bad, T **o
     if (why != nullptr)
         keep_text(&err, [&] { return std::string(fn) + ": " + why; });
     else
-        st = guard(&err, [&] {
-            *out = make();
-            return SILK_OK;
-        });
+        st = guard(
+            &err,
+            [&] {
+                *out = make();
+                return SILK_OK;
+            },
+            w);
     if (st != SILK_OK && msg != nullptr)
         *msg = dup_bytes(err);
     return st;
@@ -522,8 +594,8 @@ opened_db open_path(const std::string &path, const silk_db_opts_t &opts)
     if (stub.empty()) {
         o.shards.push_back(open_local(path));
     } else {
-        unsigned timeout = opts.remote_timeout_ms ? opts.remote_timeout_ms : 10000;
-        unsigned connect = opts.connect_timeout_ms ? opts.connect_timeout_ms : 2000;
+        remote_wait w = wait_of(opts);
+        unsigned timeout = w.reply_ms, connect = w.connect_ms;
         for (const stub_entry &e : parse_stub(stub)) {
             switch (e.kind) {
             case stub_entry::LOCAL:
@@ -588,13 +660,17 @@ uint64_t revision_sum(const opened_db &o, bool *known)
 extern "C" silk_status_t silk_db_open(const char *path, const silk_db_opts_t *opts, silk_db_t **out,
                                       char **msg)
 {
-    return construct("silk_db_open", path, nullptr, out, msg, [&] {
-        std::unique_ptr<silk_db> db(new silk_db());
-        db->path = path;
-        db->opts = opts != nullptr ? *opts : silk_db_opts_t{};
-        db->cur = open_path(db->path, db->opts);
-        return db.release();
-    });
+    silk_db_opts_t o = opts != nullptr ? *opts : silk_db_opts_t{};
+    return construct(
+        "silk_db_open", path, nullptr, out, msg,
+        [&] {
+            std::unique_ptr<silk_db> db(new silk_db());
+            db->path = path;
+            db->opts = o;
+            db->cur = open_path(db->path, db->opts);
+            return db.release();
+        },
+        wait_of(o));
 }
 
 extern "C" silk_status_t silk_db_reopen(silk_db_t *db, int *changed)
@@ -609,7 +685,8 @@ extern "C" silk_status_t silk_db_reopen(silk_db_t *db, int *changed)
             throw Xapian::DatabaseNotFoundError("Couldn't reopen database '" + db->path + "'",
                                                 err_no);
         check_paths(db->path, stub, db->opts);
-        bool fresh = now != db->cur.ident;
+        /* After a remote shard's failure, never through the connection that failed. */
+        bool fresh = now != db->cur.ident || db->reconnect;
         bool known_before = false, known_after = false, maybe = false;
         uint64_t before = 0, after = 0;
         if (!fresh) {
@@ -638,6 +715,7 @@ extern "C" silk_status_t silk_db_reopen(silk_db_t *db, int *changed)
              * the reader serving what it had. */
             opened_db o = open_path(db->path, db->opts);
             db->cur = std::move(o);
+            db->reconnect = false;
             if (changed != nullptr)
                 *changed = 1;
             return SILK_OK;
@@ -1622,61 +1700,184 @@ uint64_t monotonic_us()
 struct deadline_passed {
 };
 
-/* Stops a match at a deadline. Xapian calls a match spy with every candidate that could
- * still enter the result (its weight at least the current k-th best), so keeping the best
- * `keep` of them here reproduces Xapian's own proto-MSet; every CHECK_EVERY documents the
- * clock is read (CLOCK_MONOTONIC, no timer, no signal, no other thread), and past the
- * deadline an exception unwinds the match: Xapian's matcher is exception-safe (a
- * DatabaseModifiedError can arrive from any posting list read mid-match). Xapian's own
- * Enquire::set_time_limit is not used: it arms a POSIX timer (SIGEV_THREAD) per match,
- * which crashed silkd under pipelined searches with a 1 ms limit, and when it fires it only
- * lowers check_at_least, so it never stops the search for the page itself. */
+/* Which local shard the match is in, for a match spy over several shards: Xapian 1.4 hands
+ * a spy (and a KeyMaker, a MatchDecider) the document's id *in its shard* (the matcher's
+ * ValueStreamDocument keeps the sub-database's id), and nothing of the Document's public
+ * face tells the shard. A shard_probe ANDed into the query (OP_FILTER: no weight) is cloned
+ * and init()ed once per shard, and each clone is advanced (next, skip_to, check) only while
+ * the match walks that shard: MergePostList walks the shards one after the other, and each
+ * candidate of shard k passes its AND (so its probe) before the spy sees it. So the last
+ * probe that moved names the candidate's shard, and its global id is Xapian's
+ * (local - 1) * nshards + shard + 1 (MergePostList::get_docid). */
+struct shard_cursor {
+    Xapian::Database whole; /* the combined database the probes find their shard in */
+    size_t current = 0;     /* the shard of the candidate being matched */
+    bool lost = false;      /* a probe did not find its shard: ids cannot be mapped */
+};
+
+class shard_probe : public Xapian::PostingSource
+{
+  public:
+    explicit shard_probe(std::shared_ptr<shard_cursor> c) : c_(std::move(c)) {}
+    Xapian::PostingSource *clone() const override
+    {
+        return new shard_probe(c_);
+    }
+    /* db is one shard (QueryPostingSource::postlist wraps the sub-database it matches):
+     * found among the combined database's sub-databases by identity (Database::internal
+     * is public in xapian/database.h, though documented as internal). */
+    void init(const Xapian::Database &db) override
+    {
+        did_ = 0;
+        last_ = db.get_lastdocid();
+        count_ = db.get_doccount();
+        shard_ = c_->whole.internal.size();
+        for (size_t k = 0; db.internal.size() == 1 && k < c_->whole.internal.size(); k++)
+            if (db.internal[0].get() == c_->whole.internal[k].get())
+                shard_ = k;
+        if (shard_ == c_->whole.internal.size())
+            c_->lost = true;
+    }
+    /* It matches every id of the shard; reported as the shard's documents, so that the
+     * AND's bounds and estimate are those of the query alone. */
+    Xapian::doccount get_termfreq_min() const override
+    {
+        return count_;
+    }
+    Xapian::doccount get_termfreq_est() const override
+    {
+        return count_;
+    }
+    Xapian::doccount get_termfreq_max() const override
+    {
+        return count_;
+    }
+    Xapian::docid get_docid() const override
+    {
+        return did_;
+    }
+    void next(double) override
+    {
+        ++did_;
+        c_->current = shard_;
+    }
+    void skip_to(Xapian::docid did, double) override
+    {
+        if (did > did_)
+            did_ = did;
+        c_->current = shard_;
+    }
+    bool check(Xapian::docid did, double min_wt) override
+    {
+        skip_to(did, min_wt);
+        return true;
+    }
+    bool at_end() const override
+    {
+        return did_ > last_;
+    }
+
+  private:
+    std::shared_ptr<shard_cursor> c_;
+    Xapian::docid did_ = 0, last_ = 0;
+    Xapian::doccount count_ = 0;
+    size_t shard_ = 0;
+};
+
+/* Stops a match at a deadline. Every CHECK_EVERY documents the clock is read
+ * (CLOCK_MONOTONIC, no timer, no signal, no other thread), and past the deadline an
+ * exception unwinds the match: Xapian's matcher is exception-safe (a DatabaseModifiedError
+ * can arrive from any posting list read mid-match). The spy keeps the best `keep` of the
+ * candidates it was called with, in the order of Xapian's MSetCmp (matcher/msetcmp.cc),
+ * which reproduces Xapian's own proto-MSet of the documents seen:
+ * - by relevance, Xapian 1.4's MultiMatch::get_mset calls a spy with every candidate that
+ *   could still enter the result (its weight at least the k-th best once the proto-MSet
+ *   is full); ranked by weight, then docid ascending (set_docid_order ASCENDING);
+ * - sorted by value then relevance (set_sort_by_value_then_relevance), the minimum weight
+ *   never rises (only REL and REL_VAL raise it), so the spy is called with every matching
+ *   document, with its weight (computed before the sort key for any sort but VAL): the one
+ *   that sorts below the proto-MSet's worst in the "sorts lower than min_item" branch, the
+ *   others before they are pushed. Ranked by the slot's value as a byte string (Xapian's
+ *   sort key, "" when the document has none), ascending or descending with sort_reverse,
+ *   then weight, then docid ascending.
+ * Xapian's own Enquire::set_time_limit is not used: MultiMatch::get_mset arms a POSIX
+ * timer (SIGEV_THREAD) per match in this process (even for a match that runs wholly on a
+ * remote shard: the timer is created before that case is taken), which crashed silkd under
+ * pipelined searches with a 1 ms limit, and when it fires it only lowers check_at_least,
+ * so it never stops the search for the page itself. */
 class deadline_spy : public Xapian::MatchSpy
 {
   public:
     static constexpr unsigned CHECK_EVERY = 16;
-    deadline_spy(uint64_t deadline_us, size_t keep) : deadline_(deadline_us), keep_(keep) {}
+    struct item {
+        std::string key; /* the sort value (sorted searches only) */
+        double wt;
+        Xapian::docid did;
+    };
+    /* sort_slot < 0: by relevance; else by that slot's value, descending when reverse.
+     * shards: NULL for one database; else the cursor of the probes (nshards of them). */
+    deadline_spy(uint64_t deadline_us, size_t keep, int sort_slot, bool reverse,
+                 std::shared_ptr<const shard_cursor> shards, size_t nshards)
+        : deadline_(deadline_us), keep_(keep), slot_(sort_slot), reverse_(reverse),
+          shards_(std::move(shards)), nshards_(nshards)
+    {
+    }
     void operator()(const Xapian::Document &doc, double wt) override
     {
         ++seen_;
         if (keep_ > 0) {
-            std::pair<double, Xapian::docid> item(wt, doc.get_docid());
+            Xapian::docid did = doc.get_docid();
+            if (shards_)
+                did = (did - 1) * (Xapian::docid)nshards_ + (Xapian::docid)shards_->current + 1;
+            item it{slot_ >= 0 ? doc.get_value((Xapian::valueno)slot_) : std::string(), wt, did};
+            auto cmp = [this](const item &a, const item &b) { return better(a, b); };
             if (best_.size() < keep_) {
-                best_.push_back(item);
-                std::push_heap(best_.begin(), best_.end(), better);
-            } else if (better(item, best_.front())) {
-                std::pop_heap(best_.begin(), best_.end(), better);
-                best_.back() = item;
-                std::push_heap(best_.begin(), best_.end(), better);
+                best_.push_back(std::move(it));
+                std::push_heap(best_.begin(), best_.end(), cmp);
+            } else if (better(it, best_.front())) {
+                std::pop_heap(best_.begin(), best_.end(), cmp);
+                best_.back() = std::move(it);
+                std::push_heap(best_.begin(), best_.end(), cmp);
             }
         }
-        if (seen_ % CHECK_EVERY == 0 && monotonic_us() >= deadline_)
+        /* A probe that did not find its shard would give a page of wrong ids: no stop. */
+        if (seen_ % CHECK_EVERY == 0 && monotonic_us() >= deadline_ && !(shards_ && shards_->lost))
             throw deadline_passed();
     }
-    /* Ranks before: a higher weight, then (Xapian's ASCENDING docid order) a lower id. The
-     * heap's front is the worst kept. */
-    static bool better(const std::pair<double, Xapian::docid> &a,
-                       const std::pair<double, Xapian::docid> &b)
+    /* a ranks before b (msetcmp_by_relevance, msetcmp_by_value_then_relevance): the value
+     * first when sorted, then a higher weight, then a lower id. The heap's front is the
+     * worst kept. */
+    bool better(const item &a, const item &b) const
     {
-        return a.first != b.first ? a.first > b.first : a.second < b.second;
+        if (slot_ >= 0) {
+            int c = a.key.compare(b.key);
+            if (c != 0)
+                return reverse_ ? c > 0 : c < 0;
+        }
+        return a.wt != b.wt ? a.wt > b.wt : a.did < b.did;
     }
     uint64_t seen() const
     {
         return seen_;
     }
     /* The kept hits, best first. */
-    std::vector<std::pair<double, Xapian::docid>> ranked() const
+    std::vector<item> ranked() const
     {
-        std::vector<std::pair<double, Xapian::docid>> v = best_;
-        std::sort(v.begin(), v.end(), better);
+        std::vector<item> v = best_;
+        std::sort(v.begin(), v.end(),
+                  [this](const item &a, const item &b) { return better(a, b); });
         return v;
     }
 
   private:
     uint64_t deadline_;
     size_t keep_;
+    int slot_;
+    bool reverse_;
+    std::shared_ptr<const shard_cursor> shards_;
+    size_t nshards_;
     uint64_t seen_ = 0;
-    std::vector<std::pair<double, Xapian::docid>> best_;
+    std::vector<item> best_;
 };
 
 /* Fills the partial result of m from the spy: the page [offset, offset+limit) of the best
@@ -1687,9 +1888,9 @@ void make_partial(silk_mset *m, const deadline_spy &spy, const Xapian::Query &q,
 {
     m->partial = true;
     m->part_first = o.offset;
-    std::vector<std::pair<double, Xapian::docid>> r = spy.ranked();
+    std::vector<deadline_spy::item> r = spy.ranked();
     for (size_t i = o.offset; i < r.size() && i < (size_t)o.offset + o.limit; i++)
-        m->part.emplace_back(r[i].second, r[i].first);
+        m->part.emplace_back(r[i].did, r[i].wt);
     Xapian::Enquire bounds(m->db);
     bounds.set_query(q);
     Xapian::MSet b = bounds.get_mset(0, 0);
@@ -1720,8 +1921,18 @@ extern "C" silk_status_t silk_db_search_ex(silk_db_t *db, const silk_query_t *q,
         silk_search_opts_init(&o);
     return checked(db, !bm25_ok(o), "silk_db_search: bad weighting parameter", [&] {
         std::unique_ptr<silk_mset> m(new silk_mset(db->cur.db));
+        m->owner = db;
         m->wildcards = q->wildcards;
-        m->enq.set_query(q->q);
+        bool spied = extra != nullptr && extra->deadline_us != 0 && !db->cur.has_remote;
+        std::shared_ptr<shard_cursor> cursor;
+        if (spied && m->db.internal.size() > 1) {
+            cursor = std::make_shared<shard_cursor>();
+            cursor->whole = m->db;
+            Xapian::Query probe((new shard_probe(cursor))->release());
+            m->enq.set_query(Xapian::Query(Xapian::Query::OP_FILTER, q->q, probe));
+        } else {
+            m->enq.set_query(q->q);
+        }
         m->enq.set_weighting_scheme(*weight_of(o));
         /* Equal weights keep index order, so results are stable between runs. */
         m->enq.set_docid_order(Xapian::Enquire::ASCENDING);
@@ -1738,8 +1949,9 @@ extern "C" silk_status_t silk_db_search_ex(silk_db_t *db, const silk_query_t *q,
             check = std::max<Xapian::doccount>(check, db->cur.db.get_doccount());
         }
         deadline_spy *spy = nullptr;
-        if (extra != nullptr && extra->deadline_us != 0 && !db->cur.has_remote && o.sort_slot < 0) {
-            spy = new deadline_spy(extra->deadline_us, (size_t)o.offset + o.limit);
+        if (spied) {
+            spy = new deadline_spy(extra->deadline_us, (size_t)o.offset + o.limit, o.sort_slot,
+                                   o.sort_reverse != 0, cursor, m->db.internal.size());
             m->deadline.reset(spy);
             m->enq.add_matchspy(spy); /* after the counters: they count what it saw */
         }

@@ -67,8 +67,9 @@ static void usage(FILE *f)
         "                       get \"overloaded\" and readers wait (default 67108864)\n"
         "  --query-time-limit MS  time budget of a search, 0 none; past it the answer is\n"
         "                       flagged \"partial\" (default 2000)\n"
-        "  --remote-timeout MS  connect and reply timeout of remote shards of a stub index\n"
-        "                       (default 2000 to connect, 10000 to reply; docs/scale-out.md)\n"
+        "  --remote-timeout MS  connect and reply timeout of remote shards of a stub index,\n"
+        "                       at most --query-time-limit (default: that limit, or 2000 to\n"
+        "                       connect and 10000 to reply without one; docs/scale-out.md)\n"
         "  --allow-remote-programs  let the index's stub file run the program of a\n"
         "                       `remote :PROGRAM` line (refused by default: whoever can\n"
         "                       write the index would choose what silkd runs)\n"
@@ -381,8 +382,15 @@ const char *silkd_options_parse(int argc, char **argv, silkd_config_t *cfg, int 
     x = (extra_t){0};
     parse_argv(argc, argv, cfg, &x);
     *print_socket = x.print_socket;
-    /* --remote-timeout bounds connecting to a shard as well as waiting for its reply. */
-    cfg->db_opts.connect_timeout_ms = cfg->db_opts.remote_timeout_ms;
+    /* --remote-timeout bounds connecting to a shard as well as waiting for its reply, and
+     * is at most --query-time-limit: the deadline inside the match cannot reach a remote
+     * shard's match (a match spy is not sent to xapian-tcpsrv), so each wait for a shard
+     * is what bounds a search there (0: db.h's 2000 to connect, 10000 to reply). */
+    unsigned remote = cfg->db_opts.remote_timeout_ms;
+    if (cfg->query_time_limit_ms > 0 && (remote == 0 || remote > cfg->query_time_limit_ms))
+        remote = (unsigned)cfg->query_time_limit_ms;
+    cfg->db_opts.remote_timeout_ms = remote;
+    cfg->db_opts.connect_timeout_ms = remote;
 
     /* The XDG defaults, whatever the current folder: the index and the corpus in silk's
      * data folder. */

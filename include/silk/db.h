@@ -46,7 +46,10 @@ typedef silk_status_t (*silk_path_check_cb)(void *ud, const char *what, const ch
                                             char **msg);
 
 typedef struct {
-    unsigned remote_timeout_ms;    /* per-operation timeout of remote shards (0: 10000) */
+    unsigned remote_timeout_ms;    /* per-operation timeout of remote shards (0: 10000): each
+                                      wait for a shard's reply; the only bound on a search's
+                                      match there (silk_db_search_ex), so silkd caps it at
+                                      its time limit */
     unsigned connect_timeout_ms;   /* connect timeout of remote shards (0: 2000) */
     int allow_programs;            /* 1: a stub's `remote :PROGRAM` lines may run the program */
     silk_path_check_cb check_path; /* NULL, or called with the path itself and every local
@@ -79,8 +82,11 @@ silk_status_t silk_db_open(const char *path, const silk_db_opts_t *opts, silk_db
  * switched to another folder, or an edited stub file is picked up because the reopen
  * re-resolves `path` (the folder's inode tells) and then opens it afresh; so is a database
  * whose files were overwritten in place (glass's version file changed: inode, size or
- * time) or another database at the same revision (its UUID). On failure the
- * handle keeps serving what it had. Destroy every mset of db before reopening. */
+ * time) or another database at the same revision (its UUID). After a SILK_ERR_NETWORK on
+ * db or one of its msets (a remote shard's timeout above all: its connection may still owe
+ * that reply, which Xapian would wait for before the next request) the reopen connects to
+ * the shards afresh, and *changed is 1. On failure the handle keeps serving what it had.
+ * Destroy every mset of db before reopening. */
 silk_status_t silk_db_reopen(silk_db_t *db, int *changed);
 
 /* The message of the last failure on db ("" when none). Valid until the next call on db. */
@@ -281,7 +287,9 @@ void silk_search_opts_init(silk_search_opts_t *opts);
 
 /* Runs q against db. On success *out owns the result (silk_mset_destroy()). A wildcard
  * over its cap gives SILK_ERR_TOO_BROAD; a database modified under the reader gives
- * SILK_ERR_MODIFIED (reopen and retry); an unreachable remote shard SILK_ERR_NETWORK. The
+ * SILK_ERR_MODIFIED (reopen and retry); an unreachable remote shard, or one that did not
+ * answer within opts->remote_timeout_ms, SILK_ERR_NETWORK ("a remote shard did not answer
+ * within N ms (... remote:tcp(HOST:PORT))"; then reopen before the next search). The
  * message is kept on db. The mset keeps what it needs of db and q alive, but must be
  * destroyed before db is reopened or destroyed. */
 silk_status_t silk_db_search(silk_db_t *db, const silk_query_t *q, const silk_search_opts_t *opts,
@@ -318,14 +326,22 @@ typedef struct {
                                     any, every match of the query is examined */
     size_t ncount_slots;         /* how many */
     uint64_t deadline_us;        /* 0, or a CLOCK_MONOTONIC time in microseconds: past it the
-                                    match itself stops (checked every few documents) and the
-                                    mset holds the best hits among those seen, the bounds
-                                    and counts of those seen (silk_mset_partial()) */
+                                    match itself stops (checked every 16 documents) and the
+                                    mset holds the best hits among those seen, in the
+                                    search's order, the bounds and counts of those seen
+                                    (silk_mset_partial()) */
 } silk_search_extra_t;
 
 /* silk_db_search with facet counts and a deadline inside the match (extra may be NULL).
- * The deadline is not applied to a database with remote shards (the check cannot cross
- * the wire), nor to a search sorted by value. */
+ * The deadline applies by relevance and sorted by value (opts->sort_slot): the page is
+ * then ordered as Xapian orders it (by weight, or by the slot's value ascending or, with
+ * sort_reverse, descending, then weight), ties by ascending document id; on one database
+ * or several local shards (whose ids the match spy is handed per shard: a probe ANDed
+ * into the query tells it the shard, so the page's ids are the combined database's). It
+ * is not applied inside the match of a database with remote shards: a match spy is not
+ * sent to xapian-tcpsrv (Xapian's own Enquire::set_time_limit is sent, but it arms a
+ * timer in this process too and only lowers check_at_least). There opts->remote_timeout_ms
+ * bounds each wait for a shard, and a shard past it fails the search, SILK_ERR_NETWORK. */
 silk_status_t silk_db_search_ex(silk_db_t *db, const silk_query_t *q,
                                 const silk_search_opts_t *opts, const silk_search_extra_t *extra,
                                 silk_mset_t **out);

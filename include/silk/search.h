@@ -66,8 +66,10 @@ typedef struct {
     uint32_t offset;         /* hits skipped (<= SILK_OFFSET_MAX) */
     int snippets;            /* nonzero: compute snippet and highlights */
     int explain;             /* nonzero: fill silk_result_t.explain with the parsed AST */
-    uint32_t time_limit_ms;  /* time budget (0: none): past it the work left (an any-word retry,
-                                the hits' snippets, spelling) is skipped; result says partial */
+    uint32_t time_limit_ms;  /* time budget (0: none): past it the match stops (db.h
+                                silk_search_extra_t.deadline_us) and the work left (an any-word
+                                retry, the hits' snippets, spelling) is skipped; result says
+                                partial */
     int no_typos;            /* nonzero: no typo-tolerant matching (the request's "typos": false) */
     silk_facet_req_t facets; /* facet counts wanted (facets.n 0: none) */
     const silk_rank_t *rank; /* overrides of the searcher's ranking parameters: those marked
@@ -132,8 +134,11 @@ silk_status_t silk_searcher_reopen(silk_searcher_t *s, int *changed);
  * On failure: SILK_ERR_BAD_QUERY / SILK_ERR_TOO_LARGE / SILK_ERR_TOO_BROAD with
  * silk_searcher_error() the message and silk_searcher_error_pos() the byte offset in the
  * query (or -1); SILK_ERR_NOT_FOUND when there is no index yet; SILK_ERR_NETWORK when a
- * remote shard is down (the message names it); others are internal. The searcher reopens
- * and retries once by itself on SILK_ERR_MODIFIED. */
+ * remote shard is down or did not answer within the remote timeout (the message names it
+ * and says the timeout); others are internal. The searcher reopens and retries once by
+ * itself on SILK_ERR_MODIFIED, and on a quick SILK_ERR_NETWORK (a broken connection)
+ * within the time limit; after any SILK_ERR_NETWORK its next use of the index first
+ * connects to the remote shards afresh (silk_db_reopen). */
 silk_status_t silk_search(silk_searcher_t *s, const silk_search_req_t *req,
                           const silk_result_t **out);
 

@@ -208,5 +208,55 @@ a1="$(answer "$T/one.sock")"
 a3="$(answer "$T/three.sock")"
 [ "$a1" == "$a3" ] || fail "the sharded index counts differently: ${a3:0:400} vs ${a1:0:400}"
 ok "a sharded index (3 local shards) gives the same facet counts"
+
+# The time limit inside the match of a sharded index: Xapian hands the match spy each
+# document's id in its shard, which the spy maps to the index's own id (before, a stopped
+# match's page named other documents: the shard ids read as ids of the whole index). Every
+# hit of a partial answer is that document, with its own score: the score a search without
+# a limit gives it.
+INDEX="$T/sharded" start_silkd -p limited "$T/limited.sock" --threads 2 --query-time-limit 1
+python3 - "$T/three.sock" "$T/limited.sock" <<'EOF' || fail "time limit over shards"
+import sys, threading
+from daemon_client import Client
+q = " OR ".join("w%d" % i for i in range(60))
+ref, score, off = Client(sys.argv[1], timeout=120), {}, 0
+while True:
+    ref.send({"q": q, "limit": 1000, "offset": off, "snippets": False, "fields": ["id", "score"]})
+    r = ref.read()
+    assert r["ok"] and not r.get("partial"), r
+    score.update((h["id"], h["score"]) for h in r["hits"])
+    if len(r["hits"]) < 1000:
+        break
+    off += 1000
+errors, stopped, checked = [], [0], [0]
+def run(k):
+    try:
+        c = Client(sys.argv[2], timeout=120)
+        for i in range(25):
+            c.send({"id": i, "q": q, "limit": 20, "offset": 5 * k, "facets": ["kind"],
+                    "facet_limit": 100, "snippets": False})
+        for i in range(25):
+            r = c.read()
+            assert r["id"] == i and r["ok"] and r.get("partial") is True, r
+            if sum(e["count"] for e in r["facets"]["kind"]) < len(score):
+                stopped[0] += 1
+            for h in r["hits"]:
+                want = score.get(h["id"])
+                assert want is not None and abs(h["score"] - want) <= 1e-9 * max(1, want), \
+                    "partial hit %s has the score %r, a full search gives it %r" % (
+                        h["id"], h["score"], want)
+                checked[0] += 1
+    except Exception as e:
+        errors.append(repr(e))
+ts = [threading.Thread(target=run, args=(k,)) for k in range(4)]
+for t in ts: t.start()
+for t in ts: t.join()
+assert not errors, errors[:3]
+assert stopped[0] >= 90, "only %d of 100 answers stopped inside the match" % stopped[0]
+print("ok: 100 searches over 3 shards at 1 ms: %d stopped in the match, %d hits each the "
+      "document with its own score" % (stopped[0], checked[0]))
+EOF
+ok "the time limit inside the match of a sharded index"
+stop_silkd "$limited"
 stop_silkd "$one"
 stop_silkd "$three"

@@ -6,8 +6,10 @@
 # locally and shard 2 through a real xapian-tcpsrv. The same 30 queries give the same ids,
 # order, scores, totals and did-you-mean. Then: the tcpsrv killed (a bounded-time
 # `unavailable` naming the shard), restarted (answers return, silkd not restarted),
-# stopped with SIGSTOP (a hung shard: `unavailable` within --remote-timeout), and one
-# shard reindexed with --shard K/N while silkd serves.
+# stopped with SIGSTOP (a hung shard: `unavailable` within --remote-timeout), its
+# connections' children stopped under --query-time-limit 300 (`unavailable` within the
+# limit, then a fresh connection), a 1 ms limit over it, and one shard reindexed with
+# --shard K/N while silkd serves.
 . "$(dirname "$0")/lib.sh"
 
 # Time bounds stretch under valgrind and the sanitizers (silkd runs slower there).
@@ -218,6 +220,95 @@ c = Client(sys.argv[1] + "/mixed.sock", timeout=30)
 r = c.call({"op": "search", "q": "supersonic flow"})
 check(r["ok"] and len(r["hits"]) > 0, "resumed shard: answers return")
 EOF
+
+# ---- the query time limit over a remote shard -----------------------------------------------------
+# The in-match deadline (a match spy) cannot be sent to xapian-tcpsrv; what bounds a search
+# there is each wait for a shard's reply, which silkd caps at --query-time-limit (300 ms here,
+# --remote-timeout left at its 10 s). The tcpsrv children serving silkd's connections now are
+# stopped (a shard stuck in a long match): the search answers `unavailable`, saying the shard
+# did not answer within 300 ms, in about that time (before: after 10 s). The next search
+# connects afresh (a new child) rather than wait on the connection that still owes the reply:
+# it is answered, equal to the single index, while the old children stay stopped.
+INDEX="$T/mixed.stub" start_silkd -l "$T/limited.log" -p limited "$T/limited.sock" \
+    --corpus "$T/corpus" --threads 1 --query-time-limit 300
+PYTHONPATH="$SILK_ROOT/tests/e2e" python3 - "$T" "$port" "$tcpsrv" <<'EOF' || fail "remote time limit"
+import os, subprocess, sys, time
+from daemon_client import Client, check
+SLOW = int(os.environ["SLOW"])
+t, port, tcpsrv = sys.argv[1], sys.argv[2], sys.argv[3]
+single, c = Client(t + "/single.sock"), Client(t + "/limited.sock", timeout=60)
+def timed(q):
+    t0 = time.monotonic()
+    r = c.call({"op": "search", "q": q, "limit": 20})
+    return r, time.monotonic() - t0
+r, took = timed("supersonic flow")
+check(r["ok"] and r["hits"], "limited: answers while the shard answers")
+kids = subprocess.run(["pgrep", "-P", tcpsrv], capture_output=True, text=True).stdout.split()
+check(kids, "the tcpsrv serves silkd's connections from children")
+for k in kids:
+    os.kill(int(k), 19)  # SIGSTOP
+try:
+    r, took = timed("boundary layer")
+    check(r["ok"] is False and r["error"]["code"] == "unavailable",
+          "stuck shard: unavailable (%r)" % (r.get("error") or r.get("partial")))
+    msg = r["error"]["message"]
+    check("did not answer within 300 ms" in msg and "127.0.0.1:" + port in msg,
+          "the message says the bound and names the shard: " + msg)
+    check(0.25 < took < 2.0 * SLOW, "stuck shard: answered after the 300 ms limit (%.2f s)" % took)
+    a = single.call({"op": "search", "q": "boundary layer", "limit": 20})
+    r, took = timed("boundary layer")
+    check(r["ok"], "the next search connects afresh and is answered (%r)" % r.get("error"))
+    check([h["id"] for h in r["hits"]] == [h["id"] for h in a["hits"]], "the single index's hits")
+    check(took < 1.0 * SLOW, "answered in %.2f s, the old connection's children still stopped" % took)
+finally:
+    for k in kids:
+        os.kill(int(k), 18)  # SIGCONT
+print("ok: a stuck remote shard: unavailable within the 300 ms limit, then a fresh connection")
+EOF
+
+# A 1 ms limit over the remote shard, 4 connections x 10 pipelined 40-word ORs: every answer
+# is ok (perhaps partial) or `unavailable` saying the shard did not answer within 1 ms; all
+# come within a bound, and silkd answers pings after.
+INDEX="$T/mixed.stub" start_silkd -l "$T/tiny.log" -p tiny "$T/tiny.sock" --corpus "$T/corpus" \
+    --threads 2 --query-time-limit 1
+PYTHONPATH="$SILK_ROOT/tests/e2e" python3 - "$T" <<'EOF' || fail "remote 1 ms limit"
+import os, sys, threading, time
+from daemon_client import Client, check
+SLOW = int(os.environ["SLOW"])
+t = sys.argv[1]
+words = sorted({w for l in open(t + "/queries.txt", encoding="utf-8") for w in l.split()
+                if w.isalpha() and w.isascii()})[:40]
+q = " OR ".join(words)
+kinds, errors = {}, []
+def run(k):
+    try:
+        c = Client(t + "/tiny.sock", timeout=60)
+        for i in range(10):
+            c.send({"id": i, "q": q, "limit": 20, "facets": ["kind"]})
+        for i in range(10):
+            r = c.read()
+            assert r["id"] == i, r
+            if r["ok"]:
+                kind = "partial" if r.get("partial") else "complete"
+            else:
+                assert r["error"]["code"] == "unavailable" and \
+                    "within 1 ms" in r["error"]["message"], r
+                kind = "unavailable"
+            kinds[kind] = kinds.get(kind, 0) + 1
+    except Exception as e:
+        errors.append(repr(e))
+t0 = time.monotonic()
+ts = [threading.Thread(target=run, args=(k,)) for k in range(4)]
+for th in ts: th.start()
+for th in ts: th.join()
+took = time.monotonic() - t0
+check(not errors, "every answer ok or a clear unavailable: %s" % errors[:2])
+check(took < 10.0 * SLOW, "40 searches answered in %.2f s" % took)
+check(Client(t + "/tiny.sock").call({"op": "ping"})["ok"], "silkd answers pings after")
+print("ok: 40 searches at 1 ms over a remote shard in %.2f s: %r" % (took, kinds))
+EOF
+stop_silkd "$tiny"
+stop_silkd "$limited"
 
 # ---- reindex one shard while silkd serves ---------------------------------------------------------
 # An article routed to the remote shard (2) gets a new word; silk-index --shard 2/3 writes
