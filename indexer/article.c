@@ -28,6 +28,7 @@ struct silk_builder {
     silk_refs_t refs;          /* the references so far, numbered */
     int seen_heading;          /* a section heading came already: paragraphs are not lead */
     char **ids;                /* hash set of the ids of raw documents (NULL: empty slot) */
+    silk_arena_t id_strs;      /* where those ids are */
     size_t ids_cap;            /* slots (a power of two) */
     size_t ids_used;           /* slots used */
     silk_buf_t text;           /* scratch: the text of the document being added */
@@ -175,8 +176,7 @@ silk_status_t silk_builder_create(const char *name, const char *path, silk_build
 static void builder_free(silk_builder_t *b)
 {
     silk_refs_free(&b->refs);
-    for (size_t i = 0; i < b->ids_cap; i++)
-        free(b->ids[i]);
+    silk_arena_free(&b->id_strs);
     free(b->ids);
     for (size_t i = 0; i < b->nciters; i++)
         silk_corpus_doc_clear(&b->citers[i]);
@@ -532,7 +532,7 @@ silk_status_t silk_builder_check_id(silk_builder_t *b, int *dup)
         }
         h = (h + 1) & (b->ids_cap - 1);
     }
-    if (!(b->ids[h] = strdup(id)))
+    if (!(b->ids[h] = silk_arena_dup(&b->id_strs, id, strlen(id))))
         return SILK_ERR_NOMEM;
     b->ids_used++;
     return SILK_OK;

@@ -21,6 +21,7 @@
  *   stored "text" is exactly the text that is indexed, so token offsets are offsets into it.
  *
  * The modules below this one, in the order they call each other (none calls back):
+ *   corpus.c → linein.c (the lines of .txt and .jsonl as their bytes come),
  *   corpus.c → read_txt.c / read_md.c / read_jsonl.c / read_html.c → article.c (the builder)
  *            → cite.c → doc.c, and all of them → strutil.c; synonyms.c → strutil.c.
  * This header includes the contracts the writer needs (article.h, doc.h, synonyms.h,
@@ -57,23 +58,52 @@ silk_format_t silk_corpus_format(const char *relpath);
  * (the caller frees it); NULL when out of memory. */
 char *silk_corpus_article_name(const char *relpath);
 
+/* Bytes of the start of a file that silk_corpus_looks_binary() looks at. */
+#define SILK_CORPUS_SNIFF_BYTES 65536
+
 /* 1 when data looks binary rather than text (over 1% NUL bytes, or over 10% other control
- * bytes, in its first 64 KiB); 0 otherwise (empty data is text). */
+ * bytes, in its first SILK_CORPUS_SNIFF_BYTES); 0 otherwise (empty data is text). */
 int silk_corpus_looks_binary(const char *data, size_t len);
 
-/* Parses a file's contents with the reader of its format. `name` is the article name
- * (silk_corpus_article_name()); `path` names the file in problem messages. Bad input never
- * fails the parse: broken JSONL lines become problems. On success *out owns the documents
- * (free with silk_article_destroy()). SILK_ERR_NOMEM when out of memory; SILK_ERR_INVALID
- * for SILK_FORMAT_NONE. */
+/* A file being parsed as its bytes come (in chunks of any size): .txt and .jsonl are cut
+ * into lines as they come (linein.h) and read one line at a time, so that memory follows
+ * the largest document, not the file; .md and .html are held whole and parsed at the end
+ * (their parsers need the whole text). Every parse goes through it: the documents are
+ * the same whatever the chunks. */
+typedef struct silk_article_stream silk_article_stream_t;
+
+/* A parse of a file of format fmt: `name` is the article name (silk_corpus_article_name()),
+ * `path` names the file in problem messages (both borrowed until finish or destroy). Each
+ * document goes to sink as it is built (silk_builder_set_sink()), or, with a NULL sink,
+ * stays in the article. SILK_ERR_NOMEM; SILK_ERR_INVALID for SILK_FORMAT_NONE. */
+silk_status_t silk_article_stream_new(silk_format_t fmt, const char *name, const char *path,
+                                      silk_doc_sink_t sink, void *ud, silk_article_stream_t **out);
+
+/* The next n bytes of the file. After a failure (SILK_ERR_NOMEM; a failing sink's own
+ * status may come through) every later call fails too. */
+silk_status_t silk_article_stream_feed(silk_article_stream_t *s, const char *data, size_t n);
+
+/* The end of the file: the last documents are built and handed on, and *out gets the
+ * article (free with silk_article_destroy()): every document when there is no sink, else
+ * only its title and problems. s is destroyed, whatever the outcome. */
+silk_status_t silk_article_stream_finish(silk_article_stream_t *s, silk_article_t **out);
+
+/* Drops a parse that is not finished; NULL is a no-op. */
+void silk_article_stream_destroy(silk_article_stream_t *s);
+
+/* Parses a file's contents with the reader of its format (through the stream above, fed
+ * at once). `name` is the article name (silk_corpus_article_name()); `path` names the file
+ * in problem messages. Bad input never fails the parse: broken JSONL lines become
+ * problems. On success *out owns the documents (free with silk_article_destroy()).
+ * SILK_ERR_NOMEM when out of memory; SILK_ERR_INVALID for SILK_FORMAT_NONE. */
 silk_status_t silk_article_parse(silk_format_t fmt, const char *name, const char *path,
                                  const char *data, size_t len, silk_article_t **out);
 
 /* silk_article_parse() that hands each document to sink as it is built
  * (silk_builder_set_sink()); *out then holds the title and problems only. It takes data
- * over (malloc'd; freed as soon as its clean copy is made, so that the file's bytes are
- * not held twice while it is parsed). When the sink fails, so does the parse (with
- * SILK_ERR_NOMEM or the sink's status). */
+ * over (malloc'd; for .md and .html freed as soon as its clean copy is made, so that the
+ * file's bytes are not held twice while it is parsed). When the sink fails, so does the
+ * parse (with SILK_ERR_NOMEM or the sink's status). */
 silk_status_t silk_article_parse_to(silk_format_t fmt, const char *name, const char *path,
                                     char *data, size_t len, silk_doc_sink_t sink, void *ud,
                                     silk_article_t **out);

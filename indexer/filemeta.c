@@ -24,6 +24,7 @@ void silk_filemeta_clear(silk_filemeta_t *m)
     free(m->rel);
     silk_strlist_free(&m->ids);
     silk_strlist_free(&m->probs);
+    silk_buf_free(&m->ids_enc);
     memset(m, 0, sizeof *m);
 }
 
@@ -62,33 +63,45 @@ static int parse(silk_filemeta_t *m, const char *json)
     return ok;
 }
 
-/* Appends `,"key":[...]` (the strings of l, each encoded by jansson) to out: one string at
- * a time, so that a file of a million documents does not build a million JSON values. */
+/* Appends s as a JSON string (encoded by jansson), after a ',' when `comma`. */
+static int encode_one(silk_buf_t *out, const char *s, int comma)
+{
+    json_t *v = json_string(s);
+    char *e = v ? json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+    json_decref(v);
+    int bad =
+        !e || (comma && silk_buf_addc(out, ',') != SILK_OK) || silk_buf_adds(out, e) != SILK_OK;
+    free(e);
+    return bad ? -1 : 0;
+}
+
+/* Appends `,"key":[` and the strings of l to out, one at a time, so that a file of a
+ * million documents does not build a million JSON values. */
 static int strings_to(silk_buf_t *out, const char *key, const silk_strlist_t *l)
 {
     if (silk_buf_adds(out, ",\"") != SILK_OK || silk_buf_adds(out, key) != SILK_OK ||
         silk_buf_adds(out, "\":[") != SILK_OK)
         return -1;
-    for (size_t i = 0; i < l->n; i++) {
-        json_t *v = json_string(l->v[i]);
-        char *e = v ? json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
-        json_decref(v);
-        int bad =
-            !e || (i && silk_buf_addc(out, ',') != SILK_OK) || silk_buf_adds(out, e) != SILK_OK;
-        free(e);
-        if (bad)
+    for (size_t i = 0; i < l->n; i++)
+        if (encode_one(out, l->v[i], i > 0) != 0)
             return -1;
-    }
-    return silk_buf_addc(out, ']') == SILK_OK ? 0 : -1;
+    return 0;
+}
+
+int silk_filemeta_add_id(silk_filemeta_t *m, const char *id)
+{
+    return encode_one(&m->ids_enc, id, m->ids_enc.len > 0);
 }
 
 /* The record as compact JSON: hash, size, mtime, ctime, ino, ids, and problems when any
- * (exactly what json_dumps() of the whole object with JSON_PRESERVE_ORDER gives). */
-static char *to_json(const silk_filemeta_t *m)
+ * (exactly what json_dumps() of the whole object with JSON_PRESERVE_ORDER gives). The ids
+ * encoded already (m->ids_enc) are not copied: the record is built around them, in their
+ * buffer. */
+static char *to_json(silk_filemeta_t *m)
 {
     json_t *o = json_object();
     char *head = NULL;
-    silk_buf_t out = {0};
+    silk_buf_t pre = {0}, *out = &m->ids_enc;
     if (!o || json_object_set_new(o, "hash", json_string(m->hash)) != 0 ||
         json_object_set_new(o, "size", json_integer((json_int_t)m->size)) != 0 ||
         json_object_set_new(o, "mtime", json_integer((json_int_t)m->mtime)) != 0 ||
@@ -97,25 +110,30 @@ static char *to_json(const silk_filemeta_t *m)
         !(head = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER)))
         goto fail;
     /* head is "{...}": the lists go before its closing brace. */
-    if (silk_buf_add(&out, head, strlen(head) - 1) != SILK_OK || strings_to(&out, "ids", &m->ids) ||
-        (m->probs.n && strings_to(&out, "problems", &m->probs)) ||
-        silk_buf_addc(&out, '}') != SILK_OK)
+    if (silk_buf_add(&pre, head, strlen(head) - 1) != SILK_OK || strings_to(&pre, "ids", &m->ids) ||
+        (m->ids.n && out->len && silk_buf_addc(&pre, ',') != SILK_OK) ||
+        silk_buf_reserve(out, pre.len) != SILK_OK)
+        goto fail;
+    if (out->len)
+        memmove(out->data + pre.len, out->data, out->len);
+    memcpy(out->data, pre.data, pre.len);
+    out->len += pre.len;
+    if (silk_buf_addc(out, ']') != SILK_OK ||
+        (m->probs.n && (strings_to(out, "problems", &m->probs) || silk_buf_addc(out, ']'))) ||
+        silk_buf_addc(out, '}') != SILK_OK)
         goto fail;
     free(head);
     json_decref(o);
-    char *r = silk_buf_steal(&out, NULL);
-    if (!r)
-        silk_buf_free(&out);
-    return r;
+    silk_buf_free(&pre);
+    return silk_buf_steal(out, NULL);
 fail:
     free(head);
     json_decref(o);
-    silk_buf_free(&out);
+    silk_buf_free(&pre);
     return NULL;
 }
 
-silk_status_t silk_filemeta_store(silk_wdb_t *wdb, const char *rel, const silk_filemeta_t *m,
-                                  char **msg)
+silk_status_t silk_filemeta_store(silk_wdb_t *wdb, const char *rel, silk_filemeta_t *m, char **msg)
 {
     char key[PATH_MAX + 32];
     snprintf(key, sizeof key, "%s%s", SILK_META_FILE_PREFIX, rel);
@@ -181,6 +199,18 @@ int silk_files_set_owner(silk_files_t *f, const char *id, const char *rel)
         return -1;
     s->val = (void *)rel;
     return 0;
+}
+
+const char *silk_files_next_owned(const silk_files_t *f, size_t *at)
+{
+    for (; *at < f->owner.cap; (*at)++) {
+        const silk_strmap_slot_t *s = &f->owner.slots[*at];
+        if (s->key && s->val) {
+            (*at)++;
+            return s->key;
+        }
+    }
+    return NULL;
 }
 
 static int collect_key(const char *key, size_t len, void *ud)

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "silk/buf.h"
 #include "silk/db.h"
 #include "silk/status.h"
 #include "strmap.h"
@@ -33,7 +34,9 @@ typedef struct {
     int64_t mtime;        /* modification time, ns */
     int64_t ctime;        /* inode change time, ns (0: not recorded) */
     uint64_t ino;         /* inode number */
-    silk_strlist_t ids;   /* its document ids */
+    silk_strlist_t ids;   /* its document ids (of a loaded record) */
+    silk_buf_t ids_enc;   /* more ids, JSON-encoded as the record holds them (a record being
+                           * written: silk_filemeta_add_id()) */
     silk_strlist_t probs; /* its problems (reported again while the file is unchanged) */
     int seen;             /* found in this run's scan */
     int touched;          /* same content under a new mtime: refresh it if we commit anyway */
@@ -45,10 +48,16 @@ typedef struct {
 /* Frees what m holds (not m) and zeroes it. */
 void silk_filemeta_clear(silk_filemeta_t *m);
 
-/* Writes m as the metadata of `rel` in wdb, or removes that metadata when m is NULL.
- * SILK_ERR_NOMEM; a write failure with a malloc'd message in *msg (when not set yet). */
-silk_status_t silk_filemeta_store(silk_wdb_t *wdb, const char *rel, const silk_filemeta_t *m,
-                                  char **msg);
+/* Adds id to the ids of a record being written, encoded at once (a file of a million
+ * documents keeps one buffer of their JSON, not a million strings). 0, or -1 when out of
+ * memory. */
+int silk_filemeta_add_id(silk_filemeta_t *m, const char *id);
+
+/* Writes m as the metadata of `rel` in wdb, or removes that metadata when m is NULL: its
+ * ids are those of m->ids, then those of m->ids_enc (which the record is built in: it is
+ * empty afterwards). SILK_ERR_NOMEM; a write failure with a malloc'd message in *msg (when
+ * not set yet). */
+silk_status_t silk_filemeta_store(silk_wdb_t *wdb, const char *rel, silk_filemeta_t *m, char **msg);
 
 typedef struct silk_files silk_files_t;
 
@@ -73,9 +82,14 @@ silk_filemeta_t *silk_files_at(silk_files_t *f, size_t i);
 /* The rel of the file that owns document `id`, NULL when none does. */
 const char *silk_files_owner(const silk_files_t *f, const char *id);
 
-/* Makes `rel` the owner of `id` (NULL: no owner); rel must live as long as f (a record's
- * rel). 0, or -1 when out of memory. */
+/* Makes `rel` the owner of `id` (NULL: no owner); rel must stay valid while f is used (a
+ * record's rel, or a scan entry's: the writer tells the ids it wrote in this run by the
+ * pointer). 0, or -1 when out of memory. */
 int silk_files_set_owner(silk_files_t *f, const char *id, const char *rel);
+
+/* The ids that have an owner, one per call, in no order: *at starts at 0; NULL after the
+ * last. */
+const char *silk_files_next_owned(const silk_files_t *f, size_t *at);
 
 /* Frees f and its records; NULL is a no-op. */
 void silk_files_destroy(silk_files_t *f);

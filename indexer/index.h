@@ -29,8 +29,13 @@ extern "C" {
 #define SILK_META_SYNONYMS  "silk.synonyms"        /* JSON {hash} of the synonym table */
 #define SILK_INDEX_MAX_SIZE (256ULL * 1024 * 1024) /* default cap of one file, bytes */
 /* Default flush budget of a fresh build (--flush-mb): bytes of document text written
- * between two commits. Xapian also flushes every XAPIAN_FLUSH_THRESHOLD documents. */
+ * between two commits, each document counted SILK_INDEX_DOC_COST bytes more. Xapian also
+ * flushes every XAPIAN_FLUSH_THRESHOLD documents. */
 #define SILK_INDEX_FLUSH_BYTES (32ULL * 1024 * 1024)
+/* What Xapian holds of each document until the commit beyond its text (about 230 bytes
+ * measured for a one-line paragraph): counted in the flush budget, so that a million
+ * short paragraphs are bounded as well as the same text in long ones. */
+#define SILK_INDEX_DOC_COST 256
 
 /* Where a run is, for a progress line. */
 typedef struct {

@@ -209,36 +209,32 @@ static const char *jsonl_doc(silk_builder_t *b, json_t *o, silk_corpus_doc_t *d)
     return dup ? "duplicate id" : NULL;
 }
 
-silk_status_t silk_read_jsonl(silk_builder_t *b, const silk_line_t *lines, size_t nl)
+silk_status_t silk_read_jsonl_line(silk_builder_t *b, const char *s, size_t n, size_t lineno)
 {
-    for (size_t i = 0; i < nl; i++) {
-        const char *s = lines[i].s;
-        size_t n = lines[i].n;
-        silk_str_trim(&s, &n);
-        if (n == 0)
-            continue;
-        json_error_t err;
-        json_t *o = json_loadb(s, n, JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES, &err);
-        const char *why;
-        char jsonmsg[256];
-        if (!o) {
-            snprintf(jsonmsg, sizeof jsonmsg, "invalid JSON: %s (column %d)", err.text, err.column);
-            why = jsonmsg;
-        } else {
-            silk_corpus_doc_t *d = silk_builder_raw_doc(b);
-            if (!d) {
-                json_decref(o);
-                return SILK_ERR_NOMEM;
-            }
-            why = jsonl_doc(b, o, d);
-            if (why)
-                silk_builder_drop_doc(b);
+    silk_str_trim(&s, &n);
+    if (n == 0)
+        return SILK_OK;
+    json_error_t err;
+    json_t *o = json_loadb(s, n, JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES, &err);
+    const char *why;
+    char jsonmsg[256];
+    if (!o) {
+        snprintf(jsonmsg, sizeof jsonmsg, "invalid JSON: %s (column %d)", err.text, err.column);
+        why = jsonmsg;
+    } else {
+        silk_corpus_doc_t *d = silk_builder_raw_doc(b);
+        if (!d) {
             json_decref(o);
+            return SILK_ERR_NOMEM;
         }
-        if (why && !*why)
-            return SILK_ERR_NOMEM;
-        if (why && silk_builder_problem(b, lines[i].lineno, why) != SILK_OK)
-            return SILK_ERR_NOMEM;
+        why = jsonl_doc(b, o, d);
+        if (why)
+            silk_builder_drop_doc(b);
+        json_decref(o);
     }
+    if (why && !*why)
+        return SILK_ERR_NOMEM;
+    if (why && silk_builder_problem(b, lineno, why) != SILK_OK)
+        return SILK_ERR_NOMEM;
     return SILK_OK;
 }

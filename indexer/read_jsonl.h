@@ -26,9 +26,11 @@
 extern "C" {
 #endif
 
-/* Reads the lines of a clean JSON Lines file (strutil.h) into b. Broken lines become
- * problems: SILK_ERR_NOMEM when out of memory is the only error. */
-silk_status_t silk_read_jsonl(silk_builder_t *b, const silk_line_t *lines, size_t nl);
+/* Reads line `lineno` (1-based), s[0..n), of a clean JSON Lines file (linein.h) into b:
+ * one document, or a problem "FILE:LINE: reason", or nothing for a blank line. The file
+ * is read one line at a time: nothing of a line is kept but its document. SILK_ERR_NOMEM
+ * when out of memory is the only error. */
+silk_status_t silk_read_jsonl_line(silk_builder_t *b, const char *s, size_t n, size_t lineno);
 
 #ifdef __cplusplus
 }

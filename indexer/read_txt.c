@@ -6,7 +6,7 @@
 #include <string.h>
 
 #define HEADING_MAX_CHARS 80   /* a longer line is prose, never a heading */
-#define RUN_MAX           4096 /* heading candidates of one run that are decided */
+#define RUN_MAX           4096 /* heading candidates held at once (read_txt.h) */
 
 /* Characters (not bytes) of the UTF-8 text s[0..n). */
 static size_t utf8_chars(const char *s, size_t n)
@@ -28,15 +28,34 @@ static int is_standard_section(const char *s, size_t n)
     return silk_section_kind(s, n) != SILK_SECTION_PROSE;
 }
 
+/* What a line after the title is. */
 typedef enum {
-    L_BLANK,
-    L_PROSE,
+    L_BLANK,   /* the end of the file */
+    L_PROSE,   /* a paragraph */
     L_CAND,    /* heading candidate: short, no final punctuation */
-    L_HEADING, /* decided heading */
-    L_SHORT,   /* decided: a candidate that is a short paragraph */
     L_LIST,    /* "- item" */
-    L_INFOBOX, /* part of the infobox run */
+    L_INFOBOX, /* a row of the infobox */
 } line_class_t;
+
+/* Where the infobox stands. */
+typedef enum {
+    IB_MAYBE, /* it may start at the first or second non-blank line after the title */
+    IB_IN,    /* its rows are coming */
+    IB_DONE,  /* it ended, or there is none */
+} infobox_t;
+
+struct silk_txt_reader {
+    silk_builder_t *b;         /* where the documents go */
+    int titled;                /* the title came */
+    unsigned nonblank;         /* non-blank lines after the title (counted up to 2) */
+    infobox_t ibox;            /* the infobox */
+    silk_strvec_t rows;        /* its rows, until it ends */
+    silk_buf_t run;            /* the pending run of heading candidates: their bytes */
+    size_t *run_off, *run_len; /* each candidate's place in run */
+    size_t nrun, run_cap;      /* candidates held, allocated */
+    char *section;             /* the current heading (NULL: none yet) */
+    silk_section_kind_t sk;    /* what its `- ` items are */
+};
 
 static int ends_final_punct(const char *s, size_t n)
 {
@@ -76,165 +95,167 @@ static size_t list_marker_len(const char *s, size_t n)
     return 2;
 }
 
-/* Classifies the lines after the title: prose, list line or heading candidate. */
-static void classify(const silk_line_t *lines, size_t nl, size_t first, line_class_t *cls)
+/* A heading: the section of what follows. */
+static silk_status_t heading(silk_txt_reader_t *r, const char *s, size_t n)
 {
-    for (size_t i = first + 1; i < nl; i++) {
-        if (cls[i] == L_BLANK && lines[i].n == 0)
-            continue;
-        const char *s = lines[i].s;
-        size_t n = lines[i].n;
-        if (is_list_line(s, n))
-            cls[i] = L_LIST;
-        else if (utf8_chars(s, n) <= HEADING_MAX_CHARS && !ends_final_punct(s, n))
-            cls[i] = L_CAND;
-        else
-            cls[i] = L_PROSE;
-    }
-}
-
-/* Marks the infobox: the run of lines with '|' right after the lead or the title. */
-static void mark_infobox(const silk_line_t *lines, size_t nl, size_t first, line_class_t *cls)
-{
-    size_t k = first + 1;
-    while (k < nl && lines[k].n == 0)
-        k++;
-    for (int attempt = 0; attempt < 2 && k < nl; attempt++) {
-        if (memchr(lines[k].s, '|', lines[k].n) && cls[k] != L_LIST) {
-            for (size_t j = k; j < nl; j++) {
-                if (lines[j].n == 0)
-                    continue;
-                if (!memchr(lines[j].s, '|', lines[j].n) || cls[j] == L_LIST)
-                    break;
-                cls[j] = L_INFOBOX;
-            }
-            break;
-        }
-        k++;
-        while (k < nl && lines[k].n == 0)
-            k++;
-    }
-}
-
-/* Decides each run of heading candidates: heading or short paragraph. */
-static void decide_headings(const silk_line_t *lines, size_t nl, size_t first, line_class_t *cls)
-{
-    for (size_t i = first + 1; i < nl;) {
-        if (cls[i] != L_CAND) {
-            i++;
-            continue;
-        }
-        size_t run[RUN_MAX];
-        size_t nr = 0, j = i;
-        while (j < nl && (cls[j] == L_CAND || (cls[j] == L_BLANK && lines[j].n == 0))) {
-            if (cls[j] == L_CAND && nr < sizeof run / sizeof *run)
-                run[nr++] = j;
-            j++;
-        }
-        line_class_t next = j < nl ? cls[j] : L_BLANK;
-        /* Standard section names are headings and split the run into segments; each
-         * segment is decided on its own. */
-        size_t seg = 0;
-        while (seg < nr) {
-            size_t e = seg;
-            while (e < nr && !is_standard_section(lines[run[e]].s, lines[run[e]].n))
-                e++;
-            line_class_t after = e < nr ? L_HEADING : next;
-            size_t len = e - seg;
-            for (size_t r = seg; r < e; r++) {
-                int heading = 0;
-                if (r == e - 1 && (after == L_PROSE || after == L_LIST || after == L_INFOBOX))
-                    heading = 1;
-                if (r == seg && len >= 3)
-                    heading = 1;
-                cls[run[r]] = heading ? L_HEADING : L_SHORT;
-            }
-            if (e < nr)
-                cls[run[e]] = L_HEADING;
-            seg = e + 1;
-        }
-        i = j;
-    }
-}
-
-/* Builds the documents in file order. */
-static silk_status_t emit(silk_builder_t *b, const silk_line_t *lines, size_t nl, size_t first,
-                          const line_class_t *cls)
-{
-    silk_status_t rc = SILK_ERR_NOMEM;
-    char *section = NULL;
-    silk_section_kind_t sk = SILK_SECTION_PROSE;
-    int infobox_done = 0;
-    for (size_t i = first + 1; i < nl; i++) {
-        const char *s = lines[i].s;
-        size_t n = lines[i].n;
-        if (n == 0)
-            continue;
-        switch (cls[i]) {
-        case L_HEADING:
-            free(section);
-            if (!(section = strndup(s, n)))
-                goto out;
-            sk = silk_section_kind(s, n);
-            silk_builder_heading_seen(b);
-            break;
-        case L_INFOBOX:
-            if (!infobox_done) {
-                size_t j = i;
-                while (j < nl && (cls[j] == L_INFOBOX || lines[j].n == 0))
-                    j++;
-                if (silk_builder_table(b, lines + i, j - i, 1, NULL) != SILK_OK)
-                    goto out;
-                infobox_done = 1;
-                i = j - 1;
-            }
-            break;
-        case L_LIST: {
-            size_t m = list_marker_len(s, n);
-            silk_status_t r =
-                sk == SILK_SECTION_PROSE
-                    ? silk_builder_paragraph(b, s + m, n - m, section)
-                    : silk_builder_item(b, sk == SILK_SECTION_REFS, s + m, n - m, section);
-            if (r != SILK_OK)
-                goto out;
-            break;
-        }
-        default:
-            if (silk_builder_paragraph(b, s, n, section) != SILK_OK)
-                goto out;
-            break;
-        }
-    }
-    rc = SILK_OK;
-out:
-    free(section);
-    return rc;
-}
-
-silk_status_t silk_read_txt(silk_builder_t *b, silk_line_t *lines, size_t nl)
-{
-    silk_status_t rc = SILK_OK;
-    line_class_t *cls = calloc(nl ? nl : 1, sizeof *cls);
-    if (!cls)
+    char *sec = strndup(s, n);
+    if (!sec)
         return SILK_ERR_NOMEM;
-    /* Trim every line; the first non-blank one is the title. */
-    size_t first = nl;
-    for (size_t i = 0; i < nl; i++) {
-        silk_str_trim(&lines[i].s, &lines[i].n);
-        if (lines[i].n == 0)
-            cls[i] = L_BLANK;
-        else if (first == nl)
-            first = i, cls[i] = L_BLANK;
-    }
-    if (first < nl) {
-        rc = silk_builder_set_title(b, lines[first].s, lines[first].n);
-        if (rc == SILK_OK) {
-            classify(lines, nl, first, cls);
-            mark_infobox(lines, nl, first, cls);
-            decide_headings(lines, nl, first, cls);
-            rc = emit(b, lines, nl, first, cls);
+    free(r->section);
+    r->section = sec;
+    r->sk = silk_section_kind(s, n);
+    silk_builder_heading_seen(r->b);
+    return SILK_OK;
+}
+
+/* Decides the pending run of heading candidates, given the class of the non-blank line
+ * after it (L_BLANK at the end of the file), and adds it: each candidate is a heading or
+ * a short paragraph of its section. Standard section names are headings and split the
+ * run into segments, each decided on its own: the last line of a segment is a heading
+ * when prose, a list line or the infobox follows it, the first one when the segment has
+ * three or more lines. */
+static silk_status_t flush_run(silk_txt_reader_t *r, line_class_t next)
+{
+    size_t nr = r->nrun, seg = 0;
+    const char *base = r->run.data;
+    r->nrun = 0;
+    r->run.len = 0;
+    while (seg < nr) {
+        size_t e = seg;
+        while (e < nr && !is_standard_section(base + r->run_off[e], r->run_len[e]))
+            e++;
+        int after_heads = e == nr && (next == L_PROSE || next == L_LIST || next == L_INFOBOX);
+        size_t len = e - seg;
+        for (size_t k = seg; k < e; k++) {
+            const char *s = base + r->run_off[k];
+            size_t n = r->run_len[k];
+            int head = (k == e - 1 && after_heads) || (k == seg && len >= 3);
+            silk_status_t st =
+                head ? heading(r, s, n) : silk_builder_paragraph(r->b, s, n, r->section);
+            if (st != SILK_OK)
+                return st;
         }
+        if (e < nr && heading(r, base + r->run_off[e], r->run_len[e]) != SILK_OK)
+            return SILK_ERR_NOMEM;
+        seg = e + 1;
     }
-    free(cls);
-    return rc;
+    return SILK_OK;
+}
+
+/* Holds one more heading candidate. A run of RUN_MAX is decided first as if another
+ * candidate followed it (read_txt.h): the lookahead stays bounded. */
+static silk_status_t hold(silk_txt_reader_t *r, const char *s, size_t n)
+{
+    silk_status_t st;
+    if (r->nrun == RUN_MAX && (st = flush_run(r, L_CAND)) != SILK_OK)
+        return st;
+    if (r->nrun == r->run_cap) {
+        size_t cap = r->run_cap ? r->run_cap * 2 : 16;
+        size_t *off = realloc(r->run_off, cap * sizeof *off);
+        if (!off)
+            return SILK_ERR_NOMEM;
+        r->run_off = off;
+        size_t *len = realloc(r->run_len, cap * sizeof *len);
+        if (!len)
+            return SILK_ERR_NOMEM;
+        r->run_len = len;
+        r->run_cap = cap;
+    }
+    r->run_off[r->nrun] = r->run.len;
+    r->run_len[r->nrun] = n;
+    if ((st = silk_buf_add(&r->run, s, n)) != SILK_OK)
+        return st;
+    r->nrun++;
+    return SILK_OK;
+}
+
+/* The infobox ended: its rows become its one document. */
+static silk_status_t end_infobox(silk_txt_reader_t *r)
+{
+    r->ibox = IB_DONE;
+    silk_line_t *rows = calloc(r->rows.n ? r->rows.n : 1, sizeof *rows);
+    if (!rows)
+        return SILK_ERR_NOMEM;
+    for (size_t i = 0; i < r->rows.n; i++)
+        rows[i] = (silk_line_t){r->rows.v[i], strlen(r->rows.v[i]), i + 1};
+    silk_status_t st = silk_builder_table(r->b, rows, r->rows.n, 1, NULL);
+    free(rows);
+    silk_strvec_free(&r->rows);
+    return st;
+}
+
+silk_status_t silk_txt_reader_new(silk_builder_t *b, silk_txt_reader_t **out)
+{
+    *out = calloc(1, sizeof **out);
+    if (!*out)
+        return SILK_ERR_NOMEM;
+    (*out)->b = b;
+    return SILK_OK;
+}
+
+void silk_txt_reader_destroy(silk_txt_reader_t *r)
+{
+    if (!r)
+        return;
+    silk_strvec_free(&r->rows);
+    silk_buf_free(&r->run);
+    free(r->run_off);
+    free(r->run_len);
+    free(r->section);
+    free(r);
+}
+
+silk_status_t silk_txt_reader_line(silk_txt_reader_t *r, const char *s, size_t n)
+{
+    silk_status_t st;
+    silk_str_trim(&s, &n);
+    /* Blank lines separate nothing: they neither end a run nor the infobox. */
+    if (n == 0)
+        return SILK_OK;
+    /* The first non-blank line is the title. */
+    if (!r->titled) {
+        r->titled = 1;
+        return silk_builder_set_title(r->b, s, n);
+    }
+    if (r->nonblank < 2)
+        r->nonblank++;
+    int list = is_list_line(s, n);
+    int row = !list && memchr(s, '|', n) != NULL;
+    /* The infobox: the run of lines with '|' from the first or the second non-blank line
+     * after the title on. */
+    if (r->ibox == IB_IN) {
+        if (row)
+            return silk_strvec_push(&r->rows, s, n);
+        if ((st = end_infobox(r)) != SILK_OK)
+            return st;
+    } else if (r->ibox == IB_MAYBE) {
+        if (row) {
+            if ((st = flush_run(r, L_INFOBOX)) != SILK_OK)
+                return st;
+            r->ibox = IB_IN;
+            return silk_strvec_push(&r->rows, s, n);
+        }
+        if (r->nonblank == 2)
+            r->ibox = IB_DONE;
+    }
+    line_class_t cls = list                                                               ? L_LIST
+                       : utf8_chars(s, n) <= HEADING_MAX_CHARS && !ends_final_punct(s, n) ? L_CAND
+                                                                                          : L_PROSE;
+    if (cls == L_CAND)
+        return hold(r, s, n);
+    if (r->nrun && (st = flush_run(r, cls)) != SILK_OK)
+        return st;
+    if (cls == L_PROSE)
+        return silk_builder_paragraph(r->b, s, n, r->section);
+    size_t m = list_marker_len(s, n);
+    return r->sk == SILK_SECTION_PROSE
+               ? silk_builder_paragraph(r->b, s + m, n - m, r->section)
+               : silk_builder_item(r->b, r->sk == SILK_SECTION_REFS, s + m, n - m, r->section);
+}
+
+silk_status_t silk_txt_reader_end(silk_txt_reader_t *r)
+{
+    if (r->ibox == IB_IN)
+        return end_infobox(r);
+    return r->nrun ? flush_run(r, L_BLANK) : SILK_OK;
 }

@@ -19,6 +19,15 @@
  *   paragraph (the marker removed).
  *   Paragraphs are numbered in file order `#p<N>` from 1; paragraphs before the first
  *   heading have kind "lead" (p1 always is the lead), later ones "paragraph".
+ *
+ *   The reader takes the file one line at a time (linein.h) and decides with bounded
+ *   lookahead: it holds only the pending run of heading candidates (each at most 80
+ *   characters) until the line that ends the run, and the infobox rows until the infobox
+ *   ends. A run holds at most RUN_MAX (4096) candidates: when one more comes, the run held
+ *   is decided as if another candidate followed it (its last line is then a heading only
+ *   when it is a standard section name or its segment's first line of three or more), and
+ *   a new run starts. This is the one case where the documents differ from deciding the
+ *   whole file at once: a run of more than 4096 consecutive short lines.
  */
 #ifndef SILK_INDEXER_READ_TXT_H
 #define SILK_INDEXER_READ_TXT_H
@@ -33,9 +42,22 @@
 extern "C" {
 #endif
 
-/* Reads the lines of a clean .txt file (strutil.h; trimmed in place) into b. Bad input
+/* A .txt file being read, line by line. */
+typedef struct silk_txt_reader silk_txt_reader_t;
+
+/* A reader that adds the documents of the file to b (borrowed until destroy).
+ * SILK_ERR_NOMEM when out of memory. */
+silk_status_t silk_txt_reader_new(silk_builder_t *b, silk_txt_reader_t **out);
+
+/* The next clean line s[0..n) of the file (linein.h), copied when it must wait. Bad input
  * never fails: SILK_ERR_NOMEM when out of memory is the only error. */
-silk_status_t silk_read_txt(silk_builder_t *b, silk_line_t *lines, size_t nl);
+silk_status_t silk_txt_reader_line(silk_txt_reader_t *r, const char *s, size_t n);
+
+/* The end of the file: decides and adds what was waiting. SILK_ERR_NOMEM. */
+silk_status_t silk_txt_reader_end(silk_txt_reader_t *r);
+
+/* Frees r (not its builder); NULL is a no-op. */
+void silk_txt_reader_destroy(silk_txt_reader_t *r);
 
 #ifdef __cplusplus
 }

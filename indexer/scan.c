@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "silk/buf.h"
+#include "silk/hash.h"
 #include "silk/schema.h"
 #include "silk/utf8.h"
 #include "strmap.h"
@@ -340,69 +341,125 @@ void silk_scan_destroy(silk_scan_t *s)
     free(s);
 }
 
-static char *read_file(const char *path, const silk_scan_entry_t *e, uint64_t cap, size_t *len,
-                       const char **why, int *err_no)
+static const char too_large[] = "larger than the size cap (--max-size)";
+
+/* Opens path once, without blocking (a FIFO would wait for a writer forever) and, for an
+ * entry, without following a link planted since the scan; what was opened is what is
+ * checked: a regular file (for an entry, the one the walk saw) within the cap. */
+static int open_file(const char *path, const silk_scan_entry_t *e, uint64_t cap,
+                     silk_scan_file_t *f, const char **why, int *err_no)
 {
-    static const char too_large[] = "larger than the size cap (--max-size)";
     static const char replaced[] = "replaced since the scan (a link, a FIFO or another file)";
     *why = NULL;
     *err_no = 0;
-    /* Once, without blocking (a FIFO would wait for a writer forever) and, for an entry,
-     * without following a link planted since the scan. */
+    memset(f, 0, sizeof *f);
+    f->fd = -1;
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | (e ? O_NOFOLLOW : 0));
     if (fd < 0) {
-        if (e && errno == ELOOP) {
+        if (e && errno == ELOOP)
             *why = replaced;
-            return NULL;
-        }
-        *err_no = errno;
-        return NULL;
+        else
+            *err_no = errno;
+        return -1;
     }
     struct stat sb;
-    silk_buf_t b = SILK_BUF_INIT;
-    if (fstat(fd, &sb) != 0) {
+    if (fstat(fd, &sb) != 0)
         *err_no = errno;
-        goto fail;
-    }
-    if (e &&
-        (!S_ISREG(sb.st_mode) || (uint64_t)sb.st_dev != e->dev || (uint64_t)sb.st_ino != e->ino)) {
+    else if (e && (!S_ISREG(sb.st_mode) || (uint64_t)sb.st_dev != e->dev ||
+                   (uint64_t)sb.st_ino != e->ino))
         *why = replaced;
-        goto fail;
-    }
-    if (!S_ISREG(sb.st_mode)) {
+    else if (!S_ISREG(sb.st_mode))
         *why = "not a regular file";
-        goto fail;
-    }
-    if ((uint64_t)sb.st_size > cap) {
+    else if ((uint64_t)sb.st_size > cap)
         *why = too_large;
-        goto fail;
+    if (*why || *err_no) {
+        close(fd);
+        return -1;
     }
+    f->fd = fd;
+    f->size = (uint64_t)sb.st_size;
+    f->cap = cap;
+    f->hash = SILK_FNV_OFFSET;
+    return 0;
+}
+
+int silk_scan_open_entry(const silk_scan_entry_t *e, uint64_t cap, silk_scan_file_t *f,
+                         const char **why, int *err_no)
+{
+    return open_file(e->full, e, cap, f, why, err_no);
+}
+
+long silk_scan_file_read(silk_scan_file_t *f, char *buf, size_t n, const char **why, int *err_no)
+{
+    size_t got = 0;
+    *why = NULL;
+    *err_no = 0;
+    /* A failure after some bytes is reported with the next read: those bytes count. */
+    if (f->why || f->err_no) {
+        *why = f->why;
+        *err_no = f->err_no;
+        return -1;
+    }
+    while (got < n) {
+        ssize_t k = read(f->fd, buf + got, n - got);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0) {
+            f->err_no = errno;
+            break;
+        }
+        if (k == 0)
+            break;
+        if (f->done + got + (size_t)k > f->cap) {
+            /* It grew past the cap while we read it: the bytes up to the cap count. */
+            f->why = too_large;
+            got += (size_t)(f->cap - f->done - got);
+            break;
+        }
+        got += (size_t)k;
+    }
+    f->hash = silk_hash_add(f->hash, buf, got);
+    f->done += got;
+    if (!got && (f->why || f->err_no))
+        return silk_scan_file_read(f, buf, n, why, err_no);
+    return (long)got;
+}
+
+int silk_scan_file_rewind(silk_scan_file_t *f, int *err_no)
+{
+    if (lseek(f->fd, 0, SEEK_SET) != 0) {
+        *err_no = errno;
+        return -1;
+    }
+    f->done = 0;
+    f->hash = SILK_FNV_OFFSET;
+    f->why = NULL;
+    f->err_no = 0;
+    return 0;
+}
+
+char *silk_scan_file_read_all(silk_scan_file_t *f, size_t *len, const char **why, int *err_no)
+{
+    silk_buf_t b = SILK_BUF_INIT;
+    *why = NULL;
+    *err_no = 0;
     /* Room for the whole file and one byte more, to see the end at once. */
-    if (silk_buf_reserve(&b, (size_t)sb.st_size + 1) != SILK_OK) {
+    if (silk_buf_reserve(&b, (size_t)f->size + 1) != SILK_OK) {
         *err_no = ENOMEM;
-        goto fail;
+        return NULL;
     }
     for (;;) {
         if (b.len == b.cap && silk_buf_reserve(&b, b.cap) != SILK_OK) {
             *err_no = ENOMEM; /* the file grew while we read it */
             goto fail;
         }
-        ssize_t n = read(fd, b.data + b.len, b.cap - b.len);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            *err_no = errno;
+        long n = silk_scan_file_read(f, b.data + b.len, b.cap - b.len, why, err_no);
+        if (n < 0)
             goto fail;
-        }
         if (n == 0)
             break;
         b.len += (size_t)n;
-        if (b.len > cap) {
-            *why = too_large; /* it grew past the cap while we read it */
-            goto fail;
-        }
     }
-    close(fd);
     *len = b.len;
     /* Room for the NUL was reserved, so this does not fail (and an empty file is "", not NULL,
      * as callers tell failure by NULL). */
@@ -412,8 +469,25 @@ static char *read_file(const char *path, const silk_scan_entry_t *e, uint64_t ca
     return data;
 fail:
     silk_buf_free(&b);
-    close(fd);
     return NULL;
+}
+
+void silk_scan_file_close(silk_scan_file_t *f)
+{
+    if (f->fd >= 0)
+        close(f->fd);
+    f->fd = -1;
+}
+
+static char *read_file(const char *path, const silk_scan_entry_t *e, uint64_t cap, size_t *len,
+                       const char **why, int *err_no)
+{
+    silk_scan_file_t f;
+    if (open_file(path, e, cap, &f, why, err_no) != 0)
+        return NULL;
+    char *data = silk_scan_file_read_all(&f, len, why, err_no);
+    silk_scan_file_close(&f);
+    return data;
 }
 
 char *silk_scan_read(const char *path, uint64_t cap, size_t *len, const char **why, int *err_no)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk-index — the corpus as found on disk: the walk that lists its article files (with
- * their size and mtime), the notes about what it passes over, and reading one file whole.
+ * their size and mtime), the notes about what it passes over, and reading one file (whole,
+ * or in chunks from the one descriptor opened and checked).
  *
  * The walk: subfolders to a depth of 64; hidden files and folders skipped; a database
  * folder inside the corpus skipped; a symbolic link followed only to a file inside the
@@ -84,6 +85,41 @@ char *silk_scan_read(const char *path, uint64_t cap, size_t *len, const char **w
  * must neither bring a file from outside the corpus in nor block the run. */
 char *silk_scan_read_entry(const silk_scan_entry_t *e, uint64_t cap, size_t *len, const char **why,
                            int *err_no);
+
+/* A corpus file opened for reading in chunks (silk_scan_open_entry()): the bytes read so
+ * far and their content hash (FNV-1a 64, hash.h: silk_index_hash_hex()'s value once the
+ * whole file is read). */
+typedef struct {
+    int fd;          /* the descriptor opened and checked; -1 when closed */
+    uint64_t size;   /* its size when opened */
+    uint64_t cap;    /* the most bytes it may give */
+    uint64_t done;   /* bytes read since the open or the last rewind */
+    uint64_t hash;   /* FNV-1a 64 of those bytes */
+    const char *why; /* a failure to report with the next read (static) ... */
+    int err_no;      /* ... or its errno */
+} silk_scan_file_t;
+
+/* Opens the entry as silk_scan_read_entry() does, with every one of its checks (no link
+ * followed, no blocking, still the regular file the walk saw, within the cap), into *f
+ * (close it with silk_scan_file_close()). 0, or -1 with *why or *err_no as there. */
+int silk_scan_open_entry(const silk_scan_entry_t *e, uint64_t cap, silk_scan_file_t *f,
+                         const char **why, int *err_no);
+
+/* Reads the next bytes into buf[0..n): n of them, fewer only at the end of the file (or
+ * before a failure, which the next call reports), folded into f->hash. 0 at the end; -1
+ * on failure, with *err_no, or *why "larger than the size cap (--max-size)" when the file
+ * grew past the cap while it was read (the bytes up to the cap were given). */
+long silk_scan_file_read(silk_scan_file_t *f, char *buf, size_t n, const char **why, int *err_no);
+
+/* Back to the start of the file (for a second pass): done and hash start again. 0, or -1
+ * with *err_no. */
+int silk_scan_file_rewind(silk_scan_file_t *f, int *err_no);
+
+/* The rest of the file at once, as silk_scan_read() gives it. */
+char *silk_scan_file_read_all(silk_scan_file_t *f, size_t *len, const char **why, int *err_no);
+
+/* Closes f (again is a no-op). */
+void silk_scan_file_close(silk_scan_file_t *f);
 
 #ifdef __cplusplus
 }

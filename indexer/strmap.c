@@ -37,7 +37,7 @@ silk_strmap_slot_t *silk_strmap_put(silk_strmap_t *m, const char *key)
         silk_strmap_slot_t *v = calloc(cap, sizeof *v);
         if (!v)
             return NULL;
-        silk_strmap_t nm = {v, cap, m->n};
+        silk_strmap_t nm = {v, cap, m->n, m->keys};
         for (size_t i = 0; i < m->cap; i++)
             if (m->slots[i].key)
                 *map_slot(&nm, m->slots[i].key) = m->slots[i];
@@ -46,7 +46,7 @@ silk_strmap_slot_t *silk_strmap_put(silk_strmap_t *m, const char *key)
     }
     silk_strmap_slot_t *s = map_slot(m, key);
     if (!s->key) {
-        if (!(s->key = strdup(key)))
+        if (!(s->key = silk_arena_dup(&m->keys, key, strlen(key))))
             return NULL;
         s->val = NULL;
         m->n++;
@@ -56,8 +56,7 @@ silk_strmap_slot_t *silk_strmap_put(silk_strmap_t *m, const char *key)
 
 void silk_strmap_free(silk_strmap_t *m)
 {
-    for (size_t i = 0; i < m->cap; i++)
-        free(m->slots[i].key);
+    silk_arena_free(&m->keys);
     free(m->slots);
     memset(m, 0, sizeof *m);
 }
@@ -66,7 +65,8 @@ int silk_strlist_pushn(silk_strlist_t *a, const char *s, size_t n)
 {
     if (SILK_GROW(a->v, a->cap, a->n + 1) != SILK_OK)
         return -1;
-    if (!(a->v[a->n] = strndup(s, n)))
+    const char *z = memchr(s, '\0', n);
+    if (!(a->v[a->n] = silk_arena_dup(&a->strs, s, z ? (size_t)(z - s) : n)))
         return -1;
     a->n++;
     return 0;
@@ -79,8 +79,7 @@ int silk_strlist_push(silk_strlist_t *a, const char *s)
 
 void silk_strlist_free(silk_strlist_t *a)
 {
-    for (size_t i = 0; i < a->n; i++)
-        free(a->v[i]);
+    silk_arena_free(&a->strs);
     free(a->v);
     memset(a, 0, sizeof *a);
 }

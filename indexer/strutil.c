@@ -2,11 +2,15 @@
 /* silk-index — clean text, lines and string helpers (strutil.h). */
 #include "strutil.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "silk/utf8.h"
+
+#define ARENA_FIRST 256   /* bytes of an arena's first block */
+#define ARENA_MAX   65536 /* its blocks grow to this */
 
 char *silk_corpus_clean_utf8(const char *s, size_t len, size_t *out_len)
 {
@@ -148,4 +152,51 @@ void silk_strvec_free(silk_strvec_t *sv)
     free(sv->v);
     sv->v = NULL;
     sv->cap = 0;
+}
+
+/* ---- the arena ---------------------------------------------------------------------------- */
+
+struct silk_arena_block {
+    silk_arena_block_t *next; /* the block before it */
+    size_t size;              /* bytes of data */
+    char data[];
+};
+
+char *silk_arena_dup(silk_arena_t *a, const char *s, size_t n)
+{
+    if (n >= SIZE_MAX / 2)
+        return NULL;
+    if (a->left < n + 1) {
+        /* Each block twice the last, up to ARENA_MAX; a longer string gets one its size.
+         * The rest of the block before is left unused. */
+        size_t size = a->blocks ? a->blocks->size * 2 : ARENA_FIRST;
+        if (size > ARENA_MAX)
+            size = ARENA_MAX;
+        if (size < n + 1)
+            size = n + 1;
+        silk_arena_block_t *b = malloc(sizeof *b + size);
+        if (!b)
+            return NULL;
+        b->next = a->blocks;
+        b->size = size;
+        a->blocks = b;
+        a->at = b->data;
+        a->left = size;
+    }
+    char *c = a->at;
+    memcpy(c, s, n);
+    c[n] = '\0';
+    a->at += n + 1;
+    a->left -= n + 1;
+    return c;
+}
+
+void silk_arena_free(silk_arena_t *a)
+{
+    while (a->blocks) {
+        silk_arena_block_t *b = a->blocks;
+        a->blocks = b->next;
+        free(b);
+    }
+    memset(a, 0, sizeof *a);
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silk-index — the clean text of a corpus file, its lines, and the string helpers every
- * reader shares (trimming, prefix tests, a list of owned strings).
+ * reader shares (trimming, prefix tests, a list of owned strings, an arena of strings).
  *
  * Text rule (DESIGN.md § Text): every string the corpus readers hand out is valid UTF-8.
  * Invalid sequences become U+FFFD through silk_utf8_fix() (one U+FFFD per maximal invalid
@@ -74,6 +74,21 @@ int silk_strvec_has(const silk_strvec_t *sv, const char *s);
  * stays usable. */
 void silk_strvec_truncate(silk_strvec_t *sv, size_t keep);
 void silk_strvec_free(silk_strvec_t *sv);
+
+/* Strings that are freed all at once (a set or list that never drops one): copies packed
+ * in blocks that grow from 256 bytes to 64 KiB, not a malloc each. Zero-initialized: empty. */
+typedef struct silk_arena_block silk_arena_block_t;
+typedef struct {
+    silk_arena_block_t *blocks; /* the newest block first */
+    char *at;                   /* its free bytes ... */
+    size_t left;                /* ... and how many */
+} silk_arena_t;
+
+/* A NUL-terminated copy of s[0..n) in the arena; NULL when out of memory. */
+char *silk_arena_dup(silk_arena_t *a, const char *s, size_t n);
+
+/* Frees every string of the arena; it is empty again. */
+void silk_arena_free(silk_arena_t *a);
 
 #ifdef __cplusplus
 }

@@ -16,6 +16,7 @@
 
 #include "corpus.h"
 #include "filemeta.h"
+#include "ingest.h"
 #include "lock.h"
 #include "scan.h"
 #include "silk/db.h"
@@ -49,7 +50,7 @@ typedef struct {
     silk_wdb_t *wdb;                /* the database written: the txn's, or the part's */
     int fresh;                      /* a fresh database: nothing to compare or replace */
     size_t first, end;              /* the scan entries of this run or part */
-    uint64_t pending;               /* bytes of text written since the last flush */
+    uint64_t pending;               /* the flush budget spent since the last flush */
     int changed;                    /* a part: something was written */
     silk_strlist_t *notes;          /* a part after the first: its notes, kept to be
                                      * reported in corpus order ("0msg" / "1msg") */
@@ -230,7 +231,6 @@ typedef struct {
     const silk_scan_entry_t *e;
     silk_filemeta_t *m;   /* its previous record, NULL when new */
     silk_filemeta_t *nm;  /* collects its ids and problems */
-    silk_strmap_t newids; /* the new ids, when m (to find the gone documents) */
     silk_strlist_t later; /* problems of documents, reported after the parse's own */
     silk_status_t st;     /* why the sink stopped the parse */
 } file_t;
@@ -252,9 +252,10 @@ static void doc_problem(file_t *f, const char *fmt, ...)
     free(p);
 }
 
-/* Writes document d of the file at rel (m: its previous record, NULL when new). */
-static silk_status_t write_doc(run_t *r, const char *rel, const silk_filemeta_t *m,
-                               const silk_corpus_doc_t *d, const char *owner)
+/* Writes document d of the file at rel (the scan entry's; owner: the id's owner, NULL when
+ * none). */
+static silk_status_t write_doc(run_t *r, const char *rel, const silk_corpus_doc_t *d,
+                               const char *owner)
 {
     silk_status_t st;
     if (owner && !r->fresh) {
@@ -284,7 +285,7 @@ static silk_status_t write_doc(run_t *r, const char *rel, const silk_filemeta_t 
     /* In a fresh database an id not yet owned in this run is new: no lookup. */
     st = r->fresh && !owner ? silk_wdb_add(wdb, doc) : silk_wdb_replace(wdb, term, doc);
     silk_doc_destroy(doc);
-    r->pending += d->text_len;
+    r->pending += d->text_len + SILK_INDEX_DOC_COST;
     atomic_fetch_add(&r->counts->docs, 1);
     if (st != SILK_OK)
         return silk_index_fail(&r->msg, st, "%s: cannot write document %s: %s", rel, d->id,
@@ -293,7 +294,7 @@ static silk_status_t write_doc(run_t *r, const char *rel, const silk_filemeta_t 
         r->sum->docs_replaced++;
     else
         r->sum->docs_added++;
-    return silk_files_set_owner(r->files, d->id, m ? m->rel : NULL) < 0 ? SILK_ERR_NOMEM : SILK_OK;
+    return SILK_OK;
 }
 
 /* The parser's sink (article.h): writes one document of the file into the open
@@ -314,17 +315,16 @@ static silk_status_t write_one(const silk_corpus_doc_t *d, void *ud)
                     owner);
         return SILK_OK;
     }
-    /* The new ids are looked up only to find the previous version's documents that
-     * are gone; a new file has none. */
-    silk_strmap_slot_t *s = f->m ? silk_strmap_put(&f->newids, d->id) : NULL;
-    if ((f->m && !s) || silk_strlist_push(&f->nm->ids, d->id) < 0)
+    if (silk_filemeta_add_id(f->nm, d->id) < 0)
         st = SILK_ERR_NOMEM;
-    else {
-        if (s)
-            s->val = (void *)1;
-        if ((st = write_doc(r, f->e->rel, f->m, d, owner)) == SILK_OK)
-            st = maybe_flush(r, 0);
-    }
+    else if ((st = write_doc(r, f->e->rel, d, owner)) == SILK_OK)
+        st = maybe_flush(r, 0);
+    /* Owned by the scan entry's rel (equal to the record's, but not the same pointer): that
+     * marks the ids of this run's version, written or unchanged, so that the previous
+     * version's documents that are gone are found without a set of the new ids
+     * (finish_file()). */
+    if (st == SILK_OK && silk_files_set_owner(r->files, d->id, f->e->rel) < 0)
+        st = SILK_ERR_NOMEM;
     f->st = st;
     return st;
 }
@@ -343,8 +343,10 @@ static silk_status_t finish_file(file_t *f, const silk_article_t *a)
         on_note(f->later.v[i], 1, f->r);
         silk_strlist_push(&f->nm->probs, f->later.v[i]);
     }
+    /* A document of the previous version not written now (its id is not owned by the
+     * scan entry's rel, write_doc()) is gone. */
     for (size_t i = 0; f->m && i < f->m->ids.n; i++) {
-        if (silk_strmap_get(&f->newids, f->m->ids.v[i]))
+        if (silk_files_owner(f->r->files, f->m->ids.v[i]) == f->e->rel)
             continue;
         spell_forget(f->r, f->m->ids.v[i]);
         if ((st = delete_doc(f->r, f->m->ids.v[i])) != SILK_OK)
@@ -366,13 +368,18 @@ static silk_status_t index_file(run_t *r, const silk_scan_entry_t *e)
         note_again(r, m);
         return SILK_OK;
     }
-    const char *why;
-    int err_no;
-    size_t len = 0;
+    const char *why = NULL;
+    int err_no = 0;
     uint64_t cap = r->o->max_size ? r->o->max_size : SILK_INDEX_MAX_SIZE;
-    char *data = silk_scan_read_entry(e, cap, &len, &why, &err_no);
     const char *kept = m ? " (its indexed documents are kept)" : "";
-    if (!data) {
+    /* The one safe open; a record of the same size is compared by hash before parsing
+     * (ingest.h), else the file is hashed while it is parsed. */
+    silk_ingest_t in;
+    silk_ingest_verdict_t v = SILK_INGEST_PARSE;
+    if (silk_ingest_open(&in, e, cap, &why, &err_no) != 0 ||
+        silk_ingest_check(&in, m && !r->rewrite ? m->hash : NULL, m ? m->size : 0, &v, &why,
+                          &err_no) != 0) {
+        silk_ingest_close(&in);
         r->sum->files_skipped++;
         if (err_no == ENOENT) {
             r->vanished++;
@@ -381,22 +388,20 @@ static silk_status_t index_file(run_t *r, const silk_scan_entry_t *e)
             note(r, 1, "%s: skipped: %s%s", e->rel, why ? why : strerror(err_no), kept);
         return err_no == ENOMEM ? SILK_ERR_NOMEM : SILK_OK;
     }
-    if (silk_corpus_looks_binary(data, len)) {
-        free(data);
+    if (v == SILK_INGEST_BINARY) {
+        silk_ingest_close(&in);
         r->sum->files_skipped++;
         note(r, 1, "%s: skipped: binary file, not text%s", e->rel, kept);
         return SILK_OK;
     }
-    char hash[17];
-    silk_index_hash_hex(data, len, hash);
-    r->sum->bytes += len;
-    if (!r->rewrite && m && m->size == len && strcmp(m->hash, hash) == 0) {
+    if (v == SILK_INGEST_SAME) {
         /* Touched but not changed: nothing to write for it. */
+        silk_ingest_close(&in);
+        r->sum->bytes += in.len;
         m->touched = 1;
         m->new_mtime = e->mtime;
         m->new_ctime = e->ctime;
         m->new_ino = e->ino;
-        free(data);
         r->sum->files_unchanged++;
         note_again(r, m);
         return SILK_OK;
@@ -420,20 +425,23 @@ static silk_status_t index_file(run_t *r, const silk_scan_entry_t *e)
      * largest document and the flush budget, not the file. A fresh build writes the
      * spelling counts at its flushes (maybe_flush()), a word once per flush; a live run
      * writes them per file (they net out removals too). */
-    st = silk_article_parse_to(e->fmt, name, e->rel, data, len, write_one, &f, &a);
-    data = NULL; /* the parser took it over */
+    st = silk_ingest_parse(&in, name, e->rel, write_one, &f, &a);
+    r->sum->bytes += in.len;
     if (st != SILK_OK && f.st != SILK_OK)
         st = f.st;
     if (st != SILK_OK)
         goto out;
+    if (in.cut)
+        doc_problem(&f, "%s: only its first %llu bytes are indexed: %s", e->rel,
+                    (unsigned long long)in.len, in.cut_why ? in.cut_why : strerror(in.cut_errno));
     if ((st = finish_file(&f, a)) != SILK_OK ||
         (!r->fresh && (st = silk_spelling_flush(r->spell, r->wdb, &r->msg)) != SILK_OK))
         goto out;
     /* The documents are written: their memory goes before the file's record is built. */
     silk_article_destroy(a);
     a = NULL;
-    memcpy(nm.hash, hash, sizeof hash);
-    nm.size = len;
+    memcpy(nm.hash, in.hash, sizeof in.hash);
+    nm.size = in.len;
     nm.mtime = e->mtime;
     nm.ctime = e->ctime;
     nm.ino = e->ino;
@@ -444,22 +452,14 @@ static silk_status_t index_file(run_t *r, const silk_scan_entry_t *e)
             goto out;
         }
         m->seen = 1;
-        for (size_t i = 0; i < nm.ids.n; i++)
-            silk_files_set_owner(r->files, nm.ids.v[i], m->rel);
     }
     st = silk_filemeta_store(r->wdb, e->rel, &nm, &r->msg);
-    if (!r->txn) {
-        /* A part keeps the ids of its files for the check against the parts before it. */
-        m->ids = nm.ids;
-        memset(&nm.ids, 0, sizeof nm.ids);
-    }
 out:
-    silk_strmap_free(&f.newids);
     silk_strlist_free(&f.later);
     silk_filemeta_clear(&nm);
     silk_article_destroy(a);
+    silk_ingest_close(&in);
     free(name);
-    free(data);
     return st;
 }
 
@@ -561,14 +561,12 @@ static int same_article(const silk_scan_t *scan, size_t i)
 static int ids_shared(part_t *parts, unsigned np)
 {
     for (unsigned k = 1; k < np; k++) {
-        silk_files_t *fs = parts[k].r.files;
-        for (size_t i = 0; i < silk_files_count(fs); i++) {
-            const silk_filemeta_t *m = silk_files_at(fs, i);
-            for (size_t j = 0; j < m->ids.n; j++)
-                for (unsigned q = 0; q < k; q++)
-                    if (silk_files_owner(parts[q].r.files, m->ids.v[j]))
-                        return 1;
-        }
+        size_t at = 0;
+        const char *id;
+        while ((id = silk_files_next_owned(parts[k].r.files, &at)) != NULL)
+            for (unsigned q = 0; q < k; q++)
+                if (silk_files_owner(parts[q].r.files, id))
+                    return 1;
     }
     return 0;
 }

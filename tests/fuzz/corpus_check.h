@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Invariants shared by the corpus fuzz targets (fuzz_corpus.c, fuzz_jsonl.c): what
- * indexer/corpus.h promises of every parsed document, whatever the input bytes. Static
- * functions only; each target includes this once. */
+/* Invariants shared by the corpus fuzz targets (fuzz_corpus.c, fuzz_jsonl.c, fuzz_md.c,
+ * fuzz_html.c): what indexer/corpus.h promises of every parsed document, whatever the input
+ * bytes, and whatever chunks the bytes come in. Static functions only; each target includes
+ * this once. */
 #ifndef SILK_FUZZ_CORPUS_CHECK_H
 #define SILK_FUZZ_CORPUS_CHECK_H
 
@@ -139,6 +140,51 @@ static void check_docs_common(const silk_article_t *a)
     for (size_t i = 1; i < n; i++)
         check(strcmp(ids[i - 1], ids[i]) != 0, "document ids unique");
     free(ids);
+}
+
+/* The stored JSON of document i of a, or its title, or its problem, as one string (freed
+ * by the caller): what two parses of the same bytes must agree on. */
+static char *article_line(const silk_article_t *a, size_t i)
+{
+    size_t n = silk_article_count(a), len = 0;
+    if (i < n)
+        return silk_corpus_doc_json(silk_article_doc(a, i), &len);
+    if (i == n)
+        return strdup(silk_article_title(a));
+    return strdup(silk_article_problem(a, i - n - 1));
+}
+
+/* The same bytes fed to the parser in chunks of 1, 7, 4096 and 65536 bytes
+ * (silk_article_stream_feed()) give exactly the documents, title and problems of `whole`,
+ * the parse of the buffer at once (silk_article_parse()). */
+static void check_chunks(silk_format_t fmt, const char *name, const char *path, const char *data,
+                         size_t len, const silk_article_t *whole)
+{
+    static const size_t chunks[] = {1, 7, 4096, 65536};
+    size_t lines = silk_article_count(whole) + 1 + silk_article_problem_count(whole);
+    for (size_t c = 0; c < sizeof chunks / sizeof *chunks; c++) {
+        /* Chunks of the whole input or more are one feed: the parse `whole` is. */
+        if (chunks[c] >= len && c > 0)
+            break;
+        silk_article_stream_t *s = NULL;
+        check(silk_article_stream_new(fmt, name, path, NULL, NULL, &s) == SILK_OK, "stream");
+        for (size_t at = 0; at < len; at += chunks[c]) {
+            size_t k = len - at < chunks[c] ? len - at : chunks[c];
+            check(silk_article_stream_feed(s, data + at, k) == SILK_OK, "feed succeeds");
+        }
+        silk_article_t *a = NULL;
+        check(silk_article_stream_finish(s, &a) == SILK_OK && a != NULL, "stream parse succeeds");
+        check(silk_article_count(a) == silk_article_count(whole) &&
+                  silk_article_problem_count(a) == silk_article_problem_count(whole),
+              "chunks give as many documents and problems as the whole buffer");
+        for (size_t i = 0; i < lines; i++) {
+            char *x = article_line(a, i), *y = article_line(whole, i);
+            check(x && y && !strcmp(x, y), "chunks give the documents of the whole buffer");
+            free(x);
+            free(y);
+        }
+        silk_article_destroy(a);
+    }
 }
 
 #endif

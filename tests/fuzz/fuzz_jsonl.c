@@ -3,6 +3,8 @@
  *
  * Invariants checked, beyond those of every document (corpus_check.h):
  *   - parsing never fails on any bytes (only out of memory);
+ *   - the bytes fed in chunks of 1, 7, 4096 and 65536 bytes give the same documents and
+ *     problems (the line reader, indexer/linein.c: check_chunks());
  *   - every non-blank line gives exactly one document or one problem, in line order;
  *   - a problem reads "docs.jsonl:LINE: reason" with LINE the 1-based number of a
  *     non-blank line of the input, and a non-empty reason;
@@ -64,6 +66,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         silk_article_parse(SILK_FORMAT_JSONL, "docs", "docs.jsonl", (const char *)data, size, &a);
     check(st == SILK_OK && a != NULL, "JSONL parse succeeds on any bytes");
     check_docs_common(a);
+    check_chunks(SILK_FORMAT_JSONL, "docs", "docs.jsonl", (const char *)data, size, a);
 
     size_t n = silk_article_count(a), np = silk_article_problem_count(a);
     check(n + np == nonblank, "each non-blank line is one document or one problem");

@@ -1,8 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The body of the libFuzzer targets of one reader each (fuzz_html.c, fuzz_md.c): the input is
- * a whole file of that format, read through silk_article_parse() of indexer/corpus.h, with the
- * invariants of fuzz_corpus.c (tests/fuzz/corpus_check.h). A target defines FUZZ_READER_NAME,
- * FUZZ_READER_FORMAT and FUZZ_READER_PATH, then includes this file. */
+/* The body of the libFuzzer targets of the article readers (fuzz_corpus.c, fuzz_html.c,
+ * fuzz_md.c): the input is a whole file, read through silk_article_parse() of
+ * indexer/corpus.h. A target of one reader defines FUZZ_READER_NAME, FUZZ_READER_FORMAT and
+ * FUZZ_READER_PATH, then includes this file; fuzz_corpus.c defines FUZZ_READER_CUSTOM and
+ * calls check_reader() itself.
+ *
+ * Invariants checked, beyond those of every document (corpus_check.h):
+ *   - silk_article_parse never fails on any bytes (only out of memory);
+ *   - the bytes fed in chunks of 1, 7, 4096 and 65536 bytes give the same documents,
+ *     title and problems (check_chunks());
+ *   - silk_corpus_clean_utf8 yields valid UTF-8 without NUL, and leaves valid text as is;
+ *   - anchors: paragraphs p1..pN, references ref-1..ref-N and readings read-1..read-N are
+ *     numbered contiguously in document order, there is at most one infobox, and each
+ *     anchor's kind matches (p1 is the lead, p<N> lead or paragraph);
+ *   - every document belongs to the article (article_name, title) and no text holds a
+ *     line break (paragraphs are lines or joined blocks);
+ *   - cites and cited_by agree: reference N is cited_by exactly the anchors, in document
+ *     order, of the documents whose cites hold N; only references have cited_by;
+ *   - years of references and readings are 0 or 19xx/20xx, authors non-empty. */
 #include <stdint.h>
 
 #include "corpus_check.h"
@@ -36,19 +51,17 @@ static unsigned anchor_num(const char *anchor, const char *prefix)
     return (unsigned)v;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* Parses text[0..len) as a file of format fmt at path and checks every invariant. */
+static void check_reader(silk_format_t fmt, const char *path, const char *text, size_t len)
 {
-    fuzz_name = FUZZ_READER_NAME;
-    silk_format_t fmt = FUZZ_READER_FORMAT;
-    const char *text = (const char *)data;
-    size_t len = size;
     const char *name = "asia/korea";
     check_clean(text, len);
 
     silk_article_t *a = NULL;
-    silk_status_t st = silk_article_parse(fmt, name, FUZZ_READER_PATH, text, len, &a);
+    silk_status_t st = silk_article_parse(fmt, name, path, text, len, &a);
     check(st == SILK_OK && a != NULL, "article parse succeeds on any bytes");
     check_docs_common(a);
+    check_chunks(fmt, name, path, text, len, a);
 
     size_t n = silk_article_count(a);
     unsigned np = 0, nref = 0, nread = 0, ninfobox = 0;
@@ -109,5 +122,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_str(silk_article_problem(a, i), "problem");
     free(ref_doc);
     silk_article_destroy(a);
+}
+
+#ifndef FUZZ_READER_CUSTOM
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    fuzz_name = FUZZ_READER_NAME;
+    check_reader(FUZZ_READER_FORMAT, FUZZ_READER_PATH, (const char *)data, size);
     return 0;
 }
+#endif
