@@ -47,7 +47,8 @@ silk_status_t silk_terms_build_doc(silk_tokenizer_t *tok, const silk_corpus_doc_
                                    silk_terms_spell_cb spell, void *ud, silk_doc_t **out);
 
 /* Whether a body token goes into the spelling data: a word of kind WORD or OTHER (Latin,
- * Persian, ...; not numbers, not CJK bigrams) of 3 or more characters. */
+ * Persian, ...; not numbers, not CJK bigrams) of 3 or more characters, without an ASCII
+ * digit (not "p445283", "a3f9c2", "mp3"). */
 int silk_terms_spelled(const silk_token_t *t);
 
 #ifdef __cplusplus
