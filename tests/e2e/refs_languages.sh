@@ -8,15 +8,9 @@
 . "$(dirname "$0")/lib.sh"
 
 cp -r "$SILK_ROOT/tests/data/refs/corpus" "$T/corpus"
-rc=0
-index --corpus "$T/corpus" --index "$T/index" >"$T/index.log" 2>&1 || rc=$?
-[ "$rc" -eq 0 ] || fail "silk-index exited $rc: $(cat "$T/index.log")"
+index_corpus
 sock="$T/silk.sock"
-"${SILK_WRAP[@]}" "$SILK_BIN/silkd" --index "$T/index" --socket "$sock" --threads 2 \
-    2>"$T/silkd.log" &
-pid=$!
-track_pid $pid
-wait_for_socket "$sock"
+start_silkd "$sock" --threads 2
 
 PYTHONPATH="$SILK_ROOT/tests/e2e" python3 - "$sock" <<'PY' || fail "reference heading checks"
 import sys
